@@ -1,0 +1,56 @@
+//! Flag parsing and dispatch to subcommands.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// An error that reaches the user: a message and the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub code: u8,
+}
+
+impl CliError {
+    /// Usage, refusal or I/O error: exit code 2.
+    pub fn fatal(message: impl Into<String>) -> Self {
+        CliError { message: message.into(), code: 2 }
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "recon", version, about = "Map a codebase before changing it: run recon missions natively and scan for observability hooks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a recon mission's shell tasks natively (no shell, no child process).
+    Run(crate::run::RunArgs),
+    /// Scan a checkout structurally and print typed findings.
+    Scan(crate::scan::ScanArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => crate::run::run(args),
+        Command::Scan(args) => crate::scan::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            ExitCode::from(err.code)
+        }
+    }
+}
+
