@@ -14,12 +14,19 @@ pub struct CliError {
 impl CliError {
     /// Usage, refusal or I/O error: exit code 2.
     pub fn fatal(message: impl Into<String>) -> Self {
-        CliError { message: message.into(), code: 2 }
+        CliError {
+            message: message.into(),
+            code: 2,
+        }
     }
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "recon", version, about = "Map a codebase before changing it: run recon missions natively and scan for observability hooks")]
+#[command(
+    name = "recon",
+    version,
+    about = "Map a codebase before changing it: run recon missions natively and scan for observability hooks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,7 +45,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
@@ -53,4 +64,3 @@ pub fn main() -> ExitCode {
         }
     }
 }
-

@@ -1,0 +1,650 @@
+//! Plans a mission (every command parsed, checked and compiled before any
+//! runs) and executes it, producing a transcript of what each command
+//! printed and its exit status.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use recon_mission::Mission;
+
+use crate::grep::{self, CompiledGrep, Prefix};
+use crate::program::{CdCommand, GrepCommand, GrepOutput, Program};
+use crate::regex::PatternError;
+use crate::script::{Connector, Pipeline, Script, Stream, parse_script};
+use crate::walk::{Checkout, WalkEvent, WalkFilter, io_message, walk_dir};
+use crate::{Refusal, ls, text};
+
+/// What one program printed and its exit status.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub status: i32,
+}
+
+/// Options for planning a run.
+#[derive(Debug, Default, Clone)]
+pub struct RunOptions {
+    /// Run only the task with this id (`"2.3"`); its phase's earlier `cd`s
+    /// still apply.
+    pub task: Option<String>,
+}
+
+/// Why a mission was refused before anything ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    /// The task id (`"1.1"`), or empty when the error is not in a task.
+    pub task: String,
+    /// 1-based line and column in the mission file.
+    pub line: usize,
+    pub column: usize,
+    pub reason: String,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}:{}: {}",
+            self.task, self.line, self.column, self.reason
+        )
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// One command, parsed and checked, with its grep patterns compiled.
+#[derive(Debug)]
+pub struct PlannedCommand {
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+    pub script: Script,
+    /// Per stage of the script (in [`Script::stages`] order): the compiled
+    /// patterns of a grep, or GNU's message for an invalid pattern.
+    greps: Vec<Option<Result<CompiledGrep, String>>>,
+}
+
+/// A task and its planned commands.
+#[derive(Debug)]
+pub struct PlannedTask {
+    pub id: String,
+    pub title: String,
+    pub phase: String,
+    /// Whether this task is run (`--task` may select one).
+    pub selected: bool,
+    pub commands: Vec<PlannedCommand>,
+}
+
+/// A whole mission, ready to run: nothing in it is outside the subset.
+#[derive(Debug)]
+pub struct MissionPlan {
+    pub title: String,
+    pub tasks: Vec<PlannedTask>,
+    checkout: Checkout,
+}
+
+/// What one command printed, where it ran, and its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandRecord {
+    pub command: String,
+    /// Where the command ran, relative to the root (`.` or `frontend`).
+    pub cwd: String,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub status: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRecord {
+    pub id: String,
+    pub title: String,
+    pub phase: String,
+    pub commands: Vec<CommandRecord>,
+}
+
+/// Everything a run printed, task by task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transcript {
+    pub mission: String,
+    pub tasks: Vec<TaskRecord>,
+}
+
+/// A relative path inside the checkout, normalized lexically.
+fn normalize(base: &Path, rel: &str) -> Option<PathBuf> {
+    let mut out = base.to_path_buf();
+    for c in Path::new(rel).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+fn display_rel(rel: &Path) -> String {
+    if rel.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        rel.to_string_lossy().into_owned()
+    }
+}
+
+impl MissionPlan {
+    /// Plans `mission` over the checkout at `root`. Refuses the whole
+    /// mission on the first command outside the subset.
+    pub fn new(
+        mission: &Mission,
+        root: &Path,
+        options: &RunOptions,
+    ) -> Result<MissionPlan, PlanError> {
+        let checkout = Checkout::new(root).map_err(|e| PlanError {
+            task: String::new(),
+            line: 0,
+            column: 0,
+            reason: format!("{}: {}", root.display(), crate::walk::strerror(&e)),
+        })?;
+        if let Some(id) = &options.task
+            && !mission.tasks().any(|t| &t.id == id)
+        {
+            return Err(PlanError {
+                task: id.clone(),
+                line: 0,
+                column: 0,
+                reason: format!("no task `{id}` in the mission"),
+            });
+        }
+        let mut tasks = Vec::new();
+        for phase in &mission.phases {
+            // Every directory the phase may be in when a command runs.
+            let mut cwds: Vec<PathBuf> = vec![PathBuf::new()];
+            for task in &phase.tasks {
+                let mut commands = Vec::new();
+                for cmd in &task.commands {
+                    let refuse = |r: Refusal| PlanError {
+                        task: task.id.clone(),
+                        line: cmd.line,
+                        column: cmd.column + r.column,
+                        reason: r.reason,
+                    };
+                    let script = parse_script(&cmd.text).map_err(refuse)?;
+                    check_paths(&checkout, &script, &mut cwds).map_err(refuse)?;
+                    let greps = script
+                        .stages()
+                        .map(|stage| match &stage.program {
+                            Program::Grep(g) => match grep::compile(g) {
+                                Ok(c) => Ok(Some(Ok(c))),
+                                Err(PatternError::Invalid(msg)) => Ok(Some(Err(msg))),
+                                Err(PatternError::Unsupported(msg)) => Err(refuse(Refusal {
+                                    column: stage.column,
+                                    reason: msg,
+                                })),
+                            },
+                            _ => Ok(None),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    commands.push(PlannedCommand {
+                        text: cmd.text.clone(),
+                        line: cmd.line,
+                        column: cmd.column,
+                        script,
+                        greps,
+                    });
+                }
+                let selected = options.task.as_ref().is_none_or(|id| id == &task.id);
+                tasks.push(PlannedTask {
+                    id: task.id.clone(),
+                    title: task.title.clone(),
+                    phase: phase.number.clone(),
+                    selected,
+                    commands,
+                });
+            }
+        }
+        Ok(MissionPlan {
+            title: mission.title.clone(),
+            tasks,
+            checkout,
+        })
+    }
+
+    /// Runs every selected task, in order.
+    pub fn run(&self) -> Transcript {
+        let mut records = Vec::new();
+        let mut phase: Option<&str> = None;
+        let mut cwd = PathBuf::new();
+        for task in &self.tasks {
+            if phase != Some(task.phase.as_str()) {
+                phase = Some(task.phase.as_str());
+                cwd = PathBuf::new();
+            }
+            let mut commands = Vec::new();
+            for cmd in &task.commands {
+                let before = display_rel(&cwd);
+                let out = self.run_command(cmd, &mut cwd, task.selected);
+                if task.selected {
+                    commands.push(CommandRecord {
+                        command: cmd.text.clone(),
+                        cwd: before,
+                        stdout: out.stdout,
+                        stderr: out.stderr,
+                        status: out.status,
+                    });
+                }
+            }
+            if task.selected {
+                records.push(TaskRecord {
+                    id: task.id.clone(),
+                    title: task.title.clone(),
+                    phase: task.phase.clone(),
+                    commands,
+                });
+            }
+        }
+        Transcript {
+            mission: self.title.clone(),
+            tasks: records,
+        }
+    }
+
+    /// Runs one command line. When `full` is false (an unselected task),
+    /// only its `cd`s are carried out.
+    fn run_command(&self, cmd: &PlannedCommand, cwd: &mut PathBuf, full: bool) -> Output {
+        let mut out = Output::default();
+        let mut grep_index = 0;
+        for list in &cmd.script.lists {
+            let mut status =
+                self.run_pipeline(cmd, &list.first, &mut grep_index, cwd, &mut out, full);
+            for (connector, pipeline) in &list.rest {
+                let runs = match connector {
+                    Connector::And => status == 0,
+                    Connector::Or => status != 0,
+                };
+                if runs {
+                    status = self.run_pipeline(cmd, pipeline, &mut grep_index, cwd, &mut out, full);
+                } else {
+                    grep_index += pipeline.stages.len();
+                }
+            }
+            out.status = status;
+        }
+        out
+    }
+
+    fn run_pipeline(
+        &self,
+        cmd: &PlannedCommand,
+        pipeline: &Pipeline,
+        grep_index: &mut usize,
+        cwd: &mut PathBuf,
+        out: &mut Output,
+        full: bool,
+    ) -> i32 {
+        let mut stdin: Vec<u8> = Vec::new();
+        let mut status = 0;
+        let last = pipeline.stages.len() - 1;
+        for (i, stage) in pipeline.stages.iter().enumerate() {
+            let compiled = cmd.greps.get(*grep_index).and_then(|g| g.as_ref());
+            *grep_index += 1;
+            let abs_cwd = self.checkout.root().join(&*cwd);
+            let result = match &stage.program {
+                // In a pipeline, bash runs `cd` in a subshell: no effect.
+                Program::Cd(c) => cd(c, cwd, &self.checkout, pipeline.stages.len() == 1),
+                _ if !full => Output::default(),
+                Program::Grep(g) => match compiled {
+                    Some(Ok(c)) => run_grep(g, c, &self.checkout, &abs_cwd, &stdin),
+                    Some(Err(msg)) => Output {
+                        stdout: Vec::new(),
+                        stderr: format!("grep: {msg}\n").into_bytes(),
+                        status: 2,
+                    },
+                    None => Output {
+                        status: 2,
+                        ..Output::default()
+                    },
+                },
+                Program::Cat(c) => text::cat(&c.files, &abs_cwd, &stdin),
+                Program::Ls(l) => ls::run(l, &self.checkout, &abs_cwd),
+                Program::Head(h) => text::head(h, &abs_cwd, &stdin),
+                Program::Tail(t) => text::tail(t, &abs_cwd, &stdin),
+                Program::Wc(w) => text::wc(w, &abs_cwd, &stdin),
+                Program::Sort(s) => text::sort(s, &abs_cwd, &stdin),
+                Program::Uniq(u) => text::uniq(u, &abs_cwd, &stdin),
+            };
+            status = result.status;
+            // Route both streams. stdout is block-buffered into a pipe and
+            // stderr is not, so when both land in one stream errors come first.
+            let mut piped = Vec::new();
+            for (bytes, stream) in [(result.stderr, stage.stderr), (result.stdout, stage.stdout)] {
+                match stream {
+                    Stream::Null => {}
+                    Stream::Stderr => out.stderr.extend_from_slice(&bytes),
+                    Stream::Stdout if i == last => out.stdout.extend_from_slice(&bytes),
+                    Stream::Stdout => piped.extend_from_slice(&bytes),
+                }
+            }
+            stdin = piped;
+        }
+        status
+    }
+}
+
+/// `cd DIR`: messages as bash prints them for `bash -c`.
+fn cd(c: &CdCommand, cwd: &mut PathBuf, checkout: &Checkout, effective: bool) -> Output {
+    let fail = |msg: String| Output {
+        stdout: Vec::new(),
+        stderr: format!("bash: cd: {msg}\n").into_bytes(),
+        status: 1,
+    };
+    if c.extra {
+        return fail("too many arguments".into());
+    }
+    let Some(dir) = &c.dir else {
+        return Output::default();
+    };
+    let Some(target) = normalize(cwd, &dir.text) else {
+        return fail(format!("{}: No such file or directory", dir.text));
+    };
+    match std::fs::metadata(checkout.root().join(&target)) {
+        Ok(m) if m.is_dir() => {
+            if effective {
+                *cwd = target;
+            }
+            Output::default()
+        }
+        Ok(_) => fail(format!("{}: Not a directory", dir.text)),
+        Err(e) => fail(format!("{}: {}", dir.text, crate::walk::strerror(&e))),
+    }
+}
+
+/// Refuses any path operand that leaves the checkout from any directory the
+/// command may run in, and tracks where `cd` may take the phase.
+fn check_paths(
+    checkout: &Checkout,
+    script: &Script,
+    cwds: &mut Vec<PathBuf>,
+) -> Result<(), Refusal> {
+    for stage in script.stages() {
+        for word in stage.program.path_operands() {
+            if word.text.starts_with('/') {
+                return Err(Refusal {
+                    column: word.column,
+                    reason: format!("absolute path `{}` is outside the checkout", word.text),
+                });
+            }
+            for cwd in cwds.iter() {
+                let Some(rel) = normalize(cwd, &word.text) else {
+                    return Err(Refusal {
+                        column: word.column,
+                        reason: format!("path `{}` leaves the checkout", word.text),
+                    });
+                };
+                if !contains_resolved(checkout, &rel) {
+                    return Err(Refusal {
+                        column: word.column,
+                        reason: format!(
+                            "path `{}` resolves outside the checkout (symlink)",
+                            word.text
+                        ),
+                    });
+                }
+            }
+        }
+        if let Program::Cd(c) = &stage.program {
+            let Some(dir) = &c.dir else {
+                return Err(Refusal {
+                    column: stage.column,
+                    reason: "`cd` without a directory goes to $HOME, outside the checkout".into(),
+                });
+            };
+            let mut next = Vec::new();
+            for cwd in cwds.iter() {
+                if let Some(t) = normalize(cwd, &dir.text)
+                    && checkout.root().join(&t).is_dir()
+                    && !next.contains(&t)
+                {
+                    next.push(t);
+                }
+                if !next.contains(cwd) {
+                    next.push(cwd.clone());
+                }
+            }
+            *cwds = next;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `rel`'s longest existing prefix resolves inside the checkout.
+fn contains_resolved(checkout: &Checkout, rel: &Path) -> bool {
+    let mut path = checkout.root().join(rel);
+    loop {
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return checkout.contains(&path)
+                || std::fs::metadata(&path).is_err() && {
+                    // A dangling symlink: judge by where it points.
+                    std::fs::read_link(&path)
+                        .map(|t| !t.is_absolute() && !t.starts_with(".."))
+                        .unwrap_or(false)
+                };
+        }
+        if !path.pop() {
+            return true;
+        }
+    }
+}
+
+/// One input of a grep: what to search and how to name it.
+enum GrepInput {
+    Stdin,
+    File {
+        path: PathBuf,
+        display: Vec<u8>,
+        walked: bool,
+    },
+    Message {
+        text: Vec<u8>,
+        error: bool,
+    },
+}
+
+/// Runs a grep over its operands (or stdin), searching files in parallel
+/// and printing in operand/walk order.
+pub fn run_grep(
+    cmd: &GrepCommand,
+    compiled: &CompiledGrep,
+    checkout: &Checkout,
+    cwd: &Path,
+    stdin: &[u8],
+) -> Output {
+    let mut out = Output::default();
+    for w in &compiled.warnings {
+        out.stderr
+            .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
+    }
+    let filter = WalkFilter {
+        follow: cmd.recursion == Some(crate::program::Recursion::Logical),
+        includes: &cmd.includes,
+        excludes: &cmd.excludes,
+        exclude_dirs: &cmd.exclude_dirs,
+    };
+    let mut inputs = Vec::new();
+    let push_walk = |events: Vec<WalkEvent>, inputs: &mut Vec<GrepInput>| {
+        for e in events {
+            inputs.push(match e {
+                WalkEvent::File { path, display } => GrepInput::File {
+                    path,
+                    display,
+                    walked: true,
+                },
+                WalkEvent::Message { text, error } => GrepInput::Message { text, error },
+            });
+        }
+    };
+    if cmd.files.is_empty() {
+        if cmd.recursion.is_some() {
+            let mut events = Vec::new();
+            walk_dir(checkout, cwd, b"", &filter, &mut events);
+            push_walk(events, &mut inputs);
+        } else {
+            inputs.push(GrepInput::Stdin);
+        }
+    }
+    for word in &cmd.files {
+        if word.text == "-" {
+            inputs.push(GrepInput::Stdin);
+            continue;
+        }
+        let path = cwd.join(&word.text);
+        let display = word.text.as_bytes().to_vec();
+        match std::fs::metadata(&path) {
+            Err(e) => inputs.push(GrepInput::Message {
+                text: io_message(&display, &e),
+                error: true,
+            }),
+            Ok(m) if m.is_dir() => {
+                if cmd.recursion.is_some() {
+                    if filter.takes_dir(last_segment(&display)) {
+                        let mut events = Vec::new();
+                        walk_dir(checkout, &path, &display, &filter, &mut events);
+                        push_walk(events, &mut inputs);
+                    }
+                } else {
+                    let mut text = display.clone();
+                    text.extend_from_slice(b": Is a directory");
+                    inputs.push(GrepInput::Message { text, error: true });
+                }
+            }
+            Ok(_) => {
+                if filter.takes_file(last_segment(&display)) {
+                    inputs.push(GrepInput::File {
+                        path,
+                        display,
+                        walked: false,
+                    });
+                }
+            }
+        }
+    }
+    let several = cmd.files.len() > 1;
+    let name_for = |walked: bool| -> bool { cmd.with_filename.unwrap_or(several || walked) };
+    // Search every file in parallel; results come back in input order.
+    let results: Vec<Result<grep::FileOutcome, std::io::Error>> = inputs
+        .par_iter()
+        .map(|input| match input {
+            GrepInput::Stdin => {
+                let mut data = stdin.to_vec();
+                let name: &[u8] = b"(standard input)";
+                let shown = name_for(false).then_some(name);
+                Ok(grep::search(
+                    cmd,
+                    compiled,
+                    &mut data,
+                    &Prefix { name: shown },
+                ))
+            }
+            GrepInput::File {
+                path,
+                display,
+                walked,
+            } => {
+                let mut data = read_input(path)?;
+                let shown = name_for(*walked).then_some(display.as_slice());
+                Ok(grep::search(
+                    cmd,
+                    compiled,
+                    &mut data,
+                    &Prefix { name: shown },
+                ))
+            }
+            GrepInput::Message { .. } => Ok(grep::FileOutcome::default()),
+        })
+        .collect();
+    let (mut matched, mut error) = (false, false);
+    for (input, result) in inputs.iter().zip(results) {
+        let display: &[u8] = match input {
+            GrepInput::Stdin => b"(standard input)",
+            GrepInput::File { display, .. } => display,
+            GrepInput::Message {
+                text,
+                error: is_error,
+            } => {
+                if *is_error {
+                    error = true;
+                    if cmd.no_messages {
+                        continue;
+                    }
+                }
+                out.stderr.extend_from_slice(b"grep: ");
+                out.stderr.extend_from_slice(text);
+                out.stderr.push(b'\n');
+                continue;
+            }
+        };
+        match result {
+            Err(e) => {
+                error = true;
+                if !cmd.no_messages {
+                    out.stderr.extend_from_slice(b"grep: ");
+                    out.stderr.extend_from_slice(&io_message(display, &e));
+                    out.stderr.push(b'\n');
+                }
+            }
+            Ok(outcome) => {
+                out.stdout.extend_from_slice(&outcome.out);
+                if outcome.binary_matched {
+                    out.stderr.extend_from_slice(b"grep: ");
+                    out.stderr.extend_from_slice(display);
+                    out.stderr.extend_from_slice(b": binary file matches\n");
+                }
+                if outcome.selected > 0 {
+                    matched = true;
+                    if cmd.output == GrepOutput::Quiet {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    out.status = if cmd.output == GrepOutput::Quiet && matched {
+        0
+    } else if error {
+        2
+    } else if matched {
+        0
+    } else {
+        1
+    };
+    out
+}
+
+fn last_segment(display: &[u8]) -> &[u8] {
+    let trimmed = {
+        let mut end = display.len();
+        while end > 1 && display[end - 1] == b'/' {
+            end -= 1;
+        }
+        &display[..end]
+    };
+    match trimmed.iter().rposition(|&b| b == b'/') {
+        Some(i) => &trimmed[i + 1..],
+        None => trimmed,
+    }
+}
+
+/// Reads a grep input; FIFOs, sockets and devices read as empty so a run
+/// can never block on one.
+fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Vec::new());
+    }
+    std::fs::read(path)
+}

@@ -1,0 +1,360 @@
+//! `grep`: pattern compilation and the search of one input, printing what GNU
+//! grep 3.x prints for it under `LC_ALL=C`.
+//!
+//! Lines are found with `grep-searcher` over `grep-regex`; `-o` parts use
+//! POSIX leftmost-longest semantics (GNU prints `ab` for `-o 'a\|ab'`), found
+//! with an anchored lazy DFA in "all matches" mode from the leftmost start.
+//! A file holding a NUL byte is binary: its NULs act as line ends (GNU "zaps"
+//! them), and instead of lines grep reports `binary file matches`.
+
+use grep_regex::{RegexMatcher, RegexMatcherBuilder};
+use grep_searcher::{Searcher, SearcherBuilder, Sink, SinkContext, SinkContextKind, SinkMatch};
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::{Anchored, Input, MatchKind};
+
+use crate::program::{GrepCommand, GrepOutput, PatternSyntax};
+use crate::regex::{Dialect, PatternError, literal, translate};
+
+/// A grep command's patterns, compiled once and shared by every file.
+pub struct CompiledGrep {
+    matcher: RegexMatcher,
+    /// For `-o`: anchored leftmost-longest match ends.
+    longest: Option<DFA>,
+    /// Warnings GNU prints for the patterns (e.g. `* at start of expression`).
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for CompiledGrep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledGrep")
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+
+/// Builds the regex for a grep command's patterns.
+pub fn compile(cmd: &GrepCommand) -> Result<CompiledGrep, PatternError> {
+    let mut parts = Vec::new();
+    let mut warnings = Vec::new();
+    for p in &cmd.patterns {
+        match cmd.syntax {
+            PatternSyntax::Fixed => parts.push(format!("(?:{})", literal(p))),
+            PatternSyntax::Basic | PatternSyntax::Extended => {
+                let dialect = if cmd.syntax == PatternSyntax::Basic {
+                    Dialect::Basic
+                } else {
+                    Dialect::Extended
+                };
+                let t = translate(p, dialect)?;
+                warnings.extend(t.warnings);
+                parts.push(t.regex);
+            }
+        }
+    }
+    let mut body = parts.join("|");
+    if cmd.line {
+        body = format!("^(?:{body})$");
+    } else if cmd.word {
+        body = format!(r"\b{{start-half}}(?:{body})\b{{end-half}}");
+    }
+    let flags = if cmd.ignore_case {
+        "(?-u)(?i)"
+    } else {
+        "(?-u)"
+    };
+    let pattern = format!("{flags}{body}");
+    let invalid = |e: String| PatternError::Unsupported(format!("pattern not supported: {e}"));
+    let matcher = RegexMatcherBuilder::new()
+        .unicode(false)
+        .line_terminator(Some(b'\n'))
+        .build(&pattern)
+        .map_err(|e| invalid(e.to_string()))?;
+    let longest = if cmd.only_matching {
+        let dfa = DFA::builder()
+            .configure(DFA::config().match_kind(MatchKind::All))
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .unicode(false)
+                    .utf8(false),
+            )
+            .build(&pattern)
+            .map_err(|e| invalid(e.to_string()))?;
+        Some(dfa)
+    } else {
+        None
+    };
+    Ok(CompiledGrep {
+        matcher,
+        longest,
+        warnings,
+    })
+}
+
+/// What searching one input produced.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileOutcome {
+    /// Bytes for stdout.
+    pub out: Vec<u8>,
+    /// Lines selected (matching, or not matching under `-v`).
+    pub selected: u64,
+    /// A binary file had a selected line: grep reports it on stderr.
+    pub binary_matched: bool,
+}
+
+/// How each output line is prefixed.
+pub struct Prefix<'a> {
+    /// The file name to print, if any.
+    pub name: Option<&'a [u8]>,
+}
+
+/// Searches `data` (the whole input; NULs are rewritten in place when the
+/// input is binary) as `cmd` asks.
+pub fn search(
+    cmd: &GrepCommand,
+    compiled: &CompiledGrep,
+    data: &mut [u8],
+    prefix: &Prefix<'_>,
+) -> FileOutcome {
+    let binary = memchr_nul(data);
+    if binary {
+        for b in data.iter_mut() {
+            if *b == 0 {
+                *b = b'\n';
+            }
+        }
+    }
+    let stop_at_first = binary && cmd.output == GrepOutput::Lines
+        || matches!(
+            cmd.output,
+            GrepOutput::FilesWithMatches | GrepOutput::FilesWithoutMatch | GrepOutput::Quiet
+        );
+    let context = cmd.output == GrepOutput::Lines && !binary;
+    let mut searcher = SearcherBuilder::new()
+        .line_number(cmd.line_number)
+        .invert_match(cmd.invert)
+        .before_context(if context { cmd.before } else { 0 })
+        .after_context(if context { cmd.after } else { 0 })
+        .max_matches(cmd.max_count)
+        .binary_detection(grep_searcher::BinaryDetection::none())
+        .build();
+    let mut sink = OutputSink {
+        cmd,
+        compiled,
+        prefix,
+        outcome: FileOutcome::default(),
+        print_lines: cmd.output == GrepOutput::Lines && !binary,
+        stop_at_first,
+        cache: compiled.longest.as_ref().map(|d| d.create_cache()),
+    };
+    if cmd.max_count == Some(0) {
+        return finish_outcome(cmd, prefix, sink.outcome, binary);
+    }
+    // Searching a slice cannot fail with our sink.
+    let _ = searcher.search_slice(&compiled.matcher, data, &mut sink);
+    let outcome = sink.outcome;
+    finish_outcome(cmd, prefix, outcome, binary)
+}
+
+fn finish_outcome(
+    cmd: &GrepCommand,
+    prefix: &Prefix<'_>,
+    mut outcome: FileOutcome,
+    binary: bool,
+) -> FileOutcome {
+    let name = prefix.name.unwrap_or(b"(standard input)");
+    match cmd.output {
+        GrepOutput::Count => {
+            if let Some(n) = prefix.name {
+                outcome.out.extend_from_slice(n);
+                outcome.out.push(b':');
+            }
+            outcome
+                .out
+                .extend_from_slice(outcome.selected.to_string().as_bytes());
+            outcome.out.push(b'\n');
+        }
+        GrepOutput::FilesWithMatches if outcome.selected > 0 => {
+            outcome.out.extend_from_slice(name);
+            outcome.out.push(b'\n');
+        }
+        GrepOutput::FilesWithoutMatch if outcome.selected == 0 => {
+            outcome.out.extend_from_slice(name);
+            outcome.out.push(b'\n');
+        }
+        GrepOutput::Lines if binary && outcome.selected > 0 => outcome.binary_matched = true,
+        _ => {}
+    }
+    outcome
+}
+
+fn memchr_nul(data: &[u8]) -> bool {
+    data.contains(&0)
+}
+
+struct OutputSink<'a> {
+    cmd: &'a GrepCommand,
+    compiled: &'a CompiledGrep,
+    prefix: &'a Prefix<'a>,
+    outcome: FileOutcome,
+    print_lines: bool,
+    stop_at_first: bool,
+    cache: Option<Cache>,
+}
+
+impl OutputSink<'_> {
+    fn line_prefix(&mut self, line_number: Option<u64>, sep: u8) {
+        if let Some(n) = self.prefix.name {
+            self.outcome.out.extend_from_slice(n);
+            self.outcome.out.push(sep);
+        }
+        if self.cmd.line_number
+            && let Some(n) = line_number
+        {
+            self.outcome.out.extend_from_slice(n.to_string().as_bytes());
+            self.outcome.out.push(sep);
+        }
+    }
+
+    fn push_line(&mut self, bytes: &[u8]) {
+        self.outcome.out.extend_from_slice(bytes);
+        if !bytes.ends_with(b"\n") {
+            self.outcome.out.push(b'\n');
+        }
+    }
+
+    /// `-o`: every non-empty leftmost-longest match of the line.
+    fn only_matching(&mut self, line: &[u8], line_number: Option<u64>) {
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let (Some(dfa), Some(cache)) = (self.compiled.longest.as_ref(), self.cache.as_mut()) else {
+            return;
+        };
+        let mut at = 0;
+        let mut parts = Vec::new();
+        while at <= line.len() {
+            let Ok(Some(m)) = grep_matcher::Matcher::find_at(&self.compiled.matcher, line, at)
+            else {
+                break;
+            };
+            let start = m.start();
+            let input = Input::new(line).range(start..).anchored(Anchored::Yes);
+            let end = match dfa.try_search_fwd(cache, &input) {
+                Ok(Some(half)) => half.offset().max(m.end()),
+                _ => m.end(),
+            };
+            if end > start {
+                parts.push((start, end));
+                at = end;
+            } else {
+                at = start + 1;
+            }
+        }
+        for (s, e) in parts {
+            self.line_prefix(line_number, b':');
+            self.outcome.out.extend_from_slice(&line[s..e]);
+            self.outcome.out.push(b'\n');
+        }
+    }
+}
+
+impl Sink for OutputSink<'_> {
+    type Error = std::io::Error;
+
+    fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, std::io::Error> {
+        self.outcome.selected += 1;
+        if self.print_lines {
+            if self.cmd.only_matching {
+                if !self.cmd.invert {
+                    self.only_matching(mat.bytes(), mat.line_number());
+                }
+            } else {
+                self.line_prefix(mat.line_number(), b':');
+                self.push_line(mat.bytes());
+            }
+        }
+        Ok(!self.stop_at_first)
+    }
+
+    fn context(&mut self, _: &Searcher, ctx: &SinkContext<'_>) -> Result<bool, std::io::Error> {
+        if self.print_lines
+            && !self.cmd.only_matching
+            && !matches!(ctx.kind(), SinkContextKind::Other)
+        {
+            self.line_prefix(ctx.line_number(), b'-');
+            self.push_line(ctx.bytes());
+        }
+        Ok(true)
+    }
+
+    fn context_break(&mut self, _: &Searcher) -> Result<bool, std::io::Error> {
+        if self.print_lines && !self.cmd.only_matching {
+            self.outcome.out.extend_from_slice(b"--\n");
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::lex::{Token, tokenize};
+    use crate::program::{Program, parse_program};
+
+    fn grep(line: &str, input: &str) -> FileOutcome {
+        let words: Vec<_> = tokenize(line)
+            .unwrap()
+            .into_iter()
+            .filter_map(|t| {
+                if let Token::Word(w) = t {
+                    Some(w)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let Program::Grep(cmd) = parse_program(&words).unwrap() else {
+            panic!()
+        };
+        let compiled = compile(&cmd).unwrap();
+        let mut data = input.as_bytes().to_vec();
+        search(&cmd, &compiled, &mut data, &Prefix { name: None })
+    }
+
+    fn out(line: &str, input: &str) -> String {
+        String::from_utf8(grep(line, input).out).unwrap()
+    }
+
+    #[test]
+    fn only_matching_is_leftmost_longest() {
+        assert_eq!(out(r"grep -o 'a\|ab'", "xab\n"), "ab\n");
+        assert_eq!(out("grep -oE 'a|ab'", "xab ab\n"), "ab\nab\n");
+    }
+
+    #[test]
+    fn binary_input_counts_nul_separated_lines() {
+        let o = grep("grep -c a", "a\0a\nb\n");
+        assert_eq!(String::from_utf8(o.out).unwrap(), "2\n");
+        let o = grep("grep a", "a\0a\nb\n");
+        assert!(o.out.is_empty() && o.binary_matched);
+    }
+
+    #[test]
+    fn missing_final_newline_is_added() {
+        assert_eq!(out("grep -n b", "a\nb"), "2:b\n");
+    }
+
+    #[test]
+    fn word_and_line_modes() {
+        assert_eq!(out("grep -w ab", "ab_\nx ab y\n"), "x ab y\n");
+        assert_eq!(out("grep -x ab", "ab\nabc\n"), "ab\n");
+        assert_eq!(out("grep -ic AB", "ab\nAb\nc\n"), "2\n");
+    }
+
+    #[test]
+    fn context_groups_are_separated() {
+        assert_eq!(
+            out("grep -n -A1 x", "x\n1\n2\n3\nx\n"),
+            "1:x\n2-1\n--\n5:x\n"
+        );
+    }
+}

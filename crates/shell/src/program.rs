@@ -1,0 +1,555 @@
+//! The read-only programs of the subset, each parsed from its words into a
+//! typed command: flags become settings, anything unknown is refused.
+
+use crate::Refusal;
+use crate::args::{self, OptSpec, opt};
+use crate::lex::Word;
+
+/// Which regular-expression dialect a grep pattern is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternSyntax {
+    /// `-G` (default): POSIX basic, with GNU's `\|`, `\+`, `\?`.
+    Basic,
+    /// `-E`: POSIX extended.
+    Extended,
+    /// `-F`: fixed strings.
+    Fixed,
+}
+
+/// How a recursive grep treats symlinks met while recursing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recursion {
+    /// `-r`: skip symlinks found in directories (command-line ones are followed).
+    Physical,
+    /// `-R`: follow every symlink.
+    Logical,
+}
+
+/// What grep prints for each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrepOutput {
+    /// Matching lines (or `-o` parts).
+    Lines,
+    /// `-c`
+    Count,
+    /// `-l`
+    FilesWithMatches,
+    /// `-L`
+    FilesWithoutMatch,
+    /// `-q`
+    Quiet,
+}
+
+/// `grep` with its settings derived from the flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrepCommand {
+    pub patterns: Vec<String>,
+    pub syntax: PatternSyntax,
+    pub recursion: Option<Recursion>,
+    pub line_number: bool,
+    /// `-H` (Some(true)) / `-h` (Some(false)); None: decided by file count.
+    pub with_filename: Option<bool>,
+    pub ignore_case: bool,
+    pub invert: bool,
+    pub word: bool,
+    pub line: bool,
+    pub only_matching: bool,
+    pub output: GrepOutput,
+    pub no_messages: bool,
+    pub max_count: Option<u64>,
+    pub before: usize,
+    pub after: usize,
+    pub includes: Vec<String>,
+    pub excludes: Vec<String>,
+    pub exclude_dirs: Vec<String>,
+    /// File operands; empty means stdin, or `.` when recursive.
+    pub files: Vec<Word>,
+}
+
+/// `cat FILE...`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatCommand {
+    pub files: Vec<Word>,
+}
+
+/// `ls [-l] [-a] [-1] [PATH...]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LsCommand {
+    pub long: bool,
+    pub all: bool,
+    pub almost_all: bool,
+    pub paths: Vec<Word>,
+}
+
+/// `head`/`tail` line selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineSpan {
+    /// The first N lines (head) or the last N lines (tail).
+    Count(u64),
+    /// `tail -n +N`: from line N on.
+    From(u64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadCommand {
+    pub lines: u64,
+    pub files: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailCommand {
+    pub span: LineSpan,
+    pub files: Vec<Word>,
+}
+
+/// `wc` with the counts it prints, in wc's fixed order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WcCommand {
+    pub lines: bool,
+    pub words: bool,
+    pub bytes: bool,
+    pub files: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortCommand {
+    pub unique: bool,
+    pub numeric: bool,
+    pub reverse: bool,
+    pub files: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqCommand {
+    pub count: bool,
+    pub files: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdCommand {
+    /// None: `cd` alone (to $HOME), refused by the planner.
+    pub dir: Option<Word>,
+    pub extra: bool,
+}
+
+/// One program invocation of a pipeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Program {
+    Grep(GrepCommand),
+    Cat(CatCommand),
+    Ls(LsCommand),
+    Head(HeadCommand),
+    Tail(TailCommand),
+    Wc(WcCommand),
+    Sort(SortCommand),
+    Uniq(UniqCommand),
+    Cd(CdCommand),
+}
+
+impl Program {
+    /// The words naming files or directories the program will open.
+    pub fn path_operands(&self) -> Vec<&Word> {
+        let words: Vec<&Word> = match self {
+            Program::Grep(g) => g.files.iter().collect(),
+            Program::Cat(c) => c.files.iter().collect(),
+            Program::Ls(l) => l.paths.iter().collect(),
+            Program::Head(h) => h.files.iter().collect(),
+            Program::Tail(t) => t.files.iter().collect(),
+            Program::Wc(w) => w.files.iter().collect(),
+            Program::Sort(s) => s.files.iter().collect(),
+            Program::Uniq(u) => u.files.iter().collect(),
+            Program::Cd(c) => c.dir.iter().collect(),
+        };
+        words.into_iter().filter(|w| w.text != "-").collect()
+    }
+}
+
+/// Parses the words of one simple command (program name first).
+pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
+    let Some((name, args)) = words.split_first() else {
+        return Err(Refusal {
+            column: 0,
+            reason: "empty command".into(),
+        });
+    };
+    let refuse = |reason: String| Refusal {
+        column: name.column,
+        reason,
+    };
+    match name.text.as_str() {
+        "grep" | "egrep" | "fgrep" => parse_grep(name, args),
+        "cat" => {
+            let p = args::parse("cat", args, &[])?;
+            Ok(Program::Cat(CatCommand { files: p.operands }))
+        }
+        "ls" => parse_ls(args),
+        "head" => {
+            let (lines, files) = parse_line_count("head", args)?;
+            match lines {
+                LineSpan::Count(n) => Ok(Program::Head(HeadCommand { lines: n, files })),
+                LineSpan::From(_) => Err(refuse("head: `+N` counts are not supported".into())),
+            }
+        }
+        "tail" => {
+            let (span, files) = parse_line_count("tail", args)?;
+            Ok(Program::Tail(TailCommand { span, files }))
+        }
+        "wc" => {
+            const SPECS: &[OptSpec] = &[
+                opt(Some('l'), Some("lines"), false, "l"),
+                opt(Some('w'), Some("words"), false, "w"),
+                opt(Some('c'), Some("bytes"), false, "c"),
+            ];
+            let p = args::parse("wc", args, SPECS)?;
+            let has = |k: &str| p.opts.iter().any(|o| o.key == k);
+            let (mut lines, mut words, mut bytes) = (has("l"), has("w"), has("c"));
+            if !(lines || words || bytes) {
+                (lines, words, bytes) = (true, true, true);
+            }
+            Ok(Program::Wc(WcCommand {
+                lines,
+                words,
+                bytes,
+                files: p.operands,
+            }))
+        }
+        "sort" => {
+            const SPECS: &[OptSpec] = &[
+                opt(Some('u'), Some("unique"), false, "u"),
+                opt(Some('n'), Some("numeric-sort"), false, "n"),
+                opt(Some('r'), Some("reverse"), false, "r"),
+            ];
+            let p = args::parse("sort", args, SPECS)?;
+            let has = |k: &str| p.opts.iter().any(|o| o.key == k);
+            Ok(Program::Sort(SortCommand {
+                unique: has("u"),
+                numeric: has("n"),
+                reverse: has("r"),
+                files: p.operands,
+            }))
+        }
+        "uniq" => {
+            const SPECS: &[OptSpec] = &[opt(Some('c'), Some("count"), false, "c")];
+            let p = args::parse("uniq", args, SPECS)?;
+            if p.operands.len() > 1 {
+                return Err(refuse(
+                    "uniq: an output file operand would be written".into(),
+                ));
+            }
+            Ok(Program::Uniq(UniqCommand {
+                count: p.opts.iter().any(|o| o.key == "c"),
+                files: p.operands,
+            }))
+        }
+        "cd" => {
+            let rest: Vec<&Word> = args.iter().filter(|w| w.text != "--").collect();
+            if let Some(first) = rest.first()
+                && first.text.starts_with('-')
+                && first.text != "-"
+            {
+                return Err(Refusal {
+                    column: first.column,
+                    reason: format!("cd: unsupported option `{}`", first.text),
+                });
+            }
+            if rest.first().is_some_and(|w| w.text == "-") {
+                return Err(refuse("cd: `cd -` is not supported".into()));
+            }
+            Ok(Program::Cd(CdCommand {
+                dir: rest.first().map(|w| (*w).clone()),
+                extra: rest.len() > 1,
+            }))
+        }
+        other => Err(refuse(format!(
+            "`{other}` is not a supported program (read-only subset: grep cat ls head tail wc sort uniq cd)"
+        ))),
+    }
+}
+
+fn parse_ls(args: &[Word]) -> Result<Program, Refusal> {
+    const SPECS: &[OptSpec] = &[
+        opt(Some('l'), None, false, "l"),
+        opt(Some('a'), Some("all"), false, "a"),
+        opt(Some('A'), Some("almost-all"), false, "A"),
+        opt(Some('1'), None, false, "1"),
+    ];
+    let p = args::parse("ls", args, SPECS)?;
+    let mut cmd = LsCommand {
+        long: false,
+        all: false,
+        almost_all: false,
+        paths: p.operands,
+    };
+    for o in &p.opts {
+        match o.key {
+            "l" => cmd.long = true,
+            "1" => cmd.long = false,
+            "a" => {
+                cmd.all = true;
+                cmd.almost_all = false;
+            }
+            "A" => {
+                cmd.almost_all = !cmd.all;
+            }
+            _ => {}
+        }
+    }
+    Ok(Program::Ls(cmd))
+}
+
+/// `head`/`tail`: `-N`, `-n N`, `-nN`, `--lines=N`, and for tail `-n +N`.
+fn parse_line_count(program: &str, args: &[Word]) -> Result<(LineSpan, Vec<Word>), Refusal> {
+    const SPECS: &[OptSpec] = &[opt(Some('n'), Some("lines"), true, "n")];
+    let mut args = args.to_vec();
+    // Obsolete `-40` form, accepted as the first argument.
+    let mut obsolete = None;
+    if let Some(first) = args.first()
+        && let Some(digits) = first.text.strip_prefix('-')
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        obsolete = Some(digits.to_string());
+        args.remove(0);
+    }
+    let p = args::parse(program, &args, SPECS)?;
+    let mut span = LineSpan::Count(10);
+    if let Some(d) = obsolete {
+        span = LineSpan::Count(parse_number(program, &d, 0)?);
+    }
+    for o in &p.opts {
+        let v = o.value.as_deref().unwrap_or("");
+        span = if let Some(from) = v.strip_prefix('+') {
+            LineSpan::From(parse_number(program, from, o.column)?)
+        } else {
+            LineSpan::Count(parse_number(program, v, o.column)?)
+        };
+    }
+    Ok((span, p.operands))
+}
+
+fn parse_number(program: &str, text: &str, column: usize) -> Result<u64, Refusal> {
+    text.parse::<u64>().map_err(|_| Refusal {
+        column,
+        reason: format!("{program}: invalid line count `{text}`"),
+    })
+}
+
+fn parse_grep(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
+    const SPECS: &[OptSpec] = &[
+        opt(Some('r'), Some("recursive"), false, "r"),
+        opt(Some('R'), Some("dereference-recursive"), false, "R"),
+        opt(Some('n'), Some("line-number"), false, "n"),
+        opt(Some('H'), Some("with-filename"), false, "H"),
+        opt(Some('h'), Some("no-filename"), false, "h"),
+        opt(Some('i'), Some("ignore-case"), false, "i"),
+        opt(Some('y'), None, false, "i"),
+        opt(None, Some("no-ignore-case"), false, "no-i"),
+        opt(Some('v'), Some("invert-match"), false, "v"),
+        opt(Some('w'), Some("word-regexp"), false, "w"),
+        opt(Some('x'), Some("line-regexp"), false, "x"),
+        opt(Some('c'), Some("count"), false, "c"),
+        opt(Some('l'), Some("files-with-matches"), false, "l"),
+        opt(Some('L'), Some("files-without-match"), false, "L"),
+        opt(Some('o'), Some("only-matching"), false, "o"),
+        opt(Some('q'), Some("quiet"), false, "q"),
+        opt(None, Some("silent"), false, "q"),
+        opt(Some('s'), Some("no-messages"), false, "s"),
+        opt(Some('E'), Some("extended-regexp"), false, "E"),
+        opt(Some('F'), Some("fixed-strings"), false, "F"),
+        opt(Some('G'), Some("basic-regexp"), false, "G"),
+        opt(Some('e'), Some("regexp"), true, "e"),
+        opt(Some('m'), Some("max-count"), true, "m"),
+        opt(Some('A'), Some("after-context"), true, "A"),
+        opt(Some('B'), Some("before-context"), true, "B"),
+        opt(Some('C'), Some("context"), true, "C"),
+        opt(None, Some("include"), true, "include"),
+        opt(None, Some("exclude"), true, "exclude"),
+        opt(None, Some("exclude-dir"), true, "exclude-dir"),
+        opt(None, Some("color"), true, "color"),
+        opt(None, Some("colour"), true, "color"),
+    ];
+    let p = args::parse("grep", args, SPECS)?;
+    let mut g = GrepCommand {
+        patterns: Vec::new(),
+        syntax: match name.text.as_str() {
+            "egrep" => PatternSyntax::Extended,
+            "fgrep" => PatternSyntax::Fixed,
+            _ => PatternSyntax::Basic,
+        },
+        recursion: None,
+        line_number: false,
+        with_filename: None,
+        ignore_case: false,
+        invert: false,
+        word: false,
+        line: false,
+        only_matching: false,
+        output: GrepOutput::Lines,
+        no_messages: false,
+        max_count: None,
+        before: 0,
+        after: 0,
+        includes: Vec::new(),
+        excludes: Vec::new(),
+        exclude_dirs: Vec::new(),
+        files: Vec::new(),
+    };
+    let (mut count, mut list, mut list_without, mut quiet) = (false, false, false, false);
+    let mut explicit_patterns = false;
+    for o in &p.opts {
+        let value = o.value.clone().unwrap_or_default();
+        let number = || parse_number("grep", &value, o.column);
+        match o.key {
+            "r" => g.recursion = Some(Recursion::Physical),
+            "R" => g.recursion = Some(Recursion::Logical),
+            "n" => g.line_number = true,
+            "H" => g.with_filename = Some(true),
+            "h" => g.with_filename = Some(false),
+            "i" => g.ignore_case = true,
+            "no-i" => g.ignore_case = false,
+            "v" => g.invert = true,
+            "w" => g.word = true,
+            "x" => g.line = true,
+            "c" => count = true,
+            "l" => {
+                list = true;
+                list_without = false;
+            }
+            "L" => {
+                list_without = true;
+                list = false;
+            }
+            "o" => g.only_matching = true,
+            "q" => quiet = true,
+            "s" => g.no_messages = true,
+            "E" => g.syntax = PatternSyntax::Extended,
+            "F" => g.syntax = PatternSyntax::Fixed,
+            "G" => g.syntax = PatternSyntax::Basic,
+            "e" => {
+                explicit_patterns = true;
+                g.patterns.extend(value.split('\n').map(str::to_string));
+            }
+            "m" => g.max_count = Some(number()?),
+            "A" => g.after = number()? as usize,
+            "B" => g.before = number()? as usize,
+            "C" => {
+                let n = number()? as usize;
+                g.after = n;
+                g.before = n;
+            }
+            "include" => g.includes.push(value),
+            "exclude" => g.excludes.push(value),
+            "exclude-dir" => g.exclude_dirs.push(value),
+            "color" => {
+                if value != "never" {
+                    return Err(Refusal {
+                        column: o.column,
+                        reason: "grep: only `--color=never` is supported".into(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    g.output = if quiet {
+        GrepOutput::Quiet
+    } else if list {
+        GrepOutput::FilesWithMatches
+    } else if list_without {
+        GrepOutput::FilesWithoutMatch
+    } else if count {
+        GrepOutput::Count
+    } else {
+        GrepOutput::Lines
+    };
+    let mut operands = p.operands.into_iter();
+    if !explicit_patterns {
+        let Some(pattern) = operands.next() else {
+            return Err(Refusal {
+                column: name.column,
+                reason: "grep: no pattern given".into(),
+            });
+        };
+        g.patterns
+            .extend(pattern.text.split('\n').map(str::to_string));
+    }
+    g.files = operands.collect();
+    Ok(Program::Grep(g))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::lex::{Token, tokenize};
+
+    fn program(line: &str) -> Result<Program, Refusal> {
+        let words: Vec<Word> = tokenize(line)
+            .unwrap()
+            .into_iter()
+            .filter_map(|t| match t {
+                Token::Word(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        parse_program(&words)
+    }
+
+    #[test]
+    fn grep_flags_become_settings() {
+        let Program::Grep(g) = program(r#"grep -rniw -e a -e b --include="*.py" -l src"#).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(g.patterns, ["a", "b"]);
+        assert_eq!(g.recursion, Some(Recursion::Physical));
+        assert!(g.line_number && g.ignore_case && g.word);
+        assert_eq!(g.output, GrepOutput::FilesWithMatches);
+        assert_eq!(g.includes, ["*.py"]);
+        assert_eq!(g.files.len(), 1);
+    }
+
+    #[test]
+    fn options_after_operands_count() {
+        let Program::Grep(g) = program("grep -n X core/main.py -A 50").unwrap() else {
+            panic!()
+        };
+        assert_eq!(g.after, 50);
+        assert_eq!(g.files[0].text, "core/main.py");
+    }
+
+    #[test]
+    fn head_obsolete_and_tail_plus() {
+        assert_eq!(
+            program("head -40").unwrap(),
+            Program::Head(HeadCommand {
+                lines: 40,
+                files: vec![]
+            })
+        );
+        let Program::Tail(t) = program("tail -n +3").unwrap() else {
+            panic!()
+        };
+        assert_eq!(t.span, LineSpan::From(3));
+    }
+
+    #[test]
+    fn other_programs_are_refused() {
+        for line in [
+            "rm -rf /",
+            "python x.py",
+            "curl http://x",
+            "touch f",
+            "echo hi",
+            "find .",
+        ] {
+            assert!(
+                program(line)
+                    .unwrap_err()
+                    .reason
+                    .contains("not a supported program"),
+                "{line}"
+            );
+        }
+    }
+}

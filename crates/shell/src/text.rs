@@ -1,0 +1,405 @@
+//! The line filters of the subset, as GNU coreutils prints them: `cat`,
+//! `head`, `tail`, `wc`, `sort`, `uniq`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::exec::Output;
+use crate::lex::Word;
+use crate::ls::quote;
+use crate::program::{HeadCommand, LineSpan, SortCommand, TailCommand, UniqCommand, WcCommand};
+use crate::walk::strerror;
+
+/// An input's bytes, or the message for why it could not be read.
+enum Read {
+    Bytes(Vec<u8>),
+    /// The failing `std::io::Error`.
+    Failed(std::io::Error),
+}
+
+fn read(cwd: &Path, name: &str, stdin: &[u8]) -> Read {
+    if name == "-" {
+        return Read::Bytes(stdin.to_vec());
+    }
+    let path = cwd.join(name);
+    match fs::metadata(&path) {
+        Ok(m) if m.is_dir() => Read::Failed(std::io::Error::from_raw_os_error(21)),
+        _ => match fs::read(&path) {
+            Ok(b) => Read::Bytes(b),
+            Err(e) => Read::Failed(e),
+        },
+    }
+}
+
+fn names(files: &[Word]) -> Vec<String> {
+    if files.is_empty() {
+        vec!["-".into()]
+    } else {
+        files.iter().map(|w| w.text.clone()).collect()
+    }
+}
+
+/// Splits into lines, each keeping its `\n` (the last may lack one).
+fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    data.split_inclusive(|&b| b == b'\n')
+}
+
+pub fn cat(files: &[Word], cwd: &Path, stdin: &[u8]) -> Output {
+    let mut out = Output::default();
+    for name in names(files) {
+        match read(cwd, &name, stdin) {
+            Read::Bytes(b) => out.stdout.extend_from_slice(&b),
+            Read::Failed(e) => {
+                out.stderr
+                    .extend_from_slice(format!("cat: {name}: {}\n", strerror(&e)).as_bytes());
+                out.status = 1;
+            }
+        }
+    }
+    out
+}
+
+/// `head` and `tail` print `==> NAME <==` headers when given several files.
+fn header(out: &mut Output, name: &str, first: bool, several: bool) {
+    if several {
+        let shown = if name == "-" { "standard input" } else { name };
+        if !first {
+            out.stdout.push(b'\n');
+        }
+        out.stdout
+            .extend_from_slice(format!("==> {shown} <==\n").as_bytes());
+    }
+}
+
+pub fn head(cmd: &HeadCommand, cwd: &Path, stdin: &[u8]) -> Output {
+    let mut out = Output::default();
+    let all = names(&cmd.files);
+    let mut first = true;
+    for name in &all {
+        match read(cwd, name, stdin) {
+            Read::Bytes(b) => {
+                header(&mut out, name, first, all.len() > 1);
+                first = false;
+                for line in lines(&b).take(cmd.lines as usize) {
+                    out.stdout.extend_from_slice(line);
+                }
+            }
+            Read::Failed(e) => {
+                let msg = if e.raw_os_error() == Some(21) {
+                    header(&mut out, name, first, all.len() > 1);
+                    first = false;
+                    format!(
+                        "head: error reading {}: {}\n",
+                        quote(name.as_bytes()),
+                        strerror(&e)
+                    )
+                } else {
+                    format!(
+                        "head: cannot open {} for reading: {}\n",
+                        quote(name.as_bytes()),
+                        strerror(&e)
+                    )
+                };
+                out.stderr.extend_from_slice(msg.as_bytes());
+                out.status = 1;
+            }
+        }
+    }
+    out
+}
+
+pub fn tail(cmd: &TailCommand, cwd: &Path, stdin: &[u8]) -> Output {
+    let mut out = Output::default();
+    let all = names(&cmd.files);
+    let mut first = true;
+    for name in &all {
+        match read(cwd, name, stdin) {
+            Read::Bytes(b) => {
+                header(&mut out, name, first, all.len() > 1);
+                first = false;
+                let ls: Vec<&[u8]> = lines(&b).collect();
+                let skip = match cmd.span {
+                    LineSpan::Count(n) => ls.len().saturating_sub(n as usize),
+                    LineSpan::From(n) => (n.max(1) - 1) as usize,
+                };
+                for line in ls.iter().skip(skip) {
+                    out.stdout.extend_from_slice(line);
+                }
+            }
+            Read::Failed(e) => {
+                let msg = if e.raw_os_error() == Some(21) {
+                    header(&mut out, name, first, all.len() > 1);
+                    first = false;
+                    format!(
+                        "tail: error reading {}: {}\n",
+                        quote(name.as_bytes()),
+                        strerror(&e)
+                    )
+                } else {
+                    format!(
+                        "tail: cannot open {} for reading: {}\n",
+                        quote(name.as_bytes()),
+                        strerror(&e)
+                    )
+                };
+                out.stderr.extend_from_slice(msg.as_bytes());
+                out.status = 1;
+            }
+        }
+    }
+    out
+}
+
+/// `wc`: counts in the order lines, words, bytes; column width as coreutils
+/// computes it (1 for a single count of a single input, else the digits of
+/// the total size of the regular files, at least 7 when a non-file is read).
+pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
+    let mut out = Output::default();
+    let all = names(&cmd.files);
+    let single_count = [cmd.lines, cmd.words, cmd.bytes]
+        .iter()
+        .filter(|&&b| b)
+        .count()
+        == 1;
+    struct Counted {
+        name: String,
+        counts: Option<[u64; 3]>,
+        error: Option<std::io::Error>,
+    }
+    let mut results = Vec::new();
+    let mut width = 1usize;
+    let mut min_width = 1;
+    let mut regular_total: u64 = 0;
+    let mut first_failed = false;
+    for (i, name) in all.iter().enumerate() {
+        let meta = if name == "-" {
+            None
+        } else {
+            fs::metadata(cwd.join(name)).ok()
+        };
+        match (&meta, name.as_str()) {
+            (Some(m), _) if m.is_file() => regular_total += m.len(),
+            (None, n) if n != "-" => {
+                if i == 0 {
+                    first_failed = true;
+                }
+            }
+            _ => min_width = 7,
+        }
+        match read(cwd, name, stdin) {
+            Read::Bytes(b) => {
+                let l = b.iter().filter(|&&c| c == b'\n').count() as u64;
+                let w = count_words(&b);
+                results.push(Counted {
+                    name: name.clone(),
+                    counts: Some([l, w, b.len() as u64]),
+                    error: None,
+                });
+            }
+            Read::Failed(e) => {
+                let is_dir = e.raw_os_error() == Some(21);
+                results.push(Counted {
+                    name: name.clone(),
+                    counts: if is_dir { Some([0, 0, 0]) } else { None },
+                    error: Some(e),
+                });
+            }
+        }
+    }
+    if !(all.len() == 1 && single_count) && !first_failed {
+        let mut t = regular_total;
+        while t >= 10 {
+            width += 1;
+            t /= 10;
+        }
+        width = width.max(min_width);
+    }
+    let mut totals = [0u64; 3];
+    let print = |out: &mut Output, counts: &[u64; 3], name: Option<&str>| {
+        let mut fields = Vec::new();
+        for (on, v) in [
+            (cmd.lines, counts[0]),
+            (cmd.words, counts[1]),
+            (cmd.bytes, counts[2]),
+        ] {
+            if on {
+                fields.push(format!("{v:>width$}"));
+            }
+        }
+        let mut line = fields.join(" ");
+        if let Some(n) = name {
+            line.push(' ');
+            line.push_str(n);
+        }
+        line.push('\n');
+        out.stdout.extend_from_slice(line.as_bytes());
+    };
+    for r in &results {
+        if let Some(e) = &r.error {
+            out.stderr
+                .extend_from_slice(format!("wc: {}: {}\n", r.name, strerror(e)).as_bytes());
+            out.status = 1;
+        }
+        if let Some(c) = &r.counts {
+            for i in 0..3 {
+                totals[i] += c[i];
+            }
+            let shown = if cmd.files.is_empty() {
+                None
+            } else {
+                Some(r.name.as_str())
+            };
+            print(&mut out, c, shown);
+        }
+    }
+    if all.len() > 1 {
+        print(&mut out, &totals, Some("total"));
+    }
+    out
+}
+
+fn count_words(data: &[u8]) -> u64 {
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in data {
+        let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        if space {
+            in_word = false;
+        } else if (0x21..0x7f).contains(&b) || b >= 0x80 {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        }
+    }
+    words
+}
+
+/// `sort [-u] [-n] [-r]` in the C locale: byte order, `-n` by leading
+/// number with byte order as the last resort, `-u` by the sort key.
+pub fn sort(cmd: &SortCommand, cwd: &Path, stdin: &[u8]) -> Output {
+    let mut out = Output::default();
+    let mut all_lines: Vec<Vec<u8>> = Vec::new();
+    for name in names(&cmd.files) {
+        match read(cwd, &name, stdin) {
+            Read::Bytes(b) => {
+                for l in lines(&b) {
+                    all_lines.push(l.strip_suffix(b"\n").unwrap_or(l).to_vec());
+                }
+            }
+            Read::Failed(e) => {
+                out.stderr.extend_from_slice(
+                    format!("sort: cannot read: {name}: {}\n", strerror(&e)).as_bytes(),
+                );
+                out.status = 2;
+                return out;
+            }
+        }
+    }
+    let key_cmp = |a: &Vec<u8>, b: &Vec<u8>| -> std::cmp::Ordering {
+        if cmd.numeric {
+            numeric_key(a)
+                .partial_cmp(&numeric_key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        } else {
+            a.cmp(b)
+        }
+    };
+    all_lines.sort_by(|a, b| {
+        let ord = key_cmp(a, b).then_with(|| {
+            if cmd.numeric && !cmd.unique {
+                a.cmp(b)
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        if cmd.reverse { ord.reverse() } else { ord }
+    });
+    if cmd.unique {
+        all_lines.dedup_by(|b, a| key_cmp(a, b) == std::cmp::Ordering::Equal);
+    }
+    for l in all_lines {
+        out.stdout.extend_from_slice(&l);
+        out.stdout.push(b'\n');
+    }
+    out
+}
+
+/// The number at the start of a line (after blanks), as `sort -n` reads it.
+fn numeric_key(line: &[u8]) -> f64 {
+    let s = line
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(line.len());
+    let rest = &line[s..];
+    let mut end = 0;
+    if rest.first() == Some(&b'-') {
+        end = 1;
+    }
+    let digits_start = end;
+    while end < rest.len() && rest[end].is_ascii_digit() {
+        end += 1;
+    }
+    if end < rest.len() && rest[end] == b'.' {
+        end += 1;
+        while end < rest.len() && rest[end].is_ascii_digit() {
+            end += 1;
+        }
+    }
+    if end == digits_start {
+        return 0.0;
+    }
+    std::str::from_utf8(&rest[..end])
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// `uniq [-c]`: adjacent duplicate lines; `-c` prefixes `%7d `.
+pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
+    let mut out = Output::default();
+    let name = names(&cmd.files).remove(0);
+    let data = match read(cwd, &name, stdin) {
+        Read::Bytes(b) => b,
+        Read::Failed(e) => {
+            out.stderr
+                .extend_from_slice(format!("uniq: {name}: {}\n", strerror(&e)).as_bytes());
+            out.status = 1;
+            return out;
+        }
+    };
+    let mut groups: Vec<(&[u8], u64)> = Vec::new();
+    for l in lines(&data) {
+        let l = l.strip_suffix(b"\n").unwrap_or(l);
+        match groups.last_mut() {
+            Some((prev, n)) if *prev == l => *n += 1,
+            _ => groups.push((l, 1)),
+        }
+    }
+    for (l, n) in groups {
+        if cmd.count {
+            out.stdout.extend_from_slice(format!("{n:>7} ").as_bytes());
+        }
+        out.stdout.extend_from_slice(l);
+        out.stdout.push(b'\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_runs_of_printable_bytes() {
+        assert_eq!(count_words(b"a b\n c\t\td"), 4);
+        assert_eq!(count_words(b""), 0);
+    }
+
+    #[test]
+    fn numeric_keys() {
+        assert_eq!(numeric_key(b"  12 x"), 12.0);
+        assert_eq!(numeric_key(b"-3.5"), -3.5);
+        assert_eq!(numeric_key(b"abc"), 0.0);
+    }
+}
