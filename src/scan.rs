@@ -13,7 +13,7 @@ pub struct ScanArgs {
     /// Output format (`json`: the typed findings, schema recon.findings/1).
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
-    /// Scan every file: ignore no .gitignore/.ignore, hidden paths, node_modules, venvs...
+    /// Skip nothing: also files that .gitignore/.ignore exclude, hidden paths, node_modules, venvs, __pycache__ (never .git)
     #[arg(long)]
     pub no_ignore: bool,
 }

@@ -280,16 +280,17 @@ pub fn parse(file: &str, source: &str) -> Result<Mission, MissionError> {
             }
             3 => {
                 in_task = false;
-                if in_phase && let Some((id, task_title)) = task_heading(text) {
-                    if let Some(phase) = phases.last_mut() {
-                        phase.tasks.push(Task {
-                            id,
-                            title: task_title,
-                            line: number,
-                            commands: Vec::new(),
-                        });
-                        in_task = true;
-                    }
+                if in_phase
+                    && let Some((id, task_title)) = task_heading(text)
+                    && let Some(phase) = phases.last_mut()
+                {
+                    phase.tasks.push(Task {
+                        id,
+                        title: task_title,
+                        line: number,
+                        commands: Vec::new(),
+                    });
+                    in_task = true;
                 }
             }
             _ => {}

@@ -340,7 +340,7 @@ impl MissionPlan {
 fn cd(c: &CdCommand, cwd: &mut PathBuf, checkout: &Checkout, effective: bool) -> Output {
     let fail = |msg: String| Output {
         stdout: Vec::new(),
-        stderr: format!("bash: cd: {msg}\n").into_bytes(),
+        stderr: format!("bash: line 1: cd: {msg}\n").into_bytes(),
         status: 1,
     };
     if c.extra {
@@ -371,52 +371,68 @@ fn check_paths(
     script: &Script,
     cwds: &mut Vec<PathBuf>,
 ) -> Result<(), Refusal> {
-    for stage in script.stages() {
-        for word in stage.program.path_operands() {
-            if word.text.starts_with('/') {
-                return Err(Refusal {
-                    column: word.column,
-                    reason: format!("absolute path `{}` is outside the checkout", word.text),
-                });
-            }
-            for cwd in cwds.iter() {
-                let Some(rel) = normalize(cwd, &word.text) else {
-                    return Err(Refusal {
-                        column: word.column,
-                        reason: format!("path `{}` leaves the checkout", word.text),
-                    });
-                };
-                if !contains_resolved(checkout, &rel) {
-                    return Err(Refusal {
-                        column: word.column,
-                        reason: format!(
-                            "path `{}` resolves outside the checkout (symlink)",
-                            word.text
-                        ),
-                    });
+    for list in &script.lists {
+        let pipelines = std::iter::once(&list.first).chain(list.rest.iter().map(|(_, p)| p));
+        for (index, pipeline) in pipelines.enumerate() {
+            // A lone `cd` at the head of a list runs for certain, and whether
+            // it succeeds is known now: nothing in a run changes the tree.
+            let certain = index == 0 && pipeline.stages.len() == 1;
+            for stage in &pipeline.stages {
+                check_operands(checkout, &stage.program, cwds)?;
+                if let Program::Cd(c) = &stage.program {
+                    let Some(dir) = &c.dir else {
+                        return Err(Refusal {
+                            column: stage.column,
+                            reason: "`cd` without a directory goes to $HOME, outside the checkout"
+                                .into(),
+                        });
+                    };
+                    let mut next: Vec<PathBuf> = Vec::new();
+                    for cwd in cwds.iter() {
+                        let target =
+                            normalize(cwd, &dir.text).filter(|t| checkout.root().join(t).is_dir());
+                        let succeeds = target.is_some();
+                        if let Some(t) = target
+                            && !next.contains(&t)
+                        {
+                            next.push(t);
+                        }
+                        if !(next.contains(cwd) || certain && succeeds) {
+                            next.push(cwd.clone());
+                        }
+                    }
+                    *cwds = next;
                 }
             }
         }
-        if let Program::Cd(c) = &stage.program {
-            let Some(dir) = &c.dir else {
+    }
+    Ok(())
+}
+
+fn check_operands(checkout: &Checkout, program: &Program, cwds: &[PathBuf]) -> Result<(), Refusal> {
+    for word in program.path_operands() {
+        if word.text.starts_with('/') {
+            return Err(Refusal {
+                column: word.column,
+                reason: format!("absolute path `{}` is outside the checkout", word.text),
+            });
+        }
+        for cwd in cwds {
+            let Some(rel) = normalize(cwd, &word.text) else {
                 return Err(Refusal {
-                    column: stage.column,
-                    reason: "`cd` without a directory goes to $HOME, outside the checkout".into(),
+                    column: word.column,
+                    reason: format!("path `{}` leaves the checkout", word.text),
                 });
             };
-            let mut next = Vec::new();
-            for cwd in cwds.iter() {
-                if let Some(t) = normalize(cwd, &dir.text)
-                    && checkout.root().join(&t).is_dir()
-                    && !next.contains(&t)
-                {
-                    next.push(t);
-                }
-                if !next.contains(cwd) {
-                    next.push(cwd.clone());
-                }
+            if !contains_resolved(checkout, &rel) {
+                return Err(Refusal {
+                    column: word.column,
+                    reason: format!(
+                        "path `{}` resolves outside the checkout (symlink)",
+                        word.text
+                    ),
+                });
             }
-            *cwds = next;
         }
     }
     Ok(())
@@ -541,14 +557,11 @@ pub fn run_grep(
         .map(|input| match input {
             GrepInput::Stdin => {
                 let mut data = stdin.to_vec();
-                let name: &[u8] = b"(standard input)";
-                let shown = name_for(false).then_some(name);
-                Ok(grep::search(
-                    cmd,
-                    compiled,
-                    &mut data,
-                    &Prefix { name: shown },
-                ))
+                let prefix = Prefix {
+                    display: b"(standard input)",
+                    show: name_for(false),
+                };
+                Ok(grep::search(cmd, compiled, &mut data, &prefix))
             }
             GrepInput::File {
                 path,
@@ -556,13 +569,11 @@ pub fn run_grep(
                 walked,
             } => {
                 let mut data = read_input(path)?;
-                let shown = name_for(*walked).then_some(display.as_slice());
-                Ok(grep::search(
-                    cmd,
-                    compiled,
-                    &mut data,
-                    &Prefix { name: shown },
-                ))
+                let prefix = Prefix {
+                    display,
+                    show: name_for(*walked),
+                };
+                Ok(grep::search(cmd, compiled, &mut data, &prefix))
             }
             GrepInput::Message { .. } => Ok(grep::FileOutcome::default()),
         })

@@ -101,11 +101,18 @@ pub struct FileOutcome {
     pub binary_matched: bool,
 }
 
-/// How each output line is prefixed.
+/// How an input is named.
 pub struct Prefix<'a> {
-    /// The file name to print, if any.
-    pub name: Option<&'a [u8]>,
+    /// The input's name (`(standard input)` for stdin), for `-l`/`-L`.
+    pub display: &'a [u8],
+    /// Whether lines and counts are prefixed with the name.
+    pub show: bool,
 }
+
+/// GNU grep 3.x reads its input in chunks of this many bytes and checks
+/// each new buffer for NUL bytes; lines completed in earlier chunks were
+/// already handled as text.
+const GNU_READ_SIZE: usize = 96 * 1024;
 
 /// Searches `data` (the whole input; NULs are rewritten in place when the
 /// input is binary) as `cmd` asks.
@@ -115,57 +122,85 @@ pub fn search(
     data: &mut [u8],
     prefix: &Prefix<'_>,
 ) -> FileOutcome {
-    let binary = memchr_nul(data);
-    if binary {
-        for b in data.iter_mut() {
-            if *b == 0 {
-                *b = b'\n';
-            }
+    // The text part ends with the last line completed before the chunk
+    // holding the first NUL; from there on the input is binary.
+    let text_len = match data.iter().position(|&b| b == 0) {
+        None => data.len(),
+        Some(nul) => {
+            let chunk_start = nul / GNU_READ_SIZE * GNU_READ_SIZE;
+            data[..chunk_start]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
         }
-    }
-    let stop_at_first = binary && cmd.output == GrepOutput::Lines
-        || matches!(
-            cmd.output,
-            GrepOutput::FilesWithMatches | GrepOutput::FilesWithoutMatch | GrepOutput::Quiet
-        );
-    let context = cmd.output == GrepOutput::Lines && !binary;
-    let mut searcher = SearcherBuilder::new()
-        .line_number(cmd.line_number)
-        .invert_match(cmd.invert)
-        .before_context(if context { cmd.before } else { 0 })
-        .after_context(if context { cmd.after } else { 0 })
-        .max_matches(cmd.max_count)
-        .binary_detection(grep_searcher::BinaryDetection::none())
-        .build();
+    };
+    let (text, binary) = data.split_at_mut(text_len);
+    let lines_mode = cmd.output == GrepOutput::Lines;
     let mut sink = OutputSink {
         cmd,
         compiled,
         prefix,
         outcome: FileOutcome::default(),
-        print_lines: cmd.output == GrepOutput::Lines && !binary,
-        stop_at_first,
+        print_lines: lines_mode,
+        stop_at_first: matches!(
+            cmd.output,
+            GrepOutput::FilesWithMatches
+                | GrepOutput::FilesWithoutMatch
+                | GrepOutput::Quiet
+                | GrepOutput::Discarded
+        ),
+        line_offset: 0,
+        remaining: cmd.max_count,
         cache: compiled.longest.as_ref().map(|d| d.create_cache()),
     };
-    if cmd.max_count == Some(0) {
-        return finish_outcome(cmd, prefix, sink.outcome, binary);
+    search_part(cmd, compiled, text, &mut sink, lines_mode);
+    let stopped = sink.remaining == Some(0) || sink.stop_at_first && sink.outcome.selected > 0;
+    if !binary.is_empty() && !stopped {
+        for b in binary.iter_mut() {
+            if *b == 0 {
+                *b = b'\n';
+            }
+        }
+        let before = sink.outcome.selected;
+        sink.line_offset = text.iter().filter(|&&b| b == b'\n').count() as u64;
+        sink.print_lines = false;
+        sink.stop_at_first |= lines_mode;
+        search_part(cmd, compiled, binary, &mut sink, false);
+        if lines_mode && sink.outcome.selected > before {
+            sink.outcome.binary_matched = true;
+        }
     }
-    // Searching a slice cannot fail with our sink.
-    let _ = searcher.search_slice(&compiled.matcher, data, &mut sink);
-    let outcome = sink.outcome;
-    finish_outcome(cmd, prefix, outcome, binary)
+    finish_outcome(cmd, prefix, sink.outcome)
 }
 
-fn finish_outcome(
+fn search_part(
     cmd: &GrepCommand,
-    prefix: &Prefix<'_>,
-    mut outcome: FileOutcome,
-    binary: bool,
-) -> FileOutcome {
-    let name = prefix.name.unwrap_or(b"(standard input)");
+    compiled: &CompiledGrep,
+    data: &[u8],
+    sink: &mut OutputSink<'_>,
+    context: bool,
+) {
+    if data.is_empty() || sink.remaining == Some(0) {
+        return;
+    }
+    let mut searcher = SearcherBuilder::new()
+        .line_number(true)
+        .invert_match(cmd.invert)
+        .before_context(if context { cmd.before } else { 0 })
+        .after_context(if context { cmd.after } else { 0 })
+        .max_matches(sink.remaining)
+        .binary_detection(grep_searcher::BinaryDetection::none())
+        .build();
+    // Searching a slice cannot fail with our sink.
+    let _ = searcher.search_slice(&compiled.matcher, data, sink);
+}
+
+fn finish_outcome(cmd: &GrepCommand, prefix: &Prefix<'_>, mut outcome: FileOutcome) -> FileOutcome {
+    let name = prefix.display;
     match cmd.output {
         GrepOutput::Count => {
-            if let Some(n) = prefix.name {
-                outcome.out.extend_from_slice(n);
+            if prefix.show {
+                outcome.out.extend_from_slice(name);
                 outcome.out.push(b':');
             }
             outcome
@@ -181,14 +216,9 @@ fn finish_outcome(
             outcome.out.extend_from_slice(name);
             outcome.out.push(b'\n');
         }
-        GrepOutput::Lines if binary && outcome.selected > 0 => outcome.binary_matched = true,
         _ => {}
     }
     outcome
-}
-
-fn memchr_nul(data: &[u8]) -> bool {
-    data.contains(&0)
 }
 
 struct OutputSink<'a> {
@@ -198,18 +228,23 @@ struct OutputSink<'a> {
     outcome: FileOutcome,
     print_lines: bool,
     stop_at_first: bool,
+    /// Lines before the part being searched (the binary part follows the text part).
+    line_offset: u64,
+    /// Matches still allowed by `-m`.
+    remaining: Option<u64>,
     cache: Option<Cache>,
 }
 
 impl OutputSink<'_> {
     fn line_prefix(&mut self, line_number: Option<u64>, sep: u8) {
-        if let Some(n) = self.prefix.name {
-            self.outcome.out.extend_from_slice(n);
+        if self.prefix.show {
+            self.outcome.out.extend_from_slice(self.prefix.display);
             self.outcome.out.push(sep);
         }
         if self.cmd.line_number
             && let Some(n) = line_number
         {
+            let n = n + self.line_offset;
             self.outcome.out.extend_from_slice(n.to_string().as_bytes());
             self.outcome.out.push(sep);
         }
@@ -261,6 +296,9 @@ impl Sink for OutputSink<'_> {
 
     fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, std::io::Error> {
         self.outcome.selected += 1;
+        if let Some(r) = self.remaining.as_mut() {
+            *r = r.saturating_sub(1);
+        }
         if self.print_lines {
             if self.cmd.only_matching {
                 if !self.cmd.invert {
@@ -317,7 +355,15 @@ mod tests {
         };
         let compiled = compile(&cmd).unwrap();
         let mut data = input.as_bytes().to_vec();
-        search(&cmd, &compiled, &mut data, &Prefix { name: None })
+        search(
+            &cmd,
+            &compiled,
+            &mut data,
+            &Prefix {
+                display: b"(standard input)",
+                show: false,
+            },
+        )
     }
 
     fn out(line: &str, input: &str) -> String {

@@ -251,7 +251,9 @@ fn read_word(chars: &[char], start: usize) -> Result<(Word, usize), Refusal> {
                             }
                             i += 2;
                         }
-                        Some('$') => return Err(expansion(chars, i)),
+                        Some('$') if expands(chars.get(i + 1).copied(), true) => {
+                            return Err(expansion(chars, i));
+                        }
                         Some('`') => {
                             return Err(refuse(
                                 i,
@@ -273,7 +275,7 @@ fn read_word(chars: &[char], start: usize) -> Result<(Word, usize), Refusal> {
                 }
                 i += 2;
             }
-            '$' => return Err(expansion(chars, i)),
+            '$' if expands(chars.get(i + 1).copied(), false) => return Err(expansion(chars, i)),
             '`' => {
                 return Err(refuse(
                     i,
@@ -318,9 +320,21 @@ fn read_word(chars: &[char], start: usize) -> Result<(Word, usize), Refusal> {
     ))
 }
 
+/// Whether a `$` followed by `next` starts an expansion (bash leaves a `$`
+/// before a space, the end of the word, or a closing quote alone).
+fn expands(next: Option<char>, in_double_quotes: bool) -> bool {
+    match next {
+        None => false,
+        Some('"') => !in_double_quotes,
+        Some('\'') => !in_double_quotes,
+        Some(c) => c.is_ascii_alphanumeric() || "_{(@*#?$!-".contains(c),
+    }
+}
+
 fn expansion(chars: &[char], i: usize) -> Refusal {
     match chars.get(i + 1) {
         Some('(') => refuse(i, "command substitution `$(...)` is not supported"),
+        Some('\'' | '"') => refuse(i, "`$'...'` and `$\"...\"` quoting is not supported"),
         Some('{') => refuse(i, "parameter expansion `${...}` is not supported"),
         _ => refuse(i, "variables (`$`) are not supported"),
     }
@@ -391,5 +405,14 @@ mod tests {
         assert!(tokenize("ls {a,b}").is_err());
         assert!(tokenize("ls ~").is_err());
         assert!(tokenize("ls &").is_err());
+        assert!(tokenize("ls $'x'").is_err());
+    }
+
+    #[test]
+    fn a_dollar_that_starts_nothing_is_literal() {
+        assert_eq!(
+            words(r#"grep -c "^$" a$ "x$""#),
+            ["grep", "-c", "^$", "a$", "x$"]
+        );
     }
 }

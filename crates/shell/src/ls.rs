@@ -51,7 +51,21 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
         // operand ends in `/`.
         let follow = lmeta.file_type().is_symlink() && (!cmd.long || op.ends_with('/'));
         let meta = if follow {
-            fs::metadata(&path).unwrap_or(lmeta)
+            match fs::metadata(&path) {
+                Ok(m) => m,
+                // A dangling link is listed as itself.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => lmeta,
+                Err(e) => {
+                    let msg = format!(
+                        "ls: cannot access {}: {}\n",
+                        quote(op.as_bytes()),
+                        strerror(&e)
+                    );
+                    out.stderr.extend_from_slice(msg.as_bytes());
+                    out.status = 2;
+                    continue;
+                }
+            }
         } else {
             lmeta
         };

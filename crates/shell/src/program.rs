@@ -38,6 +38,10 @@ pub enum GrepOutput {
     FilesWithoutMatch,
     /// `-q`
     Quiet,
+    /// Standard output is `/dev/null`: GNU grep notices and stops each
+    /// file at its first match, printing nothing (not even `binary file
+    /// matches`), but unlike `-q` goes on to the next file.
+    Discarded,
 }
 
 /// `grep` with its settings derived from the flags.
@@ -440,13 +444,11 @@ fn parse_grep(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
             "include" => g.includes.push(value),
             "exclude" => g.excludes.push(value),
             "exclude-dir" => g.exclude_dirs.push(value),
-            "color" => {
-                if value != "never" {
-                    return Err(Refusal {
-                        column: o.column,
-                        reason: "grep: only `--color=never` is supported".into(),
-                    });
-                }
+            "color" if value != "never" => {
+                return Err(Refusal {
+                    column: o.column,
+                    reason: "grep: only `--color=never` is supported".into(),
+                });
             }
             _ => {}
         }

@@ -3,7 +3,7 @@
 
 use crate::Refusal;
 use crate::lex::{Operator, Redirect, RedirectTarget, Token, tokenize};
-use crate::program::{Program, parse_program};
+use crate::program::{GrepOutput, Program, parse_program};
 
 /// Where a program's standard output or error ends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,8 +109,14 @@ pub fn parse_script(line: &str) -> Result<Script, Refusal> {
                         });
                     }
                 } else {
-                    let program = parse_program(&words)?;
+                    let mut program = parse_program(&words)?;
                     let (stdout, stderr) = apply_redirects(&redirects);
+                    if let Program::Grep(g) = &mut program
+                        && stdout == Stream::Null
+                        && matches!(g.output, GrepOutput::Lines | GrepOutput::Count)
+                    {
+                        g.output = GrepOutput::Discarded;
+                    }
                     stages.push(Stage {
                         program,
                         stdout,

@@ -206,7 +206,7 @@ pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
             }
         }
     }
-    if !(all.len() == 1 && single_count) && !first_failed {
+    if !(first_failed || all.len() == 1 && single_count) {
         let mut t = regular_total;
         while t >= 10 {
             width += 1;

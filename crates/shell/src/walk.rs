@@ -232,9 +232,8 @@ pub fn walk_dir(
                 }
                 let id = id_of(&path);
                 if filter.follow && id.is_some() && stack.iter().any(|f| f.id == id) {
-                    let mut text = b"warning: ".to_vec();
-                    text.extend_from_slice(&shown);
-                    text.extend_from_slice(b": recursive directory loop");
+                    let mut text = shown.clone();
+                    text.extend_from_slice(b": warning: recursive directory loop");
                     out.push(WalkEvent::Message { text, error: false });
                     continue;
                 }

@@ -1,0 +1,357 @@
+//! Python: one tree-sitter parse and one query traversal per file, then the
+//! per-category extractors.
+//!
+//! The queries live in `queries/python/<topic>.scm`; they are concatenated
+//! into one [`Query`] (compiled once, shared by every worker) so each file's
+//! tree is walked once for all topics. Each match is routed to its topic by
+//! the pattern's position in the concatenated source. What the queries cannot
+//! express (which names are routers or loggers, string values, `[TAG]`
+//! prefixes) is done by the extractor modules, one per category.
+
+mod background_tasks;
+mod bindings;
+mod context_carriers;
+mod except_handlers;
+mod log_calls;
+mod metrics_calls;
+mod middleware;
+mod routes;
+pub(crate) mod text;
+mod timing;
+mod websocket_messages;
+
+use std::sync::OnceLock;
+
+use recon_findings::{
+    BackgroundTask, ContextCarrier, ExceptHandler, FileError, LogCall, Logger, MetricsCall,
+    Middleware, Route, Timing, WebsocketMessage,
+};
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
+
+/// The query sources, in the order they are concatenated.
+const TOPICS: &[(Topic, &str)] = &[
+    (
+        Topic::Bindings,
+        include_str!("../../../../queries/python/bindings.scm"),
+    ),
+    (
+        Topic::Routes,
+        include_str!("../../../../queries/python/routes.scm"),
+    ),
+    (
+        Topic::Middleware,
+        include_str!("../../../../queries/python/middleware.scm"),
+    ),
+    (
+        Topic::LogCalls,
+        include_str!("../../../../queries/python/log_calls.scm"),
+    ),
+    (
+        Topic::ExceptHandlers,
+        include_str!("../../../../queries/python/except_handlers.scm"),
+    ),
+    (
+        Topic::WebsocketMessages,
+        include_str!("../../../../queries/python/websocket_messages.scm"),
+    ),
+    (
+        Topic::ContextCarriers,
+        include_str!("../../../../queries/python/context_carriers.scm"),
+    ),
+    (
+        Topic::Timing,
+        include_str!("../../../../queries/python/timing.scm"),
+    ),
+    (
+        Topic::MetricsCalls,
+        include_str!("../../../../queries/python/metrics_calls.scm"),
+    ),
+    (
+        Topic::BackgroundTasks,
+        include_str!("../../../../queries/python/background_tasks.scm"),
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Topic {
+    Bindings,
+    Routes,
+    Middleware,
+    LogCalls,
+    ExceptHandlers,
+    WebsocketMessages,
+    ContextCarriers,
+    Timing,
+    MetricsCalls,
+    BackgroundTasks,
+}
+
+/// The compiled Python queries and the capture indexes the extractors read.
+pub(crate) struct PythonQueries {
+    query: Query,
+    /// Topic of each pattern index.
+    topics: Vec<Topic>,
+    bindings: bindings::Captures,
+    routes: routes::Captures,
+    middleware: middleware::Captures,
+    log_calls: log_calls::Captures,
+    except_handlers: except_handlers::Captures,
+    websocket_messages: websocket_messages::Captures,
+    context_carriers: context_carriers::Captures,
+    timing: timing::Captures,
+    metrics_calls: metrics_calls::Captures,
+    background_tasks: background_tasks::Captures,
+}
+
+pub(crate) fn language() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// The shared compiled queries (compiled on first use).
+pub(crate) fn queries() -> Result<&'static PythonQueries, String> {
+    static QUERIES: OnceLock<Result<PythonQueries, String>> = OnceLock::new();
+    QUERIES.get_or_init(compile).as_ref().map_err(Clone::clone)
+}
+
+fn compile() -> Result<PythonQueries, String> {
+    let mut source = String::new();
+    let mut starts = Vec::new();
+    for (topic, text) in TOPICS {
+        starts.push((source.len(), *topic));
+        source.push_str(text);
+        source.push('\n');
+    }
+    let query = Query::new(&language(), &source).map_err(|e| format!("python queries: {e}"))?;
+    let topics = (0..query.pattern_count())
+        .map(|i| {
+            let at = query.start_byte_for_pattern(i);
+            starts
+                .iter()
+                .rev()
+                .find(|(start, _)| *start <= at)
+                .map_or(Topic::Bindings, |(_, t)| *t)
+        })
+        .collect();
+    Ok(PythonQueries {
+        bindings: bindings::Captures::new(&query)?,
+        routes: routes::Captures::new(&query)?,
+        middleware: middleware::Captures::new(&query)?,
+        log_calls: log_calls::Captures::new(&query)?,
+        except_handlers: except_handlers::Captures::new(&query)?,
+        websocket_messages: websocket_messages::Captures::new(&query)?,
+        context_carriers: context_carriers::Captures::new(&query)?,
+        timing: timing::Captures::new(&query)?,
+        metrics_calls: metrics_calls::Captures::new(&query)?,
+        background_tasks: background_tasks::Captures::new(&query)?,
+        topics,
+        query,
+    })
+}
+
+/// Index of a capture the query must define.
+fn capture(query: &Query, name: &str) -> Result<u32, String> {
+    query
+        .capture_index_for_name(name)
+        .ok_or_else(|| format!("python queries: no capture @{name}"))
+}
+
+/// The node captured as `index` in a match.
+fn node<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
+    m.nodes_for_capture_index(index).next()
+}
+
+/// One finding and the column it starts at (for a stable order within a line).
+pub(crate) type At<T> = (usize, T);
+
+/// What one Python file gave.
+#[derive(Debug, Default)]
+pub(crate) struct FileFindings {
+    pub routes: Vec<At<Route>>,
+    pub middleware: Vec<At<Middleware>>,
+    pub loggers: Vec<At<Logger>>,
+    pub log_calls: Vec<At<LogCall>>,
+    pub except_handlers: Vec<At<ExceptHandler>>,
+    pub websocket_messages: Vec<At<WebsocketMessage>>,
+    pub context_carriers: Vec<At<ContextCarrier>>,
+    pub timing: Vec<At<Timing>>,
+    pub metrics_calls: Vec<At<MetricsCall>>,
+    pub background_tasks: Vec<At<BackgroundTask>>,
+    pub errors: Vec<FileError>,
+}
+
+impl FileFindings {
+    /// Move every finding of `other` to the end of `self`'s lists.
+    pub(crate) fn append(&mut self, mut other: FileFindings) {
+        self.routes.append(&mut other.routes);
+        self.middleware.append(&mut other.middleware);
+        self.loggers.append(&mut other.loggers);
+        self.log_calls.append(&mut other.log_calls);
+        self.except_handlers.append(&mut other.except_handlers);
+        self.websocket_messages
+            .append(&mut other.websocket_messages);
+        self.context_carriers.append(&mut other.context_carriers);
+        self.timing.append(&mut other.timing);
+        self.metrics_calls.append(&mut other.metrics_calls);
+        self.background_tasks.append(&mut other.background_tasks);
+        self.errors.append(&mut other.errors);
+    }
+}
+
+/// Where a finding is reported.
+pub(crate) struct Ctx<'a> {
+    pub file: &'a str,
+    pub src: &'a str,
+}
+
+impl Ctx<'_> {
+    fn line(&self, node: Node<'_>) -> usize {
+        text::line(node)
+    }
+}
+
+/// The query matches of one file, per topic, before the extractors run.
+#[derive(Default)]
+struct RawMatches<'t> {
+    bindings: Vec<bindings::Raw<'t>>,
+    routes: Vec<routes::Raw<'t>>,
+    middleware: Vec<middleware::Raw<'t>>,
+    log_calls: Vec<log_calls::Raw<'t>>,
+    excepts: Vec<except_handlers::Raw<'t>>,
+    websocket: Vec<websocket_messages::Raw<'t>>,
+    carriers: Vec<context_carriers::Raw<'t>>,
+    timing: Vec<timing::Raw<'t>>,
+    metrics: Vec<metrics_calls::Raw<'t>>,
+    background: Vec<background_tasks::Raw<'t>>,
+}
+
+/// Per-worker parsing state.
+pub(crate) struct Worker {
+    parser: Parser,
+    cursor: QueryCursor,
+}
+
+impl Worker {
+    pub(crate) fn new() -> Result<Self, String> {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&language())
+            .map_err(|e| format!("python grammar: {e}"))?;
+        Ok(Worker {
+            parser,
+            cursor: QueryCursor::new(),
+        })
+    }
+
+    /// Parse `src` and run every extractor over it. Never fails: a tree with
+    /// syntax errors still gives what parsed, plus an entry in `errors`.
+    pub(crate) fn scan(&mut self, q: &PythonQueries, file: &str, src: &str) -> FileFindings {
+        let mut out = FileFindings::default();
+        let Some(tree) = self.parser.parse(src, None) else {
+            out.errors.push(FileError {
+                file: file.to_owned(),
+                reason: "parser gave no tree".to_owned(),
+            });
+            return out;
+        };
+        let root = tree.root_node();
+        if root.has_error() {
+            out.errors.push(FileError {
+                file: file.to_owned(),
+                reason: syntax_error(root),
+            });
+        }
+        let ctx = Ctx { file, src };
+
+        let mut raw = RawMatches::default();
+        let mut matches = self.cursor.matches(&q.query, root, src.as_bytes());
+        while let Some(m) = matches.next() {
+            match q.topics.get(m.pattern_index) {
+                Some(Topic::Bindings) => raw.bindings.extend(bindings::collect(&q.bindings, m)),
+                Some(Topic::Routes) => raw.routes.extend(routes::collect(&q.routes, m)),
+                Some(Topic::Middleware) => {
+                    raw.middleware.extend(middleware::collect(&q.middleware, m))
+                }
+                Some(Topic::LogCalls) => raw.log_calls.extend(log_calls::collect(&q.log_calls, m)),
+                Some(Topic::ExceptHandlers) => raw
+                    .excepts
+                    .extend(except_handlers::collect(&q.except_handlers, m)),
+                Some(Topic::WebsocketMessages) => raw
+                    .websocket
+                    .extend(websocket_messages::collect(&q.websocket_messages, m)),
+                Some(Topic::ContextCarriers) => raw
+                    .carriers
+                    .extend(context_carriers::collect(&q.context_carriers, m)),
+                Some(Topic::Timing) => raw.timing.extend(timing::collect(&q.timing, m)),
+                Some(Topic::MetricsCalls) => raw
+                    .metrics
+                    .extend(metrics_calls::collect(&q.metrics_calls, m)),
+                Some(Topic::BackgroundTasks) => raw
+                    .background
+                    .extend(background_tasks::collect(&q.background_tasks, m)),
+                None => {}
+            }
+        }
+
+        let names = bindings::names(&raw.bindings, &ctx);
+        out.loggers = names.loggers.clone();
+        out.routes = routes::extract(&raw.routes, &names, &ctx);
+        out.middleware = middleware::extract(&raw.middleware, &names, &ctx);
+        out.log_calls = log_calls::extract(&raw.log_calls, &names, &ctx);
+        out.except_handlers = except_handlers::extract(&raw.excepts, &ctx);
+        out.websocket_messages = websocket_messages::extract(&raw.websocket, &ctx);
+        out.context_carriers = context_carriers::extract(&raw.carriers, &ctx);
+        out.timing = timing::extract(&raw.timing, &ctx);
+        out.metrics_calls = metrics_calls::extract(&raw.metrics, &ctx);
+        out.background_tasks = background_tasks::extract(&raw.background, &ctx);
+        out
+    }
+}
+
+/// "syntax error at line N" for the first error or missing node.
+fn syntax_error(root: Node<'_>) -> String {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            return format!("syntax error at line {}", text::line(node));
+        }
+        if node.has_error() {
+            let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    "syntax error".to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn queries_compile_and_every_topic_has_patterns() {
+        let q = queries().unwrap();
+        for (topic, _) in TOPICS {
+            assert!(q.topics.contains(topic), "{topic:?} has no pattern");
+        }
+    }
+
+    #[test]
+    fn chained_assignment_is_nested() {
+        // The bindings extractor relies on this shape.
+        let mut worker = Worker::new().unwrap();
+        let found = worker.scan(
+            queries().unwrap(),
+            "m.py",
+            "a = b = c = logging.getLogger()\n",
+        );
+        let names: Vec<&str> = found.loggers.iter().map(|(_, l)| l.name.as_str()).collect();
+        assert_eq!(names, ["c", "b", "a"]);
+        assert!(
+            found
+                .loggers
+                .iter()
+                .all(|(col, l)| *col == 0 && l.line == 1)
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! `routes`: `@R.M(path)` on a function, `R` a router.
+
+use recon_findings::{HttpMethod, Route};
+use tree_sitter::{Node, Query, QueryMatch};
+
+use super::bindings::Names;
+use super::text::{keyword_arg, last_segment, positional_args, string_value, text};
+use super::{At, Ctx, capture, node};
+
+pub(super) struct Captures {
+    decorator: u32,
+    router: u32,
+    method: u32,
+    arguments: u32,
+    handler: u32,
+}
+
+impl Captures {
+    pub(super) fn new(query: &Query) -> Result<Self, String> {
+        Ok(Captures {
+            decorator: capture(query, "route.decorator")?,
+            router: capture(query, "route.router")?,
+            method: capture(query, "route.method")?,
+            arguments: capture(query, "route.arguments")?,
+            handler: capture(query, "route.handler")?,
+        })
+    }
+}
+
+pub(super) struct Raw<'t> {
+    decorator: Node<'t>,
+    router: Node<'t>,
+    method: Node<'t>,
+    arguments: Node<'t>,
+    handler: Node<'t>,
+}
+
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+    Some(Raw {
+        decorator: node(m, caps.decorator)?,
+        router: node(m, caps.router)?,
+        method: node(m, caps.method)?,
+        arguments: node(m, caps.arguments)?,
+        handler: node(m, caps.handler)?,
+    })
+}
+
+/// The method a decorator attribute declares.
+pub fn method(name: &str) -> Option<HttpMethod> {
+    Some(match name {
+        "get" => HttpMethod::Get,
+        "post" => HttpMethod::Post,
+        "put" => HttpMethod::Put,
+        "delete" => HttpMethod::Delete,
+        "patch" => HttpMethod::Patch,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "websocket" => HttpMethod::Websocket,
+        "api_route" => HttpMethod::ApiRoute,
+        "route" => HttpMethod::Route,
+        _ => return None,
+    })
+}
+
+pub(super) fn extract(raws: &[Raw<'_>], names: &Names, ctx: &Ctx<'_>) -> Vec<At<Route>> {
+    raws.iter()
+        .filter_map(|raw| {
+            let router = last_segment(raw.router, ctx.src)?;
+            if !names.is_router(router) {
+                return None;
+            }
+            let method = method(text(raw.method, ctx.src))?;
+            Some((
+                raw.decorator.start_position().column,
+                Route {
+                    file: ctx.file.to_owned(),
+                    line: ctx.line(raw.decorator),
+                    method,
+                    path: path(raw.arguments, ctx.src),
+                    handler: text(raw.handler, ctx.src).to_owned(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The first positional argument if it is a string literal, else `path=`.
+fn path(arguments: Node<'_>, src: &str) -> Option<String> {
+    match positional_args(arguments).first() {
+        Some(first) => string_value(*first, src),
+        None => keyword_arg(arguments, "path", src).and_then(|v| string_value(v, src)),
+    }
+}

@@ -1,0 +1,621 @@
+#!/usr/bin/env python3
+"""Independent oracle for `recon scan --format json`, Python categories.
+
+Written from the rules in DESIGN.md ("Typed findings") and the crate docs of
+recon-findings, with CPython's `ast` (and `tokenize` for the first part of an
+implicitly concatenated string), sharing no code with recon: routes,
+middleware, loggers, log_calls, except_handlers, and the later categories
+websocket_endpoints, websocket_messages (backend side), context_carriers,
+timing, metrics_calls, background_tasks. Prints the same JSON shape (schema
+recon.findings/1) for a root directory:
+
+    python3 tests/oracle/py_findings.py ROOT [--no-ignore]
+
+File selection is re-implemented here too: .gitignore / .ignore files under
+the root (git's pattern syntax; deeper files and .ignore win), no hidden path
+except `.env*` files, never node_modules, venv, .venv, site-packages or
+__pycache__, never .git, symlinks not followed. (Ignore files of the root's
+parents and .git/info/exclude are not read: the tests scan roots that have
+none.)
+
+A file CPython cannot parse is listed in `errors` with no findings: the tests
+compare findings only in files both tools parsed cleanly, and compare the sets
+of files with errors.
+"""
+
+import ast
+import io
+import json
+import os
+import re
+import sys
+import tokenize
+
+ROUTE_METHODS = ["get", "post", "put", "delete", "patch", "options", "head", "websocket", "api_route", "route"]
+ROUTER_FACTORIES = {"FastAPI", "APIRouter", "Starlette", "Router"}
+ROUTER_NAMES = {"app", "router", "api", "api_router"}
+LOGGER_FACTORIES = {"getLogger", "get_logger"}
+LOGGER_NAMES = {"logger", "log", "_logger", "LOGGER", "_log"}
+LOG_LEVELS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+EXCLUDED = {"node_modules", "venv", ".venv", "site-packages", "__pycache__"}
+SEND_METHODS = {"send_json", "send_text", "send", "broadcast"}
+CARRIER_NAMES = {
+    "trace_id", "span_id", "request_id", "correlation_id", "session_id", "user_email",
+    "user_id", "tenant_id", "department", "division", "current_user",
+}
+CARRIER_HEADERS = {
+    "x-request-id", "x-correlation-id", "x-trace-id", "x-user-email", "x-department",
+    "x-session-id", "traceparent", "tracestate",
+}
+CLOCKS = {
+    "time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns", "time.monotonic",
+    "time.monotonic_ns", "time.process_time", "perf_counter", "perf_counter_ns", "monotonic",
+    "monotonic_ns",
+}
+CATEGORIES = [
+    "routes", "middleware", "loggers", "log_calls", "except_handlers", "websocket_endpoints",
+    "websocket_messages", "context_carriers", "timing", "metrics_calls", "background_tasks",
+]
+
+
+# --------------------------------------------------------------------------
+# File selection
+
+
+def glob_to_regex(glob):
+    """Translate one gitignore glob (no leading/trailing slash handling)."""
+    out = []
+    i = 0
+    n = len(glob)
+    while i < n:
+        c = glob[i]
+        if c == "*":
+            if glob.startswith("**", i):
+                before_ok = i == 0 or glob[i - 1] == "/"
+                after = glob[i + 2 : i + 3]
+                if before_ok and after == "/":
+                    out.append("(?:.*/)?")
+                    i += 3
+                    continue
+                if before_ok and i + 2 == n:
+                    out.append(".*")
+                    i += 2
+                    continue
+                out.append("[^/]*")
+                i += 2
+                continue
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = i + 1
+            if j < n and glob[j] in "!^":
+                j += 1
+            if j < n and glob[j] == "]":
+                j += 1
+            while j < n and glob[j] != "]":
+                j += 1
+            if j >= n:
+                out.append(re.escape(c))
+            else:
+                body = glob[i + 1 : j]
+                if body[:1] in ("!", "^"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = j
+        elif c == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+def parse_ignore_file(path):
+    rules = []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return rules
+    for line in lines:
+        # trailing spaces are dropped unless escaped
+        stripped = line
+        while stripped.endswith(" ") and not stripped.endswith("\\ "):
+            stripped = stripped[:-1]
+        if not stripped or stripped.startswith("#"):
+            continue
+        negate = False
+        if stripped.startswith("!"):
+            negate = True
+            stripped = stripped[1:]
+        elif stripped.startswith("\\!") or stripped.startswith("\\#"):
+            stripped = stripped[1:]
+        dir_only = stripped.endswith("/")
+        if dir_only:
+            stripped = stripped.rstrip("/")
+        if not stripped:
+            continue
+        anchored = "/" in stripped
+        stripped = stripped.lstrip("/")
+        body = glob_to_regex(stripped)
+        if anchored:
+            regex = re.compile("^" + body + "$", re.S)
+        else:
+            regex = re.compile("^(?:.*/)?" + body + "$", re.S)
+        rules.append((regex, negate, dir_only))
+    return rules
+
+
+class Selector:
+    def __init__(self, root, no_ignore):
+        self.root = root
+        self.no_ignore = no_ignore
+        self.cache = {}
+
+    def rules_of(self, rel_dir):
+        """(.ignore rules, .gitignore rules) of a directory (relative path)."""
+        if rel_dir not in self.cache:
+            base = os.path.join(self.root, rel_dir) if rel_dir else self.root
+            self.cache[rel_dir] = (
+                parse_ignore_file(os.path.join(base, ".ignore")),
+                parse_ignore_file(os.path.join(base, ".gitignore")),
+            )
+        return self.cache[rel_dir]
+
+    def ignored(self, rel, is_dir):
+        parts = rel.split("/")
+        # deepest directory first; .ignore before .gitignore; last rule wins
+        for depth in range(len(parts) - 1, -1, -1):
+            rel_dir = "/".join(parts[:depth])
+            sub = "/".join(parts[depth:])
+            for rules in self.rules_of(rel_dir):
+                for regex, negate, dir_only in reversed(rules):
+                    if dir_only and not is_dir:
+                        continue
+                    if regex.match(sub):
+                        return not negate
+        return False
+
+    def keep(self, rel, name, is_dir):
+        if name == ".git":
+            return False
+        if self.no_ignore:
+            return True
+        if name in EXCLUDED:
+            return False
+        if name.startswith("."):
+            if is_dir or not name.startswith(".env"):
+                return False
+        return not self.ignored(rel, is_dir)
+
+    def files(self):
+        out = []
+        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
+            rel_dir = os.path.relpath(dirpath, self.root)
+            rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
+            kept = []
+            for d in dirnames:
+                rel = rel_dir + "/" + d if rel_dir else d
+                if os.path.islink(os.path.join(dirpath, d)):
+                    continue
+                if self.keep(rel, d, True):
+                    kept.append(d)
+            dirnames[:] = kept
+            for f in filenames:
+                full = os.path.join(dirpath, f)
+                if os.path.islink(full) or not os.path.isfile(full):
+                    continue
+                rel = rel_dir + "/" + f if rel_dir else f
+                if self.keep(rel, f, False):
+                    out.append(rel)
+        return sorted(out)
+
+
+# --------------------------------------------------------------------------
+# Rules
+
+
+def last_segment(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def str_value(node):
+    """Value of a str literal: Constant str, or an f-string without placeholders."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values):
+        return "".join(v.value for v in node.values)
+    return None
+
+
+def first_string_token(segment):
+    """The first STRING token of a source segment."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(segment).readline):
+            if tok.type == tokenize.STRING:
+                return tok.string
+            if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.COMMENT, tokenize.OP):
+                return None
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    return None
+
+
+def leading_text(node, source):
+    """Literal text a log message starts with: first part of a concatenation,
+    f-string text before its first placeholder."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) and not isinstance(node, ast.JoinedStr):
+        return None
+    segment = ast.get_source_segment(source, node)
+    if segment is None:
+        return None
+    token = first_string_token(segment)
+    if token is None:
+        return None
+    letters = ""
+    for ch in token:
+        if ch in "\"'":
+            break
+        letters += ch.lower()
+    if "b" in letters:
+        return None
+    part = ast.parse("(" + token + ")", mode="eval").body
+    if isinstance(part, ast.Constant):
+        return part.value if isinstance(part.value, str) else None
+    if isinstance(part, ast.JoinedStr):
+        text = ""
+        for value in part.values:
+            if isinstance(value, ast.Constant):
+                text += value.value
+            else:
+                break
+        return text
+    return None
+
+
+def bracket_prefix(text):
+    if text is None or not text.startswith("["):
+        return None
+    end = text.find("]")
+    if end < 0:
+        return None
+    return text[: end + 1]
+
+
+def bindings(tree):
+    """(targets, callee last segment, line) for every T = f(...)."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if not isinstance(value, ast.Call):
+            continue
+        if not isinstance(value.func, (ast.Name, ast.Attribute)):
+            continue
+        callee = last_segment(value.func)
+        names = [last_segment(t) for t in targets if isinstance(t, (ast.Name, ast.Attribute))]
+        out.append((names, callee, node.lineno, node.col_offset))
+    return out
+
+
+def scan_tree(rel, tree, source):
+    found = {k: [] for k in CATEGORIES}
+    binds = bindings(tree)
+    routers = set()
+    logger_names = set()
+    for names, callee, line, _col in binds:
+        if callee in ROUTER_FACTORIES:
+            routers.update(names)
+        if callee in LOGGER_FACTORIES:
+            logger_names.update(names)
+            for name in names:
+                found["loggers"].append({"file": rel, "line": line, "name": name})
+
+    def is_router(expr):
+        name = last_segment(expr)
+        if name is None:
+            return False
+        return name in ROUTER_NAMES or name.endswith("router") or name.endswith("_app") or name in routers
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for dec in node.decorator_list:
+                if not (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)):
+                    continue
+                if not is_router(dec.func.value):
+                    continue
+                attr = dec.func.attr
+                if attr in ROUTE_METHODS:
+                    if dec.args:
+                        path = str_value(dec.args[0])
+                    else:
+                        kw = [k.value for k in dec.keywords if k.arg == "path"]
+                        path = str_value(kw[0]) if kw else None
+                    found["routes"].append(
+                        {"file": rel, "line": dec.lineno, "method": attr.upper(), "path": path, "handler": node.name}
+                    )
+                elif attr == "middleware":
+                    found["middleware"].append({"file": rel, "line": dec.lineno, "name": node.name, "kind": "function"})
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            attr = node.func.attr
+            receiver = node.func.value
+            if attr == "add_middleware" and is_router(receiver) and node.args:
+                name = last_segment(node.args[0])
+                if name is not None:
+                    found["middleware"].append({"file": rel, "line": node.lineno, "name": name, "kind": "class"})
+            if attr in LOG_LEVELS:
+                is_module = isinstance(receiver, ast.Name) and receiver.id == "logging"
+                seg = last_segment(receiver)
+                if is_module or (seg is not None and (seg in LOGGER_NAMES or seg in logger_names)):
+                    prefix = None
+                    if node.args:
+                        prefix = bracket_prefix(leading_text(node.args[0], source))
+                    found["log_calls"].append({"file": rel, "line": node.lineno, "level": attr, "prefix": prefix})
+        elif isinstance(node, ast.ExceptHandler):
+            found["except_handlers"].append({"file": rel, "line": node.lineno, "bare": node.type is None})
+    for route in found["routes"]:
+        if route["method"] == "WEBSOCKET":
+            found["websocket_endpoints"].append({k: route[k] for k in ("file", "line", "path", "handler")})
+    scan_more(rel, tree, found)
+    return found
+
+
+def dotted(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = dotted(node.value)
+        return None if inner is None else inner + "." + node.attr
+    return None
+
+
+def work_target(node):
+    """Call -> callee's last segment; name/attribute -> last segment."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Call):
+        return last_segment(node.func)
+    return last_segment(node)
+
+
+def is_duration(name):
+    return (
+        name.endswith(("_ms", "_seconds", "_secs"))
+        or name.startswith(("elapsed", "duration", "latency"))
+        or "ttft" in name
+    )
+
+
+def is_metrics_receiver(name):
+    return name in ("metrics_collector", "metrics", "statsd") or name.endswith("_metrics")
+
+
+def assignment_targets(node):
+    """Identifier / attribute targets of = and annotated assignments."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign):
+        targets = [node.target]
+    else:
+        return []
+    return [t for t in targets if isinstance(t, (ast.Name, ast.Attribute))]
+
+
+def scan_more(rel, tree, found):
+    """The later categories: websocket messages, context carriers, timing,
+    metrics calls, background tasks."""
+
+    def direct_type_read(node):
+        if isinstance(node, ast.Subscript):
+            return str_value(node.slice) == "type"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            return bool(node.args) and str_value(node.args[0]) == "type"
+        return False
+
+    type_names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            value = node.value
+            if value is None or not direct_type_read(value):
+                continue
+            # `name = read` with a plain identifier target
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if isinstance(t, ast.Name):
+                    type_names.add(t.id)
+
+    def type_read(node):
+        if isinstance(node, ast.Name):
+            return node.id in type_names
+        return direct_type_read(node)
+
+    def message(line, direction, value):
+        found["websocket_messages"].append(
+            {"file": rel, "line": line, "side": "backend", "direction": direction, "type": value}
+        )
+
+    def pattern_strings(p, out):
+        if isinstance(p, ast.MatchValue):
+            v = str_value(p.value)
+            if v is not None:
+                out.append((p.value.lineno, v))
+        elif isinstance(p, ast.MatchOr):
+            for q in p.patterns:
+                pattern_strings(q, out)
+
+    # constants that are the literal parts of an f-string are not literals
+    fstring_parts = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for v in node.values:
+                if isinstance(v, ast.Constant):
+                    fstring_parts.add(id(v))
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            fstring_parts.add(id(node.format_spec))
+            for v in node.format_spec.values:
+                fstring_parts.add(id(v))
+
+    # attribute node -> the call it is the callee of
+    callee_of = {id(n.func): n for n in ast.walk(tree) if isinstance(n, ast.Call)}
+
+    for node in ast.walk(tree):
+        # websocket messages
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND_METHODS:
+            payload = node.args[0] if node.args else None
+            if isinstance(payload, ast.Call):
+                if last_segment(payload.func) == "dumps" and payload.args:
+                    payload = payload.args[0]
+                else:
+                    payload = None
+            if isinstance(payload, ast.Dict):
+                for key, value in zip(payload.keys, payload.values):
+                    if key is not None and str_value(key) == "type":
+                        v = str_value(value)
+                        if v is not None:
+                            message(node.lineno, "sent", v)
+                        break
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right = node.left, node.comparators[0]
+            if isinstance(node.ops[0], ast.Eq):
+                if type_read(left) and str_value(right) is not None:
+                    message(node.lineno, "handled", str_value(right))
+                elif type_read(right) and str_value(left) is not None:
+                    message(node.lineno, "handled", str_value(left))
+            elif isinstance(node.ops[0], ast.In) and type_read(left):
+                if isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+                    for e in right.elts:
+                        if str_value(e) is not None:
+                            message(node.lineno, "handled", str_value(e))
+        if isinstance(node, ast.Match) and type_read(node.subject):
+            for case in node.cases:
+                out = []
+                pattern_strings(case.pattern, out)
+                for line, v in out:
+                    message(line, "handled", v)
+
+        # context carriers
+        if isinstance(node, ast.arg) and node.arg in CARRIER_NAMES:
+            found["context_carriers"].append({"file": rel, "line": node.lineno, "name": node.arg, "kind": "parameter"})
+        for t in assignment_targets(node):
+            seg = last_segment(t)
+            if seg in CARRIER_NAMES:
+                found["context_carriers"].append({"file": rel, "line": t.lineno, "name": seg, "kind": "assignment"})
+            if is_duration(seg):
+                found["timing"].append({"file": rel, "line": t.lineno, "kind": "duration", "name": seg})
+        if isinstance(node, ast.keyword) and node.arg in CARRIER_NAMES:
+            found["context_carriers"].append({"file": rel, "line": node.lineno, "name": node.arg, "kind": "keyword"})
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and id(node) not in fstring_parts:
+            v = str_value(node)
+            if v is not None and v.lower() in CARRIER_HEADERS:
+                found["context_carriers"].append({"file": rel, "line": node.lineno, "name": v, "kind": "header"})
+
+        # timing: clocks
+        if isinstance(node, ast.Call):
+            name = dotted(node.func)
+            if name in CLOCKS:
+                found["timing"].append({"file": rel, "line": node.lineno, "kind": "clock", "name": name})
+
+        # metrics
+        if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            seg = last_segment(node.value)
+            if is_metrics_receiver(seg):
+                call = callee_of.get(id(node))
+                name = str_value(call.args[0]) if call is not None and call.args else None
+                found["metrics_calls"].append(
+                    {
+                        "file": rel,
+                        "line": node.lineno,
+                        "receiver": seg,
+                        "method": node.attr,
+                        "called": call is not None,
+                        "name": name,
+                    }
+                )
+
+        # background tasks
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            seg = last_segment(node.func)
+            kind = target = None
+            arg = lambda i: node.args[i] if len(node.args) > i else None  # noqa: E731
+            if seg in ("create_task", "ensure_future"):
+                kind, target = "task", work_target(arg(0))
+            elif seg == "add_task":
+                kind, target = "background_task", work_target(arg(0))
+            elif seg == "add_job":
+                kind, target = "scheduled_job", work_target(arg(0))
+            elif seg == "run_in_executor":
+                kind, target = "executor", work_target(arg(1))
+            elif seg == "Thread":
+                kws = [k.value for k in node.keywords if k.arg == "target"]
+                kind, target = "thread", work_target(kws[0] if kws else None)
+            elif seg.endswith("Scheduler"):
+                kind, target = "scheduler", seg
+            if kind is not None:
+                found["background_tasks"].append({"file": rel, "line": node.lineno, "kind": kind, "target": target})
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for dec in node.decorator_list:
+                named = dec.func if isinstance(dec, ast.Call) else dec
+                if isinstance(named, (ast.Name, ast.Attribute)) and last_segment(named) in ("task", "shared_task"):
+                    found["background_tasks"].append(
+                        {"file": rel, "line": dec.lineno, "kind": "celery_task", "target": node.name}
+                    )
+
+
+def sort_key(item):
+    return (item["file"], item["line"], json.dumps(item, sort_keys=True))
+
+
+def main(argv):
+    no_ignore = "--no-ignore" in argv
+    args = [a for a in argv if not a.startswith("--")]
+    root = args[0] if args else "."
+    selected = Selector(root, no_ignore).files()
+    py_files = [f for f in selected if f.endswith(".py")]
+    out = {
+        "schema": "recon.findings/1",
+        "root": root,
+        "files_scanned": len(py_files),
+        **{k: [] for k in CATEGORIES},
+        "errors": [],
+    }
+    for rel in py_files:
+        path = os.path.join(root, rel)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            out["errors"].append({"file": rel, "reason": e.strerror or str(e)})
+            continue
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            out["errors"].append({"file": rel, "reason": "invalid UTF-8"})
+            source = data.decode("utf-8", errors="replace")
+        try:
+            tree = ast.parse(source, filename=rel)
+        except (SyntaxError, ValueError) as e:
+            out["errors"].append({"file": rel, "reason": "syntax error: %s" % e})
+            continue
+        for key, items in scan_tree(rel, tree, source).items():
+            out[key].extend(items)
+    for key in CATEGORIES:
+        out[key].sort(key=sort_key)
+    out["errors"].sort(key=lambda e: (e["file"], e["reason"]))
+    json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,884 @@
+//! Helpers shared by the `scan_*` tests: run `recon scan` and the Python
+//! oracle, and generate a corpus of Python files full of traps.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use recon_findings::Findings;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `recon scan ARGS...` with extra environment variables.
+pub fn recon_scan(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("scan").args(args).current_dir(workspace());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run recon")
+}
+
+/// `recon scan --format json ROOT`, parsed (panics on failure).
+pub fn scan(root: &Path, extra: &[&str]) -> Findings {
+    let root = root.to_str().unwrap();
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(root);
+    let out = recon_scan(&args, &[]);
+    assert!(
+        out.status.success(),
+        "recon scan {root} failed: {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.ends_with(b"}\n"), "output ends with a newline");
+    serde_json::from_slice(&out.stdout).expect("recon output is recon.findings/1")
+}
+
+/// The oracle's findings for `root`.
+pub fn oracle(root: &Path, extra: &[&str]) -> Findings {
+    let script = workspace().join("tests/oracle/py_findings.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(root)
+        .args(extra)
+        .output()
+        .expect("python3 is needed for the oracle tests");
+    assert!(
+        out.status.success(),
+        "oracle failed on {}:\n{}",
+        root.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("oracle output is recon.findings/1")
+}
+
+/// Multiset difference `a - b`.
+fn minus<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut b: Vec<T> = b.to_vec();
+    b.sort();
+    let mut out = Vec::new();
+    for item in a {
+        match b.binary_search(item) {
+            Ok(i) => {
+                b.remove(i);
+            }
+            Err(_) => out.push(item.clone()),
+        }
+    }
+    out
+}
+
+/// Precision and recall of `got` against `want` (as multisets); a report of
+/// the differing items when either is below 1.0.
+pub fn compare<T: Ord + Clone + std::fmt::Debug>(
+    category: &str,
+    got: &[T],
+    want: &[T],
+) -> Option<String> {
+    let extra = minus(got, want);
+    let missing = minus(want, got);
+    if extra.is_empty() && missing.is_empty() {
+        return None;
+    }
+    let hits = got.len() - extra.len();
+    let precision = if got.is_empty() {
+        1.0
+    } else {
+        hits as f64 / got.len() as f64
+    };
+    let recall = if want.is_empty() {
+        1.0
+    } else {
+        hits as f64 / want.len() as f64
+    };
+    let mut report = format!("{category}: precision {precision:.3} recall {recall:.3}\n");
+    for item in &extra {
+        let _ = writeln!(report, "  only recon:  {item:?}");
+    }
+    for item in &missing {
+        let _ = writeln!(report, "  only oracle: {item:?}");
+    }
+    Some(report)
+}
+
+/// Compare every Python category of recon's and the oracle's findings, over
+/// the files both parsed cleanly; also the file counts and which files have
+/// errors. Panics with every difference.
+pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
+    let got = scan(root, extra);
+    let want = oracle(root, extra);
+    let mut bad_files: Vec<String> = got
+        .errors
+        .iter()
+        .chain(&want.errors)
+        .map(|e| e.file.clone())
+        .collect();
+    bad_files.sort();
+    bad_files.dedup();
+    let clean = |file: &String| !bad_files.contains(file);
+
+    let mut reports = Vec::new();
+    if got.files_scanned != want.files_scanned {
+        reports.push(format!(
+            "files_scanned: recon {} oracle {}\n",
+            got.files_scanned, want.files_scanned
+        ));
+    }
+    let error_files = |f: &Findings| {
+        let mut v: Vec<String> = f.errors.iter().map(|e| e.file.clone()).collect();
+        v.dedup();
+        v
+    };
+    reports.extend(compare(
+        "errors (files)",
+        &error_files(&got),
+        &error_files(&want),
+    ));
+    macro_rules! category {
+        ($name:ident) => {
+            let g: Vec<_> = got
+                .$name
+                .iter()
+                .filter(|x| clean(&x.file))
+                .cloned()
+                .collect();
+            let w: Vec<_> = want
+                .$name
+                .iter()
+                .filter(|x| clean(&x.file))
+                .cloned()
+                .collect();
+            reports.extend(compare(stringify!($name), &g, &w));
+        };
+    }
+    category!(routes);
+    category!(middleware);
+    category!(loggers);
+    category!(log_calls);
+    category!(except_handlers);
+    category!(websocket_endpoints);
+    category!(websocket_messages);
+    category!(context_carriers);
+    category!(timing);
+    category!(metrics_calls);
+    category!(background_tasks);
+    assert!(
+        reports.is_empty(),
+        "recon and the oracle disagree on {}:\n{}",
+        root.display(),
+        reports.concat()
+    );
+    got
+}
+
+// ---------------------------------------------------------------------------
+// Generated corpus
+
+/// A small deterministic PRNG (xorshift64*).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.max(1))
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const ROUTE_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "options",
+    "head",
+    "websocket",
+    "api_route",
+    "route",
+];
+const NOT_ROUTE_METHODS: &[&str] = &[
+    "on_event",
+    "exception_handler",
+    "patch",
+    "task",
+    "get_route",
+    "mount",
+];
+const ROUTER_FACTORIES: &[&str] = &[
+    "APIRouter(prefix=\"/x\")",
+    "fastapi.APIRouter()",
+    "FastAPI(title=\"t\")",
+    "Starlette()",
+    "routing.Router()",
+    "Blueprint(\"b\", __name__)",
+    "Celery()",
+    "dict()",
+];
+const BINDABLE: &[&str] = &[
+    "admin_router",
+    "analytics_router",
+    "v1",
+    "public",
+    "web_app",
+    "svc",
+    "things",
+    "Router",
+];
+const DEFAULT_ROUTERS: &[&str] = &[
+    "app",
+    "router",
+    "api",
+    "api_router",
+    "my_router",
+    "admin_app",
+    "self.router",
+    "state.app",
+    "_app",
+];
+const NOT_ROUTERS: &[&str] = &[
+    "mock",
+    "pytest",
+    "cache",
+    "client",
+    "v2",
+    "blueprint",
+    "celery",
+    "App",
+    "apps",
+];
+const PATH_ARGS: &[&str] = &[
+    "\"/p{j}\"",
+    "path=\"/k{j}\"",
+    "f\"/f{j}\"",
+    "PREFIX + \"/x\"",
+    "\"/a{j}\" \"/b\"",
+    "(\"/paren{j}\")",
+    "",
+    "\"/m{j}\", response_model=Item",
+    "r\"/raw\\d{j}\"",
+    "b\"/bytes\"",
+    "f\"/{{x}}/{j}\"",
+    "\"/esc\\x41{j}\"",
+    "f\"/{x}\"",
+    "tags=[\"t\"]",
+    "*paths",
+];
+const LOGGER_TARGETS: &[&str] = &[
+    "logger",
+    "log",
+    "audit_log",
+    "trail",
+    "LOGGER",
+    "_logger",
+    "tracer",
+    "self.events",
+];
+const LOGGER_FACTORIES: &[&str] = &[
+    "logging.getLogger(__name__)",
+    "getLogger(\"x\")",
+    "structlog.get_logger()",
+    "get_logger()",
+    "logging.Formatter()",
+    "make_logger()",
+    "logging.getLogger",
+];
+const DEFAULT_LOGGERS: &[&str] = &[
+    "logger",
+    "log",
+    "_logger",
+    "LOGGER",
+    "_log",
+    "logging",
+    "self.logger",
+    "app.logger",
+    "self._log",
+];
+const NOT_LOGGERS: &[&str] = &[
+    "client",
+    "printer",
+    "stats",
+    "self.logging",
+    "Logging",
+    "loggers",
+];
+const LEVELS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+];
+const NOT_LEVELS: &[&str] = &["setLevel", "infos", "handlers", "warn_once", "Info"];
+const MESSAGES: &[&str] = &[
+    "\"[TAG{j}] x\"",
+    "f\"[F{j}] {x}\"",
+    "f\"{x} [NOT]\"",
+    "\"[A\" \"B]\"",
+    "\"[FIRST] \" \"second\"",
+    "\"plain\"",
+    "msg",
+    "\"%s [X]\", x",
+    "b\"[B]\"",
+    "r\"[R\\d]\"",
+    "\"  [SP]\"",
+    "\"[UNCLOSED\"",
+    "f\"[{x}]\"",
+    "f\"[{{LIT}}] {x}\"",
+    "(\"[PAR{j}] x\")",
+    "msg=\"[KW]\"",
+    "",
+    "logging.INFO, \"[LVL]\"",
+    "\"\"\"[TRIPLE] a\nb\"\"\"",
+    "\"\\x5bHEX] x\"",
+    "f\"[A]\" \"[B]\"",
+    "\"[]\"",
+    "\"[ML{j}] a\"\n        \" b\"",
+    "rf\"[RF{j}]{x}\"",
+    "F\"[UP] {x!r:>10}\"",
+    "\"[ü] ünïcode\"",
+    "*args",
+];
+const MIDDLEWARE_CLASSES: &[&str] = &[
+    "CORSMiddleware",
+    "starlette.middleware.gzip.GZipMiddleware",
+    "TimingMiddleware",
+    "make_mw()",
+    "*mws",
+    "(Wrapped)",
+];
+
+/// One Python module of the corpus.
+fn module(rng: &mut Rng, index: usize) -> String {
+    let mut src = String::new();
+    let _ = writeln!(
+        src,
+        "\"\"\"Generated module {index}.\n\n    @app.get(\"/in-docstring\")\n    logger.info(\"[DOC] not a call\")\n\"\"\""
+    );
+    src.push_str("import logging\nimport fastapi\nfrom fastapi import APIRouter, FastAPI\nfrom unittest import mock\n\n");
+    src.push_str("PREFIX = \"/api\"\n\n");
+    let mut bound: Vec<String> = Vec::new();
+    let mut loggers: Vec<String> = Vec::new();
+    let snippets = 4 + rng.below(8);
+    for j in 0..snippets {
+        let j = index * 100 + j;
+        match rng.below(14) {
+            0 => router_binding(rng, j, &mut src, &mut bound),
+            1 | 2 => route(rng, j, &mut src, &bound),
+            3 => middleware(rng, j, &mut src, &bound),
+            4 => logger_binding(rng, j, &mut src, &mut loggers),
+            5 | 6 => log_calls(rng, j, &mut src, &loggers),
+            7 => excepts(rng, j, &mut src),
+            8 => class(rng, j, &mut src, &bound, &loggers),
+            9 => block(
+                rng,
+                j,
+                &mut src,
+                "async def ws_{j}(websocket, data, manager, payload, base):",
+                WEBSOCKET_LINES,
+            ),
+            10 => block(
+                rng,
+                j,
+                &mut src,
+                "def ctx_{j}(request, session_id: str, *args, user_email=\"x\", **department):",
+                CARRIER_LINES,
+            ),
+            11 => block(
+                rng,
+                j,
+                &mut src,
+                "def timed_{j}(self, result, start=0):",
+                TIMING_LINES,
+            ),
+            12 => block(
+                rng,
+                j,
+                &mut src,
+                "def record_{j}(self, tasks, name):",
+                METRICS_LINES,
+            ),
+            _ => {
+                block(
+                    rng,
+                    j,
+                    &mut src,
+                    "def spawn_{j}(self, loop, tasks, scheduler, coro, coros):",
+                    BACKGROUND_LINES,
+                );
+                background_decorators(rng, j, &mut src);
+            }
+        }
+        src.push('\n');
+    }
+    src
+}
+
+fn router_binding(rng: &mut Rng, j: usize, src: &mut String, bound: &mut Vec<String>) {
+    let name = *rng.pick(BINDABLE);
+    let factory = *rng.pick(ROUTER_FACTORIES);
+    match rng.below(4) {
+        0 => {
+            let _ = writeln!(src, "{name}: Any = {factory}");
+        }
+        1 => {
+            let _ = writeln!(src, "{name} = other_{j} = {factory}");
+        }
+        2 => {
+            let _ = writeln!(
+                src,
+                "def setup_{j}():\n    global {name}\n    {name} = {factory}"
+            );
+        }
+        _ => {
+            let _ = writeln!(src, "{name} = {factory}");
+        }
+    }
+    bound.push(name.to_owned());
+}
+
+fn pick_router(rng: &mut Rng, bound: &[String]) -> String {
+    match rng.below(3) {
+        0 if !bound.is_empty() => rng.pick(bound).clone(),
+        0 | 1 => (*rng.pick(DEFAULT_ROUTERS)).to_owned(),
+        _ => {
+            if rng.chance(50) {
+                (*rng.pick(NOT_ROUTERS)).to_owned()
+            } else {
+                (*rng.pick(BINDABLE)).to_owned()
+            }
+        }
+    }
+}
+
+fn decorator(rng: &mut Rng, j: usize, indent: &str, bound: &[String]) -> String {
+    let router = pick_router(rng, bound);
+    let method = if rng.chance(80) {
+        *rng.pick(ROUTE_METHODS)
+    } else {
+        *rng.pick(NOT_ROUTE_METHODS)
+    };
+    let args = rng.pick(PATH_ARGS).replace("{j}", &j.to_string());
+    if rng.chance(25) && !args.is_empty() {
+        let lines: Vec<String> = args
+            .split(", ")
+            .map(|a| format!("{indent}    {a},\n"))
+            .collect();
+        format!("{indent}@{router}.{method}(\n{}{indent})\n", lines.concat())
+    } else {
+        format!("{indent}@{router}.{method}({args})\n")
+    }
+}
+
+fn route(rng: &mut Rng, j: usize, src: &mut String, bound: &[String]) {
+    let mut decorators = String::new();
+    if rng.chance(30) {
+        decorators.push_str("@mock.patch(\"core.main.thing\")\n");
+    }
+    let count = 1 + rng.below(2);
+    for _ in 0..count {
+        decorators.push_str(&decorator(rng, j, "", bound));
+    }
+    if rng.chance(20) {
+        decorators.push_str("@staticmethod\n");
+    }
+    let kw = if rng.chance(50) { "async def" } else { "def" };
+    src.push_str(&decorators);
+    let _ = writeln!(src, "{kw} handler_{j}(x: int = 0):");
+    if rng.chance(40) {
+        // a nested route and a docstring trap
+        let _ = writeln!(
+            src,
+            "    \"\"\"@router.get(\"/nope\") in a docstring.\"\"\""
+        );
+        src.push_str(&decorator(rng, j + 50, "    ", bound));
+        let _ = writeln!(
+            src,
+            "    def inner_{j}():\n        return x\n    return inner_{j}"
+        );
+    } else {
+        let _ = writeln!(src, "    return {{\"x\": x}}");
+    }
+}
+
+fn middleware(rng: &mut Rng, j: usize, src: &mut String, bound: &[String]) {
+    let router = pick_router(rng, bound);
+    if rng.chance(50) {
+        let class = *rng.pick(MIDDLEWARE_CLASSES);
+        if rng.chance(40) {
+            let _ = writeln!(
+                src,
+                "{router}.add_middleware(\n    {class},\n    allow_origins=[\"*\"],\n)"
+            );
+        } else {
+            let _ = writeln!(src, "{router}.add_middleware({class}, level=1)");
+        }
+        if rng.chance(20) && !class.starts_with('*') {
+            let _ = writeln!(src, "{router}.add_middleware(middleware_class={class})");
+        }
+    } else {
+        let _ = writeln!(
+            src,
+            "@{router}.middleware(\"http\")\nasync def mw_{j}(request, call_next):"
+        );
+        let _ = writeln!(src, "    return await call_next(request)");
+    }
+}
+
+fn logger_binding(rng: &mut Rng, j: usize, src: &mut String, loggers: &mut Vec<String>) {
+    let target = *rng.pick(LOGGER_TARGETS);
+    let factory = *rng.pick(LOGGER_FACTORIES);
+    match rng.below(5) {
+        0 => {
+            let _ = writeln!(src, "{target}: logging.Logger = {factory}");
+        }
+        1 => {
+            let _ = writeln!(src, "chain_{j} = {target} = {factory}");
+            loggers.push(format!("chain_{j}"));
+        }
+        2 => {
+            let _ = writeln!(
+                src,
+                "def make_{j}():\n    {target} = {factory}\n    return {target}"
+            );
+        }
+        3 => {
+            let _ = writeln!(src, "{target}, other_{j} = {factory}, None");
+        }
+        _ => {
+            let _ = writeln!(src, "{target} = {factory}");
+        }
+    }
+    loggers.push(target.rsplit('.').next().unwrap_or(target).to_owned());
+}
+
+fn log_call(rng: &mut Rng, j: usize, indent: &str, loggers: &[String]) -> String {
+    let receiver = match rng.below(4) {
+        0 if !loggers.is_empty() => rng.pick(loggers).clone(),
+        0 | 1 => (*rng.pick(DEFAULT_LOGGERS)).to_owned(),
+        2 => (*rng.pick(NOT_LOGGERS)).to_owned(),
+        _ => (*rng.pick(LOGGER_TARGETS)).to_owned(),
+    };
+    let level = if rng.chance(85) {
+        *rng.pick(LEVELS)
+    } else {
+        *rng.pick(NOT_LEVELS)
+    };
+    let message = rng.pick(MESSAGES).replace("{j}", &j.to_string());
+    let message = message.replace("\n        ", &format!("\n{indent}    "));
+    if rng.chance(25) && !message.is_empty() {
+        format!("{indent}{receiver}.{level}(\n{indent}    {message},\n{indent})\n")
+    } else if rng.chance(15) {
+        format!("{indent}result = ({receiver}\n{indent}    .{level}({message}))\n")
+    } else {
+        format!("{indent}{receiver}.{level}({message})\n")
+    }
+}
+
+fn log_calls(rng: &mut Rng, j: usize, src: &mut String, loggers: &[String]) {
+    let _ = writeln!(src, "def work_{j}(x=None, msg=\"m\", *args):");
+    let count = 1 + rng.below(4);
+    for _ in 0..count {
+        src.push_str(&log_call(rng, j, "    ", loggers));
+    }
+    let _ = writeln!(src, "    # logger.info(\"[COMMENT] not a call\")");
+    let _ = writeln!(src, "    text = \"logger.error('[STR] not a call')\"");
+    let _ = writeln!(src, "    return text");
+}
+
+fn excepts(rng: &mut Rng, j: usize, src: &mut String) {
+    let _ = writeln!(src, "def guard_{j}(risky):");
+    let _ = writeln!(
+        src,
+        "    note = \"except ValueError: in a string\"  # except: in a comment"
+    );
+    if rng.chance(35) {
+        let _ = writeln!(
+            src,
+            "    try:\n        risky()\n    except* OSError as eg:\n        pass"
+        );
+        if rng.chance(50) {
+            let _ = writeln!(src, "    except* (ValueError, TypeError):\n        pass");
+        }
+    } else {
+        let _ = writeln!(src, "    try:\n        risky()");
+        let clauses = 1 + rng.below(3);
+        for k in 0..clauses {
+            match rng.below(4) {
+                0 => {
+                    let _ = writeln!(src, "    except ValueError as e{k}:\n        raise");
+                }
+                1 => {
+                    let _ = writeln!(src, "    except (KeyError, TypeError):\n        pass");
+                }
+                2 => {
+                    let _ = writeln!(
+                        src,
+                        "    except Exception:\n        try:\n            risky()\n        except:\n            pass"
+                    );
+                }
+                _ => {
+                    let _ = writeln!(src, "    except mod.Error:\n        pass");
+                }
+            }
+        }
+        if rng.chance(40) {
+            let _ = writeln!(src, "    except:\n        pass");
+        }
+        if rng.chance(30) {
+            let _ = writeln!(src, "    finally:\n        pass");
+        }
+    }
+    let _ = writeln!(src, "    return note");
+}
+
+fn class(rng: &mut Rng, j: usize, src: &mut String, bound: &[String], loggers: &[String]) {
+    let _ = writeln!(src, "class Service{j}:");
+    let _ = writeln!(
+        src,
+        "    \"\"\"\n    @router.post(\"/class-doc\")\n    \"\"\""
+    );
+    let _ = writeln!(src, "    def __init__(self):");
+    let _ = writeln!(src, "        self.logger = logging.getLogger(\"svc{j}\")");
+    let _ = writeln!(src, "        self.router = APIRouter()");
+    let _ = writeln!(src, "        self.events = get_logger()");
+    let _ = writeln!(src);
+    src.push_str(&decorator(rng, j, "    ", bound));
+    let _ = writeln!(src, "    async def method_{j}(self, x=None, msg=\"\"):");
+    src.push_str(&log_call(rng, j, "        ", loggers));
+    let _ = writeln!(src, "        def nested():");
+    src.push_str(&log_call(rng, j + 1, "            ", loggers));
+    let _ = writeln!(
+        src,
+        "            try:\n                pass\n            except RuntimeError:\n                pass"
+    );
+    let _ = writeln!(src, "        return nested");
+}
+
+/// Statements of a function body that exercise `websocket_messages` (each
+/// entry one statement, possibly on several lines, indented by 4).
+const WEBSOCKET_LINES: &[&str] = &[
+    "msg_type = data[\"type\"]",
+    "kind = data.get(\"type\", \"none\")",
+    "other = data[\"kind\"]",
+    "if data.get(\"type\") == \"ping{j}\":\n        pass",
+    "if \"hello\" == data[\"type\"]:\n        pass",
+    "if data[\"type\"] in (\"a{j}\", \"b\", 3):\n        pass",
+    "if data[\"type\"] in [\"list{j}\"]:\n        pass",
+    "if data[\"type\"] != \"not\":\n        pass",
+    "if msg_type == \"bound{j}\" or kind == \"kind{j}\":\n        pass",
+    "if other == \"no\":\n        pass",
+    "if data[\"type\"] == data[\"type\"] == \"chained\":\n        pass",
+    "if data[\"type\", 1] == \"tuple-index\":\n        pass",
+    "if data[\"type\"] == f\"f{j}\":\n        pass",
+    "if data[\"type\"] == f\"{other}\":\n        pass",
+    "match msg_type:\n        case \"start{j}\":\n            pass\n        case \"stop\" | \"halt\" | 3:\n            pass\n        case {\"type\": \"x\"}:\n            pass\n        case \"guarded\" if other:\n            pass\n        case _:\n            pass",
+    "match data[\"type\"]:\n        case \"direct{j}\":\n            pass",
+    "match other:\n        case \"ignored\":\n            pass",
+    "await websocket.send_json({\"type\": \"pong{j}\", \"ts\": 1})",
+    "await websocket.send_text(json.dumps({\"type\": \"dumped{j}\", \"n\": 1}))",
+    "await manager.broadcast({\"kind\": \"x\", \"type\": other})",
+    "websocket.send({\"type\": \"first\", \"type\": \"second\"})",
+    "await websocket.send_json(payload)",
+    "await websocket.send_json({**base, \"type\": \"merged\"})",
+    "await websocket.send_json(\n        {\n            \"type\": \"multi{j}\",\n        }\n    )",
+    "await websocket.receive_json({\"type\": \"not-a-send\"})",
+];
+
+/// Statements that exercise `context_carriers`.
+const CARRIER_LINES: &[&str] = &[
+    "request.state.request_id = request.headers.get(\"X-Request-ID\")",
+    "trace_id: str",
+    "correlation_id = cid = make()",
+    "span_id += 1",
+    "a, user_id = 1, 2",
+    "call(tenant_id=1, division=args, other=2)",
+    "headers = {\"x-correlation-id\": 1, \"X-Trace-Id\": 2, \"Authorization\": 3, b\"x-request-id\": 4}",
+    "lam = lambda current_user, y=1: y",
+    "value = f\"X-Session-ID\"",
+    "value = f\"{request}X-Request-ID\"",
+    "value = \"X-Request\" \"-ID\"",
+    "value = \"x-request-id \"",
+    "class Model(Base, department=1):\n        user_email: str = \"\"\n        session_id: str",
+    "def inner(trace_id, /, request_id, *, correlation_id=None, **tenant_id):\n        return \"traceparent\"",
+    "for session_id in args:\n        pass",
+    "self.current_user = user_email",
+];
+
+/// Statements that exercise `timing`.
+const TIMING_LINES: &[&str] = &[
+    "start = time.perf_counter()",
+    "t0 = time.time()",
+    "t1 = time.monotonic_ns()",
+    "perf_counter()",
+    "monotonic()",
+    "now = datetime.now()",
+    "self.time.time()",
+    "elapsed_ms = (time.perf_counter() - start) * 1000",
+    "self.duration = 1",
+    "latency: float = 0.0",
+    "ttft_ms = first_token_at - start",
+    "total_seconds = wait_secs = 2",
+    "my_ttft = 3",
+    "timeout_s = 4",
+    "durations_list = []",
+    "result.elapsed = 5",
+    "time_ms(1)",
+    "process_time()",
+    "time.process_time()",
+    "x = time.time_ns(\n    )",
+    "elapsed_ms += 1",
+];
+
+/// Statements that exercise `metrics_calls`.
+const METRICS_LINES: &[&str] = &[
+    "metrics_collector.increment(\"requests_total{j}\")",
+    "metrics.timing(\"db.query\", 12)",
+    "statsd.incr(name)",
+    "app_metrics.observe(f\"lat\")",
+    "self.metrics.gauge(\"g\", 1)",
+    "tasks.add_task(metrics_collector.flush)",
+    "core.metrics_collector.snapshot()",
+    "mymetrics.x()",
+    "metrics_collector_v2.x()",
+    "get_metrics().inc()",
+    "metrics.a.b(\"x\")",
+    "metrics_collector.record(\n        \"multi\",\n    )",
+    "metrics_collector.hist(name=\"kw\")",
+];
+
+/// Statements that exercise `background_tasks`.
+const BACKGROUND_LINES: &[&str] = &[
+    "asyncio.create_task(send_alert(\"x\"))",
+    "loop.create_task(coro)",
+    "asyncio.ensure_future(self.flush())",
+    "tasks.add_task(write_log, 1)",
+    "scheduler.add_job(nightly, \"cron\", hour=1)",
+    "loop.run_in_executor(None, blocking_io, 1)",
+    "loop.run_in_executor(None)",
+    "threading.Thread(target=self.run, daemon=True)",
+    "Thread(name=\"x\")",
+    "BackgroundScheduler()",
+    "sched = AsyncIOScheduler(timezone=\"UTC\")",
+    "asyncio.create_task(*coros)",
+    "asyncio.create_task((lambda: coro)())",
+    "asyncio.create_task(\n        coro,\n    )",
+    "tasks.add_task(functools.partial(write_log, 1))",
+];
+
+/// A function whose body is a random selection of `lines`.
+fn block(rng: &mut Rng, j: usize, src: &mut String, header: &str, lines: &[&str]) {
+    let _ = writeln!(src, "{}", header.replace("{j}", &j.to_string()));
+    let _ = writeln!(
+        src,
+        "    \"\"\"@app.get(\"/doc\") send_json({{\"type\": \"doc\"}})\"\"\""
+    );
+    for line in lines {
+        if rng.chance(45) {
+            let _ = writeln!(src, "    {}", line.replace("{j}", &j.to_string()));
+        }
+    }
+    let _ = writeln!(src, "    return None");
+}
+
+/// Celery-style task decorators, and look-alikes.
+fn background_decorators(rng: &mut Rng, j: usize, src: &mut String) {
+    let decorator = *rng.pick(&[
+        "@celery_app.task",
+        "@shared_task(bind=True)",
+        "@app.task()",
+        "@task_registry.register",
+        "@multitask",
+        "@task",
+    ]);
+    let _ = writeln!(src, "\n{decorator}\ndef job_{j}(self=None):\n    return 1");
+}
+
+/// Write the corpus into `dir`: 50 generated modules in a few packages, plus
+/// file-selection traps (ignored, hidden, vendored files) and one file with a
+/// syntax error.
+pub fn write_corpus(dir: &Path, seed: u64) {
+    let mut rng = Rng::new(seed);
+    let packages = [
+        "app",
+        "app/api",
+        "services",
+        "workers",
+        "tests",
+        "lib/deep/pkg",
+        "",
+    ];
+    let write = |rel: &str, text: &str| {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    for index in 0..50 {
+        let package = *rng.pick(&packages);
+        let rel = if package.is_empty() {
+            format!("mod_{index}.py")
+        } else {
+            format!("{package}/mod_{index}.py")
+        };
+        let text = module(&mut rng, index);
+        write(&rel, &text);
+    }
+    // Selection traps: each of these would add findings if it were scanned.
+    let trap = "logger = logging.getLogger(__name__)\n@app.get(\"/trap\")\ndef trap():\n    logger.info(\"[TRAP]\")\n";
+    for rel in [
+        ".venv/lib/python3.11/site-packages/pkg/x.py",
+        "venv/lib/v.py",
+        "node_modules/pkg/y.py",
+        "app/__pycache__/z.py",
+        "site-packages/w.py",
+        ".hidden/h.py",
+        "app/.secret.py",
+        "build/gen.py",
+        "generated/g.py",
+        "logs/drop.py",
+        "app/api/tmp_scratch.py",
+    ] {
+        write(rel, trap);
+    }
+    // ... and these are scanned.
+    write("logs/keep.py", trap);
+    write(".env_settings.py", trap);
+    write(
+        ".gitignore",
+        "# build output\nbuild/\n/generated-not-this\n*_scratch.py\n",
+    );
+    write(".ignore", "generated/\n");
+    write("logs/.gitignore", "*.py\n!keep.py\n");
+    write(
+        "app/broken.py",
+        "logger = logging.getLogger(__name__)\ndef broken(:\n    logger.info(\"[BROKEN]\")\n",
+    );
+    write(
+        "app/bom.py",
+        "\u{feff}import logging\nlog = logging.getLogger()\nlog.info(\"[BOM] x\")\n",
+    );
+}

@@ -1,0 +1,146 @@
+//! `recon scan --format json` against an independent oracle
+//! (`tests/oracle/py_findings.py`, CPython's `ast`): precision and recall must
+//! be 1.0 for every Python category, on the fixture app and on generated
+//! corpora full of traps. Also: the output does not depend on the thread count.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod scan_common;
+
+use scan_common::{assert_agree, recon_scan, scan, workspace, write_corpus};
+
+#[test]
+fn fixture_app_agrees_with_oracle() {
+    let app = workspace().join("fixtures/app");
+    assert!(app.is_dir(), "fixtures/app is missing");
+    let found = assert_agree(&app, &[]);
+    // Not vacuous: the app has something in every category.
+    assert!(!found.routes.is_empty());
+    assert!(!found.middleware.is_empty());
+    assert!(!found.loggers.is_empty());
+    assert!(!found.log_calls.is_empty());
+    assert!(!found.except_handlers.is_empty());
+    assert!(!found.websocket_endpoints.is_empty());
+    assert!(!found.websocket_messages.is_empty());
+    assert!(!found.context_carriers.is_empty());
+    assert!(!found.timing.is_empty());
+    assert!(!found.metrics_calls.is_empty());
+    assert!(!found.background_tasks.is_empty());
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+}
+
+#[test]
+fn generated_corpora_agree_with_oracle() {
+    for seed in [1, 7, 2024] {
+        let dir = tempfile::tempdir().unwrap();
+        write_corpus(dir.path(), seed);
+        let found = assert_agree(dir.path(), &[]);
+        // Not vacuous: every category and both null and non-null fields occur.
+        assert!(
+            found.routes.len() >= 20,
+            "seed {seed}: {} routes",
+            found.routes.len()
+        );
+        assert!(found.routes.iter().any(|r| r.path.is_none()));
+        assert!(
+            found.middleware.len() >= 3,
+            "seed {seed}: {} middleware",
+            found.middleware.len()
+        );
+        assert!(
+            found.loggers.len() >= 10,
+            "seed {seed}: {} loggers",
+            found.loggers.len()
+        );
+        assert!(
+            found.log_calls.len() >= 40,
+            "seed {seed}: {} log calls",
+            found.log_calls.len()
+        );
+        assert!(found.log_calls.iter().any(|c| c.prefix.is_none()));
+        assert!(
+            found
+                .log_calls
+                .iter()
+                .filter(|c| c.prefix.is_some())
+                .count()
+                >= 10
+        );
+        assert!(found.except_handlers.iter().any(|e| e.bare));
+        assert!(found.websocket_endpoints.len() >= 2, "seed {seed}");
+        for (name, len) in [
+            ("websocket_messages", found.websocket_messages.len()),
+            ("context_carriers", found.context_carriers.len()),
+            ("timing", found.timing.len()),
+            ("metrics_calls", found.metrics_calls.len()),
+            ("background_tasks", found.background_tasks.len()),
+        ] {
+            assert!(len >= 30, "seed {seed}: {len} {name}");
+        }
+        // The selection traps were skipped, the broken file reported.
+        let files: Vec<&str> = found.loggers.iter().map(|l| l.file.as_str()).collect();
+        for trap in [
+            "build/gen.py",
+            "generated/g.py",
+            "logs/drop.py",
+            ".hidden/h.py",
+            "node_modules/pkg/y.py",
+        ] {
+            assert!(!files.contains(&trap), "seed {seed}: {trap} was scanned");
+        }
+        assert!(files.contains(&"logs/keep.py"));
+        assert!(files.contains(&".env_settings.py"));
+        let errors: Vec<&str> = found.errors.iter().map(|e| e.file.as_str()).collect();
+        assert_eq!(errors, ["app/broken.py"], "seed {seed}");
+    }
+}
+
+#[test]
+fn generated_corpus_agrees_with_oracle_without_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    write_corpus(dir.path(), 99);
+    let found = assert_agree(dir.path(), &["--no-ignore"]);
+    let files: Vec<&str> = found.loggers.iter().map(|l| l.file.as_str()).collect();
+    for trap in [
+        ".venv/lib/python3.11/site-packages/pkg/x.py",
+        "build/gen.py",
+        "app/__pycache__/z.py",
+        ".hidden/h.py",
+    ] {
+        assert!(
+            files.contains(&trap),
+            "{trap} was not scanned with --no-ignore"
+        );
+    }
+}
+
+#[test]
+fn output_is_identical_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    write_corpus(dir.path(), 5);
+    let root = dir.path().to_str().unwrap();
+    let run = |threads: Option<&str>| {
+        let env: Vec<(&str, &str)> = threads
+            .map(|t| ("RAYON_NUM_THREADS", t))
+            .into_iter()
+            .collect();
+        let out = recon_scan(&["--format", "json", root], &env);
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = run(Some("1"));
+    assert_eq!(one, run(None), "1 thread vs default");
+    assert_eq!(one, run(Some("3")), "1 thread vs 3");
+    // And the JSON is what `scan` parses.
+    assert_eq!(scan(dir.path(), &[]).files_scanned, 54);
+}
+
+/// Debugging aid: `RECON_CORPUS_DIR=/tmp/c RECON_CORPUS_SEED=1 cargo test
+/// --test scan_oracle -- --ignored write_corpus` writes a corpus to look at.
+#[test]
+#[ignore]
+fn write_corpus_to_dir() {
+    let dir = std::env::var("RECON_CORPUS_DIR").expect("RECON_CORPUS_DIR");
+    let seed = std::env::var("RECON_CORPUS_SEED").map_or(1, |s| s.parse().expect("a number"));
+    write_corpus(std::path::Path::new(&dir), seed);
+}

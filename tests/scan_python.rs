@@ -1,0 +1,554 @@
+//! `recon scan` on small focused Python fixtures (`fixtures/scan/python/`),
+//! each expectation written by hand from reading the fixture; file selection
+//! and encoding edge cases on checkouts built at test time; the CLI contract.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod scan_common;
+
+use std::path::Path;
+
+use recon_findings::{
+    BackgroundKind, BackgroundTask, CarrierKind, ContextCarrier, ExceptHandler, Findings,
+    HttpMethod, LogCall, LogLevel, Logger, MessageDirection, MetricsCall, Middleware,
+    MiddlewareKind, Route, Side, Timing, TimingKind, WebsocketEndpoint, WebsocketMessage,
+};
+use scan_common::{recon_scan, scan, workspace};
+
+fn fixture(name: &str) -> Findings {
+    scan(&workspace().join("fixtures/scan/python").join(name), &[])
+}
+
+fn route(line: usize, method: HttpMethod, path: Option<&str>, handler: &str) -> Route {
+    Route {
+        file: "app.py".into(),
+        line,
+        method,
+        path: path.map(Into::into),
+        handler: handler.into(),
+    }
+}
+
+fn middleware(line: usize, name: &str, kind: MiddlewareKind) -> Middleware {
+    Middleware {
+        file: "main.py".into(),
+        line,
+        name: name.into(),
+        kind,
+    }
+}
+
+fn logger(file: &str, line: usize, name: &str) -> Logger {
+    Logger {
+        file: file.into(),
+        line,
+        name: name.into(),
+    }
+}
+
+fn log_call(file: &str, line: usize, level: LogLevel, prefix: Option<&str>) -> LogCall {
+    LogCall {
+        file: file.into(),
+        line,
+        level,
+        prefix: prefix.map(Into::into),
+    }
+}
+
+fn except(file: &str, line: usize, bare: bool) -> ExceptHandler {
+    ExceptHandler {
+        file: file.into(),
+        line,
+        bare,
+    }
+}
+
+#[test]
+fn routes() {
+    use HttpMethod::*;
+    let found = fixture("routes");
+    assert_eq!(found.files_scanned, 1);
+    assert_eq!(
+        found.routes,
+        [
+            route(18, Get, Some("/health"), "health"),
+            // path= keyword
+            route(23, Post, Some("/items"), "create_item"),
+            // multi-line decorator: the line of the `@`; svc bound with an annotation
+            route(28, Put, Some("/items/{item_id}"), "replace_item"),
+            // admin_router ends in `router` (bound to something else); the path is a name
+            route(36, Delete, None, "delete_item"),
+            // reports_app ends in `_app`
+            route(41, Websocket, Some("/ws"), "stream"),
+            route(46, ApiRoute, Some("/any"), "legacy"),
+            route(47, Route, Some("/legacy"), "legacy"),
+            // nested function; implicit concatenation joined
+            route(61, Patch, Some("/nested/joined"), "nested_patch"),
+            // self.router's last segment; an f-string without placeholder is a literal
+            route(73, Head, Some("/head"), "head"),
+            // an f-string with a placeholder is not
+            route(77, Options, None, "options"),
+        ]
+    );
+    // Not routes: the docstring (3), @mock.patch (52), @cache.get (53),
+    // @app.on_event (54), @app.get without a call (55).
+    assert!(found.middleware.is_empty() && found.loggers.is_empty() && found.errors.is_empty());
+}
+
+#[test]
+fn middleware_registrations() {
+    use MiddlewareKind::*;
+    let found = fixture("middleware");
+    assert_eq!(
+        found.middleware,
+        [
+            middleware(10, "CORSMiddleware", Class),
+            // multi-line call: the line it starts on; the last dotted segment
+            middleware(11, "GZipMiddleware", Class),
+            middleware(19, "add_request_id", Function),
+            // gateway is bound to Starlette(); @other.middleware is not a router's
+            middleware(24, "timing", Function),
+            // admin_app ends in `_app`
+            middleware(31, "SessionMiddleware", Class),
+        ]
+    );
+    // Not: other.add_middleware (15), middleware_class= only (16).
+}
+
+#[test]
+fn loggers_and_log_calls() {
+    use LogLevel::*;
+    let f = "service.py";
+    let found = fixture("logging");
+    assert_eq!(
+        found.loggers,
+        [
+            logger(f, 4, "logger"),
+            logger(f, 5, "audit"),
+            logger(f, 6, "a"),
+            logger(f, 6, "b"),
+            logger(f, 13, "log")
+        ]
+    );
+    assert_eq!(
+        found.log_calls,
+        [
+            log_call(f, 17, Info, Some("[WORKER]")),
+            // audit bound to get_logger(); first part of a concatenation
+            log_call(f, 19, Warning, Some("[AUDIT]")),
+            log_call(f, 20, Debug, None),
+            // logging itself, multi-line call
+            log_call(f, 21, Error, Some("[MODULE]")),
+            // the first argument is the level
+            log_call(f, 24, Log, None),
+            // keyword message
+            log_call(f, 25, Exception, None),
+            // f-string not starting with its tag
+            log_call(f, 26, Critical, None),
+            // no closing bracket
+            log_call(f, 27, Fatal, None),
+            // bytes
+            log_call(f, 31, Info, None),
+            // the first part is "[A"
+            log_call(f, 32, Warn, None),
+            // the leading literal of the f-string is "["
+            log_call(f, 33, Info, None),
+            // escapes are decoded
+            log_call(f, 34, Debug, Some("[ESC]")),
+            // a raw f-string keeps its backslash
+            log_call(f, 35, Error, Some("[RAW\\d]")),
+        ]
+    );
+    // Not: self.client.info (18), formatter.warn (28), not_bound.info (29),
+    // logger.setLevel (30).
+}
+
+#[test]
+fn except_handlers() {
+    let f = "handlers.py";
+    let found = fixture("excepts");
+    assert_eq!(
+        found.except_handlers,
+        [
+            except(f, 5, false),
+            except(f, 7, false),
+            except(f, 9, true),
+            except(f, 13, false)
+        ]
+    );
+}
+
+#[test]
+fn json_shape_is_pinned() {
+    let out = recon_scan(&["--format", "json", "fixtures/scan/python/excepts"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let expected = r#"{
+  "schema": "recon.findings/1",
+  "root": "fixtures/scan/python/excepts",
+  "files_scanned": 1,
+  "routes": [],
+  "middleware": [],
+  "loggers": [],
+  "log_calls": [],
+  "except_handlers": [
+    {
+      "file": "handlers.py",
+      "line": 5,
+      "bare": false
+    },
+    {
+      "file": "handlers.py",
+      "line": 7,
+      "bare": false
+    },
+    {
+      "file": "handlers.py",
+      "line": 9,
+      "bare": true
+    },
+    {
+      "file": "handlers.py",
+      "line": 13,
+      "bare": false
+    }
+  ],
+  "websocket_endpoints": [],
+  "websocket_messages": [],
+  "context_carriers": [],
+  "timing": [],
+  "metrics_calls": [],
+  "background_tasks": [],
+  "errors": []
+}
+"#;
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    // json is the default format.
+    let default = recon_scan(&["fixtures/scan/python/excepts"], &[]);
+    assert_eq!(default.stdout, out.stdout);
+}
+
+#[test]
+fn syntax_error_keeps_what_parsed() {
+    let f = "partial.py";
+    let found = fixture("broken");
+    assert_eq!(found.errors.len(), 1, "{:?}", found.errors);
+    assert_eq!(found.errors[0].file, f);
+    assert_eq!(found.errors[0].reason, "syntax error at line 10");
+    assert_eq!(found.loggers, [logger(f, 3, "logger")]);
+    assert_eq!(
+        found.log_calls,
+        [
+            log_call(f, 7, LogLevel::Info, Some("[OK]")),
+            log_call(f, 18, LogLevel::Error, Some("[AFTER]"))
+        ]
+    );
+    assert_eq!(found.except_handlers, [except(f, 17, false)]);
+}
+
+fn message(line: usize, direction: MessageDirection, message_type: &str) -> WebsocketMessage {
+    WebsocketMessage {
+        file: "chat.py".into(),
+        line,
+        side: Side::Backend,
+        direction,
+        message_type: message_type.into(),
+    }
+}
+
+#[test]
+fn websocket_endpoints_and_messages() {
+    use MessageDirection::*;
+    let found = fixture("websocket");
+    assert_eq!(
+        found.websocket_endpoints,
+        [WebsocketEndpoint {
+            file: "chat.py".into(),
+            line: 8,
+            path: Some("/ws/{room}".into()),
+            handler: "chat".into()
+        }]
+    );
+    assert_eq!(found.routes.len(), 1);
+    assert_eq!(
+        found.websocket_messages,
+        [
+            message(11, Sent, "connected"),
+            message(15, Handled, "message"),
+            // send_text(json.dumps({...}))
+            message(16, Sent, "echo"),
+            // `kind` is bound to data.get("type"); 42 is no string; same
+            // column: ordered by type
+            message(17, Handled, "idle"),
+            message(17, Handled, "typing"),
+            message(19, Handled, "leave"),
+            // 20: the type is not a literal; 22: data["kind"] is no type read
+            // `match msg_type:` with msg_type = msg["type"]
+            message(29, Handled, "ping"),
+            message(30, Sent, "pong"),
+            message(31, Handled, "cancel"),
+            message(31, Handled, "abort"),
+            // a multi-line call: the line it starts on
+            message(32, Sent, "cancelled"),
+        ]
+    );
+}
+
+fn carrier(line: usize, name: &str, kind: CarrierKind) -> ContextCarrier {
+    ContextCarrier {
+        file: "handlers.py".into(),
+        line,
+        name: name.into(),
+        kind,
+    }
+}
+
+#[test]
+fn context_carriers() {
+    use CarrierKind::*;
+    let found = fixture("context");
+    assert_eq!(
+        found.context_carriers,
+        [
+            carrier(5, "request_id", Assignment),
+            carrier(5, "X-Request-ID", Header),
+            carrier(6, "request_id", Assignment),
+            carrier(7, "x-correlation-id", Header),
+            carrier(11, "session_id", Parameter),
+            carrier(11, "user_email", Parameter),
+            carrier(11, "department", Parameter),
+            // an annotated declaration without a value
+            carrier(12, "trace_id", Assignment),
+            carrier(13, "session_id", Keyword),
+            carrier(13, "division", Keyword),
+            carrier(14, "traceparent", Header),
+            carrier(19, "tenant_id", Assignment),
+            carrier(20, "current_user", Assignment),
+        ]
+    );
+}
+
+fn timing(line: usize, kind: TimingKind, name: &str) -> Timing {
+    Timing {
+        file: "pipeline.py".into(),
+        line,
+        kind,
+        name: name.into(),
+    }
+}
+
+fn metrics(
+    line: usize,
+    receiver: &str,
+    method: &str,
+    called: bool,
+    name: Option<&str>,
+) -> MetricsCall {
+    MetricsCall {
+        file: "pipeline.py".into(),
+        line,
+        receiver: receiver.into(),
+        method: method.into(),
+        called,
+        name: name.map(Into::into),
+    }
+}
+
+#[test]
+fn timing_and_metrics() {
+    use TimingKind::*;
+    let found = fixture("timing");
+    assert_eq!(
+        found.timing,
+        [
+            timing(8, Clock, "time.perf_counter"),
+            timing(10, Duration, "elapsed_ms"),
+            timing(10, Clock, "time.perf_counter"),
+            // imported bare
+            timing(13, Clock, "perf_counter"),
+            timing(14, Duration, "ttft"),
+            // 15: timeout_s is no duration name; 16: datetime.now is no clock
+            timing(17, Clock, "time.time"),
+        ]
+    );
+    assert_eq!(
+        found.metrics_calls,
+        [
+            metrics(
+                11,
+                "metrics_collector",
+                "record_latency",
+                true,
+                Some("search")
+            ),
+            // the name is a keyword argument
+            metrics(12, "metrics", "increment", true, None),
+            // referenced, not called
+            metrics(21, "metrics_collector", "flush", false, None),
+            // an f-string with a placeholder is no name
+            metrics(22, "app_metrics", "observe", true, None),
+        ]
+    );
+    assert_eq!(
+        found.background_tasks,
+        [BackgroundTask {
+            file: "pipeline.py".into(),
+            line: 21,
+            kind: BackgroundKind::BackgroundTask,
+            target: Some("flush".into())
+        }]
+    );
+}
+
+fn job(line: usize, kind: BackgroundKind, target: Option<&str>) -> BackgroundTask {
+    BackgroundTask {
+        file: "jobs.py".into(),
+        line,
+        kind,
+        target: target.map(Into::into),
+    }
+}
+
+#[test]
+fn background_tasks() {
+    use BackgroundKind::*;
+    let found = fixture("background");
+    assert_eq!(
+        found.background_tasks,
+        [
+            job(7, Scheduler, Some("BackgroundScheduler")),
+            // the coroutine's function
+            job(11, Task, Some("send_alert")),
+            job(12, Task, Some("worker")),
+            job(13, BackgroundTask, Some("write_audit")),
+            job(14, ScheduledJob, Some("nightly_report")),
+            // the second argument
+            job(15, Executor, Some("blocking_io")),
+            job(16, Thread, Some("serve")),
+            // a starred argument names nothing
+            job(17, Task, None),
+            job(20, CeleryTask, Some("cleanup")),
+            job(25, CeleryTask, Some("reindex")),
+            // 30: @task_registry.register is no task decorator
+        ]
+    );
+}
+
+fn write(root: &Path, rel: &str, text: &[u8]) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The files that gave an except handler (every test file has exactly one).
+fn scanned(found: &Findings) -> Vec<&str> {
+    found
+        .except_handlers
+        .iter()
+        .map(|e| e.file.as_str())
+        .collect()
+}
+
+#[test]
+fn file_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let body = b"try:\n    pass\nexcept:\n    pass\n";
+    for rel in [
+        "a.py",
+        "pkg/b.py",
+        ".env_local.py",
+        "keep.tmp.py",
+        // hidden, vendored, generated: never
+        ".hidden.py",
+        ".hidden_dir/c.py",
+        "node_modules/d.py",
+        "venv/e.py",
+        ".venv/f.py",
+        "lib/site-packages/g.py",
+        "pkg/__pycache__/h.py",
+        ".git/j.py",
+        // ignored by ignore files
+        "build/i.py",
+        "pkg/gen_x.py",
+        "pkg/local.py",
+        "drop.tmp.py",
+        // not Python
+        "notes.txt",
+    ] {
+        write(root, rel, body);
+    }
+    write(root, ".gitignore", b"build/\n*.tmp.py\n!keep.tmp.py\n");
+    write(root, ".ignore", b"gen_*.py\n");
+    write(root, "pkg/.gitignore", b"local.py\n");
+    std::os::unix::fs::symlink(root.join("a.py"), root.join("link.py")).unwrap();
+
+    let found = scan(root, &[]);
+    assert_eq!(
+        scanned(&found),
+        [".env_local.py", "a.py", "keep.tmp.py", "pkg/b.py"]
+    );
+    assert_eq!(found.files_scanned, 4);
+
+    let all = scan(root, &["--no-ignore"]);
+    assert_eq!(
+        scanned(&all),
+        [
+            ".env_local.py",
+            ".hidden.py",
+            ".hidden_dir/c.py",
+            ".venv/f.py",
+            "a.py",
+            "build/i.py",
+            "drop.tmp.py",
+            "keep.tmp.py",
+            "lib/site-packages/g.py",
+            "node_modules/d.py",
+            "pkg/__pycache__/h.py",
+            "pkg/b.py",
+            "pkg/gen_x.py",
+            "pkg/local.py",
+            "venv/e.py",
+        ]
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_and_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "latin.py",
+        b"# caf\xe9\nlogger.info(\"[L1] x\")\n",
+    );
+    let found = scan(dir.path(), &[]);
+    assert_eq!(
+        found.log_calls,
+        [log_call("latin.py", 2, LogLevel::Info, Some("[L1]"))]
+    );
+    assert_eq!(found.errors.len(), 1);
+    assert_eq!(
+        (
+            found.errors[0].file.as_str(),
+            found.errors[0].reason.as_str()
+        ),
+        ("latin.py", "invalid UTF-8 at line 1")
+    );
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let out = recon_scan(&["/definitely/not/here"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: /definitely/not/here: No such file or directory\n"
+    );
+}
+
+#[test]
+fn unknown_format_is_a_usage_error() {
+    let out = recon_scan(&["--format", "xml", "fixtures/scan/python/excepts"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
