@@ -38,6 +38,10 @@ enum Command {
     Run(crate::run::RunArgs),
     /// Scan a checkout structurally and print typed findings.
     Scan(crate::scan::ScanArgs),
+    /// Check files against the observability rules (pre-commit mode); exit 1 on findings.
+    Check(crate::check::CheckArgs),
+    /// Print the documentation of a rule (e.g. `recon rule OBS003`).
+    Rule(crate::check::RuleArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -55,6 +59,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => crate::run::run(args),
         Command::Scan(args) => crate::scan::run(args),
+        Command::Check(args) => crate::check::run(args),
+        Command::Rule(args) => crate::check::rule(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
