@@ -16,6 +16,10 @@ pub struct RunArgs {
     /// Run only this task (e.g. `2.3`); earlier `cd`s of its phase still apply.
     #[arg(long, value_name = "ID")]
     pub task: Option<String>,
+    /// Run what is allowed and report each refused command in place
+    /// (`refused: reason`, status 126) instead of refusing the mission.
+    #[arg(long)]
+    pub skip_refused: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = RunFormat::Text)]
     pub format: RunFormat,
@@ -59,6 +63,7 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     }
     let options = RunOptions {
         task: args.task.clone(),
+        skip_refused: args.skip_refused,
     };
     let plan = MissionPlan::new(&mission, &args.path, &options)
         .map_err(|e| CliError::fatal(e.to_string()))?;
@@ -102,6 +107,9 @@ fn render_text(t: &Transcript) -> Vec<u8> {
             if c.status != 0 {
                 out.extend_from_slice(format!("[exit {}]\n", c.status).as_bytes());
             }
+            for hint in &c.hints {
+                out.extend_from_slice(format!("hint: {hint}\n").as_bytes());
+            }
         }
     }
     out
@@ -129,6 +137,7 @@ struct JsonCommand<'a> {
     stdout: String,
     stderr: String,
     status: i32,
+    hints: &'a [String],
 }
 
 fn render_json(t: &Transcript) -> Result<Vec<u8>, CliError> {
@@ -151,6 +160,7 @@ fn render_json(t: &Transcript) -> Result<Vec<u8>, CliError> {
                         stdout: String::from_utf8_lossy(&c.stdout).into_owned(),
                         stderr: String::from_utf8_lossy(&c.stderr).into_owned(),
                         status: c.status,
+                        hints: &c.hints,
                     })
                     .collect(),
             })

@@ -304,8 +304,14 @@ fn refuses_symlinks_leaving_the_root() {
 }
 
 #[test]
-fn refuses_unquoted_globs() {
-    assert_refused("ls *.py", &[4], false);
+fn refuses_globs_that_leave_the_root() {
+    assert_refused("ls ../*", &[4], false);
+}
+
+#[test]
+fn refuses_tilde_and_brace_expansion() {
+    assert_refused("ls ~", &[4], false);
+    assert_refused("ls {a,b}.py", &[4], false);
 }
 
 #[test]

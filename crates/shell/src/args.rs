@@ -172,6 +172,7 @@ mod tests {
             text: s.to_string(),
             column: 0,
             quoted: false,
+            glob: None,
         }
     }
 

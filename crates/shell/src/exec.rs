@@ -9,9 +9,10 @@ use rayon::prelude::*;
 use recon_mission::Mission;
 
 use crate::grep::{self, CompiledGrep, Prefix};
+use crate::lex::Word;
 use crate::program::{CdCommand, GrepCommand, GrepOutput, Program};
 use crate::regex::PatternError;
-use crate::script::{Connector, Pipeline, Script, Stream, parse_script};
+use crate::script::{Connector, Pipeline, Script, Stream, parse_script_with};
 use crate::walk::{Checkout, WalkEvent, WalkFilter, io_message, walk_dir};
 use crate::{Refusal, ls, text};
 
@@ -29,6 +30,9 @@ pub struct RunOptions {
     /// Run only the task with this id (`"2.3"`); its phase's earlier `cd`s
     /// still apply.
     pub task: Option<String>,
+    /// Run what is allowed and report each refused command in place
+    /// (status 126) instead of refusing the whole mission.
+    pub skip_refused: bool,
 }
 
 /// Why a mission was refused before anything ran.
@@ -54,6 +58,10 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
+/// A stage's compiled grep patterns, or GNU's message for an invalid
+/// pattern; None for other programs.
+type StagePatterns = Option<Result<CompiledGrep, String>>;
+
 /// One command, parsed and checked, with its grep patterns compiled.
 #[derive(Debug)]
 pub struct PlannedCommand {
@@ -63,7 +71,9 @@ pub struct PlannedCommand {
     pub script: Script,
     /// Per stage of the script (in [`Script::stages`] order): the compiled
     /// patterns of a grep, or GNU's message for an invalid pattern.
-    greps: Vec<Option<Result<CompiledGrep, String>>>,
+    greps: Vec<StagePatterns>,
+    /// With `--skip-refused`: why this command is not run.
+    pub refused: Option<String>,
 }
 
 /// A task and its planned commands.
@@ -94,6 +104,9 @@ pub struct CommandRecord {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub status: i32,
+    /// Notes from recon, never part of the command's own output: e.g. a
+    /// path that is missing here but exists where an earlier `cd` went.
+    pub hints: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,35 +181,32 @@ impl MissionPlan {
             for task in &phase.tasks {
                 let mut commands = Vec::new();
                 for cmd in &task.commands {
-                    let refuse = |r: Refusal| PlanError {
-                        task: task.id.clone(),
-                        line: cmd.line,
-                        column: cmd.column + r.column,
-                        reason: r.reason,
-                    };
-                    let script = parse_script(&cmd.text).map_err(refuse)?;
-                    check_paths(&checkout, &script, &mut cwds).map_err(refuse)?;
-                    let greps = script
-                        .stages()
-                        .map(|stage| match &stage.program {
-                            Program::Grep(g) => match grep::compile(g) {
-                                Ok(c) => Ok(Some(Ok(c))),
-                                Err(PatternError::Invalid(msg)) => Ok(Some(Err(msg))),
-                                Err(PatternError::Unsupported(msg)) => Err(refuse(Refusal {
-                                    column: stage.column,
-                                    reason: msg,
-                                })),
-                            },
-                            _ => Ok(None),
-                        })
-                        .collect::<Result<Vec<_>, _>>()?;
-                    commands.push(PlannedCommand {
-                        text: cmd.text.clone(),
-                        line: cmd.line,
-                        column: cmd.column,
-                        script,
-                        greps,
-                    });
+                    match plan_command(&checkout, &mut cwds, &cmd.text) {
+                        Ok((script, greps)) => commands.push(PlannedCommand {
+                            text: cmd.text.clone(),
+                            line: cmd.line,
+                            column: cmd.column,
+                            script,
+                            greps,
+                            refused: None,
+                        }),
+                        Err(r) if options.skip_refused => commands.push(PlannedCommand {
+                            text: cmd.text.clone(),
+                            line: cmd.line,
+                            column: cmd.column,
+                            script: Script { lists: Vec::new() },
+                            greps: Vec::new(),
+                            refused: Some(r.reason),
+                        }),
+                        Err(r) => {
+                            return Err(PlanError {
+                                task: task.id.clone(),
+                                line: cmd.line,
+                                column: cmd.column + r.column,
+                                reason: r.reason,
+                            });
+                        }
+                    }
                 }
                 let selected = options.task.as_ref().is_none_or(|id| id == &task.id);
                 tasks.push(PlannedTask {
@@ -220,6 +230,8 @@ impl MissionPlan {
         let mut records = Vec::new();
         let mut phase: Option<&str> = None;
         let mut cwd = PathBuf::new();
+        // Directories any earlier command `cd`'d into, for path hints.
+        let mut visited: Vec<PathBuf> = Vec::new();
         for task in &self.tasks {
             if phase != Some(task.phase.as_str()) {
                 phase = Some(task.phase.as_str());
@@ -228,7 +240,23 @@ impl MissionPlan {
             let mut commands = Vec::new();
             for cmd in &task.commands {
                 let before = display_rel(&cwd);
-                let out = self.run_command(cmd, &mut cwd, task.selected);
+                let ran_in = cwd.clone();
+                let out = match &cmd.refused {
+                    Some(reason) => Output {
+                        stdout: Vec::new(),
+                        stderr: format!("refused: {reason}\n").into_bytes(),
+                        status: 126,
+                    },
+                    None => self.run_command(cmd, &mut cwd, task.selected),
+                };
+                let hints = if out.status != 0 && cmd.refused.is_none() {
+                    path_hints(&self.checkout, cmd, &ran_in, &visited)
+                } else {
+                    Vec::new()
+                };
+                if !cwd.as_os_str().is_empty() && !visited.contains(&cwd) {
+                    visited.push(cwd.clone());
+                }
                 if task.selected {
                     commands.push(CommandRecord {
                         command: cmd.text.clone(),
@@ -236,6 +264,7 @@ impl MissionPlan {
                         stdout: out.stdout,
                         stderr: out.stderr,
                         status: out.status,
+                        hints,
                     });
                 }
             }
@@ -293,30 +322,11 @@ impl MissionPlan {
         for (i, stage) in pipeline.stages.iter().enumerate() {
             let compiled = cmd.greps.get(*grep_index).and_then(|g| g.as_ref());
             *grep_index += 1;
-            let abs_cwd = self.checkout.root().join(&*cwd);
             let result = match &stage.program {
                 // In a pipeline, bash runs `cd` in a subshell: no effect.
                 Program::Cd(c) => cd(c, cwd, &self.checkout, pipeline.stages.len() == 1),
                 _ if !full => Output::default(),
-                Program::Grep(g) => match compiled {
-                    Some(Ok(c)) => run_grep(g, c, &self.checkout, &abs_cwd, &stdin),
-                    Some(Err(msg)) => Output {
-                        stdout: Vec::new(),
-                        stderr: format!("grep: {msg}\n").into_bytes(),
-                        status: 2,
-                    },
-                    None => Output {
-                        status: 2,
-                        ..Output::default()
-                    },
-                },
-                Program::Cat(c) => text::cat(&c.files, &abs_cwd, &stdin),
-                Program::Ls(l) => ls::run(l, &self.checkout, &abs_cwd),
-                Program::Head(h) => text::head(h, &abs_cwd, &stdin),
-                Program::Tail(t) => text::tail(t, &abs_cwd, &stdin),
-                Program::Wc(w) => text::wc(w, &abs_cwd, &stdin),
-                Program::Sort(s) => text::sort(s, &abs_cwd, &stdin),
-                Program::Uniq(u) => text::uniq(u, &abs_cwd, &stdin),
+                program => run_program(program, compiled, &self.checkout, cwd, &stdin),
             };
             status = result.status;
             // Route both streams. stdout is block-buffered into a pipe and
@@ -334,6 +344,285 @@ impl MissionPlan {
         }
         status
     }
+}
+
+/// For a failed command: each path operand missing from `cwd` that exists
+/// under a directory an earlier command `cd`'d into, or under a direct
+/// subdirectory of the root.
+fn path_hints(
+    checkout: &Checkout,
+    cmd: &PlannedCommand,
+    cwd: &Path,
+    visited: &[PathBuf],
+) -> Vec<String> {
+    let root = checkout.root();
+    let mut hints = Vec::new();
+    let mut subdirs: Vec<PathBuf> = match checkout.list(root).as_ref() {
+        Ok(entries) => entries
+            .iter()
+            .filter(|e| {
+                e.kind == crate::walk::EntryKind::Dir
+                    && !e.name.as_encoded_bytes().starts_with(b".")
+            })
+            .map(|e| PathBuf::from(&e.name))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    subdirs.sort();
+    for stage in cmd.script.stages() {
+        if matches!(stage.program, Program::Cd(_)) {
+            continue;
+        }
+        for word in stage.program.path_operands() {
+            if std::fs::symlink_metadata(root.join(cwd).join(&word.text)).is_ok() {
+                continue;
+            }
+            let earlier = visited.iter().map(|d| (d, true));
+            let candidates = earlier.chain(subdirs.iter().map(|d| (d, false)));
+            for (dir, was_cd) in candidates {
+                if dir == cwd {
+                    continue;
+                }
+                let Some(rel) = normalize(dir, &word.text) else {
+                    continue;
+                };
+                if std::fs::symlink_metadata(root.join(&rel)).is_ok() {
+                    let how = if was_cd {
+                        format!(" (an earlier command ran `cd {}`)", dir.display())
+                    } else {
+                        String::new()
+                    };
+                    hints.push(format!(
+                        "`{}` does not exist in `{}`, but `{}` does{how}",
+                        word.text,
+                        display_rel(cwd),
+                        rel.display()
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    hints
+}
+
+/// Parses, expands and checks one command line and compiles its patterns.
+fn plan_command(
+    checkout: &Checkout,
+    cwds: &mut Vec<PathBuf>,
+    text: &str,
+) -> Result<(Script, Vec<StagePatterns>), Refusal> {
+    let script = {
+        let cwds_now = cwds.clone();
+        let mut expand = |w: &Word| expand_glob(checkout, &cwds_now, w);
+        parse_script_with(text, &mut expand)?
+    };
+    check_paths(checkout, &script, cwds)?;
+    let greps = script
+        .stages()
+        .map(|stage| match &stage.program {
+            Program::Grep(g) => match grep::compile(g) {
+                Ok(c) => Ok(Some(Ok(c))),
+                Err(PatternError::Invalid(msg)) => Ok(Some(Err(msg))),
+                Err(PatternError::Unsupported(msg)) => Err(Refusal {
+                    column: stage.column,
+                    reason: msg,
+                }),
+            },
+            _ => Ok(None),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((script, greps))
+}
+
+/// Runs one program (not `cd`) in `cwd` (relative to the root).
+fn run_program(
+    program: &Program,
+    compiled: Option<&Result<CompiledGrep, String>>,
+    checkout: &Checkout,
+    cwd: &Path,
+    stdin: &[u8],
+) -> Output {
+    let abs_cwd = checkout.root().join(cwd);
+    match program {
+        Program::Grep(g) => match compiled {
+            Some(Ok(c)) => run_grep(g, c, checkout, &abs_cwd, stdin),
+            Some(Err(msg)) => Output {
+                stdout: Vec::new(),
+                stderr: format!("grep: {msg}\n").into_bytes(),
+                status: 2,
+            },
+            // Under xargs the patterns are compiled per invocation.
+            None => match grep::compile(g) {
+                Ok(c) => run_grep(g, &c, checkout, &abs_cwd, stdin),
+                Err(PatternError::Invalid(msg) | PatternError::Unsupported(msg)) => Output {
+                    stdout: Vec::new(),
+                    stderr: format!("grep: {msg}\n").into_bytes(),
+                    status: 2,
+                },
+            },
+        },
+        Program::Cat(c) => text::cat(&c.files, &abs_cwd, stdin),
+        Program::Ls(l) => ls::run(l, checkout, &abs_cwd),
+        Program::Head(h) => text::head(h, &abs_cwd, stdin),
+        Program::Tail(t) => text::tail(t, &abs_cwd, stdin),
+        Program::Wc(w) => text::wc(w, &abs_cwd, stdin),
+        Program::Sort(s) => text::sort(s, &abs_cwd, stdin),
+        Program::Uniq(u) => text::uniq(u, &abs_cwd, stdin),
+        Program::Cut(c) => text::cut(c, &abs_cwd, stdin),
+        Program::Find(f) => crate::find::run(f, checkout, &abs_cwd),
+        Program::Du(d) => crate::du::run(d, checkout, &abs_cwd),
+        Program::Xargs(x) => run_xargs(x, checkout, cwd, stdin),
+        // `cd` only runs as a pipeline stage; xargs refuses it.
+        Program::Cd(_) => Output::default(),
+    }
+}
+
+/// GNU xargs' default limit on the bytes of one command line.
+const XARGS_MAX_CHARS: usize = 131_072;
+
+/// `xargs`: splits stdin into arguments as GNU does (blanks and newlines,
+/// quotes, backslashes; NULs with `-0`), and runs the program on batches,
+/// with its stdin empty. Status 123 when any run failed with 1-125.
+fn run_xargs(
+    x: &crate::program::XargsCommand,
+    checkout: &Checkout,
+    cwd: &Path,
+    stdin: &[u8],
+) -> Output {
+    let mut out = Output::default();
+    let args = match split_xargs_input(stdin, x.null) {
+        Ok(a) => a,
+        Err(msg) => {
+            out.stderr
+                .extend_from_slice(format!("xargs: {msg}\n").as_bytes());
+            out.status = 1;
+            return out;
+        }
+    };
+    if args.is_empty() && x.no_run_if_empty {
+        return out;
+    }
+    let fixed: usize = x.words.iter().map(|w| w.text.len() + 1).sum();
+    let mut batches: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut size = fixed;
+    for arg in args {
+        let full = x.max_args.is_some_and(|n| current.len() >= n)
+            || size + arg.len() + 1 > XARGS_MAX_CHARS;
+        if full && !current.is_empty() {
+            batches.push(std::mem::take(&mut current));
+            size = fixed;
+        }
+        size += arg.len() + 1;
+        current.push(arg);
+    }
+    if !current.is_empty() || batches.is_empty() {
+        batches.push(current);
+    }
+    let mut failed = false;
+    for batch in batches {
+        let mut words = x.words.clone();
+        let column = words.last().map_or(0, |w| w.column);
+        words.extend(batch.into_iter().map(|text| Word {
+            text,
+            column,
+            quoted: true,
+            glob: None,
+        }));
+        let program = match crate::program::parse_program(&words) {
+            Ok(p) => p,
+            Err(r) => {
+                out.stderr
+                    .extend_from_slice(format!("xargs: {}\n", r.reason).as_bytes());
+                failed = true;
+                continue;
+            }
+        };
+        if let Err(r) = check_operands(checkout, &program, &[cwd.to_path_buf()]) {
+            out.stderr
+                .extend_from_slice(format!("xargs: refused: {}\n", r.reason).as_bytes());
+            failed = true;
+            continue;
+        }
+        let result = run_program(&program, None, checkout, cwd, &[]);
+        out.stdout.extend_from_slice(&result.stdout);
+        out.stderr.extend_from_slice(&result.stderr);
+        if (1..=125).contains(&result.status) {
+            failed = true;
+        }
+    }
+    if failed {
+        out.status = 123;
+    }
+    out
+}
+
+/// GNU xargs' input splitting.
+fn split_xargs_input(input: &[u8], null: bool) -> Result<Vec<String>, String> {
+    if null {
+        return Ok(input
+            .split(|&b| b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect());
+    }
+    let mut args = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
+    let mut in_word = false;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < input.len() {
+        let b = input[i];
+        i += 1;
+        if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            } else if b == b'\n' {
+                let kind = if q == b'\'' { "single" } else { "double" };
+                return Err(format!(
+                    "unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option"
+                ));
+            } else {
+                current.push(b);
+            }
+            continue;
+        }
+        match b {
+            b' ' | b'\t' | b'\n' => {
+                if in_word {
+                    args.push(String::from_utf8_lossy(&current).into_owned());
+                    current.clear();
+                    in_word = false;
+                }
+            }
+            b'\'' | b'"' => {
+                quote = Some(b);
+                in_word = true;
+            }
+            b'\\' => {
+                if let Some(&n) = input.get(i) {
+                    current.push(n);
+                    i += 1;
+                }
+                in_word = true;
+            }
+            _ => {
+                current.push(b);
+                in_word = true;
+            }
+        }
+    }
+    if let Some(q) = quote {
+        let kind = if q == b'\'' { "single" } else { "double" };
+        return Err(format!(
+            "unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option"
+        ));
+    }
+    if in_word {
+        args.push(String::from_utf8_lossy(&current).into_owned());
+    }
+    Ok(args)
 }
 
 /// `cd DIR`: messages as bash prints them for `bash -c`.
@@ -455,6 +744,40 @@ fn contains_resolved(checkout: &Checkout, rel: &Path) -> bool {
             return true;
         }
     }
+}
+
+/// Expands a glob word from every directory the command may run in; the
+/// expansion must not depend on which (a run never changes the tree, so it
+/// is the same at run time).
+fn expand_glob(checkout: &Checkout, cwds: &[PathBuf], word: &Word) -> Result<Vec<Word>, Refusal> {
+    let Some(pattern) = &word.glob else {
+        return Ok(vec![word.clone()]);
+    };
+    let mut result: Option<Vec<String>> = None;
+    for cwd in cwds {
+        let texts = crate::glob::expand(pattern, checkout, &checkout.root().join(cwd))
+            .unwrap_or_else(|| vec![crate::glob::literal(pattern)]);
+        match &result {
+            Some(previous) if previous != &texts => {
+                return Err(Refusal {
+                    column: word.column,
+                    reason: "glob expands differently depending on whether an earlier `cd` ran"
+                        .into(),
+                });
+            }
+            _ => result = Some(texts),
+        }
+    }
+    Ok(result
+        .unwrap_or_default()
+        .into_iter()
+        .map(|text| Word {
+            text,
+            column: word.column,
+            quoted: true,
+            glob: None,
+        })
+        .collect())
 }
 
 /// One input of a grep: what to search and how to name it.

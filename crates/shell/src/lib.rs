@@ -27,7 +27,10 @@
 //! ```
 
 pub mod args;
+pub mod du;
 pub mod exec;
+pub mod find;
+pub mod glob;
 pub mod grep;
 pub mod lex;
 pub mod ls;

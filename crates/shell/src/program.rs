@@ -115,12 +115,53 @@ pub struct WcCommand {
     pub files: Vec<Word>,
 }
 
+/// `sort -k START[,END][n][r]`: a key of whole fields (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    pub start: usize,
+    pub end: Option<usize>,
+    pub numeric: bool,
+    pub reverse: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortCommand {
     pub unique: bool,
     pub numeric: bool,
     pub reverse: bool,
+    /// `-t C`: the field separator; None splits at blank runs.
+    pub separator: Option<u8>,
+    pub keys: Vec<SortKey>,
     pub files: Vec<Word>,
+}
+
+/// `cut -d C -f LIST [-s]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CutCommand {
+    pub delimiter: u8,
+    /// Inclusive 1-based field ranges; `usize::MAX` for an open end.
+    pub fields: Vec<(usize, usize)>,
+    pub only_delimited: bool,
+    pub files: Vec<Word>,
+}
+
+/// `du [-s] [-h] [-c] [PATH...]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuCommand {
+    pub summarize: bool,
+    pub human: bool,
+    pub total: bool,
+    pub paths: Vec<Word>,
+}
+
+/// `xargs [-0] [-r] [-n N] PROGRAM ARGS...`: the program's words are parsed
+/// again with the arguments read from standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XargsCommand {
+    pub null: bool,
+    pub no_run_if_empty: bool,
+    pub max_args: Option<usize>,
+    pub words: Vec<Word>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +189,10 @@ pub enum Program {
     Sort(SortCommand),
     Uniq(UniqCommand),
     Cd(CdCommand),
+    Find(crate::find::FindCommand),
+    Xargs(XargsCommand),
+    Du(DuCommand),
+    Cut(CutCommand),
 }
 
 impl Program {
@@ -163,6 +208,11 @@ impl Program {
             Program::Sort(s) => s.files.iter().collect(),
             Program::Uniq(u) => u.files.iter().collect(),
             Program::Cd(c) => c.dir.iter().collect(),
+            Program::Find(f) => f.paths.iter().collect(),
+            Program::Du(d) => d.paths.iter().collect(),
+            Program::Cut(c) => c.files.iter().collect(),
+            // Its program's own operands are checked when it is parsed.
+            Program::Xargs(_) => Vec::new(),
         };
         words.into_iter().filter(|w| w.text != "-").collect()
     }
@@ -217,21 +267,25 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
                 files: p.operands,
             }))
         }
-        "sort" => {
+        "sort" => parse_sort(args),
+        "cut" => parse_cut(args),
+        "du" => {
             const SPECS: &[OptSpec] = &[
-                opt(Some('u'), Some("unique"), false, "u"),
-                opt(Some('n'), Some("numeric-sort"), false, "n"),
-                opt(Some('r'), Some("reverse"), false, "r"),
+                opt(Some('s'), Some("summarize"), false, "s"),
+                opt(Some('h'), Some("human-readable"), false, "h"),
+                opt(Some('c'), Some("total"), false, "c"),
             ];
-            let p = args::parse("sort", args, SPECS)?;
+            let p = args::parse("du", args, SPECS)?;
             let has = |k: &str| p.opts.iter().any(|o| o.key == k);
-            Ok(Program::Sort(SortCommand {
-                unique: has("u"),
-                numeric: has("n"),
-                reverse: has("r"),
-                files: p.operands,
+            Ok(Program::Du(DuCommand {
+                summarize: has("s"),
+                human: has("h"),
+                total: has("c"),
+                paths: p.operands,
             }))
         }
+        "find" => Ok(Program::Find(crate::find::parse(args)?)),
+        "xargs" => parse_xargs(name, args),
         "uniq" => {
             const SPECS: &[OptSpec] = &[opt(Some('c'), Some("count"), false, "c")];
             let p = args::parse("uniq", args, SPECS)?;
@@ -265,8 +319,204 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
             }))
         }
         other => Err(refuse(format!(
-            "`{other}` is not a supported program (read-only subset: grep cat ls head tail wc sort uniq cd)"
+            "`{other}` is not a supported program (read-only subset: grep cat ls head tail wc sort uniq cut du find xargs cd)"
         ))),
+    }
+}
+
+fn parse_sort(args: &[Word]) -> Result<Program, Refusal> {
+    const SPECS: &[OptSpec] = &[
+        opt(Some('u'), Some("unique"), false, "u"),
+        opt(Some('n'), Some("numeric-sort"), false, "n"),
+        opt(Some('r'), Some("reverse"), false, "r"),
+        opt(Some('t'), Some("field-separator"), true, "t"),
+        opt(Some('k'), Some("key"), true, "k"),
+    ];
+    let p = args::parse("sort", args, SPECS)?;
+    let mut cmd = SortCommand {
+        unique: false,
+        numeric: false,
+        reverse: false,
+        separator: None,
+        keys: Vec::new(),
+        files: p.operands,
+    };
+    for o in &p.opts {
+        let value = o.value.clone().unwrap_or_default();
+        match o.key {
+            "u" => cmd.unique = true,
+            "n" => cmd.numeric = true,
+            "r" => cmd.reverse = true,
+            "t" => {
+                let b = value.as_bytes();
+                if b.len() != 1 {
+                    return Err(Refusal {
+                        column: o.column,
+                        reason: "sort: the separator must be one byte".into(),
+                    });
+                }
+                cmd.separator = Some(b[0]);
+            }
+            "k" => cmd.keys.push(parse_sort_key(&value).ok_or_else(|| Refusal {
+                column: o.column,
+                reason: format!(
+                    "sort: unsupported key `{value}` (supported: N[,M] with n/r modifiers)"
+                ),
+            })?),
+            _ => {}
+        }
+    }
+    Ok(Program::Sort(cmd))
+}
+
+/// `2`, `2,3`, `2n`, `1,1r`.
+fn parse_sort_key(spec: &str) -> Option<SortKey> {
+    let (start, end) = match spec.split_once(',') {
+        Some((a, b)) => (a, Some(b)),
+        None => (spec, None),
+    };
+    let mut key = SortKey {
+        start: 0,
+        end: None,
+        numeric: false,
+        reverse: false,
+    };
+    let mut field = |text: &str| -> Option<usize> {
+        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+        for m in text[digits.len()..].chars() {
+            match m {
+                'n' => key.numeric = true,
+                'r' => key.reverse = true,
+                _ => return None,
+            }
+        }
+        digits.parse().ok().filter(|&n: &usize| n > 0)
+    };
+    let s = field(start)?;
+    let e = match end {
+        Some(e) => Some(field(e)?),
+        None => None,
+    };
+    key.start = s;
+    key.end = e;
+    Some(key)
+}
+
+fn parse_cut(args: &[Word]) -> Result<Program, Refusal> {
+    const SPECS: &[OptSpec] = &[
+        opt(Some('d'), Some("delimiter"), true, "d"),
+        opt(Some('f'), Some("fields"), true, "f"),
+        opt(Some('s'), Some("only-delimited"), false, "s"),
+    ];
+    let p = args::parse("cut", args, SPECS)?;
+    let mut cmd = CutCommand {
+        delimiter: b'\t',
+        fields: Vec::new(),
+        only_delimited: false,
+        files: p.operands,
+    };
+    for o in &p.opts {
+        let value = o.value.clone().unwrap_or_default();
+        let bad = |what: &str| Refusal {
+            column: o.column,
+            reason: format!("cut: {what}"),
+        };
+        match o.key {
+            "d" => {
+                let b = value.as_bytes();
+                if b.len() != 1 {
+                    return Err(bad("the delimiter must be a single character"));
+                }
+                cmd.delimiter = b[0];
+            }
+            "f" => {
+                for part in value.split(',') {
+                    let range = match part.split_once('-') {
+                        Some((a, b)) => {
+                            let a = if a.is_empty() {
+                                1
+                            } else {
+                                a.parse().map_err(|_| bad("invalid field list"))?
+                            };
+                            let b = if b.is_empty() {
+                                usize::MAX
+                            } else {
+                                b.parse().map_err(|_| bad("invalid field list"))?
+                            };
+                            (a, b)
+                        }
+                        None => {
+                            let n = part.parse().map_err(|_| bad("invalid field list"))?;
+                            (n, n)
+                        }
+                    };
+                    if range.0 == 0 || range.0 > range.1 {
+                        return Err(bad("invalid field range"));
+                    }
+                    cmd.fields.push(range);
+                }
+            }
+            "s" => cmd.only_delimited = true,
+            _ => {}
+        }
+    }
+    if cmd.fields.is_empty() {
+        return Err(Refusal {
+            column: 0,
+            reason: "cut: only `-f` field lists are supported".into(),
+        });
+    }
+    Ok(Program::Cut(cmd))
+}
+
+fn parse_xargs(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
+    let mut cmd = XargsCommand {
+        null: false,
+        no_run_if_empty: false,
+        max_args: None,
+        words: Vec::new(),
+    };
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        match w.text.as_str() {
+            "-0" | "--null" => cmd.null = true,
+            "-r" | "--no-run-if-empty" => cmd.no_run_if_empty = true,
+            "-n" => {
+                i += 1;
+                let n = args
+                    .get(i)
+                    .and_then(|v| v.text.parse().ok())
+                    .filter(|&n: &usize| n > 0);
+                cmd.max_args = Some(n.ok_or_else(|| Refusal {
+                    column: w.column,
+                    reason: "xargs: -n needs a positive number".into(),
+                })?);
+            }
+            t if t.starts_with('-') => {
+                return Err(Refusal {
+                    column: w.column,
+                    reason: format!("xargs: unsupported option `{t}`"),
+                });
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    cmd.words = args[i..].to_vec();
+    match cmd.words.first().map(|w| w.text.as_str()) {
+        None => Err(Refusal {
+            column: name.column,
+            reason: "xargs: a program is needed (xargs would run echo)".into(),
+        }),
+        Some("cd" | "xargs") => Err(Refusal {
+            column: name.column,
+            reason: "xargs: only read-only programs may follow".into(),
+        }),
+        Some(_) => {
+            // Refuse now what would be refused with any arguments.
+            parse_program(&cmd.words)?;
+            Ok(Program::Xargs(cmd))
+        }
     }
 }
 

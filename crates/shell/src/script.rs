@@ -2,7 +2,7 @@
 //! of pipelines of programs with their redirections.
 
 use crate::Refusal;
-use crate::lex::{Operator, Redirect, RedirectTarget, Token, tokenize};
+use crate::lex::{Operator, Redirect, RedirectTarget, Token, Word, tokenize};
 use crate::program::{GrepOutput, Program, parse_program};
 
 /// Where a program's standard output or error ends up.
@@ -71,6 +71,19 @@ impl Script {
 /// assert_eq!(s.lists[0].first.stages[0].stderr, Stream::Null);
 /// ```
 pub fn parse_script(line: &str) -> Result<Script, Refusal> {
+    parse_script_with(line, &mut |w: &Word| {
+        Err(Refusal {
+            column: w.column,
+            reason: "unquoted glob pattern outside a mission run".into(),
+        })
+    })
+}
+
+/// Expands one glob word into the words bash would pass on.
+pub type Expander<'a> = dyn FnMut(&Word) -> Result<Vec<Word>, Refusal> + 'a;
+
+/// Parses one command line, expanding glob words with `expand`.
+pub fn parse_script_with(line: &str, expand: &mut Expander<'_>) -> Result<Script, Refusal> {
     let tokens = tokenize(line)?;
     let mut lists = Vec::new();
     let mut current_list: Option<AndOrList> = None;
@@ -84,7 +97,11 @@ pub fn parse_script(line: &str) -> Result<Script, Refusal> {
     loop {
         let (op, column) = match tokens.next() {
             Some(Token::Word(w)) => {
-                words.push(w);
+                if w.glob.is_some() {
+                    words.extend(expand(&w)?);
+                } else {
+                    words.push(w);
+                }
                 continue;
             }
             Some(Token::Redirect(r, _)) => {
@@ -94,78 +111,74 @@ pub fn parse_script(line: &str) -> Result<Script, Refusal> {
             Some(Token::Op(op, c)) => (Some(op), c),
             None => (None, line.chars().count()),
         };
-        {
+        // Close the simple command.
+        if words.is_empty() {
+            if !redirects.is_empty()
+                || op.is_some()
+                || !stages.is_empty()
+                || pending_connector.is_some()
             {
-                // Close the simple command.
-                if words.is_empty() {
-                    if !redirects.is_empty()
-                        || op.is_some()
-                        || !stages.is_empty()
-                        || pending_connector.is_some()
-                    {
-                        return Err(Refusal {
-                            column: if op.is_some() { column } else { last_op_column },
-                            reason: "syntax error: missing command".into(),
-                        });
-                    }
-                } else {
-                    let mut program = parse_program(&words)?;
-                    let (stdout, stderr) = apply_redirects(&redirects);
-                    if let Program::Grep(g) = &mut program
-                        && stdout == Stream::Null
-                        && matches!(g.output, GrepOutput::Lines | GrepOutput::Count)
-                    {
-                        g.output = GrepOutput::Discarded;
-                    }
-                    stages.push(Stage {
-                        program,
-                        stdout,
-                        stderr,
-                        column: words[0].column,
+                return Err(Refusal {
+                    column: if op.is_some() { column } else { last_op_column },
+                    reason: "syntax error: missing command".into(),
+                });
+            }
+        } else {
+            let mut program = parse_program(&words)?;
+            let (stdout, stderr) = apply_redirects(&redirects);
+            if let Program::Grep(g) = &mut program
+                && stdout == Stream::Null
+                && matches!(g.output, GrepOutput::Lines | GrepOutput::Count)
+            {
+                g.output = GrepOutput::Discarded;
+            }
+            stages.push(Stage {
+                program,
+                stdout,
+                stderr,
+                column: words[0].column,
+            });
+            words.clear();
+            redirects.clear();
+        }
+        last_op_column = column;
+        if op == Some(Operator::Pipe) {
+            continue;
+        }
+        // Close the pipeline.
+        if !stages.is_empty() {
+            let pipeline = Pipeline {
+                stages: std::mem::take(&mut stages),
+            };
+            match (current_list.as_mut(), pending_connector.take()) {
+                (Some(list), Some((c, _))) => list.rest.push((c, pipeline)),
+                (None, _) => {
+                    current_list = Some(AndOrList {
+                        first: pipeline,
+                        rest: Vec::new(),
+                    })
+                }
+                (Some(_), None) => {}
+            }
+        }
+        match op {
+            Some(Operator::And) => pending_connector = Some((Connector::And, column)),
+            Some(Operator::Or) => pending_connector = Some((Connector::Or, column)),
+            Some(Operator::Semi) | None => {
+                if let Some((_, c)) = pending_connector {
+                    return Err(Refusal {
+                        column: c,
+                        reason: "syntax error: `&&`/`||` without a command after it".into(),
                     });
-                    words.clear();
-                    redirects.clear();
                 }
-                last_op_column = column;
-                if op == Some(Operator::Pipe) {
-                    continue;
+                if let Some(list) = current_list.take() {
+                    lists.push(list);
                 }
-                // Close the pipeline.
-                if !stages.is_empty() {
-                    let pipeline = Pipeline {
-                        stages: std::mem::take(&mut stages),
-                    };
-                    match (current_list.as_mut(), pending_connector.take()) {
-                        (Some(list), Some((c, _))) => list.rest.push((c, pipeline)),
-                        (None, _) => {
-                            current_list = Some(AndOrList {
-                                first: pipeline,
-                                rest: Vec::new(),
-                            })
-                        }
-                        (Some(_), None) => {}
-                    }
-                }
-                match op {
-                    Some(Operator::And) => pending_connector = Some((Connector::And, column)),
-                    Some(Operator::Or) => pending_connector = Some((Connector::Or, column)),
-                    Some(Operator::Semi) | None => {
-                        if let Some((_, c)) = pending_connector {
-                            return Err(Refusal {
-                                column: c,
-                                reason: "syntax error: `&&`/`||` without a command after it".into(),
-                            });
-                        }
-                        if let Some(list) = current_list.take() {
-                            lists.push(list);
-                        }
-                        if op.is_none() {
-                            break;
-                        }
-                    }
-                    Some(Operator::Pipe) => {}
+                if op.is_none() {
+                    break;
                 }
             }
+            Some(Operator::Pipe) => {}
         }
     }
     if lists.is_empty() {

@@ -7,8 +7,11 @@ use std::path::Path;
 use crate::exec::Output;
 use crate::lex::Word;
 use crate::ls::quote;
-use crate::program::{HeadCommand, LineSpan, SortCommand, TailCommand, UniqCommand, WcCommand};
+use crate::program::{
+    CutCommand, HeadCommand, LineSpan, SortCommand, SortKey, TailCommand, UniqCommand, WcCommand,
+};
 use crate::walk::strerror;
+use std::cmp::Ordering;
 
 /// An input's bytes, or the message for why it could not be read.
 enum Read {
@@ -296,33 +299,112 @@ pub fn sort(cmd: &SortCommand, cwd: &Path, stdin: &[u8]) -> Output {
             }
         }
     }
-    let key_cmp = |a: &Vec<u8>, b: &Vec<u8>| -> std::cmp::Ordering {
-        if cmd.numeric {
-            numeric_key(a)
-                .partial_cmp(&numeric_key(b))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        } else {
-            a.cmp(b)
-        }
-    };
-    all_lines.sort_by(|a, b| {
-        let ord = key_cmp(a, b).then_with(|| {
-            if cmd.numeric && !cmd.unique {
-                a.cmp(b)
+    let compare_keys = |a: &[u8], b: &[u8]| -> Ordering {
+        if cmd.keys.is_empty() {
+            let ord = if cmd.numeric {
+                numeric_cmp(a, b)
             } else {
-                std::cmp::Ordering::Equal
+                a.cmp(b)
+            };
+            return if cmd.reverse { ord.reverse() } else { ord };
+        }
+        for key in &cmd.keys {
+            // A key with its own modifiers ignores the global ones.
+            let own = key.numeric || key.reverse;
+            let (numeric, reverse) = if own {
+                (key.numeric, key.reverse)
+            } else {
+                (cmd.numeric, cmd.reverse)
+            };
+            let (ka, kb) = (
+                sort_key(a, key, cmd.separator),
+                sort_key(b, key, cmd.separator),
+            );
+            let ord = if numeric {
+                numeric_cmp(ka, kb)
+            } else {
+                ka.cmp(kb)
+            };
+            let ord = if reverse { ord.reverse() } else { ord };
+            if ord != Ordering::Equal {
+                return ord;
             }
-        });
-        if cmd.reverse { ord.reverse() } else { ord }
+        }
+        Ordering::Equal
+    };
+    let plain_bytes = cmd.keys.is_empty() && !cmd.numeric;
+    all_lines.sort_by(|a, b| {
+        let ord = compare_keys(a, b);
+        // The last-resort comparison of whole lines (not with -u).
+        if ord != Ordering::Equal || cmd.unique || plain_bytes {
+            return ord;
+        }
+        if cmd.reverse { b.cmp(a) } else { a.cmp(b) }
     });
     if cmd.unique {
-        all_lines.dedup_by(|b, a| key_cmp(a, b) == std::cmp::Ordering::Equal);
+        all_lines.dedup_by(|b, a| compare_keys(a, b) == Ordering::Equal);
     }
     for l in all_lines {
         out.stdout.extend_from_slice(&l);
         out.stdout.push(b'\n');
     }
     out
+}
+
+fn numeric_cmp(a: &[u8], b: &[u8]) -> Ordering {
+    numeric_key(a)
+        .partial_cmp(&numeric_key(b))
+        .unwrap_or(Ordering::Equal)
+}
+
+/// The bytes of a sort key: whole fields `start..=end`; without `-t`, a
+/// field is a run of non-blanks with the blanks before it.
+fn sort_key<'a>(line: &'a [u8], key: &SortKey, separator: Option<u8>) -> &'a [u8] {
+    // Field start offsets, plus the line end.
+    let mut starts = vec![0];
+    match separator {
+        Some(sep) => {
+            for (i, &b) in line.iter().enumerate() {
+                if b == sep {
+                    starts.push(i + 1);
+                }
+            }
+        }
+        None => {
+            let blank = |b: u8| b == b' ' || b == b'\t';
+            let mut i = 0;
+            while i < line.len() && blank(line[i]) {
+                i += 1;
+            }
+            while i < line.len() {
+                while i < line.len() && !blank(line[i]) {
+                    i += 1;
+                }
+                if i < line.len() {
+                    starts.push(i);
+                }
+                while i < line.len() && blank(line[i]) {
+                    i += 1;
+                }
+            }
+        }
+    }
+    let field_start = |n: usize| starts.get(n - 1).copied();
+    let Some(begin) = field_start(key.start) else {
+        return &[];
+    };
+    let end = match key.end.and_then(|e| starts.get(e)) {
+        // The end of field e is just before field e+1 (minus its separator).
+        Some(&next) => {
+            if separator.is_some() {
+                next.saturating_sub(1)
+            } else {
+                next
+            }
+        }
+        None => line.len(),
+    };
+    &line[begin..end.max(begin)]
 }
 
 /// The number at the start of a line (after blanks), as `sort -n` reads it.
@@ -353,6 +435,44 @@ fn numeric_key(line: &[u8]) -> f64 {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(0.0)
+}
+
+/// `cut -d C -f LIST [-s]`: the selected fields joined by the delimiter;
+/// a line without the delimiter is printed whole (dropped with `-s`).
+pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
+    let mut out = Output::default();
+    for name in names(&cmd.files) {
+        let data = match read(cwd, &name, stdin) {
+            Read::Bytes(b) => b,
+            Read::Failed(e) => {
+                out.stderr
+                    .extend_from_slice(format!("cut: {name}: {}\n", strerror(&e)).as_bytes());
+                out.status = 1;
+                continue;
+            }
+        };
+        for line in lines(&data) {
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            if !line.contains(&cmd.delimiter) {
+                if !cmd.only_delimited {
+                    out.stdout.extend_from_slice(line);
+                    out.stdout.push(b'\n');
+                }
+                continue;
+            }
+            let fields: Vec<&[u8]> = line.split(|&b| b == cmd.delimiter).collect();
+            let picked: Vec<&[u8]> = fields
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| cmd.fields.iter().any(|&(a, b)| a <= i + 1 && *i < b))
+                .map(|(_, f)| *f)
+                .collect();
+            out.stdout
+                .extend_from_slice(&picked.join(&[cmd.delimiter][..]));
+            out.stdout.push(b'\n');
+        }
+    }
+    out
 }
 
 /// `uniq [-c]`: adjacent duplicate lines; `-c` prefixes `%7d `.

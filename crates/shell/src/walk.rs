@@ -80,6 +80,28 @@ impl Checkout {
         listing
     }
 
+    /// Whether `path` (under the root, possibly with `..`) stays inside the
+    /// root both lexically and once symlinks are resolved.
+    pub fn encloses(&self, path: &Path) -> bool {
+        let Ok(rest) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let mut depth: usize = 0;
+        for c in rest.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    if depth == 0 {
+                        return false;
+                    }
+                    depth -= 1;
+                }
+                std::path::Component::Normal(_) => depth += 1,
+                _ => {}
+            }
+        }
+        self.contains(path)
+    }
+
     /// Whether `path` (absolute) resolves, symlinks included, inside the root.
     pub fn contains(&self, path: &Path) -> bool {
         match path.canonicalize() {
