@@ -5,16 +5,18 @@
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
-use rayon::prelude::*;
 use recon_mission::Mission;
 
-use crate::grep::{self, CompiledGrep, Prefix};
+use crate::batch::{Prefetched, StageId};
+use crate::grep::{self, CompiledGrep};
+use crate::grep_files::run_grep;
 use crate::lex::Word;
-use crate::program::{CdCommand, GrepCommand, GrepOutput, Program};
+use crate::program::{CdCommand, Program};
 use crate::regex::PatternError;
 use crate::script::{Connector, Pipeline, Script, Stream, parse_script_with};
-use crate::walk::{Checkout, WalkEvent, WalkFilter, io_message, walk_dir};
+use crate::walk::Checkout;
 use crate::{Refusal, ls, text};
+use std::collections::HashMap;
 
 /// What one program printed and its exit status.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -58,6 +60,15 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
+/// What a pipeline needs to know about the command it runs in.
+struct StageContext<'a> {
+    /// (task, command) indices, with the stage index naming a prefetch.
+    ids: (usize, usize),
+    prefetched: &'a mut HashMap<StageId, Prefetched>,
+    /// False for an unselected task: only its `cd`s run.
+    full: bool,
+}
+
 /// A stage's compiled grep patterns, or GNU's message for an invalid
 /// pattern; None for other programs.
 type StagePatterns = Option<Result<CompiledGrep, String>>;
@@ -74,6 +85,9 @@ pub struct PlannedCommand {
     greps: Vec<StagePatterns>,
     /// With `--skip-refused`: why this command is not run.
     pub refused: Option<String>,
+    /// The directory the command runs in when the plan fixes it (and no
+    /// `cd` inside the line moves it): its greps can be prefetched.
+    fixed_cwd: Option<PathBuf>,
 }
 
 /// A task and its planned commands.
@@ -181,8 +195,12 @@ impl MissionPlan {
             for task in &phase.tasks {
                 let mut commands = Vec::new();
                 for cmd in &task.commands {
+                    let before = (cwds.len() == 1).then(|| cwds[0].clone());
                     match plan_command(&checkout, &mut cwds, &cmd.text) {
                         Ok((script, greps)) => commands.push(PlannedCommand {
+                            fixed_cwd: before.filter(|_| {
+                                !script.stages().any(|s| matches!(s.program, Program::Cd(_)))
+                            }),
                             text: cmd.text.clone(),
                             line: cmd.line,
                             column: cmd.column,
@@ -197,6 +215,7 @@ impl MissionPlan {
                             script: Script { lists: Vec::new() },
                             greps: Vec::new(),
                             refused: Some(r.reason),
+                            fixed_cwd: None,
                         }),
                         Err(r) => {
                             return Err(PlanError {
@@ -232,13 +251,15 @@ impl MissionPlan {
         let mut cwd = PathBuf::new();
         // Directories any earlier command `cd`'d into, for path hints.
         let mut visited: Vec<PathBuf> = Vec::new();
-        for task in &self.tasks {
+        let jobs = self.prefetch_jobs();
+        let mut prefetched = crate::batch::prefetch(&self.checkout, &jobs);
+        for (t, task) in self.tasks.iter().enumerate() {
             if phase != Some(task.phase.as_str()) {
                 phase = Some(task.phase.as_str());
                 cwd = PathBuf::new();
             }
             let mut commands = Vec::new();
-            for cmd in &task.commands {
+            for (c, cmd) in task.commands.iter().enumerate() {
                 let before = display_rel(&cwd);
                 let ran_in = cwd.clone();
                 let out = match &cmd.refused {
@@ -247,7 +268,7 @@ impl MissionPlan {
                         stderr: format!("refused: {reason}\n").into_bytes(),
                         status: 126,
                     },
-                    None => self.run_command(cmd, &mut cwd, task.selected),
+                    None => self.run_command(cmd, (t, c), &mut cwd, task.selected, &mut prefetched),
                 };
                 let hints = if out.status != 0 && cmd.refused.is_none() {
                     path_hints(&self.checkout, cmd, &ran_in, &visited)
@@ -283,21 +304,64 @@ impl MissionPlan {
         }
     }
 
+    /// The grep stages whose inputs are known before the run: selected
+    /// tasks, a working directory fixed at plan time, files not a pipe.
+    fn prefetch_jobs(&self) -> Vec<crate::batch::Job<'_>> {
+        let mut jobs = Vec::new();
+        for (t, task) in self.tasks.iter().enumerate() {
+            if !task.selected {
+                continue;
+            }
+            for (c, cmd) in task.commands.iter().enumerate() {
+                let Some(cwd) = &cmd.fixed_cwd else { continue };
+                for (s, (stage, compiled)) in cmd.script.stages().zip(&cmd.greps).enumerate() {
+                    let (Program::Grep(g), Some(Ok(compiled))) = (&stage.program, compiled) else {
+                        continue;
+                    };
+                    let reads_stdin = g.files.iter().any(|w| w.text == "-")
+                        || g.files.is_empty() && g.recursion.is_none();
+                    if !reads_stdin {
+                        jobs.push(crate::batch::Job {
+                            id: (t, c, s),
+                            cmd: g,
+                            compiled,
+                            cwd: cwd.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        jobs
+    }
+
     /// Runs one command line. When `full` is false (an unselected task),
     /// only its `cd`s are carried out.
-    fn run_command(&self, cmd: &PlannedCommand, cwd: &mut PathBuf, full: bool) -> Output {
+    fn run_command(
+        &self,
+        cmd: &PlannedCommand,
+        ids: (usize, usize),
+        cwd: &mut PathBuf,
+        full: bool,
+        prefetched: &mut HashMap<StageId, Prefetched>,
+    ) -> Output {
         let mut out = Output::default();
         let mut grep_index = 0;
+        let mut ctx = StageContext {
+            ids,
+            prefetched,
+            full,
+        };
         for list in &cmd.script.lists {
             let mut status =
-                self.run_pipeline(cmd, &list.first, &mut grep_index, cwd, &mut out, full);
+                self.run_pipeline(cmd, &list.first, &mut grep_index, cwd, &mut out, &mut ctx);
             for (connector, pipeline) in &list.rest {
                 let runs = match connector {
                     Connector::And => status == 0,
                     Connector::Or => status != 0,
                 };
                 if runs {
-                    status = self.run_pipeline(cmd, pipeline, &mut grep_index, cwd, &mut out, full);
+                    status =
+                        self.run_pipeline(cmd, pipeline, &mut grep_index, cwd, &mut out, &mut ctx);
                 } else {
                     grep_index += pipeline.stages.len();
                 }
@@ -314,18 +378,27 @@ impl MissionPlan {
         grep_index: &mut usize,
         cwd: &mut PathBuf,
         out: &mut Output,
-        full: bool,
+        ctx: &mut StageContext<'_>,
     ) -> i32 {
         let mut stdin: Vec<u8> = Vec::new();
         let mut status = 0;
         let last = pipeline.stages.len() - 1;
         for (i, stage) in pipeline.stages.iter().enumerate() {
             let compiled = cmd.greps.get(*grep_index).and_then(|g| g.as_ref());
+            let id = (ctx.ids.0, ctx.ids.1, *grep_index);
             *grep_index += 1;
             let result = match &stage.program {
                 // In a pipeline, bash runs `cd` in a subshell: no effect.
                 Program::Cd(c) => cd(c, cwd, &self.checkout, pipeline.stages.len() == 1),
-                _ if !full => Output::default(),
+                _ if !ctx.full => Output::default(),
+                Program::Grep(g) if ctx.prefetched.contains_key(&id) => {
+                    match (ctx.prefetched.remove(&id), compiled) {
+                        (Some(p), Some(Ok(c))) => {
+                            crate::grep_files::assemble(g, c, &p.inputs, p.results)
+                        }
+                        _ => run_program(&stage.program, compiled, &self.checkout, cwd, &stdin),
+                    }
+                }
                 program => run_program(program, compiled, &self.checkout, cwd, &stdin),
             };
             status = result.status;
@@ -778,207 +851,4 @@ fn expand_glob(checkout: &Checkout, cwds: &[PathBuf], word: &Word) -> Result<Vec
             glob: None,
         })
         .collect())
-}
-
-/// One input of a grep: what to search and how to name it.
-enum GrepInput {
-    Stdin,
-    File {
-        path: PathBuf,
-        display: Vec<u8>,
-        walked: bool,
-    },
-    Message {
-        text: Vec<u8>,
-        error: bool,
-    },
-}
-
-/// Runs a grep over its operands (or stdin), searching files in parallel
-/// and printing in operand/walk order.
-pub fn run_grep(
-    cmd: &GrepCommand,
-    compiled: &CompiledGrep,
-    checkout: &Checkout,
-    cwd: &Path,
-    stdin: &[u8],
-) -> Output {
-    let mut out = Output::default();
-    for w in &compiled.warnings {
-        out.stderr
-            .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
-    }
-    let filter = WalkFilter {
-        follow: cmd.recursion == Some(crate::program::Recursion::Logical),
-        includes: &cmd.includes,
-        excludes: &cmd.excludes,
-        exclude_dirs: &cmd.exclude_dirs,
-    };
-    let mut inputs = Vec::new();
-    let push_walk = |events: Vec<WalkEvent>, inputs: &mut Vec<GrepInput>| {
-        for e in events {
-            inputs.push(match e {
-                WalkEvent::File { path, display } => GrepInput::File {
-                    path,
-                    display,
-                    walked: true,
-                },
-                WalkEvent::Message { text, error } => GrepInput::Message { text, error },
-            });
-        }
-    };
-    if cmd.files.is_empty() {
-        if cmd.recursion.is_some() {
-            let mut events = Vec::new();
-            walk_dir(checkout, cwd, b"", &filter, &mut events);
-            push_walk(events, &mut inputs);
-        } else {
-            inputs.push(GrepInput::Stdin);
-        }
-    }
-    for word in &cmd.files {
-        if word.text == "-" {
-            inputs.push(GrepInput::Stdin);
-            continue;
-        }
-        let path = cwd.join(&word.text);
-        let display = word.text.as_bytes().to_vec();
-        match std::fs::metadata(&path) {
-            Err(e) => inputs.push(GrepInput::Message {
-                text: io_message(&display, &e),
-                error: true,
-            }),
-            Ok(m) if m.is_dir() => {
-                if cmd.recursion.is_some() {
-                    if filter.takes_dir(last_segment(&display)) {
-                        let mut events = Vec::new();
-                        walk_dir(checkout, &path, &display, &filter, &mut events);
-                        push_walk(events, &mut inputs);
-                    }
-                } else {
-                    let mut text = display.clone();
-                    text.extend_from_slice(b": Is a directory");
-                    inputs.push(GrepInput::Message { text, error: true });
-                }
-            }
-            Ok(_) => {
-                if filter.takes_file(last_segment(&display)) {
-                    inputs.push(GrepInput::File {
-                        path,
-                        display,
-                        walked: false,
-                    });
-                }
-            }
-        }
-    }
-    let several = cmd.files.len() > 1;
-    let name_for = |walked: bool| -> bool { cmd.with_filename.unwrap_or(several || walked) };
-    // Search every file in parallel; results come back in input order.
-    let results: Vec<Result<grep::FileOutcome, std::io::Error>> = inputs
-        .par_iter()
-        .map(|input| match input {
-            GrepInput::Stdin => {
-                let mut data = stdin.to_vec();
-                let prefix = Prefix {
-                    display: b"(standard input)",
-                    show: name_for(false),
-                };
-                Ok(grep::search(cmd, compiled, &mut data, &prefix))
-            }
-            GrepInput::File {
-                path,
-                display,
-                walked,
-            } => {
-                let mut data = read_input(path)?;
-                let prefix = Prefix {
-                    display,
-                    show: name_for(*walked),
-                };
-                Ok(grep::search(cmd, compiled, &mut data, &prefix))
-            }
-            GrepInput::Message { .. } => Ok(grep::FileOutcome::default()),
-        })
-        .collect();
-    let (mut matched, mut error) = (false, false);
-    for (input, result) in inputs.iter().zip(results) {
-        let display: &[u8] = match input {
-            GrepInput::Stdin => b"(standard input)",
-            GrepInput::File { display, .. } => display,
-            GrepInput::Message {
-                text,
-                error: is_error,
-            } => {
-                if *is_error {
-                    error = true;
-                    if cmd.no_messages {
-                        continue;
-                    }
-                }
-                out.stderr.extend_from_slice(b"grep: ");
-                out.stderr.extend_from_slice(text);
-                out.stderr.push(b'\n');
-                continue;
-            }
-        };
-        match result {
-            Err(e) => {
-                error = true;
-                if !cmd.no_messages {
-                    out.stderr.extend_from_slice(b"grep: ");
-                    out.stderr.extend_from_slice(&io_message(display, &e));
-                    out.stderr.push(b'\n');
-                }
-            }
-            Ok(outcome) => {
-                out.stdout.extend_from_slice(&outcome.out);
-                if outcome.binary_matched {
-                    out.stderr.extend_from_slice(b"grep: ");
-                    out.stderr.extend_from_slice(display);
-                    out.stderr.extend_from_slice(b": binary file matches\n");
-                }
-                if outcome.selected > 0 {
-                    matched = true;
-                    if cmd.output == GrepOutput::Quiet {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    out.status = if cmd.output == GrepOutput::Quiet && matched {
-        0
-    } else if error {
-        2
-    } else if matched {
-        0
-    } else {
-        1
-    };
-    out
-}
-
-fn last_segment(display: &[u8]) -> &[u8] {
-    let trimmed = {
-        let mut end = display.len();
-        while end > 1 && display[end - 1] == b'/' {
-            end -= 1;
-        }
-        &display[..end]
-    };
-    match trimmed.iter().rposition(|&b| b == b'/') {
-        Some(i) => &trimmed[i + 1..],
-        None => trimmed,
-    }
-}
-
-/// Reads a grep input; FIFOs, sockets and devices read as empty so a run
-/// can never block on one.
-fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Ok(Vec::new());
-    }
-    std::fs::read(path)
 }

@@ -7,6 +7,9 @@
 //! A file holding a NUL byte is binary: its NULs act as line ends (GNU "zaps"
 //! them), and instead of lines grep reports `binary file matches`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use grep_searcher::{Searcher, SearcherBuilder, Sink, SinkContext, SinkContextKind, SinkMatch};
 use regex_automata::hybrid::dfa::{Cache, DFA};
@@ -101,6 +104,9 @@ pub struct FileOutcome {
     pub binary_matched: bool,
 }
 
+/// (invert, before, after, max matches): what makes two searchers differ.
+type SearcherKey = (bool, usize, usize, Option<u64>);
+
 /// How an input is named.
 pub struct Prefix<'a> {
     /// The input's name (`(standard input)` for stdin), for `-l`/`-L`.
@@ -114,17 +120,16 @@ pub struct Prefix<'a> {
 /// already handled as text.
 const GNU_READ_SIZE: usize = 96 * 1024;
 
-/// Searches `data` (the whole input; NULs are rewritten in place when the
-/// input is binary) as `cmd` asks.
+/// Searches `data` (the whole input) as `cmd` asks.
 pub fn search(
     cmd: &GrepCommand,
     compiled: &CompiledGrep,
-    data: &mut [u8],
+    data: &[u8],
     prefix: &Prefix<'_>,
 ) -> FileOutcome {
     // The text part ends with the last line completed before the chunk
     // holding the first NUL; from there on the input is binary.
-    let text_len = match data.iter().position(|&b| b == 0) {
+    let text_len = match memchr::memchr(0, data) {
         None => data.len(),
         Some(nul) => {
             let chunk_start = nul / GNU_READ_SIZE * GNU_READ_SIZE;
@@ -134,7 +139,7 @@ pub fn search(
                 .map_or(0, |i| i + 1)
         }
     };
-    let (text, binary) = data.split_at_mut(text_len);
+    let (text, binary) = data.split_at(text_len);
     let lines_mode = cmd.output == GrepOutput::Lines;
     let mut sink = OutputSink {
         cmd,
@@ -156,16 +161,16 @@ pub fn search(
     search_part(cmd, compiled, text, &mut sink, lines_mode);
     let stopped = sink.remaining == Some(0) || sink.stop_at_first && sink.outcome.selected > 0;
     if !binary.is_empty() && !stopped {
-        for b in binary.iter_mut() {
-            if *b == 0 {
-                *b = b'\n';
-            }
-        }
+        // GNU "zaps" NULs into line ends once it knows the input is binary.
+        let binary: Vec<u8> = binary
+            .iter()
+            .map(|&b| if b == 0 { b'\n' } else { b })
+            .collect();
         let before = sink.outcome.selected;
-        sink.line_offset = text.iter().filter(|&&b| b == b'\n').count() as u64;
+        sink.line_offset = memchr::memchr_iter(b'\n', text).count() as u64;
         sink.print_lines = false;
         sink.stop_at_first |= lines_mode;
-        search_part(cmd, compiled, binary, &mut sink, false);
+        search_part(cmd, compiled, &binary, &mut sink, false);
         if lines_mode && sink.outcome.selected > before {
             sink.outcome.binary_matched = true;
         }
@@ -183,16 +188,32 @@ fn search_part(
     if data.is_empty() || sink.remaining == Some(0) {
         return;
     }
-    let mut searcher = SearcherBuilder::new()
-        .line_number(true)
-        .invert_match(cmd.invert)
-        .before_context(if context { cmd.before } else { 0 })
-        .after_context(if context { cmd.after } else { 0 })
-        .max_matches(sink.remaining)
-        .binary_detection(grep_searcher::BinaryDetection::none())
-        .build();
-    // Searching a slice cannot fail with our sink.
-    let _ = searcher.search_slice(&compiled.matcher, data, sink);
+    // Building a Searcher allocates and zeroes its buffers: keep one per
+    // configuration and thread.
+    thread_local! {
+        static SEARCHERS: RefCell<HashMap<SearcherKey, Searcher>> = RefCell::new(HashMap::new());
+    }
+    let key = (
+        cmd.invert,
+        if context { cmd.before } else { 0 },
+        if context { cmd.after } else { 0 },
+        sink.remaining,
+    );
+    SEARCHERS.with(|cell| {
+        let mut searchers = cell.borrow_mut();
+        let searcher = searchers.entry(key).or_insert_with(|| {
+            SearcherBuilder::new()
+                .line_number(true)
+                .invert_match(key.0)
+                .before_context(key.1)
+                .after_context(key.2)
+                .max_matches(key.3)
+                .binary_detection(grep_searcher::BinaryDetection::none())
+                .build()
+        });
+        // Searching a slice cannot fail with our sink.
+        let _ = searcher.search_slice(&compiled.matcher, data, &mut *sink);
+    });
 }
 
 fn finish_outcome(cmd: &GrepCommand, prefix: &Prefix<'_>, mut outcome: FileOutcome) -> FileOutcome {
@@ -354,11 +375,10 @@ mod tests {
             panic!()
         };
         let compiled = compile(&cmd).unwrap();
-        let mut data = input.as_bytes().to_vec();
         search(
             &cmd,
             &compiled,
-            &mut data,
+            input.as_bytes(),
             &Prefix {
                 display: b"(standard input)",
                 show: false,

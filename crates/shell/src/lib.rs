@@ -27,11 +27,13 @@
 //! ```
 
 pub mod args;
+pub mod batch;
 pub mod du;
 pub mod exec;
 pub mod find;
 pub mod glob;
 pub mod grep;
+pub mod grep_files;
 pub mod lex;
 pub mod ls;
 pub mod program;

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""vs_grep: recon against bash + GNU grep on the seed mission.
+
+Builds a corpus (the fixture app replicated N times, plus a synthetic
+`.venv` and `frontend/node_modules` of realistic shape), then alternates
+runs of:
+
+  shell  every command of the seed mission through `bash -c` (LC_ALL=C), in
+         its phase's directory, as an agent would run them;
+  run    `recon run` (the same mission, natively);
+  scan   `recon scan` (the structural scan and report);
+  rg     one `rg -uuu` pass with the mission's main patterns, if rg exists
+         (the practical floor);
+
+and prints the median wall time of each and the ratios. Timings come from
+paired, alternating runs on a shared machine: read the medians and ratios,
+not single figures.
+
+  python3 benches/vs_grep.py [--copies N] [--deps-files N] [--runs N] [--short]
+         [--corpus DIR] [--recon PATH] [--guard]
+
+`--guard` exits 1 when `recon run` is slower than the shell (the coarse CI
+guard); it never fails on anything else.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+APP = os.path.join(ROOT, "fixtures", "app")
+MISSION = os.path.join(ROOT, "crates", "mission", "missions", "observability_phase2.md")
+
+PY_DEP = '''"""Vendored module {i} of a dependency."""
+import logging
+import time
+
+logger = logging.getLogger(__name__)
+
+
+class Client{i}:
+    def __init__(self, url="https://api.example{i}.com/v1", timeout=30):
+        self.url = url
+        self.timeout = timeout
+        self.session_id = None
+
+    def request(self, method, path, **kwargs):
+        start = time.perf_counter()
+        try:
+            return self._send(method, path, **kwargs)
+        except Exception as exc:
+            logger.error("[HTTP] request failed: %s", exc)
+            raise
+        finally:
+            elapsed = time.perf_counter() - start
+            logger.debug("request took %.3f", elapsed)
+
+    def _send(self, method, path, **kwargs):
+        return {{"method": method, "path": path, "duration_ms": 0}}
+'''
+
+JS_DEP = '''// Bundled module {i}
+export function notify{i}(message, options = {{}}) {{
+  const payload = {{ type: "toast", message, timeout: options.timeout || 3000 }};
+  if (typeof window !== "undefined" && window.alert && options.alert) {{
+    window.alert(message);
+  }}
+  return payload;
+}}
+
+export const connection{i} = {{ pool: null, session_id: null, department: "none" }};
+'''
+
+
+def build_corpus(dest, copies, deps_files):
+    """The fixture app once at the root (the mission's paths), N-1 more
+    copies under services/, and dependency trees the shell has to walk."""
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    shutil.copytree(APP, dest, symlinks=True)
+    for i in range(1, copies):
+        shutil.copytree(APP, os.path.join(dest, "services", f"svc{i}"), symlinks=True)
+    rnd = random.Random(7)
+    venv = os.path.join(dest, ".venv", "lib", "python3.11", "site-packages")
+    nm = os.path.join(dest, "frontend", "node_modules")
+    for i in range(deps_files):
+        pkg = f"pkg{i // 40}"
+        if i % 2 == 0:
+            d = os.path.join(venv, pkg)
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, f"mod{i}.py"), "w") as f:
+                f.write(PY_DEP.format(i=i) * rnd.randint(1, 4))
+        else:
+            d = os.path.join(nm, pkg, "dist")
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, f"index{i}.js"), "w") as f:
+                f.write(JS_DEP.format(i=i) * rnd.randint(1, 6))
+    return dest
+
+
+def mission_commands(recon, corpus):
+    """(cwd, command) of every seed command, from recon's own plan."""
+    out = subprocess.run([recon, "run", "--format", "json", corpus], capture_output=True, check=True)
+    data = json.loads(out.stdout)
+    return [(c["cwd"], c["command"]) for t in data["tasks"] for c in t["commands"]]
+
+
+def time_it(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--copies", type=int, default=8)
+    ap.add_argument("--deps-files", type=int, default=6000)
+    ap.add_argument("--runs", type=int, default=11)
+    ap.add_argument("--short", action="store_true", help="small corpus, 5 runs (CI)")
+    ap.add_argument("--corpus", help="where to build the corpus (default: a temp dir)")
+    ap.add_argument("--recon", default=os.path.join(ROOT, "target", "release", "recon"))
+    ap.add_argument("--guard", action="store_true", help="exit 1 if recon run is slower than the shell")
+    args = ap.parse_args()
+    if args.short:
+        args.copies, args.deps_files, args.runs = 3, 1500, 5
+
+    tmp = None
+    corpus = args.corpus
+    if corpus is None:
+        tmp = tempfile.mkdtemp(prefix="recon-bench-")
+        corpus = os.path.join(tmp, "corpus")
+    build_corpus(corpus, args.copies, args.deps_files)
+    files = sum(len(fs) for _, _, fs in os.walk(corpus))
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(corpus) for f in fs if not os.path.islink(os.path.join(d, f)))
+    commands = mission_commands(args.recon, corpus)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
+    devnull = subprocess.DEVNULL
+
+    def shell():
+        for cwd, cmd in commands:
+            subprocess.run(["bash", "-c", cmd], cwd=os.path.join(corpus, cwd), env=env, stdout=devnull, stderr=devnull, stdin=devnull)
+
+    def run():
+        subprocess.run([args.recon, "run", corpus], stdout=devnull, stderr=devnull, check=True)
+
+    def scan():
+        subprocess.run([args.recon, "scan", corpus], stdout=devnull, stderr=devnull)
+
+    patterns = ["@app\\.|@router\\.", "websocket|receive_json|send_json", "getLogger|logging\\.", "logger\\.",
+                "except.*:", "trace_id|request_id|correlation", "session_id", "department|division",
+                "time\\.time|perf_counter|elapsed|duration|_ms|latency", "smtp|email|mail", "slack|webhook|notify|alert",
+                "celery|background|scheduler|cron", "CREATE TABLE|REFERENCES", "https?://", "asyncpg|psycopg|pool",
+                "redis|Redis", "openai|anthropic|embedding"]
+    rg = shutil.which("rg")
+
+    def rg_pass():
+        cmd = [rg, "-uuu", "-n"] + [a for p in patterns for a in ("-e", p)] + [corpus]
+        subprocess.run(cmd, stdout=devnull, stderr=devnull)
+
+    contenders = [("shell", shell), ("run", run), ("scan", scan)] + ([("rg", rg_pass)] if rg else [])
+    for _, fn in contenders:  # warm the page cache
+        fn()
+    times = {name: [] for name, _ in contenders}
+    for i in range(args.runs):
+        order = contenders if i % 2 == 0 else list(reversed(contenders))
+        for name, fn in order:
+            times[name].append(time_it(fn))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"corpus: {files} files, {size / 1e6:.1f} MB ({args.copies} app copies, {args.deps_files} dependency files); "
+          f"{len(commands)} commands; {args.runs} alternating runs; {os.cpu_count()} CPUs")
+    for name in times:
+        print(f"  {name:<6} median {med[name] * 1000:8.1f} ms   (min {min(times[name]) * 1000:.1f}, max {max(times[name]) * 1000:.1f})")
+    print(f"ratio shell/run:  {med['shell'] / med['run']:.1f}x")
+    print(f"ratio shell/scan: {med['shell'] / med['scan']:.1f}x")
+    if rg:
+        print(f"ratio run/rg:     {med['run'] / med['rg']:.2f}x")
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if args.guard and med["run"] > med["shell"]:
+        print("FAIL: recon run is slower than bash + GNU grep", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

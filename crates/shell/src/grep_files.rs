@@ -1,0 +1,268 @@
+//! A grep over its operands: which inputs it reads (operands, the recursive
+//! walk, stdin) and how their results are printed, in operand and walk
+//! order, with GNU's messages and exit status.
+//!
+//! The work is split in two so that a mission can search every file once
+//! for all its greps ([`crate::batch`]): [`inputs`] lists what a grep reads,
+//! [`search_input`] searches one input, [`assemble`] prints the results.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::exec::Output;
+use crate::grep::{self, CompiledGrep, FileOutcome, Prefix};
+use crate::program::{GrepCommand, GrepOutput, Recursion};
+use crate::walk::{Checkout, WalkEvent, WalkFilter, io_message, walk_dir};
+
+/// One input of a grep: what to search and how to name it.
+#[derive(Debug, Clone)]
+pub enum GrepInput {
+    Stdin,
+    File {
+        path: PathBuf,
+        display: Vec<u8>,
+        /// Found by the recursive walk (named even with one operand).
+        walked: bool,
+    },
+    /// A message for stderr, without `grep: `; `error` sets status 2.
+    Message {
+        text: Vec<u8>,
+        error: bool,
+    },
+}
+
+/// The result of searching one input; I/O errors are kept as their message.
+pub type InputResult = Result<FileOutcome, String>;
+
+/// Lists the inputs of `cmd` run in `cwd` (absolute), in the order GNU grep
+/// reads them.
+pub fn inputs(cmd: &GrepCommand, checkout: &Checkout, cwd: &Path) -> Vec<GrepInput> {
+    let filter = WalkFilter {
+        follow: cmd.recursion == Some(Recursion::Logical),
+        includes: &cmd.includes,
+        excludes: &cmd.excludes,
+        exclude_dirs: &cmd.exclude_dirs,
+    };
+    let mut inputs = Vec::new();
+    let push_walk = |events: Vec<WalkEvent>, inputs: &mut Vec<GrepInput>| {
+        inputs.extend(events.into_iter().map(|e| match e {
+            WalkEvent::File { path, display } => GrepInput::File {
+                path,
+                display,
+                walked: true,
+            },
+            WalkEvent::Message { text, error } => GrepInput::Message { text, error },
+        }));
+    };
+    if cmd.files.is_empty() {
+        if cmd.recursion.is_some() {
+            let mut events = Vec::new();
+            walk_dir(checkout, cwd, b"", &filter, &mut events);
+            push_walk(events, &mut inputs);
+        } else {
+            inputs.push(GrepInput::Stdin);
+        }
+    }
+    for word in &cmd.files {
+        if word.text == "-" {
+            inputs.push(GrepInput::Stdin);
+            continue;
+        }
+        let path = cwd.join(&word.text);
+        let display = word.text.as_bytes().to_vec();
+        match std::fs::metadata(&path) {
+            Err(e) => inputs.push(GrepInput::Message {
+                text: io_message(&display, &e),
+                error: true,
+            }),
+            Ok(m) if m.is_dir() => {
+                if cmd.recursion.is_some() {
+                    if filter.takes_dir(last_segment(&display)) {
+                        let mut events = Vec::new();
+                        walk_dir(checkout, &path, &display, &filter, &mut events);
+                        push_walk(events, &mut inputs);
+                    }
+                } else {
+                    let mut text = display.clone();
+                    text.extend_from_slice(b": Is a directory");
+                    inputs.push(GrepInput::Message { text, error: true });
+                }
+            }
+            Ok(_) => {
+                if filter.takes_file(last_segment(&display)) {
+                    inputs.push(GrepInput::File {
+                        path,
+                        display,
+                        walked: false,
+                    });
+                }
+            }
+        }
+    }
+    inputs
+}
+
+/// Whether lines of this input are prefixed with its name.
+fn shows_name(cmd: &GrepCommand, walked: bool) -> bool {
+    cmd.with_filename.unwrap_or(cmd.files.len() > 1 || walked)
+}
+
+/// Searches one input whose bytes are `data` (already read).
+pub fn search_data(
+    cmd: &GrepCommand,
+    compiled: &CompiledGrep,
+    input: &GrepInput,
+    data: &[u8],
+) -> FileOutcome {
+    let (display, walked): (&[u8], bool) = match input {
+        GrepInput::File {
+            display, walked, ..
+        } => (display, *walked),
+        _ => (b"(standard input)", false),
+    };
+    grep::search(
+        cmd,
+        compiled,
+        data,
+        &Prefix {
+            display,
+            show: shows_name(cmd, walked),
+        },
+    )
+}
+
+/// Reads and searches one input.
+pub fn search_input(
+    cmd: &GrepCommand,
+    compiled: &CompiledGrep,
+    input: &GrepInput,
+    stdin: &[u8],
+) -> InputResult {
+    match input {
+        GrepInput::Stdin => Ok(search_data(cmd, compiled, input, stdin)),
+        GrepInput::File { path, display, .. } => match read_input(path) {
+            Ok(data) => Ok(search_data(cmd, compiled, input, &data)),
+            Err(e) => Err(String::from_utf8_lossy(&io_message(display, &e)).into_owned()),
+        },
+        GrepInput::Message { .. } => Ok(FileOutcome::default()),
+    }
+}
+
+/// Runs a grep over its operands (or stdin), searching files in parallel
+/// and printing in operand/walk order.
+pub fn run_grep(
+    cmd: &GrepCommand,
+    compiled: &CompiledGrep,
+    checkout: &Checkout,
+    cwd: &Path,
+    stdin: &[u8],
+) -> Output {
+    let inputs = inputs(cmd, checkout, cwd);
+    let results: Vec<InputResult> = inputs
+        .par_iter()
+        .map(|input| search_input(cmd, compiled, input, stdin))
+        .collect();
+    assemble(cmd, compiled, &inputs, results)
+}
+
+/// Prints the results of a grep's inputs as GNU grep does, in order.
+pub fn assemble(
+    cmd: &GrepCommand,
+    compiled: &CompiledGrep,
+    inputs: &[GrepInput],
+    results: Vec<InputResult>,
+) -> Output {
+    let mut out = Output::default();
+    for w in &compiled.warnings {
+        out.stderr
+            .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
+    }
+    let (mut matched, mut error) = (false, false);
+    for (input, result) in inputs.iter().zip(results) {
+        let display: &[u8] = match input {
+            GrepInput::Stdin => b"(standard input)",
+            GrepInput::File { display, .. } => display,
+            GrepInput::Message {
+                text,
+                error: is_error,
+            } => {
+                if *is_error {
+                    error = true;
+                    if cmd.no_messages {
+                        continue;
+                    }
+                }
+                out.stderr.extend_from_slice(b"grep: ");
+                out.stderr.extend_from_slice(text);
+                out.stderr.push(b'\n');
+                continue;
+            }
+        };
+        match result {
+            Err(message) => {
+                error = true;
+                if !cmd.no_messages {
+                    out.stderr
+                        .extend_from_slice(format!("grep: {message}\n").as_bytes());
+                }
+            }
+            Ok(outcome) => {
+                out.stdout.extend_from_slice(&outcome.out);
+                if outcome.binary_matched {
+                    out.stderr.extend_from_slice(b"grep: ");
+                    out.stderr.extend_from_slice(display);
+                    out.stderr.extend_from_slice(b": binary file matches\n");
+                }
+                if outcome.selected > 0 {
+                    matched = true;
+                    if cmd.output == GrepOutput::Quiet {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    out.status = if cmd.output == GrepOutput::Quiet && matched {
+        0
+    } else if error {
+        2
+    } else if matched {
+        0
+    } else {
+        1
+    };
+    out
+}
+
+fn last_segment(display: &[u8]) -> &[u8] {
+    let mut end = display.len();
+    while end > 1 && display[end - 1] == b'/' {
+        end -= 1;
+    }
+    let trimmed = &display[..end];
+    match trimmed.iter().rposition(|&b| b == b'/') {
+        Some(i) => &trimmed[i + 1..],
+        None => trimmed,
+    }
+}
+
+/// Reads a grep input; FIFOs, sockets and devices read as empty so a run
+/// can never block on one.
+pub fn read_input(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: opening a FIFO must not wait for a writer.
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(Vec::new());
+    }
+    let mut data = Vec::with_capacity(meta.len() as usize + 1);
+    file.read_to_end(&mut data)?;
+    Ok(data)
+}
