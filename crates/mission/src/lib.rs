@@ -2,7 +2,7 @@
 //!
 //! A mission is a Markdown file in a small, fixed dialect:
 //!
-//! ```markdown
+//! ````markdown
 //! # RECON MISSION: Phase 2 Observability
 //!
 //! ## PHASE 1: Request Lifecycle Mapping
@@ -12,7 +12,7 @@
 //! # Find all route definitions
 //! grep -rn "@app\." --include="*.py" | head -40
 //! ```
-//! ```
+//! ````
 //!
 //! * `# Title` names the mission (the first level-1 heading).
 //! * `## PHASE N: name` opens a phase; any other `##` heading closes it, so

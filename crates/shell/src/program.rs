@@ -793,7 +793,7 @@ mod tests {
             "curl http://x",
             "touch f",
             "echo hi",
-            "find .",
+            "awk 1 x",
         ] {
             assert!(
                 program(line)

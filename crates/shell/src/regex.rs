@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use recon_shell::regex::{translate, Dialect};
-//! assert_eq!(translate(r"@app\.\|@router\.", Dialect::Basic).unwrap().regex, r"(?:@app\x2e|@router\x2e)");
+//! assert_eq!(translate(r"@app\.\|@router\.", Dialect::Basic).unwrap().regex, r"(?:\x40app\x2e|\x40router\x2e)");
 //! assert_eq!(translate("a+(b)", Dialect::Basic).unwrap().regex, r"(?:a\x2b\x28b\x29)");
 //! assert_eq!(translate("a+(b)", Dialect::Extended).unwrap().regex, "(?:a+(b))");
 //! ```
