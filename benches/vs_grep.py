@@ -16,7 +16,7 @@ and prints the median wall time of each and the ratios. Timings come from
 paired, alternating runs on a shared machine: read the medians and ratios,
 not single figures.
 
-  python3 benches/vs_grep.py [--copies N] [--deps-files N] [--runs N] [--short]
+  python3 benches/vs_grep.py [--copies N] [--deps-files N] [--repeat N] [--runs N] [--short]
          [--corpus DIR] [--recon PATH] [--guard]
 
 `--guard` exits 1 when `recon run` is slower than the shell (the coarse CI
@@ -80,7 +80,7 @@ export const connection{i} = {{ pool: null, session_id: null, department: "none"
 '''
 
 
-def build_corpus(dest, copies, deps_files):
+def build_corpus(dest, copies, deps_files, repeat):
     """The fixture app once at the root (the mission's paths), N-1 more
     copies under services/, and dependency trees the shell has to walk."""
     if os.path.exists(dest):
@@ -97,12 +97,12 @@ def build_corpus(dest, copies, deps_files):
             d = os.path.join(venv, pkg)
             os.makedirs(d, exist_ok=True)
             with open(os.path.join(d, f"mod{i}.py"), "w") as f:
-                f.write(PY_DEP.format(i=i) * rnd.randint(1, 4))
+                f.write(PY_DEP.format(i=i) * rnd.randint(1, 2 * repeat))
         else:
             d = os.path.join(nm, pkg, "dist")
             os.makedirs(d, exist_ok=True)
             with open(os.path.join(d, f"index{i}.js"), "w") as f:
-                f.write(JS_DEP.format(i=i) * rnd.randint(1, 6))
+                f.write(JS_DEP.format(i=i) * rnd.randint(1, 4 * repeat))
     return dest
 
 
@@ -123,6 +123,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--copies", type=int, default=8)
     ap.add_argument("--deps-files", type=int, default=6000)
+    ap.add_argument("--repeat", type=int, default=25, help="dependency file size factor (25: ~25 KB on average)")
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--short", action="store_true", help="small corpus, 5 runs (CI)")
     ap.add_argument("--corpus", help="where to build the corpus (default: a temp dir)")
@@ -130,14 +131,14 @@ def main():
     ap.add_argument("--guard", action="store_true", help="exit 1 if recon run is slower than the shell")
     args = ap.parse_args()
     if args.short:
-        args.copies, args.deps_files, args.runs = 3, 1500, 5
+        args.copies, args.deps_files, args.repeat, args.runs = 3, 1500, 10, 5
 
     tmp = None
     corpus = args.corpus
     if corpus is None:
         tmp = tempfile.mkdtemp(prefix="recon-bench-")
         corpus = os.path.join(tmp, "corpus")
-    build_corpus(corpus, args.copies, args.deps_files)
+    build_corpus(corpus, args.copies, args.deps_files, args.repeat)
     files = sum(len(fs) for _, _, fs in os.walk(corpus))
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(corpus) for f in fs if not os.path.islink(os.path.join(d, f)))
     commands = mission_commands(args.recon, corpus)

@@ -60,6 +60,40 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
+/// The compiled patterns of a streamed pipeline's greps (its stages start
+/// at index `base` of the command's stages), if all compiled.
+fn stream_patterns(
+    cmd: &PlannedCommand,
+    base: usize,
+    len: usize,
+) -> Option<crate::stream::StreamPatterns<'_>> {
+    let compiled = |i: usize| match cmd.greps.get(i) {
+        Some(Some(Ok(c))) => Some(c),
+        _ => None,
+    };
+    let first = compiled(base)?;
+    let filters = (base + 1..base + len - 1)
+        .map(compiled)
+        .collect::<Option<Vec<_>>>()?;
+    Some(crate::stream::StreamPatterns { first, filters })
+}
+
+/// Indices (in [`Script::stages`] order) of the first stage of each
+/// pipeline run by [`crate::stream`]: those greps are not prefetched.
+fn streamed_stages(script: &Script) -> Vec<usize> {
+    let mut streamed = Vec::new();
+    let mut index = 0;
+    for list in &script.lists {
+        for pipeline in std::iter::once(&list.first).chain(list.rest.iter().map(|(_, p)| p)) {
+            if crate::stream::head_limit(pipeline).is_some() {
+                streamed.push(index);
+            }
+            index += pipeline.stages.len();
+        }
+    }
+    streamed
+}
+
 /// What a pipeline needs to know about the command it runs in.
 struct StageContext<'a> {
     /// (task, command) indices, with the stage index naming a prefetch.
@@ -314,7 +348,11 @@ impl MissionPlan {
             }
             for (c, cmd) in task.commands.iter().enumerate() {
                 let Some(cwd) = &cmd.fixed_cwd else { continue };
+                let streamed = streamed_stages(&cmd.script);
                 for (s, (stage, compiled)) in cmd.script.stages().zip(&cmd.greps).enumerate() {
+                    if streamed.contains(&s) {
+                        continue;
+                    }
                     let (Program::Grep(g), Some(Ok(compiled))) = (&stage.program, compiled) else {
                         continue;
                     };
@@ -380,6 +418,23 @@ impl MissionPlan {
         out: &mut Output,
         ctx: &mut StageContext<'_>,
     ) -> i32 {
+        if ctx.full
+            && let Some(lines) = crate::stream::head_limit(pipeline)
+            && let Some(patterns) = stream_patterns(cmd, *grep_index, pipeline.stages.len())
+        {
+            *grep_index += pipeline.stages.len();
+            let result = crate::stream::run(
+                pipeline,
+                lines,
+                &patterns,
+                &self.checkout,
+                &self.checkout.root().join(&*cwd),
+            );
+            out.stdout.extend_from_slice(&result.stdout);
+            out.stderr.extend_from_slice(&result.stderr);
+            // The status of `head`.
+            return 0;
+        }
         let mut stdin: Vec<u8> = Vec::new();
         let mut status = 0;
         let last = pipeline.stages.len() - 1;

@@ -133,31 +133,12 @@ pub fn search(
         None => data.len(),
         Some(nul) => {
             let chunk_start = nul / GNU_READ_SIZE * GNU_READ_SIZE;
-            data[..chunk_start]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
+            memchr::memrchr(b'\n', &data[..chunk_start]).map_or(0, |i| i + 1)
         }
     };
     let (text, binary) = data.split_at(text_len);
     let lines_mode = cmd.output == GrepOutput::Lines;
-    let mut sink = OutputSink {
-        cmd,
-        compiled,
-        prefix,
-        outcome: FileOutcome::default(),
-        print_lines: lines_mode,
-        stop_at_first: matches!(
-            cmd.output,
-            GrepOutput::FilesWithMatches
-                | GrepOutput::FilesWithoutMatch
-                | GrepOutput::Quiet
-                | GrepOutput::Discarded
-        ),
-        line_offset: 0,
-        remaining: cmd.max_count,
-        cache: compiled.longest.as_ref().map(|d| d.create_cache()),
-    };
+    let mut sink = OutputSink::new(cmd, compiled, prefix);
     search_part(cmd, compiled, text, &mut sink, lines_mode);
     let stopped = sink.remaining == Some(0) || sink.stop_at_first && sink.outcome.selected > 0;
     if !binary.is_empty() && !stopped {
@@ -256,7 +237,46 @@ struct OutputSink<'a> {
     cache: Option<Cache>,
 }
 
-impl OutputSink<'_> {
+impl<'a> OutputSink<'a> {
+    fn new(cmd: &'a GrepCommand, compiled: &'a CompiledGrep, prefix: &'a Prefix<'a>) -> Self {
+        OutputSink {
+            cmd,
+            compiled,
+            prefix,
+            outcome: FileOutcome::default(),
+            print_lines: cmd.output == GrepOutput::Lines,
+            stop_at_first: matches!(
+                cmd.output,
+                GrepOutput::FilesWithMatches
+                    | GrepOutput::FilesWithoutMatch
+                    | GrepOutput::Quiet
+                    | GrepOutput::Discarded
+            ),
+            line_offset: 0,
+            remaining: cmd.max_count,
+            cache: compiled.longest.as_ref().map(|d| d.create_cache()),
+        }
+    }
+
+    /// A selected line (with its `\n`, if any); false to stop the search.
+    fn select(&mut self, line: &[u8], line_number: u64) -> bool {
+        self.outcome.selected += 1;
+        if let Some(r) = self.remaining.as_mut() {
+            *r = r.saturating_sub(1);
+        }
+        if self.print_lines {
+            if self.cmd.only_matching {
+                if !self.cmd.invert {
+                    self.only_matching(line, Some(line_number));
+                }
+            } else {
+                self.line_prefix(Some(line_number), b':');
+                self.push_line(line);
+            }
+        }
+        !self.stop_at_first && self.remaining != Some(0)
+    }
+
     fn line_prefix(&mut self, line_number: Option<u64>, sep: u8) {
         if self.prefix.show {
             self.outcome.out.extend_from_slice(self.prefix.display);
@@ -316,21 +336,9 @@ impl Sink for OutputSink<'_> {
     type Error = std::io::Error;
 
     fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, std::io::Error> {
-        self.outcome.selected += 1;
-        if let Some(r) = self.remaining.as_mut() {
-            *r = r.saturating_sub(1);
-        }
-        if self.print_lines {
-            if self.cmd.only_matching {
-                if !self.cmd.invert {
-                    self.only_matching(mat.bytes(), mat.line_number());
-                }
-            } else {
-                self.line_prefix(mat.line_number(), b':');
-                self.push_line(mat.bytes());
-            }
-        }
-        Ok(!self.stop_at_first)
+        // Trailing context after the last `-m` match is the searcher's job.
+        let go_on = self.select(mat.bytes(), mat.line_number().unwrap_or(0));
+        Ok(go_on || self.remaining == Some(0) && !self.stop_at_first)
     }
 
     fn context(&mut self, _: &Searcher, ctx: &SinkContext<'_>) -> Result<bool, std::io::Error> {

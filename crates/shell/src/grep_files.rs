@@ -174,13 +174,44 @@ pub fn assemble(
     inputs: &[GrepInput],
     results: Vec<InputResult>,
 ) -> Output {
-    let mut out = Output::default();
-    for w in &compiled.warnings {
-        out.stderr
-            .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
-    }
-    let (mut matched, mut error) = (false, false);
+    let mut assembler = Assembler::new(cmd, compiled);
     for (input, result) in inputs.iter().zip(results) {
+        if !assembler.push(input, result) {
+            break;
+        }
+    }
+    assembler.finish()
+}
+
+/// Prints a grep's results one input at a time, so a caller can stop early
+/// (a `| head` that has its lines).
+pub struct Assembler<'a> {
+    cmd: &'a GrepCommand,
+    pub out: Output,
+    matched: bool,
+    error: bool,
+}
+
+impl<'a> Assembler<'a> {
+    /// Starts with GNU's warnings about the patterns.
+    pub fn new(cmd: &'a GrepCommand, compiled: &CompiledGrep) -> Self {
+        let mut out = Output::default();
+        for w in &compiled.warnings {
+            out.stderr
+                .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
+        }
+        Assembler {
+            cmd,
+            out,
+            matched: false,
+            error: false,
+        }
+    }
+
+    /// Adds one input's result; false when grep stops here (`-q` matched).
+    pub fn push(&mut self, input: &GrepInput, result: InputResult) -> bool {
+        let cmd = self.cmd;
+        let out = &mut self.out;
         let display: &[u8] = match input {
             GrepInput::Stdin => b"(standard input)",
             GrepInput::File { display, .. } => display,
@@ -189,20 +220,20 @@ pub fn assemble(
                 error: is_error,
             } => {
                 if *is_error {
-                    error = true;
+                    self.error = true;
                     if cmd.no_messages {
-                        continue;
+                        return true;
                     }
                 }
                 out.stderr.extend_from_slice(b"grep: ");
                 out.stderr.extend_from_slice(text);
                 out.stderr.push(b'\n');
-                continue;
+                return true;
             }
         };
         match result {
             Err(message) => {
-                error = true;
+                self.error = true;
                 if !cmd.no_messages {
                     out.stderr
                         .extend_from_slice(format!("grep: {message}\n").as_bytes());
@@ -216,24 +247,29 @@ pub fn assemble(
                     out.stderr.extend_from_slice(b": binary file matches\n");
                 }
                 if outcome.selected > 0 {
-                    matched = true;
+                    self.matched = true;
                     if cmd.output == GrepOutput::Quiet {
-                        break;
+                        return false;
                     }
                 }
             }
         }
+        true
     }
-    out.status = if cmd.output == GrepOutput::Quiet && matched {
-        0
-    } else if error {
-        2
-    } else if matched {
-        0
-    } else {
-        1
-    };
-    out
+
+    /// The output with GNU's exit status.
+    pub fn finish(mut self) -> Output {
+        self.out.status = if self.cmd.output == GrepOutput::Quiet && self.matched {
+            0
+        } else if self.error {
+            2
+        } else if self.matched {
+            0
+        } else {
+            1
+        };
+        self.out
+    }
 }
 
 fn last_segment(display: &[u8]) -> &[u8] {

@@ -39,6 +39,7 @@ pub mod ls;
 pub mod program;
 pub mod regex;
 pub mod script;
+pub mod stream;
 pub mod text;
 pub mod walk;
 

@@ -1,0 +1,193 @@
+//! `grep ... | [grep ...] | head -N`: the commonest shape of a mission task,
+//! run so that the first grep stops as it would in bash.
+//!
+//! In bash, `head` exits once it has printed N lines; the producing grep is
+//! killed by SIGPIPE at its next write after that. Below 64 KiB of output
+//! (the pipe's capacity) grep has usually finished by then, and recon's
+//! output is the full run's, byte for byte. Beyond it bash itself is racy:
+//! how much more grep writes, and which of its stderr messages (`binary file
+//! matches`) appear, depends on scheduling. recon's deterministic model:
+//! the grep runs until it has written one pipe's capacity past the point
+//! where `head` had its lines, then stops. Files are searched in parallel
+//! in small chunks, in walk order, so a satisfied `head` ends the walk early
+//! and memory stays bounded by a chunk's output.
+
+use rayon::prelude::*;
+
+use crate::exec::Output;
+use crate::grep::{self, CompiledGrep, Prefix};
+use crate::grep_files::{Assembler, InputResult, inputs, search_input};
+use crate::program::{GrepCommand, GrepOutput, Program};
+use crate::script::{Pipeline, Stream};
+use crate::walk::Checkout;
+
+/// A pipe's capacity on Linux.
+pub const PIPE_CAPACITY: usize = 64 * 1024;
+
+/// Inputs searched per parallel step.
+const CHUNK: usize = 64;
+
+/// A line filter between the grep and `head`: grep on stdin, printing lines.
+fn is_line_filter(g: &GrepCommand) -> bool {
+    g.files.is_empty()
+        && g.recursion.is_none()
+        && g.output == GrepOutput::Lines
+        && !g.line_number
+        && g.max_count.is_none()
+        && g.before == 0
+        && g.after == 0
+}
+
+/// `Some(N)` when `pipeline` is a file-reading grep, line filters, then
+/// `head -N` on stdin, with plain stream routing.
+pub fn head_limit(pipeline: &Pipeline) -> Option<u64> {
+    let (first, rest) = pipeline.stages.split_first()?;
+    let (last, middle) = rest.split_last()?;
+    let Program::Grep(g) = &first.program else {
+        return None;
+    };
+    let reads_files = g.recursion.is_some() && !g.files.iter().any(|w| w.text == "-")
+        || !g.files.is_empty() && !g.files.iter().any(|w| w.text == "-");
+    if !reads_files
+        || first.stdout != Stream::Stdout
+        || first.stderr == Stream::Stdout
+        || g.output == GrepOutput::Quiet
+    {
+        return None;
+    }
+    for stage in middle {
+        let Program::Grep(f) = &stage.program else {
+            return None;
+        };
+        if !is_line_filter(f) || stage.stdout != Stream::Stdout || stage.stderr == Stream::Stdout {
+            return None;
+        }
+    }
+    let Program::Head(h) = &last.program else {
+        return None;
+    };
+    if !h.files.is_empty() || last.stderr == Stream::Stdout {
+        return None;
+    }
+    Some(h.lines)
+}
+
+/// The compiled patterns of each grep stage, in stage order.
+pub struct StreamPatterns<'a> {
+    pub first: &'a CompiledGrep,
+    pub filters: Vec<&'a CompiledGrep>,
+}
+
+/// Runs a pipeline for which [`head_limit`] is `Some(lines)`; returns what
+/// reaches the command's stdout and stderr, and the pipeline's status.
+pub fn run(
+    pipeline: &Pipeline,
+    lines: u64,
+    patterns: &StreamPatterns<'_>,
+    checkout: &Checkout,
+    cwd: &std::path::Path,
+) -> Output {
+    let mut out = Output::default();
+    let stages = &pipeline.stages;
+    let Program::Grep(first) = &stages[0].program else {
+        return out;
+    };
+    let filters: Vec<(&GrepCommand, &CompiledGrep, Stream)> = stages[1..stages.len() - 1]
+        .iter()
+        .zip(&patterns.filters)
+        .filter_map(|(s, c)| match &s.program {
+            Program::Grep(g) => Some((g, *c, s.stderr)),
+            _ => None,
+        })
+        .collect();
+    // Each filter grep prints its pattern warnings when it starts.
+    for (_, c, stream) in &filters {
+        if *stream == Stream::Stderr {
+            for w in &c.warnings {
+                out.stderr
+                    .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
+            }
+        }
+    }
+    let mut assembler = Assembler::new(first, patterns.first);
+    let inputs = inputs(first, checkout, cwd);
+    let mut left = lines;
+    let mut produced = 0usize;
+    let mut satisfied_at = (left == 0).then_some(0);
+    'walk: for chunk in inputs.chunks(CHUNK) {
+        let results: Vec<InputResult> = chunk
+            .par_iter()
+            .map(|input| search_input(first, patterns.first, input, &[]))
+            .collect();
+        for (input, result) in chunk.iter().zip(results) {
+            let go_on = assembler.push(input, result);
+            let written = std::mem::take(&mut assembler.out.stdout);
+            produced += written.len();
+            if left > 0 {
+                let mut data = written;
+                for (g, c, _) in &filters {
+                    let prefix = Prefix {
+                        display: b"(standard input)",
+                        show: g.with_filename == Some(true),
+                    };
+                    data = grep::search(g, c, &data, &prefix).out;
+                }
+                for line in data.split_inclusive(|&b| b == b'\n') {
+                    if left == 0 {
+                        break;
+                    }
+                    out.stdout.extend_from_slice(line);
+                    left -= 1;
+                }
+                if left == 0 {
+                    satisfied_at = Some(produced);
+                }
+            }
+            if satisfied_at.is_some_and(|at| produced > at + PIPE_CAPACITY) || !go_on {
+                break 'walk;
+            }
+        }
+    }
+    let first_out = assembler.finish();
+    if stages[0].stderr == Stream::Stderr {
+        out.stderr.extend_from_slice(&first_out.stderr);
+    }
+    match stages[stages.len() - 1].stdout {
+        Stream::Stdout => {}
+        Stream::Null => out.stdout.clear(),
+        Stream::Stderr => {
+            let text = std::mem::take(&mut out.stdout);
+            out.stderr.extend_from_slice(&text);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::script::parse_script;
+
+    fn limit(line: &str) -> Option<u64> {
+        head_limit(&parse_script(line).unwrap().lists[0].first)
+    }
+
+    #[test]
+    fn recognises_grep_filters_head() {
+        assert_eq!(limit(r#"grep -rn "x" --include="*.py" | grep -v y | head -30"#), Some(30));
+        assert_eq!(limit("grep -n x a.py | head -3"), Some(3));
+    }
+
+    #[test]
+    fn other_shapes_run_in_full() {
+        // stdin source, line numbers in the filter, a file operand to head,
+        // stderr into the pipe, or no head at all.
+        assert_eq!(limit("grep x | head -3"), None);
+        assert_eq!(limit("grep -r x | grep -n y | head -3"), None);
+        assert_eq!(limit("grep -r x | head -3 a.py"), None);
+        assert_eq!(limit("grep -r x 2>&1 | head -3"), None);
+        assert_eq!(limit("grep -r x | sort | head -3"), None);
+        assert_eq!(limit("grep -rq x | head -3"), None);
+    }
+}
