@@ -1,7 +1,10 @@
-//! `recon scan`: structural findings over a checkout.
+//! `recon scan`: structural findings over a checkout, rendered as the
+//! observability deliverable (Markdown, JSON, SARIF) or as raw findings.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use recon_report::{Document, JsonPrinter, MarkdownPrinter, Printer, SarifPrinter};
 
 use crate::cli::CliError;
 
@@ -10,9 +13,17 @@ pub struct ScanArgs {
     /// Checkout root to scan.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Output format (`json`: the typed findings, schema recon.findings/1).
-    #[arg(long, value_enum, default_value_t = Format::Json)]
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
+    /// Write the output to FILE instead of stdout. It is rendered in full
+    /// first: on any error nothing is written.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Render Markdown with this minijinja template instead of the built-in
+    /// one (context: `report` and `findings`; see `--format json`).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
     /// Skip nothing: also files that .gitignore/.ignore exclude, hidden paths, node_modules, venvs, __pycache__ (never .git)
     #[arg(long)]
     pub no_ignore: bool,
@@ -21,21 +32,84 @@ pub struct ScanArgs {
 /// Output formats of `recon scan`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// The findings as one pretty-printed JSON object.
+    /// The PHASE 2 OBSERVABILITY RECON RESULTS deliverable, in Markdown.
+    Md,
+    /// The findings (schema recon.findings/1) with the derived report under `report`.
     Json,
+    /// The gaps as SARIF 2.1.0 results.
+    Sarif,
+    /// The typed findings alone (schema recon.findings/1).
+    Findings,
 }
 
 pub fn run(args: ScanArgs) -> Result<u8, CliError> {
+    // The template is read before anything else: a bad path fails fast.
+    let template = match &args.template {
+        None => None,
+        Some(path) if args.format != Format::Md => {
+            return Err(CliError::fatal(format!(
+                "{}: --template applies to --format md only",
+                path.display()
+            )));
+        }
+        Some(path) => Some(read_template(path)?),
+    };
     let opts = recon_syntax::ScanOptions {
         no_ignore: args.no_ignore,
     };
     let findings =
         recon_syntax::scan(&args.path, &opts).map_err(|e| CliError::fatal(e.to_string()))?;
-    let mut text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&findings)
-            .map_err(|e| CliError::fatal(format!("cannot serialize findings: {e}")))?,
+    let text = if args.format == Format::Findings {
+        let mut text = serde_json::to_string_pretty(&findings)
+            .map_err(|e| CliError::fatal(format!("cannot serialize findings: {e}")))?;
+        text.push('\n');
+        text
+    } else {
+        let report = recon_report::derive(&findings);
+        let doc = Document {
+            findings: &findings,
+            report: &report,
+        };
+        let printer: Box<dyn Printer> = match (args.format, template) {
+            (Format::Md, Some((name, source))) => {
+                Box::new(MarkdownPrinter::with_template(name, source))
+            }
+            (Format::Json, _) => Box::new(JsonPrinter),
+            (Format::Sarif, _) => Box::new(SarifPrinter),
+            _ => Box::new(MarkdownPrinter::default()),
+        };
+        printer
+            .print(&doc)
+            .map_err(|e| CliError::fatal(e.to_string()))?
     };
-    text.push('\n');
+    match &args.output {
+        Some(path) => write_file(path, &text),
+        None => write_stdout(&text),
+    }
+}
+
+/// The template's name (its path as given) and source.
+fn read_template(path: &Path) -> Result<(String, String), CliError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::fatal(format!("{name}: {}", recon_syntax::io_message(&e))))?;
+    let source = String::from_utf8(bytes)
+        .map_err(|_| CliError::fatal(format!("{name}: not valid UTF-8")))?;
+    Ok((name, source))
+}
+
+fn write_file(path: &Path, text: &str) -> Result<u8, CliError> {
+    std::fs::write(path, text).map_err(|e| {
+        CliError::fatal(format!(
+            "{}: {}",
+            path.display(),
+            recon_syntax::io_message(&e)
+        ))
+    })?;
+    Ok(0)
+}
+
+fn write_stdout(text: &str) -> Result<u8, CliError> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -1,4 +1,4 @@
-//! `recon scan --format json` against an independent oracle
+//! `recon scan --format findings` against an independent oracle
 //! (`tests/oracle/py_findings.py`, CPython's `ast`): precision and recall must
 //! be 1.0 for every Python category, on the fixture app and on generated
 //! corpora full of traps. Also: the output does not depend on the thread count.
@@ -7,7 +7,7 @@
 
 mod scan_common;
 
-use scan_common::{assert_agree, recon_scan, scan, workspace, write_corpus};
+use scan_common::{FINDINGS_FORMAT, assert_agree, recon_scan, scan, workspace, write_corpus};
 
 #[test]
 fn fixture_app_agrees_with_oracle() {
@@ -26,6 +26,12 @@ fn fixture_app_agrees_with_oracle() {
     assert!(!found.timing.is_empty());
     assert!(!found.metrics_calls.is_empty());
     assert!(!found.background_tasks.is_empty());
+    assert!(!found.notifications.is_empty());
+    assert!(!found.external_urls.is_empty());
+    assert!(!found.db_connections.is_empty());
+    assert!(!found.redis.is_empty());
+    assert!(!found.ai_providers.is_empty());
+    assert!(!found.call_graph.is_empty());
     assert!(found.errors.is_empty(), "{:?}", found.errors);
 }
 
@@ -74,8 +80,18 @@ fn generated_corpora_agree_with_oracle() {
             ("timing", found.timing.len()),
             ("metrics_calls", found.metrics_calls.len()),
             ("background_tasks", found.background_tasks.len()),
+            ("notifications", found.notifications.len()),
+            ("external_urls", found.external_urls.len()),
+            ("ai_providers", found.ai_providers.len()),
+            ("call_graph", found.call_graph.len()),
         ] {
             assert!(len >= 30, "seed {seed}: {len} {name}");
+        }
+        for (name, len) in [
+            ("db_connections", found.db_connections.len()),
+            ("redis", found.redis.len()),
+        ] {
+            assert!(len >= 5, "seed {seed}: {len} {name}");
         }
         // The selection traps were skipped, the broken file reported.
         let files: Vec<&str> = found.loggers.iter().map(|l| l.file.as_str()).collect();
@@ -91,7 +107,15 @@ fn generated_corpora_agree_with_oracle() {
         assert!(files.contains(&"logs/keep.py"));
         assert!(files.contains(&".env_settings.py"));
         let errors: Vec<&str> = found.errors.iter().map(|e| e.file.as_str()).collect();
-        assert_eq!(errors, ["app/broken.py"], "seed {seed}");
+        assert_eq!(
+            errors,
+            [
+                "app/broken.py",
+                "frontend/src/lib/Broken.svelte",
+                "migrations/001.sql"
+            ],
+            "seed {seed}"
+        );
     }
 }
 
@@ -124,7 +148,7 @@ fn output_is_identical_at_any_thread_count() {
             .map(|t| ("RAYON_NUM_THREADS", t))
             .into_iter()
             .collect();
-        let out = recon_scan(&["--format", "json", root], &env);
+        let out = recon_scan(&["--format", FINDINGS_FORMAT, root], &env);
         assert!(out.status.success());
         out.stdout
     };
@@ -132,7 +156,10 @@ fn output_is_identical_at_any_thread_count() {
     assert_eq!(one, run(None), "1 thread vs default");
     assert_eq!(one, run(Some("3")), "1 thread vs 3");
     // And the JSON is what `scan` parses.
-    assert_eq!(scan(dir.path(), &[]).files_scanned, 54);
+    // 54 Python files, 2 `.env*` files, 1 TypeScript, 3 Svelte, 1 SQL.
+    let found = scan(dir.path(), &[]);
+    assert_eq!(found.files_scanned, 61);
+    assert!(!found.frontend_routes.is_empty() && !found.sql_tables.is_empty());
 }
 
 /// Debugging aid: `RECON_CORPUS_DIR=/tmp/c RECON_CORPUS_SEED=1 cargo test

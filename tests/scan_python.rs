@@ -9,11 +9,12 @@ mod scan_common;
 use std::path::Path;
 
 use recon_findings::{
-    BackgroundKind, BackgroundTask, CarrierKind, ContextCarrier, ExceptHandler, Findings,
-    HttpMethod, LogCall, LogLevel, Logger, MessageDirection, MetricsCall, Middleware,
-    MiddlewareKind, Route, Side, Timing, TimingKind, WebsocketEndpoint, WebsocketMessage,
+    AiKind, AiProvider, BackgroundKind, BackgroundTask, CallEdge, CarrierKind, ContextCarrier,
+    DbConnection, ExceptHandler, ExternalUrl, Findings, HttpMethod, LogCall, LogLevel, Logger,
+    MessageDirection, MetricsCall, Middleware, MiddlewareKind, Notification, NotificationKind,
+    RedisClient, Route, Side, Timing, TimingKind, WebsocketEndpoint, WebsocketMessage,
 };
-use scan_common::{recon_scan, scan, workspace};
+use scan_common::{FINDINGS_FORMAT, recon_scan, scan, workspace};
 
 fn fixture(name: &str) -> Findings {
     scan(&workspace().join("fixtures/scan/python").join(name), &[])
@@ -180,12 +181,22 @@ fn except_handlers() {
 
 #[test]
 fn json_shape_is_pinned() {
-    let out = recon_scan(&["--format", "json", "fixtures/scan/python/excepts"], &[]);
+    let out = recon_scan(
+        &["--format", FINDINGS_FORMAT, "fixtures/scan/python/excepts"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(0));
     let expected = r#"{
   "schema": "recon.findings/1",
   "root": "fixtures/scan/python/excepts",
   "files_scanned": 1,
+  "files_by_language": {
+    "python": 1,
+    "typescript": 0,
+    "svelte": 0,
+    "sql": 0,
+    "env": 0
+  },
   "routes": [],
   "middleware": [],
   "loggers": [],
@@ -218,13 +229,21 @@ fn json_shape_is_pinned() {
   "timing": [],
   "metrics_calls": [],
   "background_tasks": [],
+  "notifications": [],
+  "external_urls": [],
+  "db_connections": [],
+  "redis": [],
+  "ai_providers": [],
+  "call_graph": [],
+  "sql_tables": [],
+  "sql_indexes": [],
+  "frontend_routes": [],
+  "frontend_notifications": [],
+  "charts": [],
   "errors": []
 }
 "#;
     assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
-    // json is the default format.
-    let default = recon_scan(&["fixtures/scan/python/excepts"], &[]);
-    assert_eq!(default.stdout, out.stdout);
 }
 
 #[test]
@@ -433,6 +452,186 @@ fn background_tasks() {
     );
 }
 
+fn notification(line: usize, kind: NotificationKind, name: &str) -> Notification {
+    Notification {
+        file: "services.py".into(),
+        line,
+        kind,
+        name: name.into(),
+    }
+}
+
+fn url(line: usize, url: &str, host: &str) -> ExternalUrl {
+    ExternalUrl {
+        file: "services.py".into(),
+        line,
+        url: url.into(),
+        host: host.into(),
+    }
+}
+
+fn ai(line: usize, provider: Option<&str>, kind: AiKind, name: &str) -> AiProvider {
+    AiProvider {
+        file: "services.py".into(),
+        line,
+        provider: provider.map(Into::into),
+        kind,
+        name: name.into(),
+    }
+}
+
+#[test]
+fn clients_urls_and_settings() {
+    use NotificationKind::*;
+    let found = fixture("clients");
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    assert_eq!(
+        found.notifications,
+        [
+            notification(17, Env, "SLACK_WEBHOOK_URL"),
+            // "webhook" in the URL
+            notification(19, WebhookUrl, "https://acme.webhook.office.com/hook/1"),
+            // `from os import environ`: environ.get is os.environ.get
+            notification(42, Env, "SMTP_HOST"),
+            notification(43, Smtp, "smtplib.SMTP_SSL"),
+            notification(44, Env, "SMTP_USER"),
+            notification(44, Env, "SMTP_PASSWORD"),
+            // the alias resolved through the import
+            notification(45, Client, "slack_sdk.webhook.WebhookClient"),
+            notification(46, Webhook, "SLACK_WEBHOOK_URL"),
+            // a multi-line post: the line it starts on; the literal is also a webhook URL
+            notification(47, Webhook, "https://hooks.slack.com/services/T0/B0/X"),
+            notification(48, WebhookUrl, "https://hooks.slack.com/services/T0/B0/X"),
+            // 51: httpx.get is no post
+        ]
+    );
+    assert_eq!(
+        found.external_urls,
+        [
+            // 1: the docstring does not start with the URL; 20: a comment
+            url(
+                18,
+                "https://status.example.com/api/v2",
+                "status.example.com"
+            ),
+            url(
+                19,
+                "https://acme.webhook.office.com/hook/1",
+                "acme.webhook.office.com"
+            ),
+            url(33, "https://api.x.ai/v1", "api.x.ai"),
+            url(
+                48,
+                "https://hooks.slack.com/services/T0/B0/X",
+                "hooks.slack.com"
+            ),
+            // an f-string: its text before the first placeholder
+            url(52, "https://api.openai.com/v1/", "api.openai.com"),
+            // 53: a placeholder first; 54: bytes; 55: an implicit concatenation
+            url(55, "https://joined.example/x", "joined.example"),
+        ]
+    );
+    assert_eq!(
+        found.db_connections,
+        [
+            DbConnection {
+                file: "services.py".into(),
+                line: 24,
+                library: "asyncpg".into(),
+                call: "asyncpg.create_pool".into(),
+            },
+            // 25: `asyncpg` is `mylib` here
+            DbConnection {
+                file: "services.py".into(),
+                line: 26,
+                library: "psycopg".into(),
+                call: "psycopg_pool.AsyncConnectionPool".into(),
+            },
+            DbConnection {
+                file: "services.py".into(),
+                line: 27,
+                library: "sqlalchemy".into(),
+                call: "sqlalchemy.ext.asyncio.create_async_engine".into(),
+            },
+        ]
+    );
+    assert_eq!(
+        found.redis,
+        [RedisClient {
+            file: "services.py".into(),
+            line: 28,
+            call: "redis.asyncio.Redis.from_url".into(),
+        }]
+    );
+    assert_eq!(
+        found.ai_providers,
+        [
+            // an OpenAI client pointed at xAI
+            ai(33, Some("xai"), AiKind::Client, "openai.AsyncOpenAI"),
+            ai(33, Some("xai"), AiKind::Endpoint, "https://api.x.ai/v1"),
+            ai(33, Some("xai"), AiKind::Env, "XAI_API_KEY"),
+            ai(34, Some("openai"), AiKind::Client, "openai.AsyncOpenAI"),
+            ai(
+                35,
+                Some("anthropic"),
+                AiKind::Client,
+                "anthropic.AsyncAnthropic"
+            ),
+            ai(35, Some("anthropic"), AiKind::Env, "ANTHROPIC_API_KEY"),
+            ai(36, None, AiKind::Embedding, "embeddings.create"),
+            ai(36, Some("openai"), AiKind::Model, "text-embedding-3-small"),
+            ai(37, None, AiKind::Embedding, "embed"),
+            ai(38, Some("anthropic"), AiKind::Model, "claude-3-5-haiku"),
+            ai(
+                52,
+                Some("openai"),
+                AiKind::Endpoint,
+                "https://api.openai.com/v1/"
+            ),
+        ]
+    );
+}
+
+fn edge(file: &str, line: usize, caller: &str, callee: &str, at: (&str, usize)) -> CallEdge {
+    CallEdge {
+        file: file.into(),
+        line,
+        caller: caller.into(),
+        callee: callee.into(),
+        callee_file: at.0.into(),
+        callee_line: at.1,
+    }
+}
+
+#[test]
+fn call_graph() {
+    let found = fixture("callgraph");
+    let (h, p) = ("helpers.py", "pipeline.py");
+    assert_eq!(
+        found.call_graph,
+        [
+            edge(h, 2, "lookup", "handle_local", (h, 5)),
+            edge(h, 6, "handle_local", "lookup", (h, 1)),
+            // `model.stream`: every function or method named stream
+            edge(h, 10, "relay", "Model.stream", (p, 17)),
+            edge(h, 10, "relay", "Model.stream", (p, 23)),
+            // self.embed: the method of the enclosing class
+            edge(p, 6, "Retriever.search", "Retriever.embed", (p, 9)),
+            // a bare name: the module's own function first
+            edge(p, 7, "Retriever.search", "lookup", (p, 27)),
+            // self.stream: the last definition of the class wins
+            edge(p, 15, "Model.complete", "Model.stream", (p, 23)),
+            // 19: self.stream_raw is defined nowhere
+            edge(p, 21, "Model.stream", "Model.stream.chunks", (p, 18)),
+            edge(p, 32, "handle", "Retriever.search", (p, 5)),
+            edge(p, 33, "handle", "Model.complete", (p, 14)),
+            // 34: dunder calls are left out; 35: a lambda belongs to its function
+            edge(p, 35, "handle", "lookup", (p, 27)),
+            // 38: a module-level call has no caller
+        ]
+    );
+}
+
 fn write(root: &Path, rel: &str, text: &[u8]) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -551,4 +750,136 @@ fn unknown_format_is_a_usage_error() {
     let out = recon_scan(&["--format", "xml", "fixtures/scan/python/excepts"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
+}
+
+/// The fixture app's alerting and provider settings, by hand (the oracle
+/// holds the rest of these categories to the rules).
+#[test]
+fn fixture_app_settings() {
+    use NotificationKind::*;
+    let found = scan(&workspace().join("fixtures/app"), &[]);
+    let names = |kind: NotificationKind, file: &str| -> Vec<(usize, String)> {
+        found
+            .notifications
+            .iter()
+            .filter(|n| n.kind == kind && n.file == file)
+            .map(|n| (n.line, n.name.clone()))
+            .collect()
+    };
+    let owned = |v: &[(usize, &str)]| -> Vec<(usize, String)> {
+        v.iter().map(|(l, n)| (*l, (*n).to_owned())).collect()
+    };
+    assert_eq!(
+        names(EnvFile, ".env.example"),
+        owned(&[
+            (20, "SMTP_HOST"),
+            (21, "SMTP_PORT"),
+            (22, "SMTP_USER"),
+            (23, "SMTP_PASSWORD"),
+            (24, "ALERT_EMAIL"),
+            (25, "SLACK_WEBHOOK_URL"),
+            (26, "NOTIFY_ON_SLOW_REQUEST_MS"),
+        ])
+    );
+    assert_eq!(
+        names(Env, "config/settings.py"),
+        owned(&[
+            (25, "SMTP_PORT"),
+            (26, "SMTP_USER"),
+            (27, "SMTP_PASSWORD"),
+            (28, "ALERT_EMAIL"),
+            (29, "NOTIFY_ON_SLOW_REQUEST_MS"),
+        ])
+    );
+    let alerts: Vec<(usize, NotificationKind, &str)> = found
+        .notifications
+        .iter()
+        .filter(|n| n.file == "core/alerts.py")
+        .map(|n| (n.line, n.kind, n.name.as_str()))
+        .collect();
+    assert_eq!(
+        alerts,
+        [
+            (15, Env, "SLACK_WEBHOOK_URL"),
+            (24, Smtp, "smtplib.SMTP"),
+            (24, Env, "SMTP_HOST"),
+            (47, Webhook, "SLACK_WEBHOOK_URL"),
+        ]
+    );
+    let providers: Vec<(&str, usize, Option<&str>, AiKind)> = found
+        .ai_providers
+        .iter()
+        .map(|a| (a.file.as_str(), a.line, a.provider.as_deref(), a.kind))
+        .collect();
+    assert_eq!(
+        providers,
+        [
+            (".env.example", 12, Some("openai"), AiKind::EnvFile),
+            (".env.example", 13, Some("anthropic"), AiKind::EnvFile),
+            (".env.example", 14, Some("xai"), AiKind::EnvFile),
+            (".env.example", 15, Some("deepinfra"), AiKind::EnvFile),
+            ("config/settings.py", 19, Some("openai"), AiKind::Env),
+            ("config/settings.py", 20, Some("anthropic"), AiKind::Env),
+            ("config/settings.py", 21, Some("xai"), AiKind::Env),
+            ("config/settings.py", 22, Some("deepinfra"), AiKind::Env),
+            ("config/settings.py", 23, Some("xai"), AiKind::Model),
+            (
+                "core/enterprise_rag.py",
+                16,
+                Some("deepinfra"),
+                AiKind::Endpoint
+            ),
+            ("core/enterprise_rag.py", 46, None, AiKind::Embedding),
+            ("core/model_adapter.py", 19, Some("xai"), AiKind::Endpoint),
+            (
+                "core/model_adapter.py",
+                20,
+                Some("openai"),
+                AiKind::Endpoint
+            ),
+            (
+                "core/model_adapter.py",
+                21,
+                Some("anthropic"),
+                AiKind::Endpoint
+            ),
+        ]
+    );
+    assert_eq!(
+        found.db_connections,
+        [DbConnection {
+            file: "core/db.py".into(),
+            line: 19,
+            library: "asyncpg".into(),
+            call: "asyncpg.create_pool".into(),
+        }]
+    );
+    assert_eq!(
+        found.redis,
+        [RedisClient {
+            file: "core/cache.py".into(),
+            line: 18,
+            call: "redis.asyncio.Redis.from_url".into(),
+        }]
+    );
+    // Request -> RAG -> LLM: the chain the deliverable draws.
+    let edges: Vec<(&str, &str)> = found
+        .call_graph
+        .iter()
+        .map(|e| (e.caller.as_str(), e.callee.as_str()))
+        .collect();
+    for hop in [
+        ("websocket_endpoint", "handle_message"),
+        ("handle_message", "EnterpriseTwin.answer_stream"),
+        (
+            "EnterpriseTwin.answer_stream",
+            "EnterpriseTwin.gather_context",
+        ),
+        ("EnterpriseTwin.gather_context", "EnterpriseRAG.search"),
+        ("EnterpriseRAG.search", "EnterpriseRAG.embed"),
+        ("EnterpriseTwin.answer_stream", "ModelAdapter.stream"),
+        ("ModelAdapter.stream", "ModelAdapter._provider_for"),
+    ] {
+        assert!(edges.contains(&hop), "{hop:?} missing");
+    }
 }

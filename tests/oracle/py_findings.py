@@ -6,8 +6,10 @@ recon-findings, with CPython's `ast` (and `tokenize` for the first part of an
 implicitly concatenated string), sharing no code with recon: routes,
 middleware, loggers, log_calls, except_handlers, and the later categories
 websocket_endpoints, websocket_messages (backend side), context_carriers,
-timing, metrics_calls, background_tasks. Prints the same JSON shape (schema
-recon.findings/1) for a root directory:
+timing, metrics_calls, background_tasks, notifications, external_urls,
+db_connections, redis, ai_providers and call_graph (Python and `.env*`
+files). Prints the same JSON shape (schema recon.findings/1) for a root
+directory:
 
     python3 tests/oracle/py_findings.py ROOT [--no-ignore]
 
@@ -55,7 +57,149 @@ CLOCKS = {
 CATEGORIES = [
     "routes", "middleware", "loggers", "log_calls", "except_handlers", "websocket_endpoints",
     "websocket_messages", "context_carriers", "timing", "metrics_calls", "background_tasks",
+    "notifications", "external_urls", "db_connections", "redis", "ai_providers", "call_graph",
 ]
+TYPESCRIPT_EXTENSIONS = {"ts", "mts", "cts", "js", "mjs", "cjs"}
+DB_CALLS = [
+    ("asyncpg", {"asyncpg"}, {"connect", "create_pool"}),
+    (
+        "psycopg",
+        {"psycopg", "psycopg2", "psycopg_pool"},
+        {
+            "connect", "ConnectionPool", "AsyncConnectionPool", "NullConnectionPool",
+            "AsyncNullConnectionPool", "SimpleConnectionPool", "ThreadedConnectionPool",
+        },
+    ),
+    ("sqlalchemy", {"sqlalchemy"}, {"create_engine", "create_async_engine", "engine_from_config"}),
+    ("sqlite", {"sqlite3", "aiosqlite"}, {"connect"}),
+    ("mysql", {"pymysql", "aiomysql", "MySQLdb", "mysql"}, {"connect", "create_pool"}),
+]
+REDIS_ROOTS = {"redis", "aioredis"}
+REDIS_CALLS = {
+    "Redis", "StrictRedis", "from_url", "ConnectionPool", "BlockingConnectionPool",
+    "RedisCluster", "Sentinel", "create_redis", "create_redis_pool", "create_pool",
+}
+AI_CLIENTS = [
+    ("openai", {"OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"}, "openai"),
+    ("anthropic", {"Anthropic", "AsyncAnthropic"}, "anthropic"),
+    ("xai_sdk", {"Client", "AsyncClient"}, "xai"),
+]
+EMBEDDING_CALLS = {
+    "embed", "embed_query", "embed_documents", "aembed_query", "aembed_documents",
+    "get_embedding", "get_embeddings", "create_embedding", "create_embeddings",
+}
+SMTP_ROOTS = {"smtplib", "aiosmtplib"}
+SMTP_CLASSES = {"SMTP", "SMTP_SSL", "LMTP"}
+NOTIFY_CLIENTS = {
+    "WebClient", "AsyncWebClient", "WebhookClient", "AsyncWebhookClient", "SlackClient",
+    "DiscordWebhook",
+}
+PROVIDER_HOSTS = {
+    "api.openai.com": "openai", "api.anthropic.com": "anthropic", "api.x.ai": "xai",
+    "api.deepinfra.com": "deepinfra",
+}
+MODEL_PREFIXES = [
+    ("gpt-", "openai"), ("chatgpt-", "openai"), ("text-embedding-", "openai"),
+    ("claude-", "anthropic"), ("grok-", "xai"),
+]
+NOTIFICATION_ENV_WORDS = ["SMTP", "MAIL", "SLACK", "WEBHOOK", "NOTIFY", "ALERT"]
+PROVIDER_ENV_WORDS = {
+    "OPENAI": "openai", "ANTHROPIC": "anthropic", "XAI": "xai", "GROK": "xai",
+    "DEEPINFRA": "deepinfra",
+}
+
+
+def language_of(rel):
+    """The language recon reads a file as (None: not read)."""
+    name = rel.rsplit("/", 1)[-1]
+    ext = name.rsplit(".", 1)[1] if "." in name else ""
+    if ext == "py":
+        return "python"
+    if ext == "svelte":
+        return "svelte"
+    if ext == "sql":
+        return "sql"
+    if ext in TYPESCRIPT_EXTENSIONS:
+        return "typescript"
+    if name.startswith(".env"):
+        return "env"
+    return None
+
+
+def url_and_host(text):
+    """(url, host) when text starts with http:// or https:// and has a host."""
+    if text is None:
+        return None
+    lower = text[:8].lower()
+    if lower.startswith("https://"):
+        rest = text[8:]
+    elif lower.startswith("http://"):
+        rest = text[7:]
+    else:
+        return None
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:
+        authority = authority[authority.rfind("@") + 1 :]
+    if authority.startswith("["):
+        end = authority.find("]")
+        host = authority[: end + 1] if end >= 0 else authority
+    else:
+        host = authority.split(":", 1)[0]
+    if not host:
+        return None
+    return text, host.lower()
+
+
+def provider_of_model(value):
+    for prefix, provider in MODEL_PREFIXES:
+        if value.startswith(prefix):
+            return provider
+    return None
+
+
+def is_notification_env(name):
+    upper = name.upper()
+    return any(w in upper for w in NOTIFICATION_ENV_WORDS)
+
+
+def provider_of_env(name):
+    for part in name.split("_"):
+        provider = PROVIDER_ENV_WORDS.get(part.upper())
+        if provider is not None:
+            return provider
+    return None
+
+
+def is_webhook_url(url, host):
+    return host == "hooks.slack.com" or "webhook" in url.lower()
+
+
+def env_key(line):
+    """The key a .env line defines, or None."""
+    rest = line.lstrip()
+    if rest.startswith("export") and rest[6:7] in (" ", "\t"):
+        rest = rest[6:].lstrip()
+    m = re.match(r"[A-Za-z_][A-Za-z0-9_]*", rest)
+    if not m:
+        return None
+    after = rest[m.end() :].lstrip(" \t")
+    return m.group(0) if after.startswith("=") else None
+
+
+def scan_env(rel, source, found):
+    for number, line in enumerate(source.split("\n"), start=1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        key = env_key(line)
+        if key is None:
+            continue
+        if is_notification_env(key):
+            found["notifications"].append({"file": rel, "line": number, "kind": "env_file", "name": key})
+        provider = provider_of_env(key)
+        if provider is not None:
+            found["ai_providers"].append(
+                {"file": rel, "line": number, "provider": provider, "kind": "env_file", "name": key}
+            )
 
 
 # --------------------------------------------------------------------------
@@ -367,6 +511,7 @@ def scan_tree(rel, tree, source):
         if route["method"] == "WEBSOCKET":
             found["websocket_endpoints"].append({k: route[k] for k in ("file", "line", "path", "handler")})
     scan_more(rel, tree, found)
+    scan_clients(rel, tree, found)
     return found
 
 
@@ -570,6 +715,241 @@ def scan_more(rel, tree, found):
                     )
 
 
+# --------------------------------------------------------------------------
+# notifications, external_urls, db_connections, redis, ai_providers
+
+
+def import_bindings(tree):
+    """name -> target of the first import (in source order) that binds it."""
+    binds = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    binds.append(((a.lineno, a.col_offset), a.asname, a.name))
+                else:
+                    first = a.name.split(".")[0]
+                    binds.append(((a.lineno, a.col_offset), first, first))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or node.module is None or node.module == "__future__":
+                continue
+            for a in node.names:
+                if a.name == "*":
+                    continue
+                binds.append(((a.lineno, a.col_offset), a.asname or a.name, node.module + "." + a.name))
+    out = {}
+    for _pos, bound, target in sorted(binds, key=lambda b: b[0]):
+        out.setdefault(bound, target)
+    return out
+
+
+def literal_leading(node):
+    """Leading literal text of a str literal (f-string: up to its first placeholder)."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        text = ""
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                text += v.value
+            else:
+                break
+        return text
+    return None
+
+
+def scan_clients(rel, tree, found):
+    binds = import_bindings(tree)
+
+    def qualified(node):
+        d = dotted(node)
+        if d is None:
+            return None
+        first, _, rest = d.partition(".")
+        head = binds.get(first, first)
+        return head + "." + rest if rest else head
+
+    def add(category, line, **fields):
+        found[category].append({"file": rel, "line": line, **fields})
+
+    def env_read(line, name):
+        if is_notification_env(name):
+            add("notifications", line, kind="env", name=name)
+        provider = provider_of_env(name)
+        if provider is not None:
+            add("ai_providers", line, provider=provider, kind="env", name=name)
+
+    def literal_url(node):
+        return url_and_host(literal_leading(node))
+
+    fstring_parts = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for v in node.values:
+                fstring_parts.add(id(v))
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            fstring_parts.add(id(node.format_spec))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            line = node.lineno
+            q = qualified(node.func) or ""
+            root, last = (q.split(".")[0], q.rsplit(".", 1)[-1]) if q else ("", "")
+            for library, roots, names in DB_CALLS:
+                if root in roots and last in names:
+                    add("db_connections", line, library=library, call=q)
+            if root in REDIS_ROOTS and last in REDIS_CALLS:
+                add("redis", line, call=q)
+            for module, classes, provider in AI_CLIENTS:
+                if root == module and last in classes:
+                    base = [k.value for k in node.keywords if k.arg == "base_url"]
+                    hit = literal_url(base[0]) if base else None
+                    if hit is not None and hit[1] in PROVIDER_HOSTS:
+                        provider = PROVIDER_HOSTS[hit[1]]
+                    add("ai_providers", line, provider=provider, kind="client", name=q)
+            if (root in SMTP_ROOTS and last in SMTP_CLASSES) or q == "aiosmtplib.send":
+                add("notifications", line, kind="smtp", name=q)
+            if last in NOTIFY_CLIENTS:
+                add("notifications", line, kind="client", name=q)
+            if q in ("os.getenv", "os.environ.get") and node.args:
+                name = str_value(node.args[0])
+                if name is not None:
+                    env_read(line, name)
+            seg = last_segment(node.func)
+            if seg in EMBEDDING_CALLS:
+                add("ai_providers", line, provider=None, kind="embedding", name=seg)
+            elif (
+                seg == "create"
+                and isinstance(node.func, ast.Attribute)
+                and last_segment(node.func.value) in ("embeddings", "Embedding")
+            ):
+                add(
+                    "ai_providers", line, provider=None, kind="embedding",
+                    name=last_segment(node.func.value) + ".create",
+                )
+            if seg in ("post", "put") and node.args:
+                first = node.args[0]
+                if isinstance(first, (ast.Name, ast.Attribute)):
+                    name = last_segment(first)
+                    if "WEBHOOK" in name.upper() or "SLACK" in name.upper():
+                        add("notifications", line, kind="webhook", name=name)
+                else:
+                    hit = literal_url(first)
+                    if hit is not None and is_webhook_url(*hit):
+                        add("notifications", line, kind="webhook", name=hit[0])
+        if isinstance(node, ast.Subscript) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            if qualified(node.value) == "os.environ":
+                name = str_value(node.slice)
+                if name is not None:
+                    env_read(node.lineno, name)
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and id(node) not in fstring_parts:
+            line = node.lineno
+            hit = literal_url(node)
+            if hit is not None:
+                url, host = hit
+                if is_webhook_url(url, host):
+                    add("notifications", line, kind="webhook_url", name=url)
+                if host in PROVIDER_HOSTS:
+                    add("ai_providers", line, provider=PROVIDER_HOSTS[host], kind="endpoint", name=url)
+                add("external_urls", line, url=url, host=host)
+            value = str_value(node)
+            if value is not None and provider_of_model(value) is not None:
+                add("ai_providers", line, provider=provider_of_model(value), kind="model", name=value)
+
+
+# --------------------------------------------------------------------------
+# call_graph
+
+
+def graph_of(rel, tree, defs, calls):
+    """Function definitions and the calls in function bodies of one module."""
+    qualnames = {}
+    methods = {}  # id(class) -> {name: method node} (last definition wins)
+
+    def define(node, stack, in_class):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualnames[id(child)] = ".".join(stack + [child.name])
+                defs.append(
+                    {"file": rel, "line": child.lineno, "qualname": qualnames[id(child)],
+                     "name": child.name, "is_method": in_class}
+                )
+                define(child, stack + [child.name], False)
+            elif isinstance(child, ast.ClassDef):
+                table = {}
+                for item in child.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        table[item.name] = item
+                methods[id(child)] = table
+                define(child, stack + [child.name], True)
+            else:
+                define(child, stack, False)
+
+    define(tree, [], False)
+
+    def visit(node, caller, klass):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for part in node.decorator_list + [node.args] + ([node.returns] if node.returns else []):
+                visit(part, caller, klass)
+            for part in getattr(node, "type_params", []):
+                visit(part, caller, klass)
+            for stmt in node.body:
+                visit(stmt, node, klass)
+            return
+        if isinstance(node, ast.ClassDef):
+            for part in node.decorator_list + node.bases + node.keywords:
+                visit(part, caller, klass)
+            for part in getattr(node, "type_params", []):
+                visit(part, caller, klass)
+            for stmt in node.body:
+                visit(stmt, caller, node)
+            return
+        if isinstance(node, ast.Call) and caller is not None and isinstance(node.func, (ast.Name, ast.Attribute)):
+            name = last_segment(node.func)
+            if not (name.startswith("__") and name.endswith("__")):
+                if isinstance(node.func, ast.Name):
+                    ref = ("bare", name)
+                else:
+                    ref = ("attribute", name)
+                    receiver = node.func.value
+                    if (
+                        isinstance(receiver, ast.Name)
+                        and receiver.id in ("self", "cls")
+                        and klass is not None
+                        and name in methods[id(klass)]
+                    ):
+                        method = methods[id(klass)][name]
+                        ref = ("resolved", qualnames[id(method)], method.lineno)
+                calls.append({"file": rel, "line": node.lineno, "caller": qualnames[id(caller)], "ref": ref})
+        for child in ast.iter_child_nodes(node):
+            visit(child, caller, klass)
+
+    visit(tree, None, None)
+
+
+def resolve_calls(defs, calls):
+    by_name = {}
+    for d in defs:
+        by_name.setdefault(d["name"], []).append(d)
+    edges = []
+    for c in calls:
+        ref = c["ref"]
+        if ref[0] == "resolved":
+            targets = [(ref[1], c["file"], ref[2])]
+        elif ref[0] == "bare":
+            functions = [d for d in by_name.get(ref[1], []) if not d["is_method"]]
+            local = [d for d in functions if d["file"] == c["file"]]
+            targets = [(d["qualname"], d["file"], d["line"]) for d in (local or functions)]
+        else:
+            targets = [(d["qualname"], d["file"], d["line"]) for d in by_name.get(ref[1], [])]
+        for qualname, file, line in targets:
+            edges.append(
+                {"file": c["file"], "line": c["line"], "caller": c["caller"], "callee": qualname,
+                 "callee_file": file, "callee_line": line}
+            )
+    return edges
+
+
 def sort_key(item):
     return (item["file"], item["line"], json.dumps(item, sort_keys=True))
 
@@ -579,14 +959,26 @@ def main(argv):
     args = [a for a in argv if not a.startswith("--")]
     root = args[0] if args else "."
     selected = Selector(root, no_ignore).files()
-    py_files = [f for f in selected if f.endswith(".py")]
+    py_files = [f for f in selected if language_of(f) == "python"]
+    env_files = [f for f in selected if language_of(f) == "env"]
     out = {
         "schema": "recon.findings/1",
         "root": root,
-        "files_scanned": len(py_files),
+        "files_scanned": sum(1 for f in selected if language_of(f) is not None),
+        "files_by_language": {
+            lang: sum(1 for f in selected if language_of(f) == lang)
+            for lang in ("python", "typescript", "svelte", "sql", "env")
+        },
         **{k: [] for k in CATEGORIES},
         "errors": [],
     }
+    defs, calls = [], []
+    for rel in env_files:
+        with open(os.path.join(root, rel), "rb") as f:
+            data = f.read()
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        scan_env(rel, data.decode("utf-8", errors="replace"), out)
     for rel in py_files:
         path = os.path.join(root, rel)
         try:
@@ -609,6 +1001,8 @@ def main(argv):
             continue
         for key, items in scan_tree(rel, tree, source).items():
             out[key].extend(items)
+        graph_of(rel, tree, defs, calls)
+    out["call_graph"] = resolve_calls(defs, calls)
     for key in CATEGORIES:
         out[key].sort(key=sort_key)
     out["errors"].sort(key=lambda e: (e["file"], e["reason"]))

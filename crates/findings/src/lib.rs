@@ -14,6 +14,7 @@
 //!   "schema": "recon.findings/1",
 //!   "root": "path/as/given",
 //!   "files_scanned": 12,
+//!   "files_by_language": {"python": 8, "typescript": 1, "svelte": 1, "sql": 1, "env": 1},
 //!   "routes": [{"file": "app/main.py", "line": 10, "method": "GET", "path": "/health", "handler": "health"}],
 //!   "middleware": [{"file": "app/main.py", "line": 7, "name": "CORSMiddleware", "kind": "class"}],
 //!   "loggers": [{"file": "app/main.py", "line": 4, "name": "logger"}],
@@ -25,6 +26,21 @@
 //!   "timing": [{"file": "app/main.py", "line": 22, "kind": "clock", "name": "time.perf_counter"}],
 //!   "metrics_calls": [{"file": "app/main.py", "line": 25, "receiver": "metrics_collector", "method": "increment", "called": true, "name": "ws_errors"}],
 //!   "background_tasks": [{"file": "app/main.py", "line": 26, "kind": "task", "target": "send_alert"}],
+//!   "notifications": [{"file": ".env.example", "line": 3, "kind": "env_file", "name": "SLACK_WEBHOOK_URL"}],
+//!   "external_urls": [{"file": "app/llm.py", "line": 5, "url": "https://api.x.ai/v1/chat", "host": "api.x.ai"}],
+//!   "db_connections": [{"file": "app/db.py", "line": 9, "library": "asyncpg", "call": "asyncpg.create_pool"}],
+//!   "redis": [{"file": "app/cache.py", "line": 7, "call": "redis.asyncio.Redis.from_url"}],
+//!   "ai_providers": [{"file": "app/llm.py", "line": 5, "provider": "xai", "kind": "endpoint", "name": "https://api.x.ai/v1/chat"}],
+//!   "call_graph": [{"file": "app/main.py", "line": 30, "caller": "ws", "callee": "Twin.answer",
+//!                   "callee_file": "app/twin.py", "callee_line": 12}],
+//!   "sql_tables": [{"file": "db/001.sql", "line": 1, "name": "obs.ws_errors",
+//!                   "columns": [{"name": "id", "type": "BIGSERIAL"}, {"name": "user_id", "type": "BIGINT"}],
+//!                   "primary_key": ["id"], "references": [{"column": "user_id", "table": "users", "table_column": "id"}]}],
+//!   "sql_indexes": [{"file": "db/001.sql", "line": 6, "name": "ws_errors_user_idx", "table": "obs.ws_errors",
+//!                    "columns": ["user_id"], "unique": false}],
+//!   "frontend_routes": [{"file": "web/src/routes/admin/+page.svelte", "line": 1, "path": "/admin", "kind": "page", "methods": []}],
+//!   "frontend_notifications": [{"file": "web/src/lib/ws.ts", "line": 40, "kind": "call", "name": "toast.error"}],
+//!   "charts": [{"file": "web/src/lib/charts/Line.svelte", "line": 3, "kind": "library", "name": "chart.js/auto", "library": "chart.js"}],
 //!   "errors": [{"file": "app/broken.py", "reason": "syntax error at line 3"}]
 //! }
 //! ```
@@ -36,10 +52,16 @@
 //! - Every array is sorted by `(file, line)`, files in byte order; ties are
 //!   broken by the column the finding starts at, then by the remaining fields,
 //!   so the output is byte-identical whatever the thread count.
-//! - `files_scanned` counts the files a language extractor read (today: the
-//!   `.py` files of the selection).
-//! - `errors` lists the files that could not be read or did not parse cleanly;
-//!   such a file still contributes every finding in the parts that parsed.
+//! - `files_scanned` counts the files of the selection a language reads:
+//!   Python (`.py`), TypeScript (`.ts .mts .cts`, and `.js .mjs .cjs`, parsed
+//!   with the TypeScript grammar), Svelte (`.svelte`), SQL (`.sql`), and
+//!   `.env*` files (a name starting with `.env` and none of those
+//!   extensions; read as `KEY=VALUE` lines).
+//! - `errors` lists the files that could not be read, are not valid UTF-8, or
+//!   did not parse cleanly; such a file still contributes every finding in
+//!   the parts that parsed. A file that holds none of the literals any rule
+//!   of its language needs (the prefilter of `recon-syntax`) cannot give a
+//!   finding: it is not parsed, and a syntax error in it is not listed.
 //!
 //! Files scanned: what git would not ignore (`.gitignore`, `.ignore`, also
 //! outside a git repository), no hidden paths except `.env*` files, never a
@@ -202,16 +224,236 @@
 //! celery_task`, `target` is the function's name. `line` is where the call
 //! or the decorator (`@`) starts. A missing argument gives a `null` target.
 //!
-//! # Later categories (same object, reserved names)
+//! ## `notifications`: [`Notification`] (Python and `.env*` files)
 //!
-//! These keys are reserved for the categories the deliverable needs next;
-//! each will get its exact rule here when it lands, and readers must accept
-//! (and ignore) keys they do not know: `websocket_messages` with `side:
-//! frontend` (TypeScript / Svelte), `notifications` (smtp, slack, webhooks,
-//! env settings), `external_urls`, `db_connections`, `redis`, `ai_providers`,
-//! `sql_tables` (name, columns, references), `sql_indexes`, `frontend_routes`
-//! (SvelteKit routes from `src/routes`), `frontend_notifications` (toasts),
-//! `charts`, `call_graph`.
+//! The *qualified name* of a dotted callee (identifiers joined by `.`) is
+//! the name with its first identifier replaced by what an import of the
+//! module binds it to: `import a.b` binds `a` to `a`, `import a.b as x`
+//! binds `x` to `a.b`, `from m import n [as x]` binds `n` (or `x`) to
+//! `m.n`; the first such import in source order counts, anywhere in the
+//! module; relative imports and `__future__` bind nothing. An unbound first
+//! identifier stays as written. Other callees (`f().x`) have none. An
+//! *environment read* is a call whose qualified name is `os.getenv` or
+//! `os.environ.get` with a string literal first positional argument, or a
+//! subscript `X["N"]` (one string literal subscript) whose `X` has the
+//! qualified name `os.environ`; its name is the string. A *URL literal* is a
+//! string literal (not bytes; an implicit concatenation is one literal) whose
+//! *leading text* (the parts joined up to the first placeholder of an
+//! f-string) starts with `http://` or `https://` (scheme ASCII
+//! case-insensitive) and has a non-empty host: `url` is that text, `host`
+//! the part after `://` up to `/`, `?` or `#`, without `user@` or `:port`,
+//! lower-cased. `kind`:
+//!
+//! - `smtp`: a call whose qualified name starts with `smtplib.` or
+//!   `aiosmtplib.` and ends in `SMTP`, `SMTP_SSL` or `LMTP`, or is
+//!   `aiosmtplib.send`; `name` is the qualified name;
+//! - `client`: a call whose qualified name's last segment is `WebClient`,
+//!   `AsyncWebClient`, `WebhookClient`, `AsyncWebhookClient`, `SlackClient`
+//!   or `DiscordWebhook`; `name` is the qualified name;
+//! - `webhook`: a call whose callee's last segment is `post` or `put`, whose
+//!   first positional argument is an identifier or attribute whose last
+//!   segment, upper-cased, contains `WEBHOOK` or `SLACK` (`name` is that
+//!   segment), or a URL literal that is a *webhook URL* (host
+//!   `hooks.slack.com`, or `webhook` anywhere in the URL, ASCII
+//!   case-insensitive; `name` is the URL);
+//! - `webhook_url`: a URL literal that is a webhook URL;
+//! - `env`: an environment read whose name, upper-cased, contains `SMTP`,
+//!   `MAIL`, `SLACK`, `WEBHOOK`, `NOTIFY` or `ALERT`;
+//! - `env_file`: in a `.env*` file, a line defining such a name: after
+//!   leading white space and an optional `export` followed by white space, a
+//!   key `[A-Za-z_][A-Za-z0-9_]*`, optional spaces or tabs, and `=`.
+//!
+//! `line` is where the call, subscript or literal starts, or the `.env`
+//! line.
+//!
+//! ## `external_urls`: [`ExternalUrl`]
+//!
+//! Python: every URL literal (see `notifications`), docstrings included,
+//! comments never. TypeScript and Svelte code (not HTML attributes): every
+//! string literal whose value, and every template string whose text before
+//! its first substitution, is an `http(s)://` URL with a host, read the same
+//! way. `line` is the literal's first line.
+//!
+//! ## `db_connections`: [`DbConnection`]
+//!
+//! A call whose qualified name (see `notifications`) has a first segment and
+//! a last segment among: `asyncpg` with `connect` `create_pool` (library
+//! `asyncpg`); `psycopg`, `psycopg2` or `psycopg_pool` with `connect`
+//! `ConnectionPool` `AsyncConnectionPool` `NullConnectionPool`
+//! `AsyncNullConnectionPool` `SimpleConnectionPool` `ThreadedConnectionPool`
+//! (`psycopg`); `sqlalchemy` with `create_engine` `create_async_engine`
+//! `engine_from_config` (`sqlalchemy`); `sqlite3` or `aiosqlite` with
+//! `connect` (`sqlite`); `pymysql`, `aiomysql`, `MySQLdb` or `mysql` with
+//! `connect` `create_pool` (`mysql`). `call` is the qualified name.
+//!
+//! ## `redis`: [`RedisClient`]
+//!
+//! A call whose qualified name starts with `redis` or `aioredis` and ends in
+//! `Redis`, `StrictRedis`, `from_url`, `ConnectionPool`,
+//! `BlockingConnectionPool`, `RedisCluster`, `Sentinel`, `create_redis`,
+//! `create_redis_pool` or `create_pool` (`import redis.asyncio as
+//! aioredis; aioredis.Redis.from_url(...)` gives
+//! `redis.asyncio.Redis.from_url`). `call` is the qualified name.
+//!
+//! ## `ai_providers`: [`AiProvider`]
+//!
+//! Providers are `openai`, `anthropic`, `xai` and `deepinfra`. `kind`:
+//!
+//! - `client`: a call whose qualified name starts with `openai` and ends in
+//!   `OpenAI` `AsyncOpenAI` `AzureOpenAI` `AsyncAzureOpenAI` (provider
+//!   `openai`, or the provider of the host of a `base_url=` URL literal when
+//!   that is an API host below), with `anthropic` and ends in `Anthropic`
+//!   `AsyncAnthropic` (`anthropic`), with `xai_sdk` and ends in `Client`
+//!   `AsyncClient` (`xai`); `name` is the qualified name;
+//! - `endpoint`: a URL literal whose host is `api.openai.com`,
+//!   `api.anthropic.com`, `api.x.ai` or `api.deepinfra.com`; `name` is the
+//!   URL;
+//! - `model`: a string literal (no placeholder) starting with `gpt-`,
+//!   `chatgpt-`, `text-embedding-` (openai), `claude-` (anthropic) or
+//!   `grok-` (xai); `name` is the value;
+//! - `embedding`: a call whose callee's last segment is `embed`
+//!   `embed_query` `embed_documents` `aembed_query` `aembed_documents`
+//!   `get_embedding` `get_embeddings` `create_embedding` `create_embeddings`
+//!   (`name` is that segment), or `R.create` with `R`'s last segment
+//!   `embeddings` or `Embedding` (`name` is `embeddings.create`...);
+//!   `provider` is `null`;
+//! - `env`: an environment read (see `notifications`) whose name has an
+//!   `_`-separated component, upper-cased, among `OPENAI` `ANTHROPIC` `XAI`
+//!   `GROK` (xai) `DEEPINFRA` (the first such gives the provider);
+//! - `env_file`: a `.env*` line defining such a name.
+//!
+//! ## `call_graph`: [`CallEdge`] (Python)
+//!
+//! A *definition* is every `def` / `async def` of the checkout; its
+//! qualified name joins the names of the enclosing classes and functions and
+//! its own with `.` (`EnterpriseRAG.search`, `outer.inner`); it is a
+//! *method* when it sits directly in a class body (decorators allowed). A
+//! *call site* is a call whose callee is an identifier `x` or an attribute
+//! `R.x`, with `x` not a dunder name (`__init__`), inside the body of a
+//! function: the *caller* is the innermost function whose body holds it
+//! (decorators, defaults and annotations of a nested `def` belong to the
+//! outer one; lambdas and class bodies to the enclosing function;
+//! module-level calls have none). Each call site gives one edge per
+//! *candidate*:
+//!
+//! - `self.x()` / `cls.x()` when the innermost class around the call has a
+//!   method `x` directly in its body: that method (the last one of that
+//!   name);
+//! - otherwise `R.x()`: every definition named `x` in the checkout;
+//! - `x()`: the definitions named `x` that are not methods, those of the
+//!   caller's file when there are any, else all of them.
+//!
+//! `file` and `line` are the call's, `callee_file` and `callee_line` the
+//! definition's (the line of `def`).
+//!
+//! ## `sql_tables`: [`SqlTable`] and `sql_indexes`: [`SqlIndex`]
+//!
+//! Statements are split at `;` outside comments, quoted identifiers,
+//! strings and `$tag$` dollar quotes. `CREATE [OR REPLACE] [GLOBAL|LOCAL]
+//! [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] name (...)` gives a table:
+//! `name` as written, schema-qualified when it is, each part's quotes
+//! removed (`observability."ws_errors"` gives `observability.ws_errors`).
+//! Each element of the body: a column (`name`; `type` the text up to the
+//! first of `CONSTRAINT NOT NULL DEFAULT PRIMARY REFERENCES UNIQUE CHECK
+//! COLLATE GENERATED AUTO_INCREMENT AUTOINCREMENT COMMENT ON` outside
+//! parentheses, white space collapsed, empty when none; an inline `PRIMARY
+//! KEY` adds it to `primary_key`; an inline `REFERENCES t [(c)]` adds
+//! `{column, table: t, table_column: c}`), or a table constraint (with or
+//! without `CONSTRAINT name`): `PRIMARY KEY (a, b)` sets the key's columns,
+//! `FOREIGN KEY (a, b) REFERENCES t [(x, y)]` adds a reference per column
+//! (`table_column` the column at the same position, or `null`); `UNIQUE`,
+//! `CHECK`, `EXCLUDE`, `LIKE` and MySQL `INDEX`/`KEY` elements are skipped.
+//! `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY]
+//! table [USING method] (...)` gives an index: each field's column name
+//! (quotes removed) when the field is a name, possibly followed by `ASC`,
+//! `DESC`, `NULLS FIRST|LAST`, a collation or an operator class; else the
+//! expression as written (white space collapsed) without those trailing
+//! modifiers. `line` is the `CREATE`'s.
+//!
+//! Statements are read from the tree-sitter-sequel tree when the grammar
+//! parsed them without error, and by a token-level reader (the same rules)
+//! when it did not (`vector(1024)`, `CONSTRAINT x FOREIGN KEY`); a test holds
+//! the two paths to the same result. A statement neither reads (a `DO`
+//! block, a PL/pgSQL body the grammar trips on) lists the file in `errors`
+//! with the line of the first such statement; the rest of the file is kept.
+//! `CREATE TABLE` inside function bodies, comments or strings is never read.
+//!
+//! # The rules (TypeScript and Svelte)
+//!
+//! A `.svelte` file is parsed with tree-sitter-svelte-ng; its `<script>`
+//! bodies (also the body of a `<script>` that is never closed, to the end of
+//! the file) are parsed as one TypeScript document, and its template
+//! expressions (`{...}` in text and attributes, the conditions of `{#if}` and
+//! `{:else if}`, the list of `{#each}`, `{#key}`, `{#await}` before `then` /
+//! `catch`, `{@html}`, `{@render}`, `{@const}`) as another, each wrapped as
+//! `(expr);`. Lines and columns are the `.svelte` file's. A Svelte or script
+//! syntax error lists the file in `errors`; the template document's are not
+//! reported (the wrapping is recon's). *Last segment*, *string literal* (a
+//! string, or a template string without substitution; escapes decoded) are
+//! read as for Python.
+//!
+//! ## `websocket_messages` (`side: frontend`)
+//!
+//! - `direction: sent`: a call whose callee is `JSON.stringify` or has the
+//!   last segment `send` (`send(...)`, `ws?.send(...)`), whose first argument
+//!   is an object literal with a property keyed `type` (identifier or string
+//!   key; the first such property) whose value is a string literal. `line`
+//!   is the call's (for `ws.send(JSON.stringify({type}))`, the stringify
+//!   call's).
+//! - `direction: handled`: a *type read* is `X.type`, `X?.type`,
+//!   `X["type"]`, or an identifier the file binds to one (`const t =
+//!   X.type`, `t = X.type`, `const { type } = X`, `const { type: t } = X`;
+//!   script and template of a `.svelte` file together). Found: a binary
+//!   expression `==` / `===` with a type read on one side and a string
+//!   literal on the other (`line` the expression's); a `switch` whose value
+//!   is a type read: each `case` whose value is a string literal (`line` the
+//!   case value's).
+//!
+//! ## `frontend_routes`: [`FrontendRoute`]
+//!
+//! Every file under a `src/routes/` directory (the first `src/routes` of its
+//! path) named `+page.svelte` (`page`), `+layout.svelte` (`layout`), or
+//! `+server.ts` / `+server.js` (`endpoint`); `+page@x.svelte` layout resets
+//! included. `path` is `/` and the directories below `src/routes`, groups
+//! `(name)` dropped, parameters (`[id]`, `[...rest]`) kept. `line` is 1.
+//! `methods` (endpoints only) are the exported names among `GET POST PUT
+//! PATCH DELETE OPTIONS HEAD fallback`, in that order (`export function`,
+//! `export const`, `export { f as GET }`).
+//!
+//! ## `frontend_notifications`: [`FrontendNotification`]
+//!
+//! A *notification name* contains, lower-cased, `toast`, `notif` or
+//! `alert`. `kind`:
+//!
+//! - `call`: a call whose callee is an identifier with a notification name
+//!   (`notify(...)`, `addToast(...)`, `alert(...)`), or a member expression
+//!   whose property has one (`window.alert`) or whose object is an
+//!   identifier with one not starting with `$` (`toast.success`,
+//!   `toasts.update`); `name` is the callee as written, white space removed;
+//! - `store`: `const N = f(...)` with a notification name `N` and `f`'s last
+//!   segment `writable`, `readable`, `derived` or `$state`;
+//! - `function`: a function declaration with a notification name, or `const
+//!   N = ` an arrow function or function expression;
+//! - `component`: in a `.svelte` template, an element whose tag starts with
+//!   an ASCII capital and has a notification name (`<Toaster />`).
+//!
+//! ## `charts`: [`Chart`]
+//!
+//! The imports of a file: `import ... from 'm'`, `export ... from 'm'`,
+//! `import('m')`, `require('m')`. A *chart library* is a package (`@a/b` or
+//! the first segment of `m`) among `chart.js` `echarts` `d3` and every `d3-*`
+//! `layercake` `layerchart` `apexcharts` `highcharts` `plotly.js` `uplot`
+//! `vega` `vega-lite` `recharts` `@unovis/ts`... (the full list is
+//! `CHART_LIBRARIES` in `recon-syntax`). `kind`:
+//!
+//! - `library`: an import of a chart library; `name` is the specifier,
+//!   `library` the package;
+//! - `usage`: an import of a `.svelte` module under a `charts/` or `chart/`
+//!   directory or whose name ends in `Chart` or `Charts`; `name` is the
+//!   module's file stem;
+//! - `component`: a `.svelte` file under a `charts/` or `chart/` directory,
+//!   or importing a chart library; `line` 1, `name` its stem, `library` its
+//!   first chart library import or `null`.
 
 use serde::{Deserialize, Serialize};
 
@@ -227,6 +469,9 @@ pub struct Findings {
     pub root: Option<String>,
     /// How many files a language extractor read.
     pub files_scanned: usize,
+    /// `files_scanned` per language.
+    #[serde(default)]
+    pub files_by_language: FileCounts,
     /// HTTP and WebSocket route decorators.
     pub routes: Vec<Route>,
     /// Middleware registrations.
@@ -255,6 +500,39 @@ pub struct Findings {
     /// Work started outside the request: tasks, jobs, threads, schedulers.
     #[serde(default)]
     pub background_tasks: Vec<BackgroundTask>,
+    /// Alert channels: SMTP, Slack and webhook clients, their settings.
+    #[serde(default)]
+    pub notifications: Vec<Notification>,
+    /// `http(s)://` string literals in code.
+    #[serde(default)]
+    pub external_urls: Vec<ExternalUrl>,
+    /// Database connections and pools created.
+    #[serde(default)]
+    pub db_connections: Vec<DbConnection>,
+    /// Redis clients created.
+    #[serde(default)]
+    pub redis: Vec<RedisClient>,
+    /// Model provider clients, endpoints, models, keys and embedding calls.
+    #[serde(default)]
+    pub ai_providers: Vec<AiProvider>,
+    /// Calls between functions defined in the checkout (Python).
+    #[serde(default)]
+    pub call_graph: Vec<CallEdge>,
+    /// `CREATE TABLE` statements.
+    #[serde(default)]
+    pub sql_tables: Vec<SqlTable>,
+    /// `CREATE INDEX` statements.
+    #[serde(default)]
+    pub sql_indexes: Vec<SqlIndex>,
+    /// SvelteKit routes (pages, layouts, endpoints).
+    #[serde(default)]
+    pub frontend_routes: Vec<FrontendRoute>,
+    /// Toasts, notification stores and alerts in the frontend.
+    #[serde(default)]
+    pub frontend_notifications: Vec<FrontendNotification>,
+    /// Chart libraries, chart components and where they are used.
+    #[serde(default)]
+    pub charts: Vec<Chart>,
     /// Files that could not be read or did not parse cleanly.
     pub errors: Vec<FileError>,
 }
@@ -265,6 +543,7 @@ impl Default for Findings {
             schema: SCHEMA.to_owned(),
             root: None,
             files_scanned: 0,
+            files_by_language: FileCounts::default(),
             routes: Vec::new(),
             middleware: Vec::new(),
             loggers: Vec::new(),
@@ -276,9 +555,32 @@ impl Default for Findings {
             timing: Vec::new(),
             metrics_calls: Vec::new(),
             background_tasks: Vec::new(),
+            notifications: Vec::new(),
+            external_urls: Vec::new(),
+            db_connections: Vec::new(),
+            redis: Vec::new(),
+            ai_providers: Vec::new(),
+            call_graph: Vec::new(),
+            sql_tables: Vec::new(),
+            sql_indexes: Vec::new(),
+            frontend_routes: Vec::new(),
+            frontend_notifications: Vec::new(),
+            charts: Vec::new(),
             errors: Vec::new(),
         }
     }
+}
+
+/// How many files of each language a scan read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileCounts {
+    pub python: usize,
+    /// `.ts .mts .cts .js .mjs .cjs`.
+    pub typescript: usize,
+    pub svelte: usize,
+    pub sql: usize,
+    /// `.env*` files.
+    pub env: usize,
 }
 
 /// `@R.M(path)` on a function.
@@ -489,6 +791,219 @@ pub enum BackgroundKind {
     Scheduler,
     /// `@app.task` / `@shared_task`.
     CeleryTask,
+}
+
+/// An alert channel or its setting.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Notification {
+    pub file: String,
+    pub line: usize,
+    pub kind: NotificationKind,
+    /// The callee, client class, variable, URL or environment variable.
+    pub name: String,
+}
+
+/// What a notification finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// `smtplib.SMTP(...)`, `SMTP_SSL(...)`, `aiosmtplib.send(...)`.
+    Smtp,
+    /// A Slack / webhook client created (`WebClient(...)`, `WebhookClient(...)`).
+    Client,
+    /// An HTTP post to a webhook variable or URL.
+    Webhook,
+    /// A webhook URL literal.
+    WebhookUrl,
+    /// An environment variable read in code.
+    Env,
+    /// An environment variable defined in a `.env*` file.
+    EnvFile,
+}
+
+/// An `http(s)://` string literal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ExternalUrl {
+    pub file: String,
+    pub line: usize,
+    /// The literal's value (of an f-string or template: its leading text).
+    pub url: String,
+    /// The host, lower-cased, without user info or port.
+    pub host: String,
+}
+
+/// A database connection or pool created.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DbConnection {
+    pub file: String,
+    pub line: usize,
+    /// `asyncpg`, `psycopg`, `sqlalchemy`, `sqlite` or `mysql`.
+    pub library: String,
+    /// The callee's qualified name (`asyncpg.create_pool`).
+    pub call: String,
+}
+
+/// A Redis client or pool created.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RedisClient {
+    pub file: String,
+    pub line: usize,
+    /// The callee's qualified name (`redis.asyncio.Redis.from_url`).
+    pub call: String,
+}
+
+/// A model provider touch point.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct AiProvider {
+    pub file: String,
+    pub line: usize,
+    /// `openai`, `anthropic`, `xai` or `deepinfra`; `null` when unknown.
+    pub provider: Option<String>,
+    pub kind: AiKind,
+    /// The client class, URL, model, variable or callee.
+    pub name: String,
+}
+
+/// What an AI provider finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AiKind {
+    /// An SDK client created (`AsyncOpenAI(...)`).
+    Client,
+    /// A provider API URL literal.
+    Endpoint,
+    /// A model name literal (`"grok-3-mini"`).
+    Model,
+    /// An embedding call.
+    Embedding,
+    /// A provider environment variable read in code.
+    Env,
+    /// A provider environment variable defined in a `.env*` file.
+    EnvFile,
+}
+
+/// A call from one function of the checkout to another.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CallEdge {
+    /// Where the call is.
+    pub file: String,
+    pub line: usize,
+    /// The calling function's qualified name (`EnterpriseTwin.answer_stream`).
+    pub caller: String,
+    /// The called function's qualified name (`EnterpriseRAG.search`).
+    pub callee: String,
+    /// Where the called function is defined.
+    pub callee_file: String,
+    pub callee_line: usize,
+}
+
+/// `CREATE TABLE`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SqlTable {
+    pub file: String,
+    pub line: usize,
+    /// As written, schema-qualified when it is, quotes removed.
+    pub name: String,
+    pub columns: Vec<SqlColumn>,
+    /// Column names of the primary key, in key order.
+    pub primary_key: Vec<String>,
+    pub references: Vec<SqlReference>,
+}
+
+/// One column of a `CREATE TABLE`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SqlColumn {
+    pub name: String,
+    /// The type as written, runs of white space collapsed to one space.
+    #[serde(rename = "type")]
+    pub column_type: String,
+}
+
+/// A foreign key column and the table it references.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SqlReference {
+    pub column: String,
+    pub table: String,
+    /// The referenced column, when named.
+    pub table_column: Option<String>,
+}
+
+/// `CREATE INDEX`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SqlIndex {
+    pub file: String,
+    pub line: usize,
+    /// The index's name (PostgreSQL allows none).
+    pub name: Option<String>,
+    pub table: String,
+    /// Column names, or expressions as written.
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+/// A SvelteKit route file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct FrontendRoute {
+    pub file: String,
+    pub line: usize,
+    /// The URL (`/admin/users`, `/blog/[slug]`).
+    pub path: String,
+    pub kind: FrontendRouteKind,
+    /// For endpoints: the HTTP methods exported (`GET`, `POST`...).
+    pub methods: Vec<String>,
+}
+
+/// What a SvelteKit route file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrontendRouteKind {
+    Page,
+    Layout,
+    Endpoint,
+}
+
+/// A toast, notification store or alert in the frontend.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct FrontendNotification {
+    pub file: String,
+    pub line: usize,
+    pub kind: FrontendNotificationKind,
+    /// The callee as written, the store, function or component name.
+    pub name: String,
+}
+
+/// What a frontend notification finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrontendNotificationKind {
+    Call,
+    Store,
+    Function,
+    Component,
+}
+
+/// A chart library import, a chart component, or a use of one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Chart {
+    pub file: String,
+    pub line: usize,
+    pub kind: ChartKind,
+    /// The module specifier (library), or the component's name.
+    pub name: String,
+    /// The chart library's package name, when known.
+    pub library: Option<String>,
+}
+
+/// What a chart finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// An import of a chart library.
+    Library,
+    /// A `.svelte` file that is a chart component.
+    Component,
+    /// An import of a chart component.
+    Usage,
 }
 
 /// A file that could not be read or did not parse cleanly.

@@ -2,12 +2,21 @@
 //! tree-sitter, run the queries of `queries/<lang>/*.scm` and turn the matches
 //! into [`recon_findings::Findings`].
 //!
-//! The rules for each category are documented in `recon-findings`; the file
-//! selection in [`files`].
+//! Languages: Python (`tree-sitter-python`), TypeScript and JavaScript
+//! (`tree-sitter-typescript`), Svelte (`tree-sitter-svelte-ng`, its scripts
+//! and template expressions re-parsed as TypeScript with positions mapped
+//! back), SQL (`tree-sitter-sequel`, with a token-level fallback), and
+//! `.env*` files (`KEY=VALUE` lines). The rules for each category are
+//! documented in `recon-findings`; the file selection in [`files`].
 //!
-//! Files are parsed in parallel (rayon; one parser and query cursor per worker,
-//! the compiled queries shared), and results are put back in a fixed order:
-//! the output is byte-identical at any thread count.
+//! Files are parsed in parallel (rayon; one parser and query cursor per
+//! worker, the compiled queries shared), and results are put back in a fixed
+//! order: the output is byte-identical at any thread count. A cheap literal
+//! prefilter (Aho-Corasick over the rules' literals) skips the parse of files
+//! that cannot give a finding; the output is the same without it.
+//!
+//! The call graph is the one cross-file step: each Python file gives its
+//! definitions and call sites, resolved by name once all files are read.
 //!
 //! ```no_run
 //! use recon_syntax::{scan, ScanOptions};
@@ -16,14 +25,23 @@
 //! # Ok::<(), recon_syntax::ScanError>(())
 //! ```
 
+mod call_graph;
+mod collect;
+mod common;
+mod env;
 pub mod files;
+mod prefilter;
 mod python;
+mod sql;
+mod typescript;
 
 use std::fmt;
 use std::path::Path;
 
 use rayon::prelude::*;
 use recon_findings::{FileError, Findings, HttpMethod, WebsocketEndpoint};
+
+use collect::FileFindings;
 
 /// How to scan.
 #[derive(Debug, Clone, Default)]
@@ -63,45 +81,130 @@ pub fn io_message(err: &std::io::Error) -> String {
     }
 }
 
+/// The language a selected file is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lang {
+    Python,
+    TypeScript,
+    Svelte,
+    Sql,
+    /// A `.env*` file: `KEY=VALUE` lines.
+    Env,
+}
+
+/// Extensions read as TypeScript (JavaScript is parsed with the TypeScript
+/// grammar too).
+const TYPESCRIPT_EXTENSIONS: &[&str] = &["ts", "mts", "cts", "js", "mjs", "cjs"];
+
+/// The language of a file, from its name: `.py`; `.ts .mts .cts .js .mjs
+/// .cjs`; `.svelte`; `.sql`; a name starting with `.env` (and no extension
+/// above).
+pub(crate) fn language_of(rel: &str) -> Option<Lang> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "py" => Some(Lang::Python),
+        "svelte" => Some(Lang::Svelte),
+        "sql" => Some(Lang::Sql),
+        _ if TYPESCRIPT_EXTENSIONS.contains(&ext) => Some(Lang::TypeScript),
+        _ if name.starts_with(".env") => Some(Lang::Env),
+        _ => None,
+    }
+}
+
 /// Scan the checkout at `root`.
 ///
 /// Fails only when `root` cannot be read or a built-in query does not compile;
 /// a file that cannot be read or parse cleanly is listed in `errors` and the
 /// scan goes on.
 pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Findings, ScanError> {
+    scan_with(root, opts, true)
+}
+
+/// [`scan`] without the literal prefilter: every file is parsed. The result
+/// is the same (a test holds recon to it); this exists for that test.
+#[doc(hidden)]
+pub fn scan_unfiltered(root: &Path, opts: &ScanOptions) -> Result<Findings, ScanError> {
+    scan_with(root, opts, false)
+}
+
+/// Whether the literal prefilter lets a file through to the parser (its
+/// language from its name, as [`scan`] reads it). For tests.
+#[doc(hidden)]
+pub fn prefilter_passes(rel: &str, bytes: &[u8]) -> bool {
+    language_of(rel).is_some_and(|lang| prefilter::may_match(lang, rel, bytes))
+}
+
+/// Everything the workers share.
+struct Shared {
+    python: &'static python::PythonQueries,
+    typescript: &'static typescript::TsQueries,
+    prefilter: bool,
+}
+
+/// Per-worker parsers (one of each language).
+struct Workers {
+    python: Result<python::Worker, String>,
+    typescript: Result<typescript::Worker, String>,
+    sql: Result<sql::Worker, String>,
+}
+
+impl Workers {
+    fn new() -> Self {
+        Workers {
+            python: python::Worker::new(),
+            typescript: typescript::Worker::new(),
+            sql: sql::Worker::new(),
+        }
+    }
+}
+
+fn scan_with(root: &Path, opts: &ScanOptions, prefilter: bool) -> Result<Findings, ScanError> {
     std::fs::metadata(root).map_err(|e| ScanError::Root {
         path: root.display().to_string(),
         message: io_message(&e),
     })?;
-    let queries = python::queries().map_err(ScanError::Internal)?;
-    // Fail early (not per file) if the grammar does not load.
+    let shared = Shared {
+        python: python::queries().map_err(ScanError::Internal)?,
+        typescript: typescript::queries().map_err(ScanError::Internal)?,
+        prefilter,
+    };
+    // Fail early (not per file) if a grammar does not load.
     python::Worker::new().map_err(ScanError::Internal)?;
+    typescript::Worker::new().map_err(ScanError::Internal)?;
+    sql::Worker::new().map_err(ScanError::Internal)?;
 
     let (selected, walk_errors) = files::select(root, opts.no_ignore);
-    let python_files: Vec<&files::SourceFile> =
-        selected.iter().filter(|f| f.rel.ends_with(".py")).collect();
+    let scanned: Vec<(&files::SourceFile, Lang)> = selected
+        .iter()
+        .filter_map(|f| language_of(&f.rel).map(|lang| (f, lang)))
+        .collect();
 
-    let per_file: Vec<python::FileFindings> = python_files
+    let per_file: Vec<FileFindings> = scanned
         .par_iter()
-        .map_init(python::Worker::new, |worker, file| match worker {
-            Ok(worker) => scan_python_file(worker, queries, file),
-            Err(message) => python::FileFindings {
-                errors: vec![FileError {
-                    file: file.rel.clone(),
-                    reason: message.clone(),
-                }],
-                ..Default::default()
-            },
+        .map_init(Workers::new, |workers, (file, lang)| {
+            scan_file(workers, &shared, file, *lang)
         })
         .collect();
 
+    let mut counts = recon_findings::FileCounts::default();
+    for (_, lang) in &scanned {
+        match lang {
+            Lang::Python => counts.python += 1,
+            Lang::TypeScript => counts.typescript += 1,
+            Lang::Svelte => counts.svelte += 1,
+            Lang::Sql => counts.sql += 1,
+            Lang::Env => counts.env += 1,
+        }
+    }
     let mut findings = Findings {
         root: Some(root.display().to_string()),
-        files_scanned: python_files.len(),
+        files_scanned: scanned.len(),
+        files_by_language: counts,
         errors: walk_errors,
         ..Findings::default()
     };
-    let mut all = python::FileFindings::default();
+    let mut all = FileFindings::default();
     for file in per_file {
         all.append(file);
     }
@@ -126,27 +229,35 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Findings, ScanError> {
     findings.timing = sorted(all.timing, |t| (&t.file, t.line));
     findings.metrics_calls = sorted(all.metrics_calls, |m| (&m.file, m.line));
     findings.background_tasks = sorted(all.background_tasks, |b| (&b.file, b.line));
+    findings.notifications = sorted(all.notifications, |n| (&n.file, n.line));
+    findings.external_urls = sorted(all.external_urls, |u| (&u.file, u.line));
+    findings.db_connections = sorted(all.db_connections, |d| (&d.file, d.line));
+    findings.redis = sorted(all.redis, |r| (&r.file, r.line));
+    findings.ai_providers = sorted(all.ai_providers, |a| (&a.file, a.line));
+    findings.call_graph = sorted(
+        call_graph::resolve(&all.function_defs, &all.call_sites),
+        |e| (&e.file, e.line),
+    );
+    findings.sql_tables = sorted(all.sql_tables, |t| (&t.file, t.line));
+    findings.sql_indexes = sorted(all.sql_indexes, |i| (&i.file, i.line));
+    findings.frontend_routes = sorted(all.frontend_routes, |r| (&r.file, r.line));
+    findings.frontend_notifications = sorted(all.frontend_notifications, |n| (&n.file, n.line));
+    findings.charts = sorted(all.charts, |c| (&c.file, c.line));
     findings.errors.extend(all.errors);
     findings.errors.sort();
     Ok(findings)
 }
 
-fn scan_python_file(
-    worker: &mut python::Worker,
-    queries: &python::PythonQueries,
+/// Read one file and run its language's extractors.
+fn scan_file(
+    workers: &mut Workers,
+    shared: &Shared,
     file: &files::SourceFile,
-) -> python::FileFindings {
+    lang: Lang,
+) -> FileFindings {
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            return python::FileFindings {
-                errors: vec![FileError {
-                    file: file.rel.clone(),
-                    reason: io_message(&err),
-                }],
-                ..Default::default()
-            };
-        }
+        Err(err) => return FileFindings::error(&file.rel, io_message(&err)),
     };
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let (src, utf8_error) = match std::str::from_utf8(bytes) {
@@ -163,7 +274,37 @@ fn scan_python_file(
             )
         }
     };
-    let mut out = worker.scan(queries, &file.rel, &src);
+    // A file with none of the literals any rule needs gives no finding; it
+    // is not parsed, and so has no syntax error to report. Without the
+    // prefilter it is parsed, and its syntax errors are dropped the same way.
+    let may_match = prefilter::may_match(lang, &file.rel, src.as_bytes());
+    let mut out = if shared.prefilter && !may_match {
+        FileFindings::default()
+    } else {
+        let rel = file.rel.as_str();
+        match lang {
+            Lang::Python => match &mut workers.python {
+                Ok(worker) => worker.scan(shared.python, rel, &src),
+                Err(message) => FileFindings::error(rel, message.clone()),
+            },
+            Lang::TypeScript => match &mut workers.typescript {
+                Ok(worker) => worker.scan_ts(shared.typescript, rel, &src),
+                Err(message) => FileFindings::error(rel, message.clone()),
+            },
+            Lang::Svelte => match &mut workers.typescript {
+                Ok(worker) => worker.scan_svelte(shared.typescript, rel, &src),
+                Err(message) => FileFindings::error(rel, message.clone()),
+            },
+            Lang::Sql => match &mut workers.sql {
+                Ok(worker) => worker.scan(rel, &src),
+                Err(message) => FileFindings::error(rel, message.clone()),
+            },
+            Lang::Env => env::scan(rel, &src),
+        }
+    };
+    if !may_match {
+        out.errors.clear();
+    }
     if let Some(reason) = utf8_error {
         out.errors.push(FileError {
             file: file.rel.clone(),
@@ -179,4 +320,49 @@ fn sorted<T: Ord>(mut items: Vec<(usize, T)>, key: impl Fn(&T) -> (&String, usiz
         key(a).cmp(&key(b)).then(col_a.cmp(col_b)).then(a.cmp(b))
     });
     items.into_iter().map(|(_, item)| item).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Files the prefilter rules out give nothing when parsed anyway.
+    #[test]
+    fn skipped_files_give_nothing() {
+        let shared = Shared {
+            python: python::queries().unwrap(),
+            typescript: typescript::queries().unwrap(),
+            prefilter: false,
+        };
+        let mut workers = Workers::new();
+        let dir = std::env::temp_dir().join(format!("recon-prefilter-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (rel, text) in [
+            ("a.py", "x = (1,\n"),
+            ("b.py", "A = 1\nB = [A, 2]\nclass C:\n    pass\n"),
+            (
+                "c.ts",
+                "export const add = (a: number, b: number) => a + b;\n",
+            ),
+            (
+                "d.svelte",
+                "<script>\n  let n = 0;\n</script>\n<p>{n}</p>\n",
+            ),
+            ("e.sql", "INSERT INTO t VALUES (1);\nDO $$ BEGIN END $$;\n"),
+        ] {
+            let lang = language_of(rel).unwrap();
+            assert!(!prefilter::may_match(lang, rel, text.as_bytes()), "{rel}");
+            let path = dir.join(rel);
+            std::fs::write(&path, text).unwrap();
+            let file = files::SourceFile {
+                path,
+                rel: rel.to_owned(),
+            };
+            let out = scan_file(&mut workers, &shared, &file, lang);
+            assert!(out.has_no_findings(), "{rel}: {out:?}");
+            assert!(out.errors.is_empty(), "{rel}: {:?}", out.errors);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

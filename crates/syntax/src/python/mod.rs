@@ -10,22 +10,23 @@
 
 mod background_tasks;
 mod bindings;
+mod call_graph;
+mod clients;
 mod context_carriers;
 mod except_handlers;
+mod imports;
 mod log_calls;
 mod metrics_calls;
 mod middleware;
 mod routes;
+mod strings;
 pub(crate) mod text;
 mod timing;
 mod websocket_messages;
 
 use std::sync::OnceLock;
 
-use recon_findings::{
-    BackgroundTask, ContextCarrier, ExceptHandler, FileError, LogCall, Logger, MetricsCall,
-    Middleware, Route, Timing, WebsocketMessage,
-};
+use recon_findings::FileError;
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
 
 /// The query sources, in the order they are concatenated.
@@ -70,6 +71,22 @@ const TOPICS: &[(Topic, &str)] = &[
         Topic::BackgroundTasks,
         include_str!("../../../../queries/python/background_tasks.scm"),
     ),
+    (
+        Topic::Imports,
+        include_str!("../../../../queries/python/imports.scm"),
+    ),
+    (
+        Topic::Calls,
+        include_str!("../../../../queries/python/calls.scm"),
+    ),
+    (
+        Topic::Strings,
+        include_str!("../../../../queries/python/strings.scm"),
+    ),
+    (
+        Topic::Definitions,
+        include_str!("../../../../queries/python/definitions.scm"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +101,10 @@ enum Topic {
     Timing,
     MetricsCalls,
     BackgroundTasks,
+    Imports,
+    Calls,
+    Strings,
+    Definitions,
 }
 
 /// The compiled Python queries and the capture indexes the extractors read.
@@ -101,6 +122,10 @@ pub(crate) struct PythonQueries {
     timing: timing::Captures,
     metrics_calls: metrics_calls::Captures,
     background_tasks: background_tasks::Captures,
+    imports: imports::Captures,
+    calls: clients::Captures,
+    string: u32,
+    definitions: call_graph::Captures,
 }
 
 pub(crate) fn language() -> Language {
@@ -143,6 +168,10 @@ fn compile() -> Result<PythonQueries, String> {
         timing: timing::Captures::new(&query)?,
         metrics_calls: metrics_calls::Captures::new(&query)?,
         background_tasks: background_tasks::Captures::new(&query)?,
+        imports: imports::Captures::new(&query)?,
+        calls: clients::Captures::new(&query)?,
+        string: capture(&query, "string")?,
+        definitions: call_graph::Captures::new(&query)?,
         topics,
         query,
     })
@@ -160,42 +189,7 @@ fn node<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>>
     m.nodes_for_capture_index(index).next()
 }
 
-/// One finding and the column it starts at (for a stable order within a line).
-pub(crate) type At<T> = (usize, T);
-
-/// What one Python file gave.
-#[derive(Debug, Default)]
-pub(crate) struct FileFindings {
-    pub routes: Vec<At<Route>>,
-    pub middleware: Vec<At<Middleware>>,
-    pub loggers: Vec<At<Logger>>,
-    pub log_calls: Vec<At<LogCall>>,
-    pub except_handlers: Vec<At<ExceptHandler>>,
-    pub websocket_messages: Vec<At<WebsocketMessage>>,
-    pub context_carriers: Vec<At<ContextCarrier>>,
-    pub timing: Vec<At<Timing>>,
-    pub metrics_calls: Vec<At<MetricsCall>>,
-    pub background_tasks: Vec<At<BackgroundTask>>,
-    pub errors: Vec<FileError>,
-}
-
-impl FileFindings {
-    /// Move every finding of `other` to the end of `self`'s lists.
-    pub(crate) fn append(&mut self, mut other: FileFindings) {
-        self.routes.append(&mut other.routes);
-        self.middleware.append(&mut other.middleware);
-        self.loggers.append(&mut other.loggers);
-        self.log_calls.append(&mut other.log_calls);
-        self.except_handlers.append(&mut other.except_handlers);
-        self.websocket_messages
-            .append(&mut other.websocket_messages);
-        self.context_carriers.append(&mut other.context_carriers);
-        self.timing.append(&mut other.timing);
-        self.metrics_calls.append(&mut other.metrics_calls);
-        self.background_tasks.append(&mut other.background_tasks);
-        self.errors.append(&mut other.errors);
-    }
-}
+pub(crate) use crate::collect::{At, FileFindings};
 
 /// Where a finding is reported.
 pub(crate) struct Ctx<'a> {
@@ -222,6 +216,10 @@ struct RawMatches<'t> {
     timing: Vec<timing::Raw<'t>>,
     metrics: Vec<metrics_calls::Raw<'t>>,
     background: Vec<background_tasks::Raw<'t>>,
+    imports: Vec<imports::Raw>,
+    calls: Vec<clients::Raw<'t>>,
+    strings: Vec<Node<'t>>,
+    definitions: Vec<Node<'t>>,
 }
 
 /// Per-worker parsing state.
@@ -288,6 +286,12 @@ impl Worker {
                 Some(Topic::BackgroundTasks) => raw
                     .background
                     .extend(background_tasks::collect(&q.background_tasks, m)),
+                Some(Topic::Imports) => raw.imports.extend(imports::collect(&q.imports, m, src)),
+                Some(Topic::Calls) => raw.calls.extend(clients::collect(&q.calls, m)),
+                Some(Topic::Strings) => raw.strings.extend(node(m, q.string)),
+                Some(Topic::Definitions) => raw
+                    .definitions
+                    .extend(call_graph::collect(&q.definitions, m)),
                 None => {}
             }
         }
@@ -303,6 +307,27 @@ impl Worker {
         out.timing = timing::extract(&raw.timing, &ctx);
         out.metrics_calls = metrics_calls::extract(&raw.metrics, &ctx);
         out.background_tasks = background_tasks::extract(&raw.background, &ctx);
+
+        let imports = imports::Imports::new(raw.imports);
+        let clients = clients::extract(&raw.calls, &imports, &ctx);
+        let strings = strings::extract(&raw.strings, &ctx);
+        out.db_connections = clients.db_connections;
+        out.redis = clients.redis;
+        out.ai_providers = clients.ai_providers;
+        out.ai_providers.extend(strings.ai_providers);
+        out.notifications = clients.notifications;
+        out.notifications.extend(strings.notifications);
+        out.external_urls = strings.external_urls;
+        out.function_defs = call_graph::definitions(&raw.definitions, &ctx);
+        let calls: Vec<(Node<'_>, Node<'_>)> = raw
+            .calls
+            .iter()
+            .filter_map(|c| match c {
+                clients::Raw::Call { call, callee, .. } => Some((*call, *callee)),
+                clients::Raw::Subscript { .. } => None,
+            })
+            .collect();
+        out.call_sites = call_graph::call_sites(&calls, &ctx);
         out
     }
 }

@@ -187,6 +187,29 @@ pub fn leading_text(node: Node<'_>, src: &str) -> Option<String> {
     Some(part.leading)
 }
 
+/// The literal text a string literal starts with, across an implicit
+/// concatenation: the parts joined up to the first placeholder of an
+/// f-string (all of a literal without placeholders). `None` for bytes and
+/// for any other expression.
+pub fn literal_leading_text(node: Node<'_>, src: &str) -> Option<String> {
+    let parts = parts(node);
+    if parts.is_empty() {
+        return None;
+    }
+    let mut text = String::new();
+    for part in parts {
+        let part = string_part(part, src)?;
+        if part.bytes {
+            return None;
+        }
+        text.push_str(&part.leading);
+        if part.has_placeholder {
+            break;
+        }
+    }
+    Some(text)
+}
+
 /// `[TAG] rest` gives `[TAG]`: the text up to and including the first `]`,
 /// when the text starts with `[`.
 pub fn bracket_prefix(text: &str) -> Option<String> {

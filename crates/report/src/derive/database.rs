@@ -1,0 +1,593 @@
+//! Database: existing tables, observability tables, recommended schemas
+//! with foreign keys to the tables that exist.
+
+use serde_json::Value;
+
+use super::{Input, at, code, none_in, plural};
+use crate::extra::{Item, value_text};
+use crate::model::{Anchor, Database, Evidence, Loc, Schema, Stage, Table};
+
+/// Table names (unqualified, lower-cased) that play each anchor role.
+const ROLES: [(&str, &[&str]); 3] = [
+    (
+        "user",
+        &[
+            "users",
+            "user",
+            "app_users",
+            "accounts",
+            "members",
+            "employees",
+        ],
+    ),
+    (
+        "department",
+        &[
+            "departments",
+            "department",
+            "divisions",
+            "teams",
+            "org_units",
+        ],
+    ),
+    (
+        "session",
+        &[
+            "chat_sessions",
+            "sessions",
+            "user_sessions",
+            "conversations",
+        ],
+    ),
+];
+
+/// Words that make a table an observability table (in its unqualified
+/// name), or schemas that do.
+const OBS_WORDS: [&str; 9] = [
+    "trace", "span", "log", "alert", "metric", "error", "event", "audit", "incident",
+];
+const OBS_SCHEMAS: [&str; 3] = ["observability", "monitoring", "telemetry"];
+
+struct Parsed {
+    table: Table,
+    schema: Option<String>,
+    unqualified: String,
+    primary_key: Option<(String, Option<String>)>,
+}
+
+fn unquote(s: &str) -> String {
+    s.trim().trim_matches('"').trim_matches('`').to_owned()
+}
+
+fn parse(item: &Item) -> Option<Parsed> {
+    let raw_name = item.text(&["name", "table"])?;
+    let explicit_schema = item.text(&["schema"]).map(|s| unquote(&s));
+    let parts: Vec<String> = raw_name.split('.').map(unquote).collect();
+    let (schema, unqualified) = match parts.as_slice() {
+        [s, n] => (Some(s.clone()), n.clone()),
+        _ => (explicit_schema, parts.last().cloned().unwrap_or_default()),
+    };
+    let name = match &schema {
+        Some(s) => format!("{s}.{unqualified}"),
+        None => unqualified.clone(),
+    };
+    let mut columns = Vec::new();
+    let mut references = Vec::new();
+    let mut pk: Option<(String, Option<String>)> = None;
+    let pk_named = item.text(&["primary_key"]).or_else(|| {
+        item.list(&["primary_key"])
+            .first()
+            .and_then(|v| value_text(v, &["name"]))
+    });
+    for col in item.list(&["columns"]) {
+        let Some(cname) = value_text(&col, &["name", "column"]) else {
+            continue;
+        };
+        let ctype = match &col {
+            Value::Object(m) => ["type", "data_type", "sql_type"]
+                .iter()
+                .find_map(|k| m.get(*k).and_then(Value::as_str).map(str::to_owned)),
+            _ => None,
+        };
+        columns.push(match &ctype {
+            Some(t) => format!("{cname} {t}"),
+            None => cname.clone(),
+        });
+        let is_pk = col.get("primary_key").and_then(Value::as_bool) == Some(true)
+            || pk_named.as_deref() == Some(cname.as_str());
+        if is_pk && pk.is_none() {
+            pk = Some((cname.clone(), ctype.clone()));
+        }
+        if let Some(r) = col
+            .get("references")
+            .and_then(|r| ref_text(r, Some(&cname)))
+        {
+            references.push(r);
+        }
+    }
+    for r in item.list(&["references", "foreign_keys"]) {
+        if let Some(text) = ref_text(&r, None).filter(|t| !references.contains(t)) {
+            references.push(text);
+        }
+    }
+    if pk.is_none() {
+        pk = pk_named.clone().map(|n| (n, None));
+    }
+    Some(Parsed {
+        table: Table {
+            name,
+            at: Loc::new(&item.file, item.line),
+            columns,
+            references,
+        },
+        schema,
+        unqualified,
+        primary_key: pk,
+    })
+}
+
+/// `column -> table(col)` from a string or an object reference.
+fn ref_text(v: &Value, column: Option<&str>) -> Option<String> {
+    let (col, target) = match v {
+        Value::String(s) => (column.map(str::to_owned), s.clone()),
+        Value::Object(_) => {
+            let table = value_text(v, &["table", "references", "target", "to", "target_table"])?;
+            let tcol = value_text(
+                v,
+                &["table_column", "target_column", "ref_column", "to_column"],
+            );
+            let col =
+                value_text(v, &["column", "from", "from_column"]).or(column.map(str::to_owned));
+            (
+                col,
+                match tcol {
+                    Some(c) => format!("{table}({c})"),
+                    None => table,
+                },
+            )
+        }
+        _ => return None,
+    };
+    Some(match col {
+        Some(c) => format!("{c} -> {target}"),
+        None => target,
+    })
+}
+
+fn fk_type(t: Option<&str>) -> (String, bool) {
+    match t.map(|t| t.to_ascii_uppercase()) {
+        Some(t) if t == "SERIAL" || t == "SERIAL4" => ("INTEGER".to_owned(), true),
+        Some(t) if t == "BIGSERIAL" || t == "SERIAL8" => ("BIGINT".to_owned(), true),
+        Some(t) if t == "SMALLSERIAL" || t == "SERIAL2" => ("SMALLINT".to_owned(), true),
+        Some(t) => (t, true),
+        None => ("BIGINT".to_owned(), false),
+    }
+}
+
+pub fn derive(input: &Input, stages: &[Stage]) -> Database {
+    let cat = &input.extra.sql_tables;
+    let parsed: Vec<Parsed> = cat.items.iter().filter_map(parse).collect();
+    let tables: Vec<Table> = parsed.iter().map(|p| p.table.clone()).collect();
+    let observability: Vec<Table> = parsed
+        .iter()
+        .filter(|p| {
+            let n = p.unqualified.to_ascii_lowercase();
+            OBS_WORDS.iter().any(|w| n.contains(w))
+                || p.schema
+                    .as_deref()
+                    .is_some_and(|s| OBS_SCHEMAS.contains(&s.to_ascii_lowercase().as_str()))
+        })
+        .map(|p| p.table.clone())
+        .collect();
+
+    let mut anchors: Vec<Anchor> = Vec::new();
+    let mut assumed: Vec<String> = Vec::new();
+    for (role, names) in ROLES {
+        let found = parsed.iter().find(|p| {
+            let n = p.unqualified.to_ascii_lowercase();
+            names.contains(&n.as_str()) || (role == "session" && n.ends_with("_sessions"))
+        });
+        if let Some(p) = found {
+            let (key, key_t) = p
+                .primary_key
+                .clone()
+                .unwrap_or_else(|| ("id".to_owned(), None));
+            let (key_type, known) = fk_type(key_t.as_deref());
+            if !known {
+                assumed.push(format!("{}.{key}", p.table.name));
+            }
+            anchors.push(Anchor {
+                role: role.to_owned(),
+                table: p.table.name.clone(),
+                key,
+                key_type,
+                at: p.table.at.clone(),
+            });
+        }
+    }
+
+    // Put new tables in an existing observability schema when there is one.
+    let schema_prefix = parsed
+        .iter()
+        .filter_map(|p| p.schema.as_deref())
+        .find(|s| OBS_SCHEMAS.contains(&s.to_ascii_lowercase().as_str()))
+        .map(|s| format!("{s}."))
+        .unwrap_or_default();
+    let exists = |name: &str| {
+        parsed
+            .iter()
+            .find(|p| p.unqualified.eq_ignore_ascii_case(name))
+            .map(|p| p.table.at.clone())
+    };
+    let anchor = |role: &str| anchors.iter().find(|a| a.role == role);
+    let carriers: Vec<&str> = input
+        .f
+        .context_carriers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let has_carrier = |n: &str| carriers.contains(&n);
+
+    let fk_col = |role: &str, col: &str, lines: &mut Vec<Col>, notes: &mut Vec<String>| {
+        if let Some(a) = anchor(role) {
+            lines.push(Col::new(
+                col,
+                &format!(
+                    "{} REFERENCES {} ({}) ON DELETE SET NULL",
+                    a.key_type, a.table, a.key
+                ),
+                Some(format!("{role} table at {}", a.at)),
+            ));
+            notes.push(format!(
+                "{} references {} ({} table, {})",
+                code(col),
+                code(&a.table),
+                role,
+                at(&a.at)
+            ));
+        }
+    };
+    let traces_table = format!("{schema_prefix}traces");
+    let spans_table = format!("{schema_prefix}spans");
+
+    let mut schemas = Vec::new();
+    // traces
+    {
+        let mut cols = vec![
+            Col::new(
+                "trace_id",
+                "CHAR(32) PRIMARY KEY",
+                Some("W3C trace-id, 32 hex digits".to_owned()),
+            ),
+            Col::new("entry_kind", "TEXT NOT NULL", Some(entry_kinds(input))),
+            Col::new(
+                "entry",
+                "TEXT NOT NULL",
+                Some("route path or WebSocket path".to_owned()),
+            ),
+        ];
+        let mut notes = Vec::new();
+        fk_col("user", "user_id", &mut cols, &mut notes);
+        fk_col("session", "session_id", &mut cols, &mut notes);
+        fk_col("department", "department_id", &mut cols, &mut notes);
+        for (carrier, col) in [
+            ("session_id", "session_key"),
+            ("user_email", "user_email"),
+            ("department", "department"),
+        ] {
+            let covered = match carrier {
+                "session_id" => anchor("session").is_some(),
+                "department" => anchor("department").is_some(),
+                _ => false,
+            };
+            if has_carrier(carrier) && !covered {
+                cols.push(Col::new(
+                    col,
+                    "TEXT",
+                    Some(format!("carried as `{carrier}` in the code")),
+                ));
+            }
+        }
+        cols.push(Col::new("status", "TEXT", Some("ok | error".to_owned())));
+        cols.push(Col::new(
+            "started_at",
+            "TIMESTAMPTZ NOT NULL DEFAULT now()",
+            None,
+        ));
+        cols.push(Col::new("duration_ms", "DOUBLE PRECISION", None));
+        schemas.push(schema(
+            "traces",
+            &traces_table,
+            cols,
+            exists("traces"),
+            notes,
+        ));
+    }
+    // spans
+    {
+        let names: Vec<&str> = stages
+            .iter()
+            .filter(|s| !s.evidence.is_empty())
+            .map(|s| s.key.as_str())
+            .collect();
+        let cols = vec![
+            Col::new("span_id", "CHAR(16) PRIMARY KEY", None),
+            Col::new(
+                "trace_id",
+                &format!(
+                    "CHAR(32) NOT NULL REFERENCES {traces_table} (trace_id) ON DELETE CASCADE"
+                ),
+                None,
+            ),
+            Col::new("parent_span_id", "CHAR(16)", None),
+            Col::new(
+                "name",
+                "TEXT NOT NULL",
+                Some(if names.is_empty() {
+                    "operation name".to_owned()
+                } else {
+                    names.join(" | ")
+                }),
+            ),
+            Col::new("started_at", "TIMESTAMPTZ NOT NULL", None),
+            Col::new("duration_ms", "DOUBLE PRECISION", None),
+            Col::new("status", "TEXT", None),
+            Col::new("attributes", "JSONB NOT NULL DEFAULT '{}'::jsonb", None),
+        ];
+        let notes = vec![format!(
+            "one row per span boundary found ({} of 6 have evidence, see Trace Injection Points)",
+            names.len()
+        )];
+        schemas.push(schema("spans", &spans_table, cols, exists("spans"), notes));
+    }
+    // logs
+    {
+        let tags = input
+            .f
+            .log_calls
+            .iter()
+            .filter_map(|c| c.prefix.as_deref())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let mut cols = vec![
+            Col::new("id", "BIGSERIAL PRIMARY KEY", None),
+            Col::new("logged_at", "TIMESTAMPTZ NOT NULL DEFAULT now()", None),
+            Col::new("level", "TEXT NOT NULL", None),
+            Col::new("logger", "TEXT NOT NULL", None),
+            Col::new(
+                "tag",
+                "TEXT",
+                Some(format!("the [TAG] prefix; {} in use", tags)),
+            ),
+            Col::new("message", "TEXT NOT NULL", None),
+            Col::new(
+                "trace_id",
+                &format!("CHAR(32) REFERENCES {traces_table} (trace_id) ON DELETE SET NULL"),
+                None,
+            ),
+            Col::new("span_id", "CHAR(16)", None),
+        ];
+        let mut notes = Vec::new();
+        fk_col("user", "user_id", &mut cols, &mut notes);
+        cols.push(Col::new(
+            "source",
+            "TEXT",
+            Some("file:line of the call".to_owned()),
+        ));
+        cols.push(Col::new(
+            "attributes",
+            "JSONB NOT NULL DEFAULT '{}'::jsonb",
+            None,
+        ));
+        schemas.push(schema(
+            "logs",
+            &format!("{schema_prefix}logs"),
+            cols,
+            exists("logs"),
+            notes,
+        ));
+    }
+    // alerts
+    {
+        let mut cols = vec![
+            Col::new("id", "BIGSERIAL PRIMARY KEY", None),
+            Col::new(
+                "rule",
+                "TEXT NOT NULL",
+                Some("e.g. error rate, p95 latency".to_owned()),
+            ),
+            Col::new(
+                "severity",
+                "TEXT NOT NULL",
+                Some("info | warning | critical".to_owned()),
+            ),
+            Col::new(
+                "status",
+                "TEXT NOT NULL DEFAULT 'firing'",
+                Some("firing | resolved".to_owned()),
+            ),
+            Col::new("fired_at", "TIMESTAMPTZ NOT NULL DEFAULT now()", None),
+            Col::new("resolved_at", "TIMESTAMPTZ", None),
+            Col::new(
+                "trace_id",
+                &format!("CHAR(32) REFERENCES {traces_table} (trace_id) ON DELETE SET NULL"),
+                None,
+            ),
+        ];
+        let mut notes = Vec::new();
+        fk_col("department", "department_id", &mut cols, &mut notes);
+        cols.push(Col::new(
+            "channels",
+            "TEXT[]",
+            Some("where it was sent: email, slack".to_owned()),
+        ));
+        cols.push(Col::new(
+            "details",
+            "JSONB NOT NULL DEFAULT '{}'::jsonb",
+            None,
+        ));
+        schemas.push(schema(
+            "alerts",
+            &format!("{schema_prefix}alerts"),
+            cols,
+            exists("alerts"),
+            notes,
+        ));
+    }
+    for s in &mut schemas {
+        if !schema_prefix.is_empty() {
+            s.notes.push(format!(
+                "created in the existing `{}` schema",
+                schema_prefix.trim_end_matches('.')
+            ));
+        }
+        if anchors.is_empty() {
+            s.notes.push(if cat.present {
+                "no user, department or session table found: no foreign key to one".to_owned()
+            } else {
+                "no foreign keys to app tables: this scan has no `sql_tables` category".to_owned()
+            });
+        }
+        for a in &assumed {
+            s.notes.push(format!(
+                "the type of {} is not in the findings: BIGINT assumed",
+                code(a)
+            ));
+        }
+    }
+
+    let mut connections: Vec<Evidence> = Vec::new();
+    for c in input
+        .extra
+        .db_connections
+        .items
+        .iter()
+        .filter(|c| !super::is_test_file(&c.file))
+    {
+        connections.push(Evidence {
+            at: c_loc(c),
+            what: format!(
+                "{} {}",
+                c.text(&["library"])
+                    .unwrap_or_else(|| "database".to_owned()),
+                code(
+                    &c.text(&["call", "name"])
+                        .unwrap_or_else(|| "connection".to_owned())
+                )
+            ),
+        });
+    }
+    for c in input
+        .extra
+        .redis
+        .items
+        .iter()
+        .filter(|c| !super::is_test_file(&c.file))
+    {
+        connections.push(Evidence {
+            at: c_loc(c),
+            what: format!(
+                "Redis {}",
+                code(
+                    &c.text(&["call", "name"])
+                        .unwrap_or_else(|| "client".to_owned())
+                )
+            ),
+        });
+    }
+    connections.sort_by(|a, b| a.at.cmp(&b.at));
+    let connections_none = connections.is_empty().then(|| {
+        format!(
+            "{}; {}",
+            none_in("db_connections", &input.extra.db_connections),
+            none_in("redis", &input.extra.redis)
+        )
+    });
+
+    Database {
+        connections,
+        connections_none,
+        tables_none: tables.is_empty().then(|| none_in("sql_tables", cat)),
+        observability_none: observability.is_empty().then(|| {
+            if tables.is_empty() {
+                none_in("sql_tables", cat)
+            } else {
+                format!(
+                    "none among the {} (searched: names containing trace, span, log, alert, metric, error, event, audit, incident; schemas observability, monitoring, telemetry)",
+                    plural(tables.len(), "table", "tables")
+                )
+            }
+        }),
+        anchors_none: anchors.is_empty().then(|| {
+            if cat.present {
+                "none found (searched: tables named users, departments, chat_sessions, sessions and the like in `sql_tables`)".to_owned()
+            } else {
+                none_in("sql_tables", cat)
+            }
+        }),
+        tables,
+        observability_tables: observability,
+        anchors,
+        schemas,
+    }
+}
+
+fn c_loc(item: &Item) -> Loc {
+    Loc::new(&item.file, item.line)
+}
+
+fn entry_kinds(input: &Input) -> String {
+    let http = !input.f.routes.is_empty();
+    let ws = !input.f.websocket_endpoints.is_empty();
+    match (http, ws) {
+        (true, true) => "http | websocket".to_owned(),
+        (false, true) => "websocket".to_owned(),
+        _ => "http".to_owned(),
+    }
+}
+
+/// A column line of a generated `CREATE TABLE`.
+struct Col {
+    name: String,
+    def: String,
+    comment: Option<String>,
+}
+
+impl Col {
+    fn new(name: &str, def: &str, comment: Option<String>) -> Col {
+        Col {
+            name: name.to_owned(),
+            def: def.to_owned(),
+            comment,
+        }
+    }
+}
+
+fn schema(
+    name: &str,
+    table: &str,
+    cols: Vec<Col>,
+    exists: Option<Loc>,
+    notes: Vec<String>,
+) -> Schema {
+    let width = cols.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let body: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let comma = if i + 1 < cols.len() { "," } else { "" };
+            let mut line = format!("    {:width$}  {}{comma}", c.name, c.def);
+            if let Some(comment) = &c.comment {
+                line.push_str(&format!("  -- {comment}"));
+            }
+            line
+        })
+        .collect();
+    Schema {
+        name: name.to_owned(),
+        table: table.to_owned(),
+        sql: format!("CREATE TABLE {table} (\n{}\n);", body.join("\n")),
+        exists,
+        notes,
+    }
+}

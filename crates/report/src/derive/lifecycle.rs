@@ -1,0 +1,357 @@
+//! Request Lifecycle: entry points, middleware order, call flow, carriers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use recon_findings::{CarrierKind, HttpMethod, MessageDirection, MiddlewareKind, Side};
+
+use super::graph::{Edge, Graph, entries};
+use super::{Input, at, code, is_test_file, none_found, plural, stages};
+use crate::model::{
+    CarrierSummary, Endpoint, FlowLine, Lifecycle, Loc, MiddlewareRow, RouteGroup, RouteRow, Stage,
+};
+
+pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
+    let f = input.f;
+
+    // Entry points, grouped by declaring file, in findings order.
+    let mut groups: Vec<RouteGroup> = Vec::new();
+    for r in &f.routes {
+        let row = RouteRow {
+            method: method_name(r.method),
+            path: r
+                .path
+                .clone()
+                .unwrap_or_else(|| "(not a literal)".to_owned()),
+            handler: r.handler.clone(),
+            at: Loc::new(&r.file, r.line),
+        };
+        match groups.last_mut() {
+            Some(g) if g.file == r.file => g.routes.push(row),
+            _ => groups.push(RouteGroup {
+                file: r.file.clone(),
+                routes: vec![row],
+            }),
+        }
+    }
+    let websocket_endpoints: Vec<Endpoint> = f
+        .websocket_endpoints
+        .iter()
+        .map(|w| Endpoint {
+            path: w
+                .path
+                .clone()
+                .unwrap_or_else(|| "(not a literal)".to_owned()),
+            handler: w.handler.clone(),
+            at: Loc::new(&w.file, w.line),
+        })
+        .collect();
+    let http = f
+        .routes
+        .iter()
+        .filter(|r| r.method != HttpMethod::Websocket)
+        .count();
+    let entry_summary = format!(
+        "{} in {}, {}",
+        plural(http, "HTTP route", "HTTP routes"),
+        plural(groups.len(), "file", "files"),
+        plural(
+            websocket_endpoints.len(),
+            "WebSocket endpoint",
+            "WebSocket endpoints"
+        ),
+    );
+    let entry_none = f.routes.is_empty().then(|| none_found("routes", true));
+
+    // Middleware: registration order is source order; Starlette inserts each
+    // new middleware at the front of its list, so the last added is outermost.
+    let registration: Vec<MiddlewareRow> = f
+        .middleware
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MiddlewareRow {
+            position: i + 1,
+            name: m.name.clone(),
+            kind: match m.kind {
+                MiddlewareKind::Class => "class",
+                MiddlewareKind::Function => "function",
+            }
+            .to_owned(),
+            at: Loc::new(&m.file, m.line),
+        })
+        .collect();
+    let execution: Vec<MiddlewareRow> = registration
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, m)| MiddlewareRow {
+            position: i + 1,
+            ..m.clone()
+        })
+        .collect();
+    let mw_files: BTreeSet<&str> = f.middleware.iter().map(|m| m.file.as_str()).collect();
+    let mut middleware_note = "Starlette (FastAPI) puts the middleware added last outermost: a request passes them in execution order, the response in reverse; `@app.middleware` registers like `add_middleware` at decoration time.".to_owned();
+    if mw_files.len() > 1 {
+        middleware_note.push_str(&format!(
+            " Registrations are spread over {} files; their relative order depends on import order, which the findings do not give: they are ordered by (file, line).",
+            mw_files.len()
+        ));
+    }
+    let middleware_none = f
+        .middleware
+        .is_empty()
+        .then(|| none_found("middleware", true));
+
+    Lifecycle {
+        entry_summary,
+        route_groups: groups,
+        websocket_none: websocket_endpoints
+            .is_empty()
+            .then(|| none_found("websocket_endpoints", true)),
+        websocket_endpoints,
+        entry_none,
+        middleware_registration: registration,
+        middleware_execution: execution.clone(),
+        middleware_note,
+        middleware_none,
+        call_flow: call_flow(input, stages, &execution),
+        carriers: carriers(input, false),
+        headers: carriers(input, true),
+        carriers_none: f
+            .context_carriers
+            .iter()
+            .all(|c| is_test_file(&c.file))
+            .then(|| none_found("context_carriers", true)),
+    }
+}
+
+/// The method as declared, `WEBSOCKET` included.
+pub fn method_name(m: HttpMethod) -> String {
+    serde_json::to_value(m)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn line(depth: usize, text: String) -> FlowLine {
+    FlowLine {
+        depth,
+        indent: "  ".repeat(depth),
+        text,
+    }
+}
+
+/// The paths through the app: HTTP through the middleware to the handlers;
+/// each WebSocket endpoint to the types it dispatches on; then Request ->
+/// RAG -> LLM -> Response as the call graph shows it from each entry
+/// handler (only the branches that reach a stage function), else the first
+/// evidence of each stage.
+fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Vec<FlowLine> {
+    let f = input.f;
+    let mut lines = Vec::new();
+    let http: Vec<_> = f
+        .routes
+        .iter()
+        .filter(|r| r.method != HttpMethod::Websocket)
+        .collect();
+    if let Some(first) = http.first() {
+        let mut text = "HTTP: request".to_owned();
+        for m in execution {
+            text.push_str(&format!(" -> {} {}", code(&m.name), at(&m.at)));
+        }
+        text.push_str(&format!(
+            " -> route handler ({}, first {} {})",
+            plural(http.len(), "route", "routes"),
+            code(&first.handler),
+            at(&Loc::new(&first.file, first.line))
+        ));
+        lines.push(line(0, text));
+    }
+    for ws in &f.websocket_endpoints {
+        let mut text = format!(
+            "WebSocket {}: {} {}",
+            code(ws.path.as_deref().unwrap_or("(not a literal)")),
+            code(&ws.handler),
+            at(&Loc::new(&ws.file, ws.line))
+        );
+        let handled: Vec<String> = f
+            .websocket_messages
+            .iter()
+            .filter(|m| {
+                m.side == Side::Backend
+                    && m.direction == MessageDirection::Handled
+                    && m.file == ws.file
+            })
+            .map(|m| {
+                format!(
+                    "{} {}",
+                    code(&m.message_type),
+                    at(&Loc::new(&m.file, m.line))
+                )
+            })
+            .collect();
+        if handled.is_empty() {
+            text.push_str(" (no message types dispatched in its file)");
+        } else {
+            text.push_str(&format!(" -> dispatch on `type`: {}", handled.join(", ")));
+        }
+        lines.push(line(0, text));
+    }
+    let graph = Graph::build(input);
+    let mut trees = 0;
+    for entry in entries(input) {
+        let mut sub = Vec::new();
+        let mut path = BTreeSet::new();
+        path.insert((entry.handler.clone(), entry.file.clone()));
+        let calls: Vec<Edge> = graph.entry_calls(&entry).into_iter().cloned().collect();
+        for e in &calls {
+            tree(&graph, e, 1, &mut path, &mut sub);
+        }
+        if !sub.is_empty() {
+            lines.push(line(
+                0,
+                format!(
+                    "Call graph from {} {} (calls that lead to an embedding, search, LLM or streaming function):",
+                    code(&entry.handler),
+                    at(&entry.at)
+                ),
+            ));
+            lines.extend(sub);
+            trees += 1;
+            if trees == 3 {
+                break;
+            }
+        }
+    }
+    if trees == 0 {
+        let pipeline = ["embedding", "vector_search", "llm_call", "streaming"];
+        let found: Vec<String> = pipeline
+            .iter()
+            .filter_map(|key| {
+                let title = stages.iter().find(|s| s.key == *key)?.title.clone();
+                let (_, text) = stages::first_of(stages, key)?;
+                Some(format!("{title} {text}"))
+            })
+            .collect();
+        let source = if graph.is_empty() {
+            if input.extra.call_graph.present {
+                "the call graph has no calls"
+            } else {
+                "this scan has no `call_graph`"
+            }
+        } else {
+            "the call graph links no entry handler to them"
+        };
+        if found.is_empty() {
+            lines.push(line(0, format!(
+                "RAG -> LLM -> Response: none found (searched: metric names, duration variables, task targets and message types naming embedding, search, LLM or streaming; {source})"
+            )));
+        } else {
+            lines.push(line(
+                0,
+                format!(
+                    "RAG -> LLM -> Response, by the first place each stage shows ({source}): {}",
+                    found.join(" -> ")
+                ),
+            ));
+        }
+    }
+    lines
+}
+
+/// The subtree of calls from `edge` that reach a stage function, at most 8
+/// calls deep, no function twice on a path. Returns whether it reached one.
+fn tree(
+    graph: &Graph,
+    edge: &Edge,
+    depth: usize,
+    path: &mut BTreeSet<(String, String)>,
+    out: &mut Vec<FlowLine>,
+) -> bool {
+    let key = (edge.callee.clone(), edge.callee_file.clone());
+    if depth > 8 || !path.insert(key.clone()) {
+        return false;
+    }
+    let stage = stages::function_stage(&edge.callee);
+    let mut children = Vec::new();
+    let mut reached = false;
+    for e in graph.calls_of(&edge.callee, &edge.callee_file) {
+        reached |= tree(graph, e, depth + 1, path, &mut children);
+    }
+    path.remove(&key);
+    if stage.is_none() && !reached {
+        return false;
+    }
+    let title = stage
+        .and_then(|k| stages::KEYS.iter().find(|(key, _)| *key == k))
+        .map(|(_, t)| format!(" ({t})"))
+        .unwrap_or_default();
+    out.push(line(
+        depth,
+        format!("{} called at {}{title}", code(&edge.callee), at(&edge.at)),
+    ));
+    out.extend(children);
+    true
+}
+
+/// Carriers (or header carriers) outside test files, by name (headers by
+/// lower-cased name, shown as first written); most frequent first.
+pub fn carriers(input: &Input, headers: bool) -> Vec<CarrierSummary> {
+    struct Acc {
+        name: String,
+        count: usize,
+        files: BTreeSet<String>,
+        kinds: BTreeMap<&'static str, usize>,
+        first: Loc,
+    }
+    let mut map: BTreeMap<String, Acc> = BTreeMap::new();
+    for c in input
+        .f
+        .context_carriers
+        .iter()
+        .filter(|c| (c.kind == CarrierKind::Header) == headers && !is_test_file(&c.file))
+    {
+        let key = if headers {
+            c.name.to_ascii_lowercase()
+        } else {
+            c.name.clone()
+        };
+        let loc = Loc::new(&c.file, c.line);
+        let kind = match c.kind {
+            CarrierKind::Parameter => "parameter",
+            CarrierKind::Assignment => "assignment",
+            CarrierKind::Keyword => "keyword",
+            CarrierKind::Header => "header string",
+        };
+        let acc = map.entry(key).or_insert_with(|| Acc {
+            name: c.name.clone(),
+            count: 0,
+            files: BTreeSet::new(),
+            kinds: BTreeMap::new(),
+            first: loc.clone(),
+        });
+        acc.count += 1;
+        acc.files.insert(c.file.clone());
+        *acc.kinds.entry(kind).or_default() += 1;
+        if loc < acc.first {
+            acc.first = loc;
+            acc.name = c.name.clone();
+        }
+    }
+    let mut out: Vec<CarrierSummary> = map
+        .into_values()
+        .map(|a| CarrierSummary {
+            name: a.name,
+            count: a.count,
+            files: a.files.len(),
+            kinds: a
+                .kinds
+                .iter()
+                .map(|(k, n)| format!("{k} x{n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            first: a.first,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.cmp(&b.first)));
+    out
+}

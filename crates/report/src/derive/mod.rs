@@ -1,0 +1,399 @@
+//! From [`Findings`] to [`Report`]: every rule of the crate documentation
+//! lives in this module and its children, one per skeleton section.
+
+mod alerts;
+mod architecture;
+mod database;
+mod frontend;
+mod graph;
+mod lifecycle;
+mod logging;
+mod priority;
+mod stages;
+mod trace;
+
+use std::collections::BTreeMap;
+
+use recon_findings::Findings;
+use serde_json::Value;
+
+use crate::extra::{Category, Extra};
+use crate::model::{Count, FileNote, Gap, GapInstance, Loc, Missing, Report};
+
+/// See [`crate::EXCEPT_WINDOW`].
+pub const EXCEPT_WINDOW_LINES: usize = logging::EXCEPT_WINDOW;
+
+/// See [`crate::function_stage`].
+pub fn function_stage_of(qualname: &str) -> Option<&'static str> {
+    stages::function_stage(qualname)
+}
+
+/// See [`crate::stage_of`].
+pub fn stage_of_name(name: &str) -> Option<&'static str> {
+    stages::stage_of(name)
+}
+
+/// How many instances of a gap the Markdown shows.
+pub const EXAMPLES: usize = 3;
+
+/// Everything the section derivations read: the typed findings, the lenient
+/// view of reserved categories, and the raw JSON (for optional fields).
+pub(crate) struct Input<'a> {
+    pub f: &'a Findings,
+    pub extra: Extra,
+    pub raw: Value,
+}
+
+impl Input<'_> {
+    /// Whether any item of `category` has the field `key` (a field the typed
+    /// model does not have yet).
+    pub fn has_field(&self, category: &str, key: &str) -> bool {
+        self.raw
+            .get(category)
+            .and_then(Value::as_array)
+            .is_some_and(|items| items.iter().any(|i| i.get(key).is_some()))
+    }
+
+    /// The raw JSON object of `category[index]`.
+    pub fn raw_item(&self, category: &str, index: usize) -> Option<&Value> {
+        self.raw.get(category)?.as_array()?.get(index)
+    }
+}
+
+/// Compute the report. Pure: same findings, same report.
+pub fn derive(findings: &Findings) -> Report {
+    let raw = serde_json::to_value(findings).unwrap_or(Value::Null);
+    let input = Input {
+        f: findings,
+        extra: Extra::from_value(&raw),
+        raw,
+    };
+    let stages = stages::derive(&input);
+    let lifecycle = lifecycle::derive(&input, &stages);
+    let logging = logging::derive(&input);
+    let trace = trace::derive(&input, &stages);
+    let alerts = alerts::derive(&input);
+    let database = database::derive(&input, &stages);
+    let frontend = frontend::derive(&input, &stages);
+    let architecture =
+        architecture::derive(&input, &lifecycle, &logging, &trace, &alerts, &database);
+    let priority = priority::derive(&logging, &trace, &alerts, &database, &frontend);
+    Report {
+        root: findings.root.clone().unwrap_or_else(|| ".".to_owned()),
+        files_scanned: findings.files_scanned,
+        scan_errors: findings
+            .errors
+            .iter()
+            .map(|e| FileNote {
+                file: e.file.clone(),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+        lifecycle,
+        logging,
+        trace,
+        alerts,
+        database,
+        frontend,
+        architecture,
+        priority,
+        missing: missing(&input),
+    }
+}
+
+/// What each category is searched for: the text of every "none found
+/// (searched: ...)".
+pub(crate) fn searched(category: &str) -> &'static str {
+    match category {
+        "routes" => {
+            "route decorators `@R.get/post/put/delete/patch/options/head/websocket/api_route/route(...)` on FastAPI/Starlette routers in .py files"
+        }
+        "middleware" => {
+            "`R.add_middleware(X)` calls and `@R.middleware(...)` decorators in .py files"
+        }
+        "loggers" => "`X = logging.getLogger(...)` / `get_logger(...)` bindings in .py files",
+        "log_calls" => {
+            "`logger.debug/info/warning/error/exception/critical/log(...)` calls on module loggers and `logging` in .py files"
+        }
+        "except_handlers" => "`except` / `except*` clauses in .py files",
+        "websocket_endpoints" => "`@R.websocket(path)` routes in .py files",
+        "websocket_messages" => {
+            "`type` strings sent (`send_json({\"type\": ...})`, `JSON.stringify({type})`) and compared (`msg[\"type\"] == ...`, `match`, `msg.type === ...`, `case`)"
+        }
+        "context_carriers" => {
+            "parameters, assignments, keywords named trace_id, span_id, request_id, correlation_id, session_id, user_email, user_id, tenant_id, department, division, current_user, and the x-request-id / traceparent family of header strings"
+        }
+        "timing" => {
+            "clock reads (`time.time`, `perf_counter`, `monotonic`) and `*_ms`, `elapsed*`, `duration*`, `latency*`, `*ttft*` variables"
+        }
+        "metrics_calls" => "uses of `metrics_collector`, `metrics`, `statsd`, `*_metrics` objects",
+        "background_tasks" => {
+            "`create_task`, `ensure_future`, `add_task`, `add_job`, `run_in_executor`, `Thread(target=)`, `*Scheduler(...)`, `@task`/`@shared_task`"
+        }
+        "sql_tables" => "`CREATE TABLE` statements in .sql files",
+        "sql_indexes" => "`CREATE INDEX` statements in .sql files",
+        "frontend_routes" => "SvelteKit routes (`src/routes/**/+page.svelte`, `+server.ts`)",
+        "frontend_notifications" => "toast stores and components, `alert(...)` in the frontend",
+        "charts" => "chart components and chart libraries in the frontend",
+        "notifications" => {
+            "SMTP clients, email settings, Slack/webhook URLs and clients, their env variables"
+        }
+        "external_urls" => "http(s) URLs in source",
+        "db_connections" => "asyncpg/psycopg connections and pools",
+        "redis" => "Redis clients",
+        "ai_providers" => {
+            "OpenAI, Anthropic, xAI/Grok, DeepInfra clients and endpoints, embeddings"
+        }
+        "call_graph" => "calls between the functions named in findings",
+        "logging_config" => {
+            "`logging.basicConfig`, `dictConfig`, `fileConfig` calls and logging.conf/.ini files"
+        }
+        "print_calls" => "`print(...)` calls",
+        _ => "the findings",
+    }
+}
+
+/// `none found (searched: ...)`, saying also when the scan does not produce
+/// the category at all.
+pub(crate) fn none_found(category: &str, present: bool) -> String {
+    if present {
+        format!("none found (searched: {})", searched(category))
+    } else {
+        format!(
+            "none found (searched: {}; this scan produces no `{category}` category yet)",
+            searched(category)
+        )
+    }
+}
+
+/// [`none_found`] for a lenient category.
+pub(crate) fn none_in(category: &str, c: &Category) -> String {
+    none_found(category, c.present)
+}
+
+/// Markdown inline code for any text.
+pub(crate) fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// `` `file:line` ``.
+pub(crate) fn at(loc: &Loc) -> String {
+    format!("`{loc}`")
+}
+
+/// Test code: a `tests`/`test`/`__tests__` directory, `test_*.py`,
+/// `*_test.py`, `conftest.py`, `*.test.*`, `*.spec.*`.
+pub(crate) fn is_test_file(path: &str) -> bool {
+    let mut parts = path.split('/');
+    let base = parts.next_back().unwrap_or(path);
+    let in_test_dir = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "tests" | "test" | "__tests__"));
+    in_test_dir
+        || base.starts_with("test_")
+        || base.ends_with("_test.py")
+        || base == "conftest.py"
+        || base.contains(".test.")
+        || base.contains(".spec.")
+}
+
+/// Count `(name, loc)` pairs by name: most frequent first, ties by first
+/// location.
+pub(crate) fn count_by<I>(items: I) -> Vec<Count>
+where
+    I: IntoIterator<Item = (String, Loc)>,
+{
+    let mut map: BTreeMap<String, (usize, Loc)> = BTreeMap::new();
+    for (name, loc) in items {
+        map.entry(name)
+            .and_modify(|(n, first)| {
+                *n += 1;
+                if loc < *first {
+                    *first = loc.clone();
+                }
+            })
+            .or_insert((1, loc));
+    }
+    let mut out: Vec<Count> = map
+        .into_iter()
+        .map(|(name, (count, first))| Count { name, count, first })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.cmp(&b.first)));
+    out
+}
+
+/// A gap from its instances (`checked` true).
+pub(crate) fn gap(id: &str, title: &str, searched: &str, mut instances: Vec<GapInstance>) -> Gap {
+    instances.sort_by(|a, b| a.at.cmp(&b.at));
+    let mut files: Vec<&str> = instances.iter().map(|i| i.at.file.as_str()).collect();
+    files.dedup();
+    Gap {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        checked: true,
+        not_checked: None,
+        searched: searched.to_owned(),
+        count: instances.len(),
+        files: files.len(),
+        examples: instances.iter().take(EXAMPLES).cloned().collect(),
+        instances,
+    }
+}
+
+/// A gap the findings do not allow checking.
+pub(crate) fn unchecked_gap(id: &str, title: &str, searched: &str, why: &str) -> Gap {
+    Gap {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        checked: false,
+        not_checked: Some(why.to_owned()),
+        searched: searched.to_owned(),
+        count: 0,
+        files: 0,
+        instances: Vec::new(),
+        examples: Vec::new(),
+    }
+}
+
+/// `n thing` / `n things`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Categories and fields the report would use and the scan lacks.
+fn missing(input: &Input) -> Vec<Missing> {
+    let mut out = Vec::new();
+    let mut want = |what: &str, for_: &str| {
+        out.push(Missing {
+            what: what.to_owned(),
+            for_: for_.to_owned(),
+        })
+    };
+    let e = &input.extra;
+    let categories: [(&str, &Category, &str); 14] = [
+        (
+            "sql_tables",
+            &e.sql_tables,
+            "Database: tables, foreign keys of the recommended schemas",
+        ),
+        (
+            "sql_indexes",
+            &e.sql_indexes,
+            "Database: indexes on existing observability tables",
+        ),
+        (
+            "frontend_routes",
+            &e.frontend_routes,
+            "Frontend: existing admin routes, where new pages go",
+        ),
+        (
+            "frontend_notifications",
+            &e.frontend_notifications,
+            "Frontend: toast system",
+        ),
+        (
+            "charts",
+            &e.charts,
+            "Frontend: chart components and library",
+        ),
+        (
+            "notifications",
+            &e.notifications,
+            "Alert Integration: email and Slack/webhook yes/no, env settings",
+        ),
+        (
+            "external_urls",
+            &e.external_urls,
+            "Trace Injection Points: outbound calls to time",
+        ),
+        (
+            "db_connections",
+            &e.db_connections,
+            "Database: driver and pool",
+        ),
+        ("redis", &e.redis, "Trace Injection Points: cache spans"),
+        (
+            "ai_providers",
+            &e.ai_providers,
+            "Span boundaries: embedding and LLM calls by provider",
+        ),
+        (
+            "call_graph",
+            &e.call_graph,
+            "Request Lifecycle: call flow Request -> RAG -> LLM -> Response",
+        ),
+        (
+            "logging_config",
+            &e.logging_config,
+            "Current Logging: basicConfig/dictConfig/fileConfig and logging.conf with location",
+        ),
+        (
+            "print_calls",
+            &e.print_calls,
+            "Current Logging gaps: print calls",
+        ),
+        (
+            "functions",
+            &e.functions,
+            "Span boundaries: the function enclosing each timer and metric",
+        ),
+    ];
+    for (name, category, for_) in categories {
+        if !category.present {
+            want(name, for_);
+        }
+    }
+    let fields: [(&str, &str, &str); 7] = [
+        (
+            "routes",
+            "router",
+            "Request Lifecycle: routes grouped by router object (now by file)",
+        ),
+        (
+            "loggers",
+            "callee",
+            "Current Logging: logger creation pattern counts (getLogger vs get_logger, __name__ vs literal)",
+        ),
+        (
+            "log_calls",
+            "receiver",
+            "Current Logging: calls on the root logger (`logging.info`)",
+        ),
+        (
+            "log_calls",
+            "message_kind",
+            "Current Logging gaps: f-string / format / % messages",
+        ),
+        (
+            "log_calls",
+            "in_except",
+            "Current Logging gaps: exact errors logged without traceback (now by proximity)",
+        ),
+        (
+            "log_calls",
+            "exc_info",
+            "Current Logging gaps: error calls that pass exc_info",
+        ),
+        (
+            "except_handlers",
+            "end_line",
+            "Current Logging gaps: exact swallowed exceptions (now by proximity)",
+        ),
+    ];
+    for (category, field, for_) in fields {
+        if !input.has_field(category, field) {
+            want(&format!("{category}[].{field}"), for_);
+        }
+    }
+    out
+}

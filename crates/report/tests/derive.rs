@@ -1,0 +1,254 @@
+//! The derivation rules of the crate documentation, each on small findings
+//! written by hand.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use recon_findings::Findings;
+use recon_report::{Document, MarkdownPrinter, Printer, Report, derive};
+use serde_json::{Value, json};
+
+/// Findings from a JSON object merged over the empty findings.
+fn findings(extra: Value) -> Findings {
+    let mut base = serde_json::to_value(Findings::default()).unwrap();
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    serde_json::from_value(base).unwrap()
+}
+
+fn gap<'a>(report: &'a Report, id: &str) -> &'a recon_report::model::Gap {
+    recon_report::all_gaps(report)
+        .into_iter()
+        .find(|g| g.id == id)
+        .unwrap()
+}
+
+fn lines(gap: &recon_report::model::Gap) -> Vec<usize> {
+    gap.instances.iter().map(|i| i.at.line).collect()
+}
+
+#[test]
+fn execution_order_is_registration_reversed_and_the_trace_starts_outermost() {
+    let f = findings(json!({
+        "routes": [{"file": "main.py", "line": 30, "method": "GET", "path": "/", "handler": "index"}],
+        "middleware": [
+            {"file": "main.py", "line": 5, "name": "A", "kind": "class"},
+            {"file": "main.py", "line": 6, "name": "B", "kind": "class"},
+            {"file": "main.py", "line": 8, "name": "c", "kind": "function"}
+        ],
+        "context_carriers": [
+            {"file": "main.py", "line": 9, "name": "X-Request-ID", "kind": "header"},
+            {"file": "main.py", "line": 31, "name": "request_id", "kind": "assignment"}
+        ]
+    }));
+    let r = derive(&f);
+    let names = |rows: &[recon_report::model::MiddlewareRow]| {
+        rows.iter().map(|m| m.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&r.lifecycle.middleware_registration), ["A", "B", "c"]);
+    assert_eq!(names(&r.lifecycle.middleware_execution), ["c", "B", "A"]);
+    assert_eq!(r.trace.births.len(), 1);
+    assert_eq!(r.trace.births[0].name, "c");
+    assert_eq!(r.trace.births[0].at.line, 8);
+    // Carriers between the middleware and the next route/middleware only.
+    let reuse: Vec<usize> = r.trace.births[0].reuse.iter().map(|e| e.at.line).collect();
+    assert_eq!(reuse, [9]);
+    assert_eq!(r.priority[0].id, "trace-id-at-entry");
+    assert_eq!(r.priority[0].effort, 1, "an id is already read there");
+}
+
+#[test]
+fn without_middleware_the_trace_starts_in_a_new_one_where_most_routes_are() {
+    let f = findings(json!({
+        "routes": [
+            {"file": "a.py", "line": 3, "method": "GET", "path": "/a", "handler": "a"},
+            {"file": "b.py", "line": 7, "method": "GET", "path": "/b", "handler": "b"},
+            {"file": "b.py", "line": 9, "method": "POST", "path": "/b", "handler": "b2"},
+            {"file": "b.py", "line": 11, "method": "WEBSOCKET", "path": "/ws", "handler": "ws"}
+        ],
+        "websocket_endpoints": [{"file": "b.py", "line": 11, "path": "/ws", "handler": "ws"}]
+    }));
+    let r = derive(&f);
+    let births: Vec<(String, String)> = r
+        .trace
+        .births
+        .iter()
+        .map(|b| (b.kind.clone(), b.at.to_string()))
+        .collect();
+    assert_eq!(
+        births,
+        [
+            ("HTTP".to_owned(), "b.py:7".to_owned()),
+            ("WebSocket".to_owned(), "b.py:11".to_owned())
+        ]
+    );
+    assert_eq!(r.priority[0].effort, 2, "no id to reuse");
+    // No trace id anywhere: each birth point is a gap.
+    assert_eq!(lines(gap(&r, "missing-trace-id")), [7, 11]);
+}
+
+#[test]
+fn errors_without_traceback_and_swallowed_exceptions_by_proximity() {
+    let call = |line: usize, level: &str| json!({"file": "m.py", "line": line, "level": level, "prefix": "[T]"});
+    let f = findings(json!({
+        "except_handlers": [
+            {"file": "m.py", "line": 10, "bare": false},
+            {"file": "m.py", "line": 20, "bare": false},
+            {"file": "m.py", "line": 30, "bare": true},
+            {"file": "m.py", "line": 32, "bare": false},
+            {"file": "m.py", "line": 40, "bare": false}
+        ],
+        "log_calls": [
+            call(11, "error"),      // in the clause at 10
+            call(24, "error"),      // 4 lines below 20: not counted
+            call(33, "critical"),   // in the clause at 32, not 30
+            call(41, "exception")   // has the traceback
+        ]
+    }));
+    let r = derive(&f);
+    let errors = gap(&r, "error-without-traceback");
+    assert_eq!(lines(errors), [11, 33]);
+    assert!(errors.instances[1].message.contains("`m.py:32`"));
+    // 20: the log call at 24 is too far; 30: the call at 33 belongs to 32.
+    assert_eq!(lines(gap(&r, "swallowed-exception")), [20, 30]);
+    assert_eq!(lines(gap(&r, "bare-except")), [30]);
+    // Unknowable from these findings: said so, not guessed.
+    let f_string = gap(&r, "fstring-log-message");
+    assert!(!f_string.checked && f_string.not_checked.is_some());
+}
+
+#[test]
+fn request_id_gap_and_wall_clock_durations() {
+    let f = findings(json!({
+        "log_calls": [
+            {"file": "a.py", "line": 3, "level": "info", "prefix": null},
+            {"file": "b.py", "line": 4, "level": "info", "prefix": "[B]"},
+            {"file": "b.py", "line": 5, "level": "log", "prefix": null},
+            {"file": "tests/test_b.py", "line": 5, "level": "info", "prefix": null}
+        ],
+        "context_carriers": [{"file": "a.py", "line": 2, "name": "traceparent", "kind": "header"}],
+        "timing": [
+            {"file": "b.py", "line": 8, "kind": "duration", "name": "elapsed_ms"},
+            {"file": "b.py", "line": 8, "kind": "clock", "name": "time.time"},
+            {"file": "b.py", "line": 9, "kind": "duration", "name": "total_ms"},
+            {"file": "b.py", "line": 9, "kind": "clock", "name": "time.perf_counter"}
+        ]
+    }));
+    let r = derive(&f);
+    // a.py names an id; test files are left out.
+    assert_eq!(lines(gap(&r, "log-without-request-id")), [4, 5]);
+    // `log(level, ...)` has no message as first argument.
+    assert_eq!(lines(gap(&r, "untagged-log-message")), [3]);
+    assert_eq!(lines(gap(&r, "wall-clock-duration")), [8]);
+    // traceparent exists: no missing-trace-id instance.
+    assert_eq!(gap(&r, "missing-trace-id").count, 0);
+}
+
+#[test]
+fn schemas_reference_only_tables_that_exist_with_their_key_types() {
+    let f = findings(json!({
+        "sql_tables": [
+            {"file": "m/1.sql", "line": 1, "name": "accounts",
+             "columns": [{"name": "id", "type": "BIGSERIAL"}], "primary_key": ["id"], "references": []},
+            {"file": "m/1.sql", "line": 5, "name": "monitoring.error_log",
+             "columns": [{"name": "id", "type": "SERIAL"}], "primary_key": ["id"], "references": []}
+        ]
+    }));
+    let r = derive(&f);
+    let anchors: Vec<(String, String, String)> = r
+        .database
+        .anchors
+        .iter()
+        .map(|a| (a.role.clone(), a.table.clone(), a.key_type.clone()))
+        .collect();
+    assert_eq!(
+        anchors,
+        [(
+            "user".to_owned(),
+            "accounts".to_owned(),
+            "BIGINT".to_owned()
+        )]
+    );
+    let names: Vec<&str> = r
+        .database
+        .observability_tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(names, ["monitoring.error_log"]);
+    let traces = &r.database.schemas[0];
+    assert_eq!(traces.table, "monitoring.traces");
+    let sql = traces.sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        sql.contains("user_id BIGINT REFERENCES accounts (id)"),
+        "{sql}"
+    );
+    assert!(!traces.sql.contains("departments") && !traces.sql.contains("session"));
+}
+
+#[test]
+fn contract_statuses() {
+    let m = |file: &str, line: usize, side: &str, direction: &str, t: &str| json!({"file": file, "line": line, "side": side, "direction": direction, "type": t});
+    let f = findings(json!({
+        "websocket_messages": [
+            m("app.py", 1, "backend", "sent", "ok"),
+            m("app.py", 2, "backend", "sent", "orphan"),
+            m("app.py", 3, "backend", "handled", "ping"),
+            m("ws.ts", 1, "frontend", "handled", "ok"),
+            m("ws.ts", 2, "frontend", "sent", "ping"),
+            m("ws.ts", 3, "frontend", "sent", "typing"),
+            m("tests/test_ws.py", 1, "backend", "sent", "typing")
+        ]
+    }));
+    let r = derive(&f);
+    let rows: Vec<(String, String)> = r
+        .frontend
+        .contract
+        .iter()
+        .map(|c| (c.message_type.clone(), c.status.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("ok".to_owned(), "ok".to_owned()),
+            (
+                "orphan".to_owned(),
+                "backend sends, frontend never handles".to_owned()
+            ),
+            ("ping".to_owned(), "ok".to_owned()),
+            (
+                "typing".to_owned(),
+                "frontend sends, backend never handles".to_owned()
+            ),
+        ]
+    );
+    let g = gap(&r, "ws-type-unhandled");
+    let at: Vec<String> = g.instances.iter().map(|i| i.at.to_string()).collect();
+    assert_eq!(at, ["app.py:2", "ws.ts:3"]);
+}
+
+#[test]
+fn empty_findings_render_every_section() {
+    let f = Findings::default();
+    let report = derive(&f);
+    let md = MarkdownPrinter::default()
+        .print(&Document {
+            findings: &f,
+            report: &report,
+        })
+        .unwrap();
+    for heading in [
+        "## Request Lifecycle",
+        "## Current Logging",
+        "## Trace Injection Points",
+        "## Alert Integration",
+        "## Database",
+        "## Frontend",
+        "### Distributed Tracing",
+        "## Implementation Priority",
+    ] {
+        assert!(md.contains(&format!("\n{heading}\n")), "{heading}");
+    }
+    assert!(md.contains("- Entry points: none found (searched: "));
+    assert!(md.contains("- Logger pattern: none found (searched: "));
+}

@@ -1,0 +1,354 @@
+//! One file, one parse, one walk: every rule that applies to the file's
+//! language looks at every node.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tree_sitter::{Node, Parser};
+
+use crate::python::{self, ModuleFacts};
+use crate::rules::{self, Rule, Violation};
+use crate::{Diagnostic, frontend};
+
+/// Which grammar a file is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// `.py`
+    Python,
+    /// `.ts .mts .cts .js .mjs .cjs`
+    TypeScript,
+    /// `.tsx .jsx`
+    Tsx,
+    /// `.svelte` (`<script>` bodies read as TypeScript)
+    Svelte,
+}
+
+impl Language {
+    /// The language of a path, by its extension; `None` for files no rule
+    /// reads (SQL, Markdown...).
+    pub fn of(rel: &str) -> Option<Language> {
+        let base = rel.rsplit('/').next().unwrap_or(rel);
+        let ext = base.rsplit_once('.').map(|(_, e)| e)?;
+        match ext {
+            "py" => Some(Language::Python),
+            "ts" | "mts" | "cts" | "js" | "mjs" | "cjs" => Some(Language::TypeScript),
+            "tsx" | "jsx" => Some(Language::Tsx),
+            "svelte" => Some(Language::Svelte),
+            _ => None,
+        }
+    }
+}
+
+/// A file to check.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// The path printed: relative to the checkout root, `/`-separated.
+    pub rel: String,
+    pub language: Language,
+}
+
+/// What a `# recon: ignore` comment on one line silences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suppression {
+    /// `# recon: ignore`
+    All,
+    /// `# recon: ignore[OBS001, OBS003]` (codes as written, upper-cased).
+    Codes(Vec<String>),
+}
+
+impl Suppression {
+    /// Whether this silences `rule`.
+    pub fn covers(&self, rule: Rule) -> bool {
+        match self {
+            Suppression::All => true,
+            Suppression::Codes(codes) => codes.iter().any(|c| c == rule.code()),
+        }
+    }
+
+    fn merge(&mut self, other: Suppression) {
+        match (&mut *self, other) {
+            (Suppression::All, _) => {}
+            (_, Suppression::All) => *self = Suppression::All,
+            (Suppression::Codes(a), Suppression::Codes(b)) => a.extend(b),
+        }
+    }
+}
+
+/// Parse the suppression in a comment's text (`#` or `//` included), if any:
+/// `recon:` then `ignore` (spaces allowed around), then optionally
+/// `[CODE, CODE]`.
+pub fn parse_suppression(comment: &str) -> Option<Suppression> {
+    let at = comment.find("recon:")?;
+    let rest = comment[at + "recon:".len()..].trim_start();
+    let rest = rest.strip_prefix("ignore")?;
+    match rest.strip_prefix('[') {
+        Some(list) => {
+            let end = list.find(']')?;
+            let codes = list[..end]
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .map(str::to_ascii_uppercase)
+                .collect();
+            Some(Suppression::Codes(codes))
+        }
+        None if rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric()) => {
+            Some(Suppression::All)
+        }
+        None => None,
+    }
+}
+
+/// The outcome of one file.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Suppression comments by 1-based line.
+    pub suppressions: HashMap<usize, Suppression>,
+    /// Problems worth a warning that do not stop the check (syntax errors,
+    /// invalid UTF-8).
+    pub warnings: Vec<String>,
+    /// Whether the text holds the word `type` (OBS010 needs it).
+    pub mentions_type: bool,
+}
+
+impl FileOutcome {
+    fn add_suppression(&mut self, line: usize, suppression: Suppression) {
+        match self.suppressions.get_mut(&line) {
+            Some(existing) => existing.merge(suppression),
+            None => {
+                self.suppressions.insert(line, suppression);
+            }
+        }
+    }
+}
+
+/// One parser per language, reused across the files a worker checks.
+pub struct Parsers {
+    python: Parser,
+    typescript: Parser,
+    tsx: Parser,
+    svelte: Parser,
+}
+
+impl Parsers {
+    /// Load every grammar.
+    pub fn new() -> Result<Parsers, String> {
+        Ok(Parsers {
+            python: python::parser()?,
+            typescript: frontend::parser(frontend::Dialect::TypeScript)?,
+            tsx: frontend::parser(frontend::Dialect::Tsx)?,
+            svelte: frontend::parser(frontend::Dialect::Svelte)?,
+        })
+    }
+}
+
+/// 1-based line and column (in characters) of a node's start.
+pub(crate) fn position(node: Node<'_>, src: &str) -> (usize, usize) {
+    let point = node.start_position();
+    let start = node.start_byte();
+    let line_start = start.saturating_sub(point.column);
+    let column = src
+        .get(line_start..start)
+        .map_or(point.column, |s| s.chars().count());
+    (point.row + 1, column + 1)
+}
+
+/// The context a rule's `check` gets: the file, its text, the module facts.
+pub(crate) struct Cx<'a> {
+    pub file: &'a FileInfo,
+    pub src: &'a str,
+    pub facts: &'a ModuleFacts,
+    /// OBS001's file-level exemptions (tests, scripts).
+    pub print_exempt_file: bool,
+    pub out: Vec<Diagnostic>,
+}
+
+impl Cx<'_> {
+    /// Report `violation` at `node`'s start.
+    pub(crate) fn report<V: Violation>(&mut self, node: Node<'_>, violation: &V) {
+        let (line, column) = position(node, self.src);
+        self.out.push(Diagnostic {
+            file: self.file.rel.clone(),
+            line,
+            column,
+            rule: V::RULE,
+            message: violation.message(),
+        });
+    }
+
+    /// The source text of `node`.
+    pub(crate) fn text(&self, node: Node<'_>) -> &str {
+        python::text(node, self.src)
+    }
+}
+
+/// Call `f` on every node of the tree under `root`, in document order,
+/// without recursion.
+pub(crate) fn visit_all<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
+    let mut cursor = root.walk();
+    loop {
+        f(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// Read a file's text: UTF-8 BOM dropped, invalid UTF-8 replaced (with a
+/// warning naming the first bad line).
+pub(crate) fn decode(bytes: &[u8], rel: &str, warnings: &mut Vec<String>) -> String {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(src) => src.to_owned(),
+        Err(err) => {
+            let line = bytes[..err.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            warnings.push(format!("{rel}: invalid UTF-8 at line {line}"));
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    }
+}
+
+/// The first line with a syntax error, if any.
+fn first_error_line(root: Node<'_>) -> Option<usize> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut line = None;
+    visit_all(root, |n| {
+        if line.is_none() && (n.is_error() || n.is_missing()) {
+            line = Some(n.start_position().row + 1);
+        }
+    });
+    line.or(Some(root.start_position().row + 1))
+}
+
+/// Check one file's text with every per-file rule (all but OBS010, which
+/// needs the whole checkout).
+pub fn check_source(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcome {
+    match file.language {
+        Language::Python => check_python(parsers, file, src),
+        Language::TypeScript | Language::Tsx | Language::Svelte => {
+            frontend::check(front_parsers(parsers, file.language), file, src)
+        }
+    }
+}
+
+pub(crate) fn front_parsers(
+    parsers: &mut Parsers,
+    language: Language,
+) -> frontend::FrontParsers<'_> {
+    frontend::FrontParsers {
+        typescript: if language == Language::Tsx {
+            &mut parsers.tsx
+        } else {
+            &mut parsers.typescript
+        },
+        svelte: &mut parsers.svelte,
+        language,
+    }
+}
+
+fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let Some(tree) = python::parse(&mut parsers.python, src) else {
+        outcome
+            .warnings
+            .push(format!("{}: could not be parsed", file.rel));
+        return outcome;
+    };
+    let root = tree.root_node();
+    if let Some(line) = first_error_line(root) {
+        outcome
+            .warnings
+            .push(format!("{}: syntax error at line {line}", file.rel));
+    }
+    let facts = ModuleFacts::collect(root, src);
+    let mut cx = Cx {
+        file,
+        src,
+        facts: &facts,
+        print_exempt_file: python::is_test_path(&file.rel) || file.python_script(src),
+        out: Vec::new(),
+    };
+    let mut comments = Vec::new();
+    visit_all(root, |node| {
+        if node.kind() == "comment" {
+            comments.push(node);
+            return;
+        }
+        rules::obs001_print_in_application_code::check(node, &mut cx);
+        rules::obs002_swallowed_exception::check(node, &mut cx);
+        rules::obs003_error_without_traceback::check(node, &mut cx);
+        rules::obs004_eager_log_formatting::check(node, &mut cx);
+        rules::obs005_root_logger_call::check(node, &mut cx);
+        rules::obs006_wall_clock_duration::check(node, &mut cx);
+        rules::obs007_http_request_without_timeout::check(node, &mut cx);
+        rules::obs008_fire_and_forget_task::check(node, &mut cx);
+        rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
+    });
+    outcome.diagnostics = cx.out;
+    for comment in comments {
+        if let Some(s) = parse_suppression(python::text(comment, src)) {
+            outcome.add_suppression(comment.start_position().row + 1, s);
+        }
+    }
+    outcome
+}
+
+/// Record the suppression comments found by a frontend walk.
+pub(crate) fn add_comment_suppressions(outcome: &mut FileOutcome, comments: &[(usize, String)]) {
+    for (line, text) in comments {
+        if let Some(s) = parse_suppression(text) {
+            outcome.add_suppression(*line, s);
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppression_comments() {
+        assert_eq!(parse_suppression("# recon: ignore"), Some(Suppression::All));
+        assert_eq!(
+            parse_suppression("# recon: ignore  (legacy)"),
+            Some(Suppression::All)
+        );
+        assert_eq!(
+            parse_suppression("# noqa  # recon:ignore[obs003, OBS004]"),
+            Some(Suppression::Codes(vec!["OBS003".into(), "OBS004".into()]))
+        );
+        assert_eq!(
+            parse_suppression("// recon: ignore[OBS010]"),
+            Some(Suppression::Codes(vec!["OBS010".into()]))
+        );
+        assert_eq!(parse_suppression("# recon: ignored"), None);
+        assert_eq!(parse_suppression("# recon: ignore[OBS003"), None);
+        assert_eq!(parse_suppression("# ignore"), None);
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(Language::of("a/b.py"), Some(Language::Python));
+        assert_eq!(Language::of("x.svelte"), Some(Language::Svelte));
+        assert_eq!(Language::of("x.tsx"), Some(Language::Tsx));
+        assert_eq!(Language::of("m/001.sql"), None);
+        assert_eq!(Language::of("Makefile"), None);
+    }
+}

@@ -1,0 +1,123 @@
+//! TypeScript, JavaScript and Svelte: parsing (a Svelte file's `<script>`
+//! bodies are parsed as TypeScript in place, so positions are the file's
+//! own), suppression comments and OBS009's string literals.
+
+use tree_sitter::{Node, Parser, Range, Tree};
+
+use crate::checker::{self, Cx, FileInfo, FileOutcome, Language, visit_all};
+use crate::python::ModuleFacts;
+use crate::rules;
+
+/// The grammars this module loads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dialect {
+    TypeScript,
+    Tsx,
+    Svelte,
+}
+
+/// A parser set to `dialect`.
+pub(crate) fn parser(dialect: Dialect) -> Result<Parser, String> {
+    let language: tree_sitter::Language = match dialect {
+        Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Dialect::Svelte => tree_sitter_svelte_ng::LANGUAGE.into(),
+    };
+    let mut parser = Parser::new();
+    parser
+        .set_language(&language)
+        .map_err(|e| format!("{dialect:?} grammar: {e}"))?;
+    Ok(parser)
+}
+
+/// The parsers one frontend file needs.
+pub(crate) struct FrontParsers<'a> {
+    pub typescript: &'a mut Parser,
+    pub svelte: &'a mut Parser,
+    pub language: Language,
+}
+
+/// Parse a TypeScript file, or the `<script>` bodies of a Svelte file (as
+/// TypeScript, in place). `None` when the file has no script at all or the
+/// parser gave up.
+fn parse(parsers: &mut FrontParsers<'_>, src: &str) -> Option<Tree> {
+    let ranges: Vec<Range> = if parsers.language == Language::Svelte {
+        let document = parsers.svelte.parse(src, None)?;
+        let mut ranges = Vec::new();
+        visit_all(document.root_node(), |node| {
+            if node.kind() == "raw_text"
+                && node.parent().is_some_and(|p| p.kind() == "script_element")
+            {
+                ranges.push(node.range());
+            }
+        });
+        if ranges.is_empty() {
+            return None;
+        }
+        ranges
+    } else {
+        Vec::new()
+    };
+    // An empty list means the whole file.
+    parsers.typescript.set_included_ranges(&ranges).ok()?;
+    parsers.typescript.parse(src, None)
+}
+
+/// The text of `node`.
+fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// The text between the delimiters of a string or template literal, each
+/// `${...}` replaced by one space, escapes as written.
+pub(crate) fn literal_text(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let raw = text(node, src);
+            Some(
+                raw.get(1..raw.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        }
+        "template_string" => {
+            let mut out = String::new();
+            for child in node.named_children(&mut node.walk()) {
+                match child.kind() {
+                    "template_substitution" => out.push(' '),
+                    _ => out.push_str(text(child, src)),
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Check one frontend file with the per-file rules that read TypeScript
+/// (OBS009) and collect its `// recon: ignore` comments.
+pub(crate) fn check(mut parsers: FrontParsers<'_>, file: &FileInfo, src: &str) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let Some(tree) = parse(&mut parsers, src) else {
+        return outcome;
+    };
+    let facts = ModuleFacts::default();
+    let mut cx = Cx {
+        file,
+        src,
+        facts: &facts,
+        print_exempt_file: true,
+        out: Vec::new(),
+    };
+    let mut comments = Vec::new();
+    visit_all(tree.root_node(), |node| match node.kind() {
+        "comment" => comments.push((node.start_position().row + 1, text(node, src).to_owned())),
+        "string" | "template_string" => {
+            rules::obs009_hardcoded_notification_secret::check_frontend(node, &mut cx);
+        }
+        _ => {}
+    });
+    outcome.diagnostics = cx.out;
+    checker::add_comment_suppressions(&mut outcome, &comments);
+    outcome
+}

@@ -1,0 +1,303 @@
+//! Observability rules for `recon check`, the pre-commit mode of recon.
+//!
+//! One file per rule under [`rules`], one struct per violation; a rule's doc
+//! comment is its documentation and `recon rule CODE` prints it
+//! ([`Rule::doc`]). [`check`] runs the enabled rules over a set of files:
+//! each file is read once, parsed once (Python with tree-sitter-python;
+//! TypeScript, JavaScript and Svelte `<script>` bodies with
+//! tree-sitter-typescript) and walked once, every per-file rule looking at
+//! every node. OBS010 needs the whole checkout (what one side sends, the
+//! other must handle): it reads the checkout's WebSocket messages only when
+//! it is enabled, and still reports only in the files checked.
+//!
+//! Files run in parallel (rayon; one set of parsers per worker) and the
+//! diagnostics are sorted by (path, line, column, code, message), so the
+//! output is the same bytes at any thread count.
+//!
+//! ```no_run
+//! use recon_rules::{check, Config};
+//! let config = Config::discover(std::path::Path::new("."), None)?;
+//! let report = check(std::path::Path::new("."), &["core/main.py".into()], &config);
+//! for d in &report.diagnostics {
+//!     println!("{}:{}:{}: {} {}", d.file, d.line, d.column, d.rule, d.message);
+//! }
+//! # Ok::<(), recon_rules::ConfigError>(())
+//! ```
+
+pub mod checker;
+pub mod config;
+mod frontend;
+pub mod output;
+mod python;
+pub mod rules;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use recon_findings::WebsocketMessage;
+use recon_syntax::files;
+
+pub use checker::{FileInfo, Language, Suppression, parse_suppression};
+pub use config::{Config, ConfigError};
+pub use output::Format;
+pub use rules::Rule;
+
+/// One rule violation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Diagnostic {
+    /// Relative to the checkout root, `/`-separated.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub rule: Rule,
+    pub message: String,
+}
+
+/// What a check found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Sorted by (file, line, column, rule, message), duplicates removed.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files that could not be read (`PATH: reason`): exit status 2.
+    pub errors: Vec<String>,
+    /// Files read with trouble (syntax errors, invalid UTF-8): the check
+    /// goes on.
+    pub warnings: Vec<String>,
+    /// How many files the rules read.
+    pub files_checked: usize,
+}
+
+/// Check `files` (paths as given, relative to the current directory, which
+/// is the checkout root `root`; directories are walked with the file
+/// selection of `recon scan`), or the whole checkout when `files` is empty.
+pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
+    let mut report = CheckReport::default();
+    let targets = targets(root, files, config, &mut report.errors);
+
+    let per_file: Vec<(Option<String>, checker::FileOutcome)> = targets
+        .par_iter()
+        .map_init(checker::Parsers::new, |parsers, file| {
+            let parsers = match parsers {
+                Ok(p) => p,
+                Err(e) => return (Some(format!("{}: {e}", file.rel)), Default::default()),
+            };
+            match std::fs::read(&file.path) {
+                Ok(bytes) => {
+                    let mut warnings = Vec::new();
+                    let src = checker::decode(&bytes, &file.rel, &mut warnings);
+                    let mut outcome = checker::check_source(parsers, file, &src);
+                    outcome.mentions_type = src.contains("type");
+                    warnings.append(&mut outcome.warnings);
+                    outcome.warnings = warnings;
+                    (None, outcome)
+                }
+                Err(e) => (
+                    Some(format!("{}: {}", file.rel, recon_syntax::io_message(&e))),
+                    Default::default(),
+                ),
+            }
+        })
+        .collect();
+
+    let mut diagnostics = Vec::new();
+    let mut suppressions: HashMap<&str, &HashMap<usize, Suppression>> = HashMap::new();
+    for (file, (error, outcome)) in targets.iter().zip(&per_file) {
+        if let Some(error) = error {
+            report.errors.push(error.clone());
+            continue;
+        }
+        report.files_checked += 1;
+        report.warnings.extend(outcome.warnings.iter().cloned());
+        diagnostics.extend(outcome.diagnostics.iter().cloned());
+        suppressions.insert(file.rel.as_str(), &outcome.suppressions);
+    }
+
+    // Both sides' `sent` rules need a `type` key written in the file: a
+    // checked file without the word cannot hold a send site, and when none
+    // has it, OBS010 has nothing to report and the checkout is not read.
+    let may_send = per_file.iter().any(|(_, outcome)| outcome.mentions_type);
+    if config.enabled(Rule::Obs010) && may_send {
+        let checked: HashSet<&str> = suppressions.keys().copied().collect();
+        let messages = checkout_messages(root);
+        diagnostics.extend(rules::obs010_unhandled_websocket_message::check(
+            &messages,
+            |file| checked.contains(file),
+            |file, line| {
+                let path = targets.iter().find(|t| t.rel == file)?.path.clone();
+                let text = std::fs::read(path).ok()?;
+                let text = String::from_utf8_lossy(&text);
+                text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
+            },
+        ));
+    }
+
+    diagnostics.retain(|d| {
+        config.reports(d.rule, &d.file)
+            && !suppressions
+                .get(d.file.as_str())
+                .and_then(|s| s.get(&d.line))
+                .is_some_and(|s| s.covers(d.rule))
+    });
+    diagnostics.sort();
+    diagnostics.dedup();
+    report.diagnostics = diagnostics;
+    report.errors.sort();
+    report.warnings.sort();
+    report
+}
+
+/// The files to check, sorted by `rel`, deduplicated, `exclude` applied.
+fn targets(
+    root: &Path,
+    files: &[PathBuf],
+    config: &Config,
+    errors: &mut Vec<String>,
+) -> Vec<FileInfo> {
+    let mut out = Vec::new();
+    let mut push = |path: PathBuf, rel: String| {
+        if let Some(language) = Language::of(&rel)
+            && !config.excluded(&rel)
+        {
+            out.push(FileInfo {
+                path,
+                rel,
+                language,
+            });
+        }
+    };
+    if files.is_empty() {
+        let (selected, walk_errors) = files::select(root, false);
+        errors.extend(
+            walk_errors
+                .into_iter()
+                .map(|e| format!("{}: {}", e.file, e.reason)),
+        );
+        for f in selected {
+            push(f.path, f.rel);
+        }
+    } else {
+        let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        for given in files {
+            let shown = given.display().to_string();
+            let metadata = match std::fs::metadata(given) {
+                Ok(m) => m,
+                Err(e) => {
+                    errors.push(format!("{shown}: {}", recon_syntax::io_message(&e)));
+                    continue;
+                }
+            };
+            let rel = relative_to_root(&absolute_root, given);
+            if metadata.is_dir() {
+                let (selected, walk_errors) = files::select(given, false);
+                let join = |sub: &str| match rel.as_str() {
+                    "" => sub.to_owned(),
+                    dir => format!("{dir}/{sub}"),
+                };
+                errors.extend(
+                    walk_errors
+                        .into_iter()
+                        .map(|e| format!("{}: {}", join(&e.file), e.reason)),
+                );
+                for f in selected {
+                    let rel = join(&f.rel);
+                    push(f.path, rel);
+                }
+            } else {
+                push(given.clone(), rel);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.dedup_by(|a, b| a.rel == b.rel);
+    out
+}
+
+/// A path given on the command line as printed: relative to the checkout
+/// root, `/`-separated, `.` and `..` resolved lexically. A path outside the
+/// root keeps its lexical form (absolute, or with leading `..`).
+fn relative_to_root(absolute_root: &Path, given: &Path) -> String {
+    let absolute = if given.is_absolute() {
+        given.to_path_buf()
+    } else {
+        absolute_root.join(given)
+    };
+    let normal = normalize(&absolute);
+    let root = normalize(absolute_root);
+    match normal.strip_prefix(&root) {
+        Ok(rel) => join_components(rel),
+        Err(_) if given.is_absolute() => normal.display().to_string(),
+        Err(_) => join_components(&normalize_relative(given)),
+    }
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn normalize_relative(path: &Path) -> PathBuf {
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.iter().collect()
+}
+
+fn join_components(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every WebSocket message of the checkout at `root` (both sides, from
+/// `recon_syntax::scan`), test code left out.
+fn checkout_messages(root: &Path) -> Vec<WebsocketMessage> {
+    let mut messages = match recon_syntax::scan(root, &recon_syntax::ScanOptions::default()) {
+        Ok(findings) => findings.websocket_messages,
+        Err(_) => Vec::new(),
+    };
+    messages.retain(|m| !python::is_any_test_path(&m.file));
+    messages
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_relative_to_root() {
+        let root = Path::new("/work/repo");
+        assert_eq!(relative_to_root(root, Path::new("./a/b.py")), "a/b.py");
+        assert_eq!(relative_to_root(root, Path::new("a/../c.py")), "c.py");
+        assert_eq!(
+            relative_to_root(root, Path::new("/work/repo/x/y.ts")),
+            "x/y.ts"
+        );
+        assert_eq!(relative_to_root(root, Path::new("/tmp/z.py")), "/tmp/z.py");
+        assert_eq!(
+            relative_to_root(root, Path::new("../other/z.py")),
+            "../other/z.py"
+        );
+        assert_eq!(relative_to_root(root, Path::new(".")), "");
+    }
+}

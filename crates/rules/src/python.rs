@@ -1,0 +1,490 @@
+//! Python: parsing, the facts a rule needs about the whole module, and small
+//! readings of syntax nodes.
+//!
+//! These helpers mirror the private ones of `recon-syntax` (which exposes no
+//! parser API); the vocabulary (*last segment*, *dotted name*, *string
+//! literal*) is the one the `recon-findings` documentation defines.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::checker::{FileInfo, visit_all};
+
+/// The Python grammar.
+pub(crate) fn language() -> tree_sitter::Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// A parser set to Python.
+pub(crate) fn parser() -> Result<Parser, String> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&language())
+        .map_err(|e| format!("python grammar: {e}"))?;
+    Ok(parser)
+}
+
+/// Parse `src`.
+pub(crate) fn parse(parser: &mut Parser, src: &str) -> Option<Tree> {
+    parser.parse(src, None)
+}
+
+/// The source text of `node`.
+pub(crate) fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// The last segment of an identifier (`app`) or attribute (`self.app`).
+pub(crate) fn last_segment<'a>(node: Node<'_>, src: &'a str) -> Option<&'a str> {
+    match node.kind() {
+        "identifier" => Some(text(node, src)),
+        "attribute" => node.child_by_field_name("attribute").map(|n| text(n, src)),
+        _ => None,
+    }
+}
+
+/// The dotted name of an identifier or attribute chain of identifiers
+/// (`time.perf_counter`); `None` for anything else (`f().x`, `a[0].b`).
+pub(crate) fn dotted_name(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "identifier" => Some(text(node, src).to_owned()),
+        "attribute" => {
+            let object = dotted_name(node.child_by_field_name("object")?, src)?;
+            let attribute = text(node.child_by_field_name("attribute")?, src);
+            Some(format!("{object}.{attribute}"))
+        }
+        _ => None,
+    }
+}
+
+/// `(((x)))` gives `x`.
+pub(crate) fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
+    while node.kind() == "parenthesized_expression" {
+        match node
+            .named_children(&mut node.walk())
+            .find(|c| c.kind() != "comment")
+        {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The positional arguments of a call's argument list (keyword arguments,
+/// `**` splats and comments skipped; `*args` kept). A generator argument is
+/// its only positional argument.
+pub(crate) fn positional_args(call: Node<'_>) -> Vec<Node<'_>> {
+    let Some(arguments) = call.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    if arguments.kind() != "argument_list" {
+        return vec![arguments];
+    }
+    arguments
+        .named_children(&mut arguments.walk())
+        .filter(|c| {
+            !matches!(
+                c.kind(),
+                "comment" | "keyword_argument" | "dictionary_splat"
+            )
+        })
+        .collect()
+}
+
+/// The value of the keyword argument `name=` of a call.
+pub(crate) fn keyword_arg<'t>(call: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+    let arguments = call.child_by_field_name("arguments")?;
+    arguments
+        .named_children(&mut arguments.walk())
+        .filter(|c| c.kind() == "keyword_argument")
+        .find(|c| {
+            c.child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == name)
+        })
+        .and_then(|c| c.child_by_field_name("value"))
+}
+
+/// Whether a call passes a `**mapping` (which may hold any keyword).
+pub(crate) fn has_dict_splat(call: Node<'_>) -> bool {
+    call.child_by_field_name("arguments").is_some_and(|a| {
+        a.named_children(&mut a.walk())
+            .any(|c| c.kind() == "dictionary_splat")
+    })
+}
+
+/// The callee of a call.
+pub(crate) fn callee(call: Node<'_>) -> Option<Node<'_>> {
+    (call.kind() == "call")
+        .then(|| call.child_by_field_name("function"))
+        .flatten()
+}
+
+/// For a call `R.M(...)`: `(R, "M")`.
+pub(crate) fn method_call<'t, 's>(call: Node<'t>, src: &'s str) -> Option<(Node<'t>, &'s str)> {
+    let function = callee(call)?;
+    if function.kind() != "attribute" {
+        return None;
+    }
+    let object = function.child_by_field_name("object")?;
+    let attribute = function.child_by_field_name("attribute")?;
+    Some((object, text(attribute, src)))
+}
+
+/// The parts of a string-like expression: `[node]` for a `string`, its
+/// `string` children for an implicit concatenation, nothing else.
+pub(crate) fn string_parts(node: Node<'_>) -> Vec<Node<'_>> {
+    match node.kind() {
+        "string" => vec![node],
+        "concatenated_string" => node
+            .named_children(&mut node.walk())
+            .filter(|c| c.kind() == "string")
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The prefix letters of a `string` node, lower-cased (`f`, `rb`...).
+pub(crate) fn string_prefix(node: Node<'_>, src: &str) -> String {
+    node.child(0)
+        .filter(|c| c.kind() == "string_start")
+        .map(|start| {
+            text(start, src)
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a `string` node has a `{placeholder}`.
+pub(crate) fn has_placeholder(node: Node<'_>) -> bool {
+    node.named_children(&mut node.walk())
+        .any(|c| c.kind() == "interpolation")
+}
+
+/// Whether `node` (parentheses dropped) is an f-string with at least one
+/// placeholder, or an implicit concatenation with such a part.
+pub(crate) fn is_interpolated_fstring(node: Node<'_>) -> bool {
+    string_parts(unparenthesize(node))
+        .into_iter()
+        .any(has_placeholder)
+}
+
+/// The text between the quotes of a string-like expression, the parts of a
+/// concatenation joined, each placeholder replaced by one space, escapes
+/// kept as written. `None` for anything but `string`/`concatenated_string`.
+pub(crate) fn literal_text(node: Node<'_>, src: &str) -> Option<String> {
+    let parts = string_parts(node);
+    if parts.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for part in parts {
+        for child in part.named_children(&mut part.walk()) {
+            match child.kind() {
+                "string_content" | "escape_sequence" => out.push_str(text(child, src)),
+                "interpolation" => out.push(' '),
+                _ => {}
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A `str` literal (not bytes, no placeholder, parentheses dropped) and its
+/// text as written between the quotes.
+pub(crate) fn plain_string(node: Node<'_>, src: &str) -> Option<String> {
+    let node = unparenthesize(node);
+    let parts = string_parts(node);
+    if parts.is_empty()
+        || parts
+            .iter()
+            .any(|p| has_placeholder(*p) || string_prefix(*p, src).contains('b'))
+    {
+        return None;
+    }
+    literal_text(node, src)
+}
+
+/// The innermost enclosing function (`def`, `async def`, `lambda`) of
+/// `node`, or `None` at module level. Class bodies are no scope of their own
+/// here (their names are not visible to methods, but nothing a rule reads
+/// depends on that).
+pub(crate) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(n.kind(), "function_definition" | "lambda") {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// The `except` clause whose body `node` is lexically in, when no function,
+/// lambda or class definition stands between them.
+pub(crate) fn enclosing_except(node: Node<'_>) -> Option<Node<'_>> {
+    let mut child = node;
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            "function_definition" | "lambda" | "class_definition" => return None,
+            "except_clause" if child.kind() == "block" => return Some(n),
+            _ => {}
+        }
+        child = n;
+        current = n.parent();
+    }
+    None
+}
+
+/// Whether `node` is lexically inside the body of an `if __name__ ==
+/// "__main__":` statement (either operand order, any quotes; the `if` body
+/// only, not its `elif`/`else`).
+pub(crate) fn in_main_block(node: Node<'_>, src: &str) -> bool {
+    let mut child = node;
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "if_statement"
+            && n.child_by_field_name("consequence") == Some(child)
+            && n.child_by_field_name("condition")
+                .is_some_and(|c| is_main_test(c, src))
+        {
+            return true;
+        }
+        child = n;
+        current = n.parent();
+    }
+    false
+}
+
+fn is_main_test(condition: Node<'_>, src: &str) -> bool {
+    let condition = unparenthesize(condition);
+    if condition.kind() != "comparison_operator" {
+        return false;
+    }
+    let operands: Vec<Node<'_>> = condition
+        .named_children(&mut condition.walk())
+        .filter(|c| c.kind() != "comment")
+        .collect();
+    let operators: Vec<&str> = (0..condition.child_count())
+        .filter_map(|i| condition.child(i))
+        .filter(|c| !c.is_named())
+        .map(|c| c.kind())
+        .collect();
+    if operands.len() != 2 || operators != ["=="] {
+        return false;
+    }
+    let is_name = |n: Node<'_>| n.kind() == "identifier" && text(n, src) == "__name__";
+    let is_main = |n: Node<'_>| plain_string(n, src).as_deref() == Some("__main__");
+    (is_name(operands[0]) && is_main(operands[1])) || (is_main(operands[0]) && is_name(operands[1]))
+}
+
+/// Names the level methods of a logger are called on without a binding:
+/// the `log_calls` rule of `recon-findings`.
+pub(crate) const COMMON_LOGGER_NAMES: &[&str] = &["logger", "log", "_logger", "LOGGER", "_log"];
+
+/// The level methods of a logger.
+pub(crate) const LOG_LEVELS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+];
+
+/// What the rules need to know about the whole module before looking at one
+/// node. Built in one pass over the tree.
+#[derive(Debug, Default)]
+pub(crate) struct ModuleFacts {
+    /// Last segments of the targets of `T = ...getLogger(...)` /
+    /// `get_logger(...)` bindings anywhere in the module.
+    pub loggers: HashSet<String>,
+    /// `import M` (unaliased): the module's dotted name.
+    pub imports: HashSet<String>,
+    /// `from M import N` (unaliased): `(M, N)`.
+    pub from_imports: HashSet<(String, String)>,
+    /// `T = <wall-clock read>` assignments: target text -> the scopes and
+    /// the byte offsets where they end.
+    pub clock_bindings: HashMap<String, Vec<ClockBinding>>,
+}
+
+/// One `T = time.time()` assignment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClockBinding {
+    /// The innermost function's id, `None` at module level; always `None`
+    /// for attribute targets (`self.started`), which are file-wide.
+    pub scope: Option<usize>,
+    /// Where the assignment statement ends.
+    pub end_byte: usize,
+}
+
+impl ModuleFacts {
+    /// Collect the facts of the module rooted at `root`.
+    pub(crate) fn collect(root: Node<'_>, src: &str) -> ModuleFacts {
+        let mut facts = ModuleFacts::default();
+        // Imports first: clock reads through `from time import time` need them.
+        visit_all(root, |node| match node.kind() {
+            "import_statement" => {
+                for name in node.children_by_field_name("name", &mut node.walk()) {
+                    if name.kind() == "dotted_name" {
+                        facts.imports.insert(text(name, src).to_owned());
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let Some(module) = node.child_by_field_name("module_name") else {
+                    return;
+                };
+                let module = text(module, src).to_owned();
+                for name in node.children_by_field_name("name", &mut node.walk()) {
+                    if name.kind() == "dotted_name" {
+                        facts
+                            .from_imports
+                            .insert((module.clone(), text(name, src).to_owned()));
+                    }
+                }
+            }
+            _ => {}
+        });
+        visit_all(root, |node| {
+            if node.kind() != "assignment" {
+                return;
+            }
+            let Some(target) = node.child_by_field_name("left") else {
+                return;
+            };
+            if !matches!(target.kind(), "identifier" | "attribute") {
+                return;
+            }
+            // `a = b = f()`: the value at the end of the chain.
+            let mut value = node.child_by_field_name("right");
+            while let Some(v) = value.filter(|v| v.kind() == "assignment") {
+                value = v.child_by_field_name("right");
+            }
+            let Some(value) = value.map(unparenthesize) else {
+                return;
+            };
+            if value.kind() != "call" {
+                return;
+            }
+            let callee_last = callee(value).and_then(|f| last_segment(f, src));
+            if matches!(callee_last, Some("getLogger" | "get_logger"))
+                && let Some(name) = last_segment(target, src)
+            {
+                facts.loggers.insert(name.to_owned());
+            }
+            if is_wall_clock_read(value, src, &facts) {
+                let attribute = target.kind() == "attribute";
+                let Some(name) = dotted_name(target, src) else {
+                    return;
+                };
+                let scope = if attribute {
+                    None
+                } else {
+                    enclosing_function(node).map(|f| f.id())
+                };
+                facts
+                    .clock_bindings
+                    .entry(name)
+                    .or_default()
+                    .push(ClockBinding {
+                        scope,
+                        end_byte: statement_end(node),
+                    });
+            }
+        });
+        facts
+    }
+
+    /// Whether `R` (the receiver of `R.L(...)`) is a logger: its last segment
+    /// is a logger bound in this module or a common logger name, or it is
+    /// the identifier `logging`.
+    pub(crate) fn is_logger(&self, receiver: Node<'_>, src: &str) -> bool {
+        if receiver.kind() == "identifier" && text(receiver, src) == "logging" {
+            return true;
+        }
+        last_segment(receiver, src)
+            .is_some_and(|name| COMMON_LOGGER_NAMES.contains(&name) || self.loggers.contains(name))
+    }
+}
+
+/// The end of the statement an assignment is part of (the outermost
+/// assignment of a chain, or its expression statement).
+fn statement_end(mut node: Node<'_>) -> usize {
+    while let Some(parent) = node.parent() {
+        if matches!(parent.kind(), "assignment" | "expression_statement") {
+            node = parent;
+        } else {
+            break;
+        }
+    }
+    node.end_byte()
+}
+
+/// A call of the wall clock: `time.time()`, `time.time_ns()`, or `time()` /
+/// `time_ns()` when the module says `from time import time` (`time_ns`).
+pub(crate) fn is_wall_clock_read(node: Node<'_>, src: &str, facts: &ModuleFacts) -> bool {
+    let node = unparenthesize(node);
+    let Some(function) = callee(node) else {
+        return false;
+    };
+    match dotted_name(function, src).as_deref() {
+        Some("time.time" | "time.time_ns") => true,
+        Some(name @ ("time" | "time_ns")) => facts
+            .from_imports
+            .contains(&("time".to_owned(), name.to_owned())),
+        _ => false,
+    }
+}
+
+/// Whether a file is test code: a directory component named `tests` or
+/// `test`, or a base name `conftest.py`, `test_*.py` or `*_test.py`.
+pub(crate) fn is_test_path(rel: &str) -> bool {
+    let mut components: Vec<&str> = rel.split('/').collect();
+    let base = components.pop().unwrap_or("");
+    components.iter().any(|c| matches!(*c, "tests" | "test"))
+        || base == "conftest.py"
+        || (base.starts_with("test_") && base.ends_with(".py"))
+        || base.ends_with("_test.py")
+}
+
+/// [`is_test_path`], plus the frontend's conventions: a directory named
+/// `__tests__`, or a base name with a `.test.` or `.spec.` part.
+pub(crate) fn is_any_test_path(rel: &str) -> bool {
+    let mut components: Vec<&str> = rel.split('/').collect();
+    let base = components.pop().unwrap_or("");
+    is_test_path(rel)
+        || components.contains(&"__tests__")
+        || base.contains(".test.")
+        || base.contains(".spec.")
+}
+
+impl FileInfo {
+    /// Whether the file is a script outside a package (see OBS001).
+    pub(crate) fn python_script(&self, src: &str) -> bool {
+        if src.starts_with("#!") {
+            return true;
+        }
+        let in_root = !self.rel.contains('/');
+        if in_root {
+            return false;
+        }
+        match self.path.parent() {
+            Some(dir) => !dir.join("__init__.py").is_file(),
+            None => false,
+        }
+    }
+}
+
+/// `text` on one line: every run of whitespace one space.
+pub(crate) fn compact(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

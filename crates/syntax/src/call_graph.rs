@@ -1,0 +1,64 @@
+//! `call_graph`: resolve the call sites of every Python file against the
+//! function definitions of the whole checkout, by name.
+
+use std::collections::BTreeMap;
+
+use recon_findings::CallEdge;
+
+use crate::collect::{At, CallSite, CalleeRef, FunctionDef};
+
+/// One edge per call site and candidate definition:
+///
+/// - `self.x()` / `cls.x()` already resolved to a method of the enclosing
+///   class: that method;
+/// - `x()`: the functions (not methods) named `x` of the caller's file, or,
+///   when it has none, of the whole checkout;
+/// - `R.x()`: every function and method named `x`.
+pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEdge>> {
+    let mut by_name: BTreeMap<&str, Vec<&FunctionDef>> = BTreeMap::new();
+    for def in defs {
+        by_name.entry(def.name.as_str()).or_default().push(def);
+    }
+    let mut out = Vec::new();
+    for call in calls {
+        let mut edge = |callee: String, callee_file: String, callee_line: usize| {
+            out.push((
+                call.column,
+                CallEdge {
+                    file: call.file.clone(),
+                    line: call.line,
+                    caller: call.caller.clone(),
+                    callee,
+                    callee_file,
+                    callee_line,
+                },
+            ));
+        };
+        match &call.callee {
+            CalleeRef::Resolved { qualname, line } => {
+                edge(qualname.clone(), call.file.clone(), *line);
+            }
+            CalleeRef::Bare(name) => {
+                let functions: Vec<&&FunctionDef> = by_name
+                    .get(name.as_str())
+                    .map(|v| v.iter().filter(|d| !d.is_method).collect())
+                    .unwrap_or_default();
+                let local: Vec<&&FunctionDef> = functions
+                    .iter()
+                    .copied()
+                    .filter(|d| d.file == call.file)
+                    .collect();
+                let chosen = if local.is_empty() { functions } else { local };
+                for def in chosen {
+                    edge(def.qualname.clone(), def.file.clone(), def.line);
+                }
+            }
+            CalleeRef::Attribute(name) => {
+                for def in by_name.get(name.as_str()).into_iter().flatten() {
+                    edge(def.qualname.clone(), def.file.clone(), def.line);
+                }
+            }
+        }
+    }
+    out
+}

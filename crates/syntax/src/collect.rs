@@ -1,0 +1,143 @@
+//! What one file gives, before the findings of all files are merged and
+//! sorted.
+
+use recon_findings::{
+    AiProvider, BackgroundTask, Chart, ContextCarrier, DbConnection, ExceptHandler, ExternalUrl,
+    FileError, FrontendNotification, FrontendRoute, LogCall, Logger, MetricsCall, Middleware,
+    Notification, RedisClient, Route, SqlIndex, SqlTable, Timing, WebsocketMessage,
+};
+
+/// One finding and the column it starts at (for a stable order within a line).
+pub(crate) type At<T> = (usize, T);
+
+/// A function definition, for the call graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FunctionDef {
+    pub file: String,
+    pub line: usize,
+    /// Enclosing classes and functions, then the name, joined by `.`.
+    pub qualname: String,
+    pub name: String,
+    /// Defined directly in a class body.
+    pub is_method: bool,
+}
+
+/// How a call site names its callee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CalleeRef {
+    /// `self.x()` / `cls.x()` resolved to a method of the enclosing class:
+    /// its qualified name and line.
+    Resolved { qualname: String, line: usize },
+    /// `x()`.
+    Bare(String),
+    /// `R.x()` (any other receiver).
+    Attribute(String),
+}
+
+/// A call inside a function body, for the call graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CallSite {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The qualified name of the innermost function whose body holds the call.
+    pub caller: String,
+    pub callee: CalleeRef,
+}
+
+/// What one file gave.
+#[derive(Debug, Default)]
+pub(crate) struct FileFindings {
+    pub routes: Vec<At<Route>>,
+    pub middleware: Vec<At<Middleware>>,
+    pub loggers: Vec<At<Logger>>,
+    pub log_calls: Vec<At<LogCall>>,
+    pub except_handlers: Vec<At<ExceptHandler>>,
+    pub websocket_messages: Vec<At<WebsocketMessage>>,
+    pub context_carriers: Vec<At<ContextCarrier>>,
+    pub timing: Vec<At<Timing>>,
+    pub metrics_calls: Vec<At<MetricsCall>>,
+    pub background_tasks: Vec<At<BackgroundTask>>,
+    pub notifications: Vec<At<Notification>>,
+    pub external_urls: Vec<At<ExternalUrl>>,
+    pub db_connections: Vec<At<DbConnection>>,
+    pub redis: Vec<At<RedisClient>>,
+    pub ai_providers: Vec<At<AiProvider>>,
+    pub sql_tables: Vec<At<SqlTable>>,
+    pub sql_indexes: Vec<At<SqlIndex>>,
+    pub frontend_routes: Vec<At<FrontendRoute>>,
+    pub frontend_notifications: Vec<At<FrontendNotification>>,
+    pub charts: Vec<At<Chart>>,
+    pub function_defs: Vec<FunctionDef>,
+    pub call_sites: Vec<CallSite>,
+    pub errors: Vec<FileError>,
+}
+
+impl FileFindings {
+    /// Only an error.
+    pub(crate) fn error(file: &str, reason: String) -> Self {
+        FileFindings {
+            errors: vec![FileError {
+                file: file.to_owned(),
+                reason,
+            }],
+            ..Default::default()
+        }
+    }
+
+    /// Move every finding of `other` to the end of `self`'s lists.
+    pub(crate) fn append(&mut self, mut other: FileFindings) {
+        self.routes.append(&mut other.routes);
+        self.middleware.append(&mut other.middleware);
+        self.loggers.append(&mut other.loggers);
+        self.log_calls.append(&mut other.log_calls);
+        self.except_handlers.append(&mut other.except_handlers);
+        self.websocket_messages
+            .append(&mut other.websocket_messages);
+        self.context_carriers.append(&mut other.context_carriers);
+        self.timing.append(&mut other.timing);
+        self.metrics_calls.append(&mut other.metrics_calls);
+        self.background_tasks.append(&mut other.background_tasks);
+        self.notifications.append(&mut other.notifications);
+        self.external_urls.append(&mut other.external_urls);
+        self.db_connections.append(&mut other.db_connections);
+        self.redis.append(&mut other.redis);
+        self.ai_providers.append(&mut other.ai_providers);
+        self.sql_tables.append(&mut other.sql_tables);
+        self.sql_indexes.append(&mut other.sql_indexes);
+        self.frontend_routes.append(&mut other.frontend_routes);
+        self.frontend_notifications
+            .append(&mut other.frontend_notifications);
+        self.charts.append(&mut other.charts);
+        self.function_defs.append(&mut other.function_defs);
+        self.call_sites.append(&mut other.call_sites);
+        self.errors.append(&mut other.errors);
+    }
+
+    /// Whether the file gave no finding at all (errors aside).
+    #[cfg(test)]
+    pub(crate) fn has_no_findings(&self) -> bool {
+        self.routes.is_empty()
+            && self.middleware.is_empty()
+            && self.loggers.is_empty()
+            && self.log_calls.is_empty()
+            && self.except_handlers.is_empty()
+            && self.websocket_messages.is_empty()
+            && self.context_carriers.is_empty()
+            && self.timing.is_empty()
+            && self.metrics_calls.is_empty()
+            && self.background_tasks.is_empty()
+            && self.notifications.is_empty()
+            && self.external_urls.is_empty()
+            && self.db_connections.is_empty()
+            && self.redis.is_empty()
+            && self.ai_providers.is_empty()
+            && self.sql_tables.is_empty()
+            && self.sql_indexes.is_empty()
+            && self.frontend_routes.is_empty()
+            && self.frontend_notifications.is_empty()
+            && self.charts.is_empty()
+            && self.function_defs.is_empty()
+            && self.call_sites.is_empty()
+    }
+}

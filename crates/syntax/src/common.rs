@@ -1,0 +1,227 @@
+//! Rules shared by several languages: what a URL literal and its host are,
+//! which environment variable names are alert or model-provider settings,
+//! where a source position is after a region was re-parsed on its own.
+
+/// The URL of a literal whose (leading) text starts with `http://` or
+/// `https://` (scheme compared ASCII case-insensitively) and has a non-empty
+/// host: `(url, host)`.
+pub fn url_and_host(text: &str) -> Option<(String, String)> {
+    let lower = text
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let rest = if lower.starts_with("https://") {
+        &text[8..]
+    } else if lower.starts_with("http://") {
+        &text[7..]
+    } else {
+        return None;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = match authority.rfind('@') {
+        Some(at) => &authority[at + 1..],
+        None => authority,
+    };
+    let host = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(end) => &authority[..=end],
+            None => authority,
+        }
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((text.to_owned(), host.to_ascii_lowercase()))
+}
+
+/// Model providers by API host.
+pub const PROVIDER_HOSTS: &[(&str, &str)] = &[
+    ("api.openai.com", "openai"),
+    ("api.anthropic.com", "anthropic"),
+    ("api.x.ai", "xai"),
+    ("api.deepinfra.com", "deepinfra"),
+];
+
+/// The provider whose API host `host` is.
+pub fn provider_of_host(host: &str) -> Option<&'static str> {
+    PROVIDER_HOSTS
+        .iter()
+        .find(|(h, _)| *h == host)
+        .map(|(_, p)| *p)
+}
+
+/// Model name prefixes and their providers.
+pub const MODEL_PREFIXES: &[(&str, &str)] = &[
+    ("gpt-", "openai"),
+    ("chatgpt-", "openai"),
+    ("text-embedding-", "openai"),
+    ("claude-", "anthropic"),
+    ("grok-", "xai"),
+];
+
+/// The provider of a model name literal (`"grok-3-mini"` gives `xai`).
+pub fn provider_of_model(value: &str) -> Option<&'static str> {
+    MODEL_PREFIXES
+        .iter()
+        .find(|(prefix, _)| value.starts_with(prefix))
+        .map(|(_, p)| *p)
+}
+
+/// Words that make an environment variable an alerting setting (substring
+/// of the upper-cased name).
+pub const NOTIFICATION_ENV_WORDS: &[&str] =
+    &["SMTP", "MAIL", "SLACK", "WEBHOOK", "NOTIFY", "ALERT"];
+
+/// Whether an environment variable name is an alerting setting.
+pub fn is_notification_env(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    NOTIFICATION_ENV_WORDS.iter().any(|w| upper.contains(w))
+}
+
+/// `_`-separated components of an environment variable name that name a
+/// model provider.
+pub const PROVIDER_ENV_WORDS: &[(&str, &str)] = &[
+    ("OPENAI", "openai"),
+    ("ANTHROPIC", "anthropic"),
+    ("XAI", "xai"),
+    ("GROK", "xai"),
+    ("DEEPINFRA", "deepinfra"),
+];
+
+/// The provider an environment variable belongs to: its first `_`-separated
+/// component (upper-cased) that names one.
+pub fn provider_of_env(name: &str) -> Option<&'static str> {
+    name.split('_').find_map(|part| {
+        let upper = part.to_ascii_uppercase();
+        PROVIDER_ENV_WORDS
+            .iter()
+            .find(|(w, _)| *w == upper)
+            .map(|(_, p)| *p)
+    })
+}
+
+/// Whether a URL is a webhook URL: host `hooks.slack.com`, or `webhook` in
+/// the URL (ASCII case-insensitive).
+pub fn is_webhook_url(url: &str, host: &str) -> bool {
+    host == "hooks.slack.com" || url.to_ascii_lowercase().contains("webhook")
+}
+
+/// Start offsets of the lines of a text.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 0-based byte column of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let row = self.starts.partition_point(|s| *s <= offset).max(1) - 1;
+        let start = self.starts.get(row).copied().unwrap_or(0);
+        (row + 1, offset - start)
+    }
+}
+
+/// Where the pieces of a virtual document (regions of a file copied one after
+/// the other, with glue text between them) came from.
+#[derive(Debug, Clone, Default)]
+pub struct PosMap {
+    /// `(virtual start, original start, length)` of each copied region, by
+    /// virtual start.
+    regions: Vec<(usize, usize, usize)>,
+    index: LineIndex,
+}
+
+impl PosMap {
+    pub fn new(original: &str) -> Self {
+        PosMap {
+            regions: Vec::new(),
+            index: LineIndex::new(original),
+        }
+    }
+
+    /// Record that `len` bytes at `original` were copied to `virtual_start`.
+    pub fn push(&mut self, virtual_start: usize, original: usize, len: usize) {
+        self.regions.push((virtual_start, original, len));
+    }
+
+    /// The original byte offset of a virtual one. Glue text maps to the start
+    /// of the next region (or the end of the last one).
+    pub fn original(&self, virtual_offset: usize) -> usize {
+        let i = self
+            .regions
+            .partition_point(|(start, _, _)| *start <= virtual_offset);
+        if i > 0 {
+            let (start, original, len) = self.regions[i - 1];
+            if virtual_offset < start + len {
+                return original + (virtual_offset - start);
+            }
+        }
+        match self.regions.get(i) {
+            Some((_, original, _)) => *original,
+            None => self
+                .regions
+                .last()
+                .map_or(0, |(_, original, len)| original + len),
+        }
+    }
+
+    /// 1-based line and byte column in the original file.
+    pub fn position(&self, virtual_offset: usize) -> (usize, usize) {
+        self.index.position(self.original(virtual_offset))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        let host = |t: &str| url_and_host(t).map(|(_, h)| h);
+        assert_eq!(host("https://API.x.ai/v1").as_deref(), Some("api.x.ai"));
+        assert_eq!(host("http://u:p@h:8000/x").as_deref(), Some("h"));
+        assert_eq!(host("HTTP://h?q").as_deref(), Some("h"));
+        assert_eq!(host("http://[::1]:80/").as_deref(), Some("[::1]"));
+        assert_eq!(host("http://"), None);
+        assert_eq!(host("https:/x"), None);
+        assert_eq!(host("ftp://x"), None);
+        assert_eq!(host(" http://x"), None);
+    }
+
+    #[test]
+    fn env_names() {
+        assert!(is_notification_env("SLACK_WEBHOOK_URL"));
+        assert!(is_notification_env("alert_email"));
+        assert!(!is_notification_env("DATABASE_URL"));
+        assert_eq!(provider_of_env("XAI_API_KEY"), Some("xai"));
+        assert_eq!(provider_of_env("MAXAI_KEY"), None);
+        assert_eq!(provider_of_env("my_openai_key"), Some("openai"));
+    }
+
+    #[test]
+    fn positions() {
+        let index = LineIndex::new("ab\ncd\n\nx");
+        assert_eq!(index.position(0), (1, 0));
+        assert_eq!(index.position(3), (2, 0));
+        assert_eq!(index.position(4), (2, 1));
+        assert_eq!(index.position(7), (4, 0));
+        let mut map = PosMap::new("0123\n5678\n");
+        map.push(1, 5, 4); // "(5678"
+        assert_eq!(map.position(0), (2, 0));
+        assert_eq!(map.position(2), (2, 1));
+        assert_eq!(map.position(9), (2, 4));
+    }
+}

@@ -1,0 +1,87 @@
+//! String literals: `external_urls`, webhook URLs (`notifications`),
+//! provider endpoints and model names (`ai_providers`).
+
+use recon_findings::{AiKind, AiProvider, ExternalUrl, Notification, NotificationKind};
+use tree_sitter::Node;
+
+use super::text::{literal_leading_text, string_value, unparenthesize};
+use super::{At, Ctx};
+use crate::common::{is_webhook_url, provider_of_host, provider_of_model, url_and_host};
+
+/// The URL and host of a literal whose leading text is an `http(s)://` URL.
+pub(super) fn literal_url(node: Node<'_>, src: &str) -> Option<(String, String)> {
+    url_and_host(&literal_leading_text(unparenthesize(node), src)?)
+}
+
+/// What one module's string literals gave.
+#[derive(Default)]
+pub(super) struct Found {
+    pub external_urls: Vec<At<ExternalUrl>>,
+    pub notifications: Vec<At<Notification>>,
+    pub ai_providers: Vec<At<AiProvider>>,
+}
+
+pub(super) fn extract(strings: &[Node<'_>], ctx: &Ctx<'_>) -> Found {
+    let mut found = Found::default();
+    for node in strings {
+        // A part of an implicit concatenation is read with the whole.
+        if node.kind() == "string"
+            && node
+                .parent()
+                .is_some_and(|p| p.kind() == "concatenated_string")
+        {
+            continue;
+        }
+        let column = node.start_position().column;
+        let line = ctx.line(*node);
+        if let Some((url, host)) = literal_url(*node, ctx.src) {
+            if is_webhook_url(&url, &host) {
+                found.notifications.push((
+                    column,
+                    Notification {
+                        file: ctx.file.to_owned(),
+                        line,
+                        kind: NotificationKind::WebhookUrl,
+                        name: url.clone(),
+                    },
+                ));
+            }
+            if let Some(provider) = provider_of_host(&host) {
+                found.ai_providers.push((
+                    column,
+                    AiProvider {
+                        file: ctx.file.to_owned(),
+                        line,
+                        provider: Some(provider.to_owned()),
+                        kind: AiKind::Endpoint,
+                        name: url.clone(),
+                    },
+                ));
+            }
+            found.external_urls.push((
+                column,
+                ExternalUrl {
+                    file: ctx.file.to_owned(),
+                    line,
+                    url,
+                    host,
+                },
+            ));
+        }
+        if let Some(value) = string_value(*node, ctx.src)
+            && let Some(provider) = provider_of_model(&value)
+        {
+            found.ai_providers.push((
+                column,
+                AiProvider {
+                    file: ctx.file.to_owned(),
+                    line,
+                    provider: Some(provider.to_owned()),
+                    kind: AiKind::Model,
+                    name: value,
+                },
+            ));
+        }
+    }
+    found
+}

@@ -1,0 +1,301 @@
+//! `recon scan --format md`: the deliverable on the fixture app and on a
+//! second app of another shape, its claims checked against the files, and
+//! the CLI contract of `-o` and `--template`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod report_common;
+
+use report_common::{
+    assert_has_line, locations, recon_scan, scan_ok, sections, skeleton, snapshot, workspace,
+};
+
+const APP: &str = "fixtures/app";
+const PLAIN: &str = "fixtures/report/plain_app";
+
+#[test]
+fn app_md_snapshot() {
+    let md = scan_ok(&[APP]);
+    // md is the default format.
+    assert_eq!(md, scan_ok(&["--format", "md", APP]));
+    snapshot("app.md", &md);
+}
+
+#[test]
+fn plain_app_md_snapshot() {
+    snapshot("plain_app.md", &scan_ok(&[PLAIN]));
+}
+
+/// Every `path:line` the report prints exists: the file is there and has
+/// that line.
+#[test]
+fn every_location_is_real() {
+    for root in [APP, PLAIN] {
+        let md = scan_ok(&[root]);
+        let locs = locations(&md);
+        assert!(
+            locs.len() > 10,
+            "{root}: only {} locations found",
+            locs.len()
+        );
+        for (path, line) in locs {
+            assert_has_line(&workspace().join(root), &path, line);
+        }
+    }
+}
+
+/// The location parser finds what a reader would click, and nothing else.
+#[test]
+fn location_parser() {
+    let text = "at `core/main.py:82`; (`.env.example:20`), x core/db.py:19. \
+                https://api.x.ai:443/v1 localhost:8000 127.0.0.1:80 `+page.svelte:3`";
+    assert_eq!(
+        locations(text),
+        [
+            ("core/main.py".to_owned(), 82),
+            (".env.example".to_owned(), 20),
+            ("core/db.py".to_owned(), 19),
+            ("+page.svelte".to_owned(), 3),
+        ]
+    );
+}
+
+/// Every route and every middleware of the findings is in the report, with
+/// its location.
+#[test]
+fn every_route_and_middleware_is_listed() {
+    let md = scan_ok(&[APP]);
+    let json: serde_json::Value =
+        serde_json::from_str(&scan_ok(&["--format", "json", APP])).unwrap();
+    let findings = &json;
+    let routes = findings["routes"].as_array().unwrap();
+    assert!(routes.len() >= 10);
+    for r in routes {
+        let row = format!(
+            "| {} | `{}` | `{}` | `{}:{}` |",
+            r["method"].as_str().unwrap(),
+            r["path"].as_str().unwrap(),
+            r["handler"].as_str().unwrap(),
+            r["file"].as_str().unwrap(),
+            r["line"]
+        );
+        assert!(md.contains(&row), "route row missing: {row}");
+    }
+    let middleware = findings["middleware"].as_array().unwrap();
+    assert_eq!(middleware.len(), 3);
+    for m in middleware {
+        let item = format!(
+            "`{}` ({}, `{}:{}`)",
+            m["name"].as_str().unwrap(),
+            m["kind"].as_str().unwrap(),
+            m["file"].as_str().unwrap(),
+            m["line"]
+        );
+        assert!(md.contains(&item), "middleware missing: {item}");
+    }
+}
+
+/// The headings of the skeleton, exactly and in order, then checks that
+/// hold for any app: no skeleton slot left, no empty section, no template
+/// syntax or null leaking through.
+fn assert_complete(md: &str, root: &str) {
+    let (headings, slots) = skeleton();
+    let got: Vec<String> = sections(md).into_iter().map(|(h, _)| h).collect();
+    assert_eq!(got, headings, "{root}: headings differ from the skeleton");
+    assert!(slots.len() >= 25, "skeleton slots: {slots:?}");
+    for slot in &slots {
+        assert!(
+            !md.contains(slot.as_str()),
+            "{root}: skeleton slot {slot} left in the report"
+        );
+    }
+    for (heading, body) in sections(md) {
+        assert!(
+            !body.trim().is_empty(),
+            "{root}: section {heading:?} is empty"
+        );
+    }
+    // A bullet that ends with a colon has an indented body after it.
+    let lines: Vec<&str> = md.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_end();
+        if t.trim_start().starts_with("- ") && t.ends_with(':') {
+            let indent = t.len() - t.trim_start().len();
+            let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty());
+            assert!(
+                next.is_some_and(|n| n.len() - n.trim_start().len() > indent),
+                "{root}: bullet {t:?} has no body"
+            );
+        }
+    }
+    for leak in ["{{", "{%", "}}", "%}", "null", "None found", "undefined"] {
+        assert!(!md.contains(leak), "{root}: {leak:?} in the report");
+    }
+}
+
+#[test]
+fn app_report_is_complete() {
+    assert_complete(&scan_ok(&[APP]), APP);
+}
+
+/// The second fixture: Flask, no WebSocket, no SQL, no frontend, a
+/// logging.conf. Every section still says something, and what is absent
+/// says what was searched.
+#[test]
+fn plain_app_report_is_complete() {
+    let md = scan_ok(&[PLAIN]);
+    assert_complete(&md, PLAIN);
+    for expected in [
+        "| ROUTE | `/` | `index` | `app.py:20` |",
+        "| DELETE | `/items/<int:item_id>` | `delete_item` | `app.py:44` |",
+        "- Middleware chain: none found (searched: ",
+        "WebSocket handler: none found (searched: ",
+        "- Tables available: none found (searched: `CREATE TABLE` statements in .sql files)",
+        "- Existing admin routes: none found (searched: ",
+        "- Message contract: none found (searched: ",
+        "`notify_warehouse` in a `Thread`",
+        "`error` call in the `except` clause at `app.py:36`",
+        "`app.py:56`: `except` clause with no log call",
+        "no foreign key to one",
+    ] {
+        assert!(
+            md.contains(expected),
+            "missing from the plain app's report: {expected}"
+        );
+    }
+    assert!(
+        !md.contains("REFERENCES users"),
+        "no users table, no key to it"
+    );
+}
+
+#[test]
+fn output_file_gets_exactly_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.md");
+    let run = recon_scan(&["-o", out.to_str().unwrap(), APP]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(run.stdout.is_empty() && run.stderr.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), scan_ok(&[APP]));
+    // And for the other formats.
+    let sarif = dir.path().join("gaps.sarif");
+    let run = recon_scan(&[
+        "--format",
+        "sarif",
+        "--output",
+        sarif.to_str().unwrap(),
+        APP,
+    ]);
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&sarif).unwrap(),
+        scan_ok(&["--format", "sarif", APP])
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "only the two outputs"
+    );
+}
+
+#[test]
+fn missing_template_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.md");
+    let missing = dir.path().join("nope.md.j2");
+    let run = recon_scan(&[
+        "--template",
+        missing.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        APP,
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(run.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&run.stderr),
+        format!("error: {}: No such file or directory\n", missing.display())
+    );
+    assert!(!out.exists(), "nothing is written on error");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn broken_template_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.md");
+    // A syntax error, and a template that parses but fails while rendering.
+    for (name, source, reason) in [
+        ("syntax.md.j2", "# T\n{% if %}\n", "syntax error"),
+        (
+            "undefined.md.j2",
+            "# T\n{{ report.no_such_section.x }}\n",
+            "undefined value",
+        ),
+    ] {
+        let template = dir.path().join(name);
+        std::fs::write(&template, source).unwrap();
+        let run = recon_scan(&[
+            "--template",
+            template.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            APP,
+        ]);
+        assert_eq!(run.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        let prefix = format!("error: {}: {reason}", template.display());
+        assert!(
+            stderr.starts_with(&prefix),
+            "{name}: {stderr:?} does not start with {prefix:?}"
+        );
+        assert!(stderr.contains("(line 2)"), "{name}: {stderr:?}");
+        assert!(!out.exists(), "{name}: nothing is written on error");
+    }
+}
+
+#[test]
+fn own_template_renders_report_and_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("mine.md.j2");
+    std::fs::write(
+        &template,
+        "root={{ report.root }} routes={{ findings.routes|length }}\n\
+         {% for s in report.priority %}{{ s.rank }}:{{ s.id }}|{{ s.at[0].at if s.at else '-' }}|{{ 'a|b'|cell }}\n{% endfor %}",
+    )
+    .unwrap();
+    let md = scan_ok(&["--template", template.to_str().unwrap(), APP]);
+    assert!(
+        md.starts_with("root=fixtures/app routes=15\n1:trace-id-at-entry|core/main.py:82|a\\|b\n"),
+        "{md}"
+    );
+    // --template is for Markdown only.
+    let run = recon_scan(&[
+        "--format",
+        "json",
+        "--template",
+        template.to_str().unwrap(),
+        APP,
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("--template applies to --format md only")
+    );
+}
+
+#[test]
+fn unwritable_output_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no/such/dir/report.md");
+    let run = recon_scan(&["-o", out.to_str().unwrap(), APP]);
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&run.stderr),
+        format!("error: {}: No such file or directory\n", out.display())
+    );
+}

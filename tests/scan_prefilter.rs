@@ -1,0 +1,85 @@
+//! The literal prefilter (files with none of the literals any rule needs are
+//! not parsed) changes nothing: the findings are byte-identical with and
+//! without it, on the fixtures, on generated corpora and on files built to
+//! be skipped.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod scan_common;
+
+use std::path::Path;
+
+use recon_syntax::{ScanOptions, prefilter_passes, scan, scan_unfiltered};
+use scan_common::{workspace, write_corpus};
+
+fn assert_same(root: &Path, opts: &ScanOptions) -> recon_findings::Findings {
+    let filtered = scan(root, opts).unwrap();
+    let unfiltered = scan_unfiltered(root, opts).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&filtered).unwrap(),
+        serde_json::to_string_pretty(&unfiltered).unwrap(),
+        "prefilter changed the findings of {}",
+        root.display()
+    );
+    filtered
+}
+
+#[test]
+fn fixtures_are_the_same_with_and_without_prefilter() {
+    let opts = ScanOptions::default();
+    for dir in ["fixtures/app", "fixtures/scan"] {
+        assert_same(&workspace().join(dir), &opts);
+    }
+    let all = ScanOptions { no_ignore: true };
+    assert_same(&workspace().join("fixtures/app"), &all);
+}
+
+#[test]
+fn corpora_are_the_same_with_and_without_prefilter() {
+    for seed in [3, 11] {
+        let dir = tempfile::tempdir().unwrap();
+        write_corpus(dir.path(), seed);
+        assert_same(dir.path(), &ScanOptions::default());
+    }
+}
+
+#[test]
+fn files_without_literals_are_skipped_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: &[(&str, &str)] = &[
+        ("pkg/__init__.py", ""),
+        ("pkg/constants.py", "MAX = 3\nNAMES = ('a', 'b')\n"),
+        // a syntax error no rule could have read anything from
+        ("pkg/broken.py", "x = (1,\n"),
+        (
+            "web/src/lib/util.ts",
+            "export const add = (a: number, b: number) => a + b;\n",
+        ),
+        (
+            "web/src/lib/Plain.svelte",
+            "<script>\n  let n = 0;\n</script>\n<p>{n}</p>\n",
+        ),
+        ("db/seed.sql", "INSERT INTO users (id) VALUES (1);\n"),
+    ];
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        assert!(
+            !prefilter_passes(rel, text.as_bytes()),
+            "{rel} passes the prefilter"
+        );
+    }
+    // These pass whatever their text: findings from the path.
+    for rel in [
+        "web/src/routes/+page.svelte",
+        "web/src/routes/api/+server.ts",
+        "web/src/lib/charts/Plain.svelte",
+        ".env",
+    ] {
+        assert!(prefilter_passes(rel, b"x"), "{rel} is skipped");
+    }
+    let found = assert_same(dir.path(), &ScanOptions::default());
+    assert_eq!(found.files_scanned, files.len());
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+}
