@@ -36,7 +36,7 @@ struct Cli {
 enum Command {
     /// Run a recon mission's shell tasks natively (no shell, no child process).
     Run(crate::run::RunArgs),
-    /// Scan a checkout structurally and print typed findings.
+    /// Scan a checkout structurally and print the observability deliverable (md, json, sarif) or the typed findings.
     Scan(crate::scan::ScanArgs),
     /// Check files against the observability rules (pre-commit mode); exit 1 on findings.
     Check(crate::check::CheckArgs),

@@ -38,6 +38,22 @@ fn edge_mission_matches_bash_on_edge_fixture() {
     assert_parity(Some(&mission_path("edge.md")), edge.path());
 }
 
+/// The second mission of our own, in the wider dialect (find, xargs, grep
+/// context, globs, du, cut, sort -k, trailing comments, `cd frontend`).
+#[test]
+fn session_map_mission_matches_bash_on_fixture_app() {
+    assert_parity(Some(&mission_path("session_map.md")), &fixture_app());
+}
+
+/// find on symlinks, empty directories and odd names; xargs splitting and
+/// empty input; globs; du with hard links; cut and sort -k; grep context and
+/// -m; how each tool quotes a file name in its messages.
+#[test]
+fn edge_wide_mission_matches_bash_on_edge_fixture() {
+    let edge = edge_fixture();
+    assert_parity(Some(&mission_path("edge_wide.md")), edge.path());
+}
+
 // ---------------------------------------------------------------------------
 // The harness and the fixtures themselves (these need no recon)
 
@@ -76,7 +92,13 @@ fn seed_mission_parses_to_34_commands() {
 
 #[test]
 fn our_missions_parse() {
-    for name in ["grep_matrix.md", "coreutils.md", "edge.md"] {
+    for name in [
+        "grep_matrix.md",
+        "coreutils.md",
+        "edge.md",
+        "session_map.md",
+        "edge_wide.md",
+    ] {
         let text = fs::read_to_string(mission_path(name)).unwrap();
         let mission = parse_mission(&text);
         assert!(mission.title.starts_with("RECON MISSION: "), "{name}");
@@ -148,16 +170,24 @@ fn assert_no_sigpipe_race(mission: &Path, root: &Path) {
             phase = c.phase;
             cwd = ".".to_string();
         }
-        if let Some(dir) = c.command.strip_prefix("cd ") {
+        if let Some(dir) = simple_cd(&c.command) {
             let (_, _, status) = bash_oracle(root, &cwd, &c.command);
             if status == 0 {
-                cwd = join_cwd(&cwd, dir.trim());
+                cwd = join_cwd(&cwd, dir);
             }
             continue;
         }
         let Some((upstream, _)) = c.command.rsplit_once(" | head") else {
             continue;
         };
+        // xargs reports a child killed by SIGPIPE (`xargs: grep: terminated
+        // by signal 13`) whenever head exits first: racy at any size.
+        assert!(
+            !upstream.contains("xargs"),
+            "task {}: `| head` after xargs makes bash's stderr racy: {}",
+            c.task_id,
+            c.command
+        );
         let (out, err, _) = bash_oracle(root, &cwd, upstream);
         assert!(
             err.is_empty() || out.len() < 4096,
@@ -175,8 +205,80 @@ fn no_sigpipe_races_in_missions() {
     assert_no_sigpipe_race(&seed_mission_path(), &app);
     assert_no_sigpipe_race(&mission_path("grep_matrix.md"), &app);
     assert_no_sigpipe_race(&mission_path("coreutils.md"), &app);
+    assert_no_sigpipe_race(&mission_path("session_map.md"), &app);
     let edge = edge_fixture();
     assert_no_sigpipe_race(&mission_path("edge.md"), edge.path());
+    assert_no_sigpipe_race(&mission_path("edge_wide.md"), edge.path());
+}
+
+/// `session_map.md` is the issue's "second mission of our own": a different
+/// topic than the seed, 6+ phases, about 40 commands, and every construct of
+/// the wider dialect that teams write.
+#[test]
+fn session_map_uses_the_wider_dialect() {
+    let text = fs::read_to_string(mission_path("session_map.md")).unwrap();
+    let mission = parse_mission(&text);
+    let phases: std::collections::BTreeSet<u64> =
+        mission.commands.iter().map(|c| c.phase).collect();
+    assert!(phases.len() >= 6, "{} phases", phases.len());
+    assert!(
+        mission.commands.len() >= 40,
+        "{} commands",
+        mission.commands.len()
+    );
+    let commands: Vec<&str> = mission
+        .commands
+        .iter()
+        .map(|c| c.command.as_str())
+        .collect();
+    let uses = |needle: &str| commands.iter().any(|c| c.contains(needle));
+    for needle in [
+        "find ",
+        " -name ",
+        " -type ",
+        " -path ",
+        " -maxdepth ",
+        " -mindepth ",
+        " ! ",
+        " -not ",
+        " -o ",
+        "\\( ",
+        "| xargs grep -l ",
+        "-print0 | xargs -0 wc -l",
+        " -A 3",
+        " -B ",
+        " -C ",
+        " -m ",
+        "--color=never",
+        "ls -la core/*routes*.py",
+        "ls -la core/models* 2>/dev/null",
+        "core/*.rb",
+        "wc -l ",
+        "du -sh ",
+        "du -csh ",
+        "tail -n +",
+        "sort -k",
+        "sort -t: -k2 -n",
+        "cut -d: -f1",
+        "  # ",
+        "cd frontend",
+    ] {
+        assert!(uses(needle), "session_map.md never uses `{needle}`");
+    }
+    // Options after operands: `grep -n X FILE -A 3`.
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.starts_with("grep -n \"") && c.ends_with(" -A 3")),
+        "no `grep -n X FILE -A 3`"
+    );
+    // Several operands for cat, ls, grep, wc and head.
+    for program in ["cat ", "ls ", "grep ", "wc ", "head "] {
+        assert!(
+            commands.iter().any(|c| c.starts_with(program)),
+            "session_map.md never starts a command with `{program}`"
+        );
+    }
 }
 
 #[test]
@@ -210,6 +312,37 @@ fn edge_fixture_has_every_case() {
     );
     assert!(names.iter().any(|n| n.starts_with(b"-")), "a leading dash");
     assert!(root.join("nested/a/b/c/d/e/deep.py").is_file());
+    // The wide cases (edge_wide.md).
+    for link in [
+        "tree/link_a.py",
+        "tree/link_sub",
+        "tree/dangling.py",
+        "tree/loop1",
+        "tree/loop2",
+    ] {
+        assert!(kind(link).is_symlink(), "{link}");
+    }
+    for empty in ["tree/empty", "tree/sub/empty2"] {
+        assert_eq!(
+            fs::read_dir(root.join(empty)).unwrap().count(),
+            0,
+            "{empty}"
+        );
+    }
+    {
+        use std::os::unix::fs::MetadataExt;
+        let orig = fs::metadata(root.join("hard/orig.dat")).unwrap();
+        let other = fs::metadata(root.join("hard2/other.dat")).unwrap();
+        assert_eq!((orig.nlink(), orig.ino()), (3, other.ino()));
+    }
+    for odd in [
+        "odd/with space.py",
+        "odd/a:b.txt",
+        "odd/-lead.py",
+        "quotes/it's.txt",
+    ] {
+        assert!(root.join(odd).is_file(), "{odd}");
+    }
     // bash agrees with what edge.md expects of the late NUL.
     let (out, err, status) = bash_oracle(root, ".", "grep -n \"EARLY\\|LATE\" data/late_nul.log");
     assert_eq!(

@@ -168,6 +168,25 @@ pub fn bash_oracle(root: &Path, cwd: &str, command: &str) -> (Vec<u8>, Vec<u8>, 
     (done.stdout, done.stderr, code)
 }
 
+/// Where a persistent shell would be after `command` (a `cd` that ran in
+/// it, even inside `&&`, holds for the rest of the phase): the oracle runs
+/// the command again in bash, silenced, and prints `pwd`.
+pub fn bash_cwd_after(root: &Path, cwd: &str, command: &str) -> String {
+    let script = format!("{{ {command}\n}} >/dev/null 2>&1; pwd -P");
+    let (stdout, _, _) = bash_oracle(root, cwd, &script);
+    let now = PathBuf::from(
+        String::from_utf8_lossy(&stdout)
+            .trim_end_matches('\n')
+            .to_string(),
+    );
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match now.strip_prefix(&root) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.to_string_lossy().into_owned(),
+        Err(_) => panic!("`{command}` left the checkout: {}", now.display()),
+    }
+}
+
 /// Runs `recon run [-f MISSION] --format json ROOT` and returns its output,
 /// whatever the exit status.
 pub fn run_recon_mission(mission: Option<&Path>, root: &Path) -> Finished {
@@ -386,15 +405,17 @@ pub fn join_cwd(cwd: &str, dir: &str) -> String {
     }
 }
 
-/// The operand of a command that is exactly `cd DIR` (one plain word).
-fn simple_cd(command: &str) -> Option<&str> {
+/// The operand of a command that is exactly `cd DIR` (one plain word),
+/// optionally followed by a `# comment`.
+pub fn simple_cd(command: &str) -> Option<&str> {
     let mut words = command.split_whitespace();
     if words.next() != Some("cd") {
         return None;
     }
     let dir = words.next()?;
-    let plain = !dir.contains(['\'', '"', '\\', '$', '`', '&', '|', ';', '<', '>']);
-    (words.next().is_none() && plain).then_some(dir)
+    let plain = !dir.contains(['\'', '"', '\\', '$', '`', '&', '|', ';', '<', '>', '#']);
+    let rest_is_comment = words.next().is_none_or(|w| w.starts_with('#'));
+    (rest_is_comment && plain).then_some(dir)
 }
 
 // ---------------------------------------------------------------------------
@@ -501,10 +522,8 @@ pub fn assert_parity(mission: Option<&Path>, root: &Path) {
                 want.task_id, want.line, want.command
             );
         }
-        if status == 0
-            && let Some(dir) = simple_cd(&want.command)
-        {
-            cwd = join_cwd(&cwd, dir);
+        if want.command.split_whitespace().any(|w| w == "cd") {
+            cwd = bash_cwd_after(root, &cwd, &want.command);
         }
     }
     if failed > 0 {
@@ -806,6 +825,7 @@ pub fn late_nul_bytes() -> Vec<u8> {
 /// - `nested/a/b/c/d/e/deep.py`, 5 levels down, and `nested/a/up` → `..`,
 ///   a directory loop under `-R`
 /// - `.hidden.py` and `.cache/cached.py`
+/// - the directories of [`wide_cases`], for `edge_wide.md`
 pub fn edge_fixture() -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("recon-edge-")
@@ -877,5 +897,143 @@ pub fn edge_fixture() -> tempfile::TempDir {
         ".cache/cached.py",
         b"logger.info(\"[CACHE] cached\")\n",
     );
+    wide_cases(root);
     dir
+}
+
+/// The cases of `edge_wide.md` (find, xargs, globs, du, cut, sort -k, grep
+/// context), each in its own directory so that they do not change what
+/// `edge.md` prints:
+///
+/// - `tree/`: `a.py`, `b.txt`, `sub/c.py`, `sub/deeper/d.py`, the empty
+///   directories `empty/` and `sub/empty2/`, hidden `.hrc`, `.h2.py` and
+///   `.hidden_dir/h.py`, and the symlinks `link_a.py` → `a.py`, `link_sub` →
+///   `sub`, `dangling.py` → `gone.py`, `loop1` ↔ `loop2`
+/// - `odd/`: `with space.py`, `two  spaces.txt`, `a:b.txt`, `-lead.py`
+/// - `quotes/it's.txt`: a single quote, which plain `xargs` rejects
+/// - `lists/`: file lists for xargs (quoted, escaped, concatenated quotes,
+///   an unmatched quote, empty, blank, no newline, NUL-separated)
+/// - `globs/`: names that sort differently in the C locale, hidden files, a
+///   literal `b[1].txt`, a directory `d1/`
+/// - `hard/orig.dat` and its hard links `hard/same.dat`, `hard2/other.dat`,
+///   beside `hard2/own.dat`
+/// - `cols/`: colon- and blank-separated records for cut and sort -k
+/// - `ctx/`: matches on the first and last lines, close and far apart, for
+///   grep -A/-B/-C/-m
+fn wide_cases(root: &Path) {
+    write(root, "tree/a.py", b"import os\nSESSION = \"a\"\n");
+    write(root, "tree/b.txt", b"plain text, SESSION in prose\n");
+    write(root, "tree/sub/c.py", b"SESSION = \"c\"\n");
+    write(
+        root,
+        "tree/sub/deeper/d.py",
+        b"# no session here\nSESSION = \"d\"\nSESSION_TTL = 60\n",
+    );
+    write(root, "tree/.hrc", b"SESSION=hidden\n");
+    write(root, "tree/.h2.py", b"SESSION = \"h2\"\n");
+    write(root, "tree/.hidden_dir/h.py", b"SESSION = \"h\"\n");
+    for empty in ["tree/empty", "tree/sub/empty2"] {
+        fs::create_dir_all(root.join(empty)).unwrap_or_else(|e| panic!("mkdir {empty}: {e}"));
+    }
+    link(root, "a.py", "tree/link_a.py");
+    link(root, "sub", "tree/link_sub");
+    link(root, "gone.py", "tree/dangling.py");
+    link(root, "loop2", "tree/loop1");
+    link(root, "loop1", "tree/loop2");
+
+    write(root, "odd/with space.py", b"SESSION = \"space\"\n");
+    write(root, "odd/two  spaces.txt", b"two spaces\nSESSION twice\n");
+    write(root, "odd/a:b.txt", b"SESSION:colon\n");
+    write(root, "odd/-lead.py", b"SESSION = \"dash\"\n");
+    write(root, "quotes/it's.txt", b"SESSION quoted\n");
+
+    write(
+        root,
+        "lists/quoted.txt",
+        b"\"odd/with space.py\" 'odd/two  spaces.txt'\nodd/a:b.txt odd/with\\ space.py\n",
+    );
+    write(
+        root,
+        "lists/plain.txt",
+        b"tree/a.py\ntree/sub/c.py\n  tree/b.txt  \n\n",
+    );
+    write(root, "lists/empty.txt", b"");
+    write(root, "lists/blank.txt", b"  \n\n");
+    write(root, "lists/nonl.txt", b"tree/a.py");
+    write(root, "lists/nul.txt", b"odd/with space.py\0odd/a:b.txt\0");
+    write(
+        root,
+        "lists/tricky.txt",
+        b"'odd/with space.py'\"\" \"odd/\"a:b.txt\nodd/with\\ space.py\n  'odd/two  spaces.txt'\n",
+    );
+    write(
+        root,
+        "lists/unmatched.txt",
+        b"tree/a.py tree/b.txt\n'odd/a:b.txt\n",
+    );
+
+    for name in [
+        "a1.txt",
+        "a2.txt",
+        "b1.txt",
+        "B2.txt",
+        "_x.txt",
+        "c.md",
+        ".hx",
+        ".hy.txt",
+        "b[1].txt",
+        "d1/in.txt",
+    ] {
+        write(
+            root,
+            &format!("globs/{name}"),
+            format!("{name}\n").as_bytes(),
+        );
+    }
+
+    write(root, "hard/orig.dat", &[b'x'; 20_000]);
+    fs::create_dir_all(root.join("hard2")).expect("mkdir hard2");
+    for alias in ["hard/same.dat", "hard2/other.dat"] {
+        fs::hard_link(root.join("hard/orig.dat"), root.join(alias))
+            .unwrap_or_else(|e| panic!("ln hard/orig.dat {alias}: {e}"));
+    }
+    write(root, "hard2/own.dat", &[b'y'; 5_000]);
+
+    write(
+        root,
+        "cols/passwd.txt",
+        b"root:0:0:root:/root:/bin/bash\n\
+          daemon:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
+          alice:1001:100:Alice Smith:/home/alice:/bin/zsh\n\
+          bob:1002:100:Bob:/home/bob:/bin/bash\n\
+          carol:999:50:Carol:/home/carol:/bin/sh\n\
+          dave:1001:101:Dave:/home/dave:/bin/bash\n\
+          nobody:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n\
+          no-colon-line\n\
+          :empty-first:x\n\
+          eve:-5:1e3:Eve::\n",
+    );
+    write(
+        root,
+        "cols/fields.txt",
+        b"b  10 x\na 2 y\n  c 3 z\na 10 w\nB 2  v\na\t7 t\n-1 -1 neg\n",
+    );
+    write(
+        root,
+        "cols/tabs.tsv",
+        b"id\tname\tscore\n3\tcarol\t7.5\n1\talice\t10\n2\tbob\t7.5\nno tab here\n",
+    );
+
+    let mut log = String::new();
+    for n in 1..=20 {
+        let text = match n {
+            1 => "MATCH first line",
+            4 | 6 | 7 | 11 => "MATCH middle",
+            20 => "MATCH last line",
+            _ => "filler",
+        };
+        let _ = writeln!(log, "{n:02} {text}");
+    }
+    write(root, "ctx/log.txt", log.as_bytes());
+    write(root, "ctx/short.txt", b"MATCH one\nfiller\nMATCH two");
 }

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::grep::CompiledGrep;
-use crate::grep_files::{GrepInput, InputResult, inputs, read_input, search_data};
+use crate::grep_files::{GrepInput, InputResult, inputs, read_input, search_data, search_input};
 use crate::program::GrepCommand;
 use crate::walk::{Checkout, io_message};
 
@@ -91,9 +91,14 @@ pub fn prefetch(checkout: &Checkout, jobs: &[Job<'_>]) -> HashMap<StageId, Prefe
         .zip(job_inputs)
         .zip(results)
         .map(|((job, inputs), results)| {
+            // Inputs that are not files (messages, directory operands) are
+            // answered without reading anything.
             let results = results
                 .into_iter()
-                .map(|r| r.unwrap_or_else(|| Ok(Default::default())))
+                .zip(&inputs)
+                .map(|(r, input)| {
+                    r.unwrap_or_else(|| search_input(job.cmd, job.compiled, input, &[]))
+                })
                 .collect();
             (job.id, Prefetched { inputs, results })
         })

@@ -83,11 +83,16 @@ pub fn run(cmd: &DuCommand, checkout: &Checkout, cwd: &Path) -> Output {
                 continue;
             }
         };
+        // An operand already counted (the same directory, or a hard link
+        // seen before) is skipped whole, as GNU du does.
+        if (meta.is_dir() || meta.nlink() > 1) && seen.contains(&(meta.dev(), meta.ino())) {
+            continue;
+        }
         let total = usage(
             cmd,
             checkout,
             &root,
-            op.as_bytes(),
+            shown_name(op).as_bytes(),
             &meta,
             &mut seen,
             &mut out,
@@ -101,6 +106,16 @@ pub fn run(cmd: &DuCommand, checkout: &Checkout, cwd: &Path) -> Output {
     out
 }
 
+/// The operand as du prints it: repeated trailing slashes become one.
+fn shown_name(op: &str) -> &str {
+    let trimmed = op.trim_end_matches('/');
+    if trimmed.len() + 1 < op.len() && !trimmed.is_empty() {
+        &op[..trimmed.len() + 1]
+    } else {
+        op
+    }
+}
+
 /// Usage of one operand in 512-byte blocks, printing directories in post
 /// order unless `-s`.
 fn usage(
@@ -112,8 +127,9 @@ fn usage(
     seen: &mut HashSet<(u64, u64)>,
     out: &mut Output,
 ) -> u64 {
+    // Directories and hard-linked files are counted once per run.
     let count = |m: &fs::Metadata, seen: &mut HashSet<(u64, u64)>| -> u64 {
-        if m.nlink() > 1 && !m.is_dir() && !seen.insert((m.dev(), m.ino())) {
+        if (m.nlink() > 1 || m.is_dir()) && !seen.insert((m.dev(), m.ino())) {
             0
         } else {
             m.blocks()
@@ -168,6 +184,10 @@ fn usage(
                     continue;
                 };
                 if entry.kind == EntryKind::Dir {
+                    if seen.contains(&(m.dev(), m.ino())) {
+                        // Counted already, under another operand.
+                        continue;
+                    }
                     let entries = checkout.list(&path);
                     let blocks = count(&m, seen);
                     stack.push(Frame {

@@ -304,7 +304,10 @@ impl MissionPlan {
                     },
                     None => self.run_command(cmd, (t, c), &mut cwd, task.selected, &mut prefetched),
                 };
-                let hints = if out.status != 0 && cmd.refused.is_none() {
+                // Any path operand missing here but present where the
+                // mission went earlier: even when a `2>/dev/null` hid the
+                // error or a pipeline's status is `head`'s 0.
+                let hints = if cmd.refused.is_none() {
                     path_hints(&self.checkout, cmd, &ran_in, &visited)
                 } else {
                     Vec::new()
@@ -498,9 +501,7 @@ fn path_hints(
     };
     subdirs.sort();
     for stage in cmd.script.stages() {
-        if matches!(stage.program, Program::Cd(_)) {
-            continue;
-        }
+        let is_cd = matches!(stage.program, Program::Cd(_));
         for word in stage.program.path_operands() {
             if std::fs::symlink_metadata(root.join(cwd).join(&word.text)).is_ok() {
                 continue;
@@ -530,6 +531,10 @@ fn path_hints(
                 }
             }
         }
+        // After a `cd`, later operands are relative to somewhere else.
+        if is_cd {
+            break;
+        }
     }
     hints
 }
@@ -540,11 +545,13 @@ fn plan_command(
     cwds: &mut Vec<PathBuf>,
     text: &str,
 ) -> Result<(Script, Vec<StagePatterns>), Refusal> {
-    let script = {
-        let cwds_now = cwds.clone();
-        let mut expand = |w: &Word| expand_glob(checkout, &cwds_now, w);
-        parse_script_with(text, &mut expand)?
-    };
+    let script = parse_script_with(
+        text,
+        &mut GlobExpander {
+            checkout,
+            cwds: cwds.clone(),
+        },
+    )?;
     check_paths(checkout, &script, cwds)?;
     let greps = script
         .stages()
@@ -564,7 +571,7 @@ fn plan_command(
 }
 
 /// Runs one program (not `cd`) in `cwd` (relative to the root).
-fn run_program(
+pub(crate) fn run_program(
     program: &Program,
     compiled: Option<&Result<CompiledGrep, String>>,
     checkout: &Checkout,
@@ -600,157 +607,10 @@ fn run_program(
         Program::Cut(c) => text::cut(c, &abs_cwd, stdin),
         Program::Find(f) => crate::find::run(f, checkout, &abs_cwd),
         Program::Du(d) => crate::du::run(d, checkout, &abs_cwd),
-        Program::Xargs(x) => run_xargs(x, checkout, cwd, stdin),
+        Program::Xargs(x) => crate::xargs::run(x, checkout, cwd, stdin),
         // `cd` only runs as a pipeline stage; xargs refuses it.
         Program::Cd(_) => Output::default(),
     }
-}
-
-/// GNU xargs' default limit on the bytes of one command line.
-const XARGS_MAX_CHARS: usize = 131_072;
-
-/// `xargs`: splits stdin into arguments as GNU does (blanks and newlines,
-/// quotes, backslashes; NULs with `-0`), and runs the program on batches,
-/// with its stdin empty. Status 123 when any run failed with 1-125.
-fn run_xargs(
-    x: &crate::program::XargsCommand,
-    checkout: &Checkout,
-    cwd: &Path,
-    stdin: &[u8],
-) -> Output {
-    let mut out = Output::default();
-    let args = match split_xargs_input(stdin, x.null) {
-        Ok(a) => a,
-        Err(msg) => {
-            out.stderr
-                .extend_from_slice(format!("xargs: {msg}\n").as_bytes());
-            out.status = 1;
-            return out;
-        }
-    };
-    if args.is_empty() && x.no_run_if_empty {
-        return out;
-    }
-    let fixed: usize = x.words.iter().map(|w| w.text.len() + 1).sum();
-    let mut batches: Vec<Vec<String>> = Vec::new();
-    let mut current: Vec<String> = Vec::new();
-    let mut size = fixed;
-    for arg in args {
-        let full = x.max_args.is_some_and(|n| current.len() >= n)
-            || size + arg.len() + 1 > XARGS_MAX_CHARS;
-        if full && !current.is_empty() {
-            batches.push(std::mem::take(&mut current));
-            size = fixed;
-        }
-        size += arg.len() + 1;
-        current.push(arg);
-    }
-    if !current.is_empty() || batches.is_empty() {
-        batches.push(current);
-    }
-    let mut failed = false;
-    for batch in batches {
-        let mut words = x.words.clone();
-        let column = words.last().map_or(0, |w| w.column);
-        words.extend(batch.into_iter().map(|text| Word {
-            text,
-            column,
-            quoted: true,
-            glob: None,
-        }));
-        let program = match crate::program::parse_program(&words) {
-            Ok(p) => p,
-            Err(r) => {
-                out.stderr
-                    .extend_from_slice(format!("xargs: {}\n", r.reason).as_bytes());
-                failed = true;
-                continue;
-            }
-        };
-        if let Err(r) = check_operands(checkout, &program, &[cwd.to_path_buf()]) {
-            out.stderr
-                .extend_from_slice(format!("xargs: refused: {}\n", r.reason).as_bytes());
-            failed = true;
-            continue;
-        }
-        let result = run_program(&program, None, checkout, cwd, &[]);
-        out.stdout.extend_from_slice(&result.stdout);
-        out.stderr.extend_from_slice(&result.stderr);
-        if (1..=125).contains(&result.status) {
-            failed = true;
-        }
-    }
-    if failed {
-        out.status = 123;
-    }
-    out
-}
-
-/// GNU xargs' input splitting.
-fn split_xargs_input(input: &[u8], null: bool) -> Result<Vec<String>, String> {
-    if null {
-        return Ok(input
-            .split(|&b| b == 0)
-            .filter(|a| !a.is_empty())
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect());
-    }
-    let mut args = Vec::new();
-    let mut current: Vec<u8> = Vec::new();
-    let mut in_word = false;
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < input.len() {
-        let b = input[i];
-        i += 1;
-        if let Some(q) = quote {
-            if b == q {
-                quote = None;
-            } else if b == b'\n' {
-                let kind = if q == b'\'' { "single" } else { "double" };
-                return Err(format!(
-                    "unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option"
-                ));
-            } else {
-                current.push(b);
-            }
-            continue;
-        }
-        match b {
-            b' ' | b'\t' | b'\n' => {
-                if in_word {
-                    args.push(String::from_utf8_lossy(&current).into_owned());
-                    current.clear();
-                    in_word = false;
-                }
-            }
-            b'\'' | b'"' => {
-                quote = Some(b);
-                in_word = true;
-            }
-            b'\\' => {
-                if let Some(&n) = input.get(i) {
-                    current.push(n);
-                    i += 1;
-                }
-                in_word = true;
-            }
-            _ => {
-                current.push(b);
-                in_word = true;
-            }
-        }
-    }
-    if let Some(q) = quote {
-        let kind = if q == b'\'' { "single" } else { "double" };
-        return Err(format!(
-            "unmatched {kind} quote; by default quotes are special to xargs unless you use the -0 option"
-        ));
-    }
-    if in_word {
-        args.push(String::from_utf8_lossy(&current).into_owned());
-    }
-    Ok(args)
 }
 
 /// `cd DIR`: messages as bash prints them for `bash -c`.
@@ -826,7 +686,11 @@ fn check_paths(
     Ok(())
 }
 
-fn check_operands(checkout: &Checkout, program: &Program, cwds: &[PathBuf]) -> Result<(), Refusal> {
+pub(crate) fn check_operands(
+    checkout: &Checkout,
+    program: &Program,
+    cwds: &[PathBuf],
+) -> Result<(), Refusal> {
     for word in program.path_operands() {
         if word.text.starts_with('/') {
             return Err(Refusal {
@@ -871,6 +735,32 @@ fn contains_resolved(checkout: &Checkout, rel: &Path) -> bool {
         if !path.pop() {
             return true;
         }
+    }
+}
+
+/// Expands globs from every directory a command may be in at that word.
+struct GlobExpander<'a> {
+    checkout: &'a Checkout,
+    cwds: Vec<PathBuf>,
+}
+
+impl crate::script::Expander for GlobExpander<'_> {
+    fn expand(&mut self, word: &Word) -> Result<Vec<Word>, Refusal> {
+        expand_glob(self.checkout, &self.cwds, word)
+    }
+
+    /// Where a `cd` in the line goes, if it succeeds (it does whenever the
+    /// directory exists: nothing changes the tree during a run).
+    fn cd(&mut self, dir: &str) {
+        let mut next: Vec<PathBuf> = Vec::new();
+        for cwd in &self.cwds {
+            let target = normalize(cwd, dir).filter(|t| self.checkout.root().join(t).is_dir());
+            let t = target.unwrap_or_else(|| cwd.clone());
+            if !next.contains(&t) {
+                next.push(t);
+            }
+        }
+        self.cwds = next;
     }
 }
 

@@ -245,12 +245,14 @@ fn eval(expr: &FindExpr, node: &Node<'_>, out: &mut Vec<u8>) -> bool {
             }
         }
         FindExpr::Path(pattern) => fnmatch(pattern.as_bytes(), node.shown),
-        FindExpr::Type(t) => {
-            matches!(
-                (t, node.kind),
-                ('f', EntryKind::File) | ('d', EntryKind::Dir) | ('l', EntryKind::Symlink)
-            ) || matches!(t, 'p' | 's') && node.kind == EntryKind::Other
-        }
+        FindExpr::Type(t) => matches!(
+            (t, node.kind),
+            ('f', EntryKind::File)
+                | ('d', EntryKind::Dir)
+                | ('l', EntryKind::Symlink)
+                | ('p', EntryKind::Fifo)
+                | ('s', EntryKind::Socket)
+        ),
         FindExpr::Print => {
             out.extend_from_slice(node.shown);
             out.push(b'\n');
@@ -268,16 +270,7 @@ fn eval(expr: &FindExpr, node: &Node<'_>, out: &mut Vec<u8>) -> bool {
 }
 
 fn kind_of(meta: &fs::Metadata) -> EntryKind {
-    let ft = meta.file_type();
-    if ft.is_symlink() {
-        EntryKind::Symlink
-    } else if ft.is_dir() {
-        EntryKind::Dir
-    } else if ft.is_file() {
-        EntryKind::File
-    } else {
-        EntryKind::Other
-    }
+    crate::walk::kind_of(meta.file_type())
 }
 
 /// Runs `find` with operands relative to `cwd` (absolute).
@@ -300,7 +293,12 @@ pub fn run(cmd: &FindCommand, checkout: &Checkout, cwd: &Path) -> Output {
             Ok(m) => m,
             Err(e) => {
                 out.stderr.extend_from_slice(
-                    format!("find: '{}': {}\n", start.text, strerror(&e)).as_bytes(),
+                    format!(
+                        "find: {}: {}\n",
+                        crate::quote::quote_find(start.text.as_bytes()),
+                        strerror(&e)
+                    )
+                    .as_bytes(),
                 );
                 out.status = 1;
                 continue;
@@ -331,8 +329,14 @@ pub fn run(cmd: &FindCommand, checkout: &Checkout, cwd: &Path) -> Output {
             1usize,
         )];
         if let Err(e) = stack[0].2.as_ref() {
-            out.stderr
-                .extend_from_slice(format!("find: '{}': {}\n", start.text, strerror(e)).as_bytes());
+            out.stderr.extend_from_slice(
+                format!(
+                    "find: {}: {}\n",
+                    crate::quote::quote_find(start.text.as_bytes()),
+                    strerror(e)
+                )
+                .as_bytes(),
+            );
             out.status = 1;
             continue;
         }
@@ -367,8 +371,8 @@ pub fn run(cmd: &FindCommand, checkout: &Checkout, cwd: &Path) -> Output {
                 let listing = checkout.list(&path);
                 if let Err(e) = listing.as_ref() {
                     let msg = format!(
-                        "find: '{}': {}\n",
-                        String::from_utf8_lossy(&path_shown),
+                        "find: {}: {}\n",
+                        crate::quote::quote_find(&path_shown),
                         strerror(e)
                     );
                     out.stderr.extend_from_slice(msg.as_bytes());

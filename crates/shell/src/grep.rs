@@ -136,6 +136,10 @@ pub fn search(
             memchr::memrchr(b'\n', &data[..chunk_start]).map_or(0, |i| i + 1)
         }
     };
+    if cmd.max_count == Some(0) {
+        // GNU stops before reading: not even a count.
+        return FileOutcome::default();
+    }
     let (text, binary) = data.split_at(text_len);
     let lines_mode = cmd.output == GrepOutput::Lines;
     let mut sink = OutputSink::new(cmd, compiled, prefix);
@@ -234,6 +238,8 @@ struct OutputSink<'a> {
     line_offset: u64,
     /// Matches still allowed by `-m`.
     remaining: Option<u64>,
+    /// The last line reported, for `--` group separators.
+    last_line: Option<u64>,
     cache: Option<Cache>,
 }
 
@@ -254,7 +260,28 @@ impl<'a> OutputSink<'a> {
             ),
             line_offset: 0,
             remaining: cmd.max_count,
+            last_line: None,
             cache: compiled.longest.as_ref().map(|d| d.create_cache()),
+        }
+    }
+
+    /// With `-A`/`-B`/`-C` (even 0): `--` before a line that does not
+    /// follow the last line reported (printed, or context under `-o`).
+    fn separate(&mut self, line_number: u64) {
+        if self.cmd.context {
+            if self.last_line.is_some_and(|last| line_number != last + 1) {
+                self.outcome.out.extend_from_slice(b"--\n");
+            }
+            self.last_line = Some(line_number);
+        }
+    }
+
+    /// A context line: printed with `-`, except under `-o`.
+    fn context_line(&mut self, line: &[u8], line_number: u64) {
+        self.separate(line_number + self.line_offset);
+        if !self.cmd.only_matching {
+            self.line_prefix(Some(line_number), b'-');
+            self.push_line(line);
         }
     }
 
@@ -265,6 +292,7 @@ impl<'a> OutputSink<'a> {
             *r = r.saturating_sub(1);
         }
         if self.print_lines {
+            self.separate(line_number + self.line_offset);
             if self.cmd.only_matching {
                 if !self.cmd.invert {
                     self.only_matching(line, Some(line_number));
@@ -336,26 +364,28 @@ impl Sink for OutputSink<'_> {
     type Error = std::io::Error;
 
     fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, std::io::Error> {
+        // After the `-m`-th match, GNU prints matching lines of the trailing
+        // context as context.
+        if self.remaining == Some(0) {
+            if self.print_lines {
+                self.context_line(mat.bytes(), mat.line_number().unwrap_or(0));
+            }
+            return Ok(true);
+        }
         // Trailing context after the last `-m` match is the searcher's job.
         let go_on = self.select(mat.bytes(), mat.line_number().unwrap_or(0));
         Ok(go_on || self.remaining == Some(0) && !self.stop_at_first)
     }
 
     fn context(&mut self, _: &Searcher, ctx: &SinkContext<'_>) -> Result<bool, std::io::Error> {
-        if self.print_lines
-            && !self.cmd.only_matching
-            && !matches!(ctx.kind(), SinkContextKind::Other)
-        {
-            self.line_prefix(ctx.line_number(), b'-');
-            self.push_line(ctx.bytes());
+        if self.print_lines && !matches!(ctx.kind(), SinkContextKind::Other) {
+            self.context_line(ctx.bytes(), ctx.line_number().unwrap_or(0));
         }
         Ok(true)
     }
 
+    // Separators are placed by `separate`, which also covers `-A 0`.
     fn context_break(&mut self, _: &Searcher) -> Result<bool, std::io::Error> {
-        if self.print_lines && !self.cmd.only_matching {
-            self.outcome.out.extend_from_slice(b"--\n");
-        }
         Ok(true)
     }
 }

@@ -31,6 +31,11 @@ pub enum GrepInput {
         text: Vec<u8>,
         error: bool,
     },
+    /// A directory operand without `-r`: after its `Is a directory`
+    /// message GNU treats it as an empty file (`dir:0` under `-c`).
+    Empty {
+        display: Vec<u8>,
+    },
 }
 
 /// The result of searching one input; I/O errors are kept as their message.
@@ -88,6 +93,9 @@ pub fn inputs(cmd: &GrepCommand, checkout: &Checkout, cwd: &Path) -> Vec<GrepInp
                     let mut text = display.clone();
                     text.extend_from_slice(b": Is a directory");
                     inputs.push(GrepInput::Message { text, error: true });
+                    inputs.push(GrepInput::Empty {
+                        display: display.clone(),
+                    });
                 }
             }
             Ok(_) => {
@@ -120,6 +128,7 @@ pub fn search_data(
         GrepInput::File {
             display, walked, ..
         } => (display, *walked),
+        GrepInput::Empty { display } => (display, false),
         _ => (b"(standard input)", false),
     };
     grep::search(
@@ -146,6 +155,7 @@ pub fn search_input(
             Ok(data) => Ok(search_data(cmd, compiled, input, &data)),
             Err(e) => Err(String::from_utf8_lossy(&io_message(display, &e)).into_owned()),
         },
+        GrepInput::Empty { .. } => Ok(search_data(cmd, compiled, input, b"")),
         GrepInput::Message { .. } => Ok(FileOutcome::default()),
     }
 }
@@ -190,6 +200,8 @@ pub struct Assembler<'a> {
     pub out: Output,
     matched: bool,
     error: bool,
+    /// Lines printed so far: with context options, files are separated by `--`.
+    printed: bool,
 }
 
 impl<'a> Assembler<'a> {
@@ -205,6 +217,7 @@ impl<'a> Assembler<'a> {
             out,
             matched: false,
             error: false,
+            printed: false,
         }
     }
 
@@ -214,7 +227,7 @@ impl<'a> Assembler<'a> {
         let out = &mut self.out;
         let display: &[u8] = match input {
             GrepInput::Stdin => b"(standard input)",
-            GrepInput::File { display, .. } => display,
+            GrepInput::File { display, .. } | GrepInput::Empty { display } => display,
             GrepInput::Message {
                 text,
                 error: is_error,
@@ -240,6 +253,12 @@ impl<'a> Assembler<'a> {
                 }
             }
             Ok(outcome) => {
+                if !outcome.out.is_empty() && cmd.output == GrepOutput::Lines {
+                    if cmd.context && self.printed {
+                        out.stdout.extend_from_slice(b"--\n");
+                    }
+                    self.printed = true;
+                }
                 out.stdout.extend_from_slice(&outcome.out);
                 if outcome.binary_matched {
                     out.stderr.extend_from_slice(b"grep: ");

@@ -37,11 +37,13 @@ pub mod grep_files;
 pub mod lex;
 pub mod ls;
 pub mod program;
+pub mod quote;
 pub mod regex;
 pub mod script;
 pub mod stream;
 pub mod text;
 pub mod walk;
+pub mod xargs;
 
 /// Why a command line is outside the subset: the 0-based character column
 /// in the line, and the reason.

@@ -30,6 +30,9 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
     };
     let mut files: Vec<Row> = Vec::new();
     let mut dirs: Vec<(String, std::path::PathBuf)> = Vec::new();
+    // GNU sizes the columns of the file operands over all operands,
+    // directories included.
+    let mut dir_metas: Vec<Metadata> = Vec::new();
     for op in &operands {
         let path = cwd.join(op);
         let lmeta = match fs::symlink_metadata(&path) {
@@ -71,6 +74,7 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
         };
         if meta.is_dir() {
             dirs.push((op.clone(), path));
+            dir_metas.push(meta);
         } else {
             let target = if meta.file_type().is_symlink() {
                 fs::read_link(&path)
@@ -90,7 +94,7 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
     dirs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut printed = false;
     if !files.is_empty() {
-        print_rows(cmd, &files, &mut out.stdout);
+        print_rows(cmd, &files, &dir_metas, &mut out.stdout);
         printed = true;
     }
     let headers = operands.len() > 1;
@@ -166,13 +170,13 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
             let blocks: u64 = rows.iter().map(|r| r.meta.blocks()).sum();
             out.stdout
                 .extend_from_slice(format!("total {}\n", blocks.div_ceil(2)).as_bytes());
-            print_rows(cmd, &rows, &mut out.stdout);
+            print_rows(cmd, &rows, &[], &mut out.stdout);
         }
     }
     out
 }
 
-fn print_rows(cmd: &LsCommand, rows: &[Row], out: &mut Vec<u8>) {
+fn print_rows(cmd: &LsCommand, rows: &[Row], also_sized: &[Metadata], out: &mut Vec<u8>) {
     if !cmd.long {
         for r in rows {
             out.extend_from_slice(&r.name);
@@ -186,8 +190,9 @@ fn print_rows(cmd: &LsCommand, rows: &[Row], out: &mut Vec<u8>) {
         .unwrap_or(0);
     let cells: Vec<[String; 5]> = rows
         .iter()
-        .map(|r| {
-            let m = &r.meta;
+        .map(|r| &r.meta)
+        .chain(also_sized)
+        .map(|m| {
             let ft = m.file_type();
             let size = if ft.is_block_device() || ft.is_char_device() {
                 let dev = m.rdev();
@@ -320,17 +325,9 @@ fn group_name(gid: u32) -> String {
     gid.to_string()
 }
 
-/// Quotes a file name as coreutils does in messages under `LC_ALL=C`
-/// (`'name'`, or `"it's"` when the name holds a single quote).
+/// Quotes a file name as coreutils' `ls`, `head` and `du` do in messages.
 pub fn quote(name: &[u8]) -> String {
-    let text = String::from_utf8_lossy(name);
-    if !text.contains('\'') {
-        format!("'{text}'")
-    } else if !text.contains(['"', '$', '`', '\\']) {
-        format!("\"{text}\"")
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
+    crate::quote::quote_always(name)
 }
 
 #[cfg(test)]

@@ -63,6 +63,8 @@ pub struct GrepCommand {
     pub max_count: Option<u64>,
     pub before: usize,
     pub after: usize,
+    /// Any of `-A`/`-B`/`-C` given (even 0): groups are separated by `--`.
+    pub context: bool,
     pub includes: Vec<String>,
     pub excludes: Vec<String>,
     pub exclude_dirs: Vec<String>,
@@ -143,6 +145,8 @@ pub struct CutCommand {
     pub fields: Vec<(usize, usize)>,
     pub only_delimited: bool,
     pub files: Vec<Word>,
+    /// A usage error GNU cut reports at run time (exit 1).
+    pub error: Option<String>,
 }
 
 /// `du [-s] [-h] [-c] [PATH...]`
@@ -414,6 +418,7 @@ fn parse_cut(args: &[Word]) -> Result<Program, Refusal> {
         fields: Vec::new(),
         only_delimited: false,
         files: p.operands,
+        error: None,
     };
     for o in &p.opts {
         let value = o.value.clone().unwrap_or_default();
@@ -428,6 +433,12 @@ fn parse_cut(args: &[Word]) -> Result<Program, Refusal> {
                     return Err(bad("the delimiter must be a single character"));
                 }
                 cmd.delimiter = b[0];
+            }
+            "f" if !cmd.fields.is_empty() || cmd.error.is_some() => {
+                cmd.error = Some("only one list may be specified".into());
+            }
+            "f" if value.split(',').any(|p| p == "-") => {
+                cmd.error = Some("invalid range with no endpoint: -".into());
             }
             "f" => {
                 for part in value.split(',') {
@@ -460,7 +471,7 @@ fn parse_cut(args: &[Word]) -> Result<Program, Refusal> {
             _ => {}
         }
     }
-    if cmd.fields.is_empty() {
+    if cmd.fields.is_empty() && cmd.error.is_none() {
         return Err(Refusal {
             column: 0,
             reason: "cut: only `-f` field lists are supported".into(),
@@ -643,12 +654,15 @@ fn parse_grep(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
         max_count: None,
         before: 0,
         after: 0,
+        context: false,
         includes: Vec::new(),
         excludes: Vec::new(),
         exclude_dirs: Vec::new(),
         files: Vec::new(),
     };
     let (mut count, mut list, mut list_without, mut quiet) = (false, false, false, false);
+    let (mut before, mut after, mut both): (Option<usize>, Option<usize>, Option<usize>) =
+        (None, None, None);
     let mut explicit_patterns = false;
     for o in &p.opts {
         let value = o.value.clone().unwrap_or_default();
@@ -684,13 +698,10 @@ fn parse_grep(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
                 g.patterns.extend(value.split('\n').map(str::to_string));
             }
             "m" => g.max_count = Some(number()?),
-            "A" => g.after = number()? as usize,
-            "B" => g.before = number()? as usize,
-            "C" => {
-                let n = number()? as usize;
-                g.after = n;
-                g.before = n;
-            }
+            // An explicit -A or -B wins over -C, in any order.
+            "A" => after = Some(number()? as usize),
+            "B" => before = Some(number()? as usize),
+            "C" => both = Some(number()? as usize),
             "include" => g.includes.push(value),
             "exclude" => g.excludes.push(value),
             "exclude-dir" => g.exclude_dirs.push(value),
@@ -703,6 +714,9 @@ fn parse_grep(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
             _ => {}
         }
     }
+    g.before = before.or(both).unwrap_or(0);
+    g.after = after.or(both).unwrap_or(0);
+    g.context = before.is_some() || after.is_some() || both.is_some();
     g.output = if quiet {
         GrepOutput::Quiet
     } else if list {

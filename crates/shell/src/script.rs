@@ -71,19 +71,31 @@ impl Script {
 /// assert_eq!(s.lists[0].first.stages[0].stderr, Stream::Null);
 /// ```
 pub fn parse_script(line: &str) -> Result<Script, Refusal> {
-    parse_script_with(line, &mut |w: &Word| {
+    parse_script_with(line, &mut NoGlobs)
+}
+
+/// Expands glob words as bash would, following the `cd`s of the line.
+pub trait Expander {
+    /// The words bash passes on for one glob word.
+    fn expand(&mut self, word: &Word) -> Result<Vec<Word>, Refusal>;
+    /// A `cd DIR` stage was parsed: later words expand from there.
+    fn cd(&mut self, _dir: &str) {}
+}
+
+/// Refuses every glob (for parsing a line outside a mission run).
+struct NoGlobs;
+
+impl Expander for NoGlobs {
+    fn expand(&mut self, w: &Word) -> Result<Vec<Word>, Refusal> {
         Err(Refusal {
             column: w.column,
             reason: "unquoted glob pattern outside a mission run".into(),
         })
-    })
+    }
 }
 
-/// Expands one glob word into the words bash would pass on.
-pub type Expander<'a> = dyn FnMut(&Word) -> Result<Vec<Word>, Refusal> + 'a;
-
 /// Parses one command line, expanding glob words with `expand`.
-pub fn parse_script_with(line: &str, expand: &mut Expander<'_>) -> Result<Script, Refusal> {
+pub fn parse_script_with(line: &str, expand: &mut dyn Expander) -> Result<Script, Refusal> {
     let tokens = tokenize(line)?;
     let mut lists = Vec::new();
     let mut current_list: Option<AndOrList> = None;
@@ -98,7 +110,7 @@ pub fn parse_script_with(line: &str, expand: &mut Expander<'_>) -> Result<Script
         let (op, column) = match tokens.next() {
             Some(Token::Word(w)) => {
                 if w.glob.is_some() {
-                    words.extend(expand(&w)?);
+                    words.extend(expand.expand(&w)?);
                 } else {
                     words.push(w);
                 }
@@ -125,6 +137,11 @@ pub fn parse_script_with(line: &str, expand: &mut Expander<'_>) -> Result<Script
             }
         } else {
             let mut program = parse_program(&words)?;
+            if let Program::Cd(c) = &program
+                && let Some(dir) = &c.dir
+            {
+                expand.cd(&dir.text);
+            }
             let (stdout, stderr) = apply_redirects(&redirects);
             if let Program::Grep(g) = &mut program
                 && stdout == Stream::Null

@@ -175,7 +175,10 @@ mod tests {
 
     #[test]
     fn recognises_grep_filters_head() {
-        assert_eq!(limit(r#"grep -rn "x" --include="*.py" | grep -v y | head -30"#), Some(30));
+        assert_eq!(
+            limit(r#"grep -rn "x" --include="*.py" | grep -v y | head -30"#),
+            Some(30)
+        );
         assert_eq!(limit("grep -n x a.py | head -3"), Some(3));
     }
 

@@ -10,6 +10,7 @@ use crate::ls::quote;
 use crate::program::{
     CutCommand, HeadCommand, LineSpan, SortCommand, SortKey, TailCommand, UniqCommand, WcCommand,
 };
+use crate::quote::quote_if_needed;
 use crate::walk::strerror;
 use std::cmp::Ordering;
 
@@ -27,7 +28,8 @@ fn read(cwd: &Path, name: &str, stdin: &[u8]) -> Read {
     let path = cwd.join(name);
     match fs::metadata(&path) {
         Ok(m) if m.is_dir() => Read::Failed(std::io::Error::from_raw_os_error(21)),
-        _ => match fs::read(&path) {
+        // Non-blocking open: a FIFO reads as empty instead of hanging.
+        _ => match crate::grep_files::read_input(&path) {
             Ok(b) => Read::Bytes(b),
             Err(e) => Read::Failed(e),
         },
@@ -53,8 +55,14 @@ pub fn cat(files: &[Word], cwd: &Path, stdin: &[u8]) -> Output {
         match read(cwd, &name, stdin) {
             Read::Bytes(b) => out.stdout.extend_from_slice(&b),
             Read::Failed(e) => {
-                out.stderr
-                    .extend_from_slice(format!("cat: {name}: {}\n", strerror(&e)).as_bytes());
+                out.stderr.extend_from_slice(
+                    format!(
+                        "cat: {}: {}\n",
+                        quote_if_needed(name.as_bytes()),
+                        strerror(&e)
+                    )
+                    .as_bytes(),
+                );
                 out.status = 1;
             }
         }
@@ -173,8 +181,7 @@ pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
     let mut width = 1usize;
     let mut min_width = 1;
     let mut regular_total: u64 = 0;
-    let mut first_failed = false;
-    for (i, name) in all.iter().enumerate() {
+    for name in all.iter() {
         let meta = if name == "-" {
             None
         } else {
@@ -182,11 +189,7 @@ pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
         };
         match (&meta, name.as_str()) {
             (Some(m), _) if m.is_file() => regular_total += m.len(),
-            (None, n) if n != "-" => {
-                if i == 0 {
-                    first_failed = true;
-                }
-            }
+            (None, n) if n != "-" => {}
             _ => min_width = 7,
         }
         match read(cwd, name, stdin) {
@@ -209,7 +212,7 @@ pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
             }
         }
     }
-    if !(first_failed || all.len() == 1 && single_count) {
+    if !(all.len() == 1 && single_count) {
         let mut t = regular_total;
         while t >= 10 {
             width += 1;
@@ -239,8 +242,14 @@ pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
     };
     for r in &results {
         if let Some(e) = &r.error {
-            out.stderr
-                .extend_from_slice(format!("wc: {}: {}\n", r.name, strerror(e)).as_bytes());
+            out.stderr.extend_from_slice(
+                format!(
+                    "wc: {}: {}\n",
+                    quote_if_needed(r.name.as_bytes()),
+                    strerror(e)
+                )
+                .as_bytes(),
+            );
             out.status = 1;
         }
         if let Some(c) = &r.counts {
@@ -292,7 +301,12 @@ pub fn sort(cmd: &SortCommand, cwd: &Path, stdin: &[u8]) -> Output {
             }
             Read::Failed(e) => {
                 out.stderr.extend_from_slice(
-                    format!("sort: cannot read: {name}: {}\n", strerror(&e)).as_bytes(),
+                    format!(
+                        "sort: cannot read: {}: {}\n",
+                        quote_if_needed(name.as_bytes()),
+                        strerror(&e)
+                    )
+                    .as_bytes(),
                 );
                 out.status = 2;
                 return out;
@@ -441,12 +455,25 @@ fn numeric_key(line: &[u8]) -> f64 {
 /// a line without the delimiter is printed whole (dropped with `-s`).
 pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
     let mut out = Output::default();
+    if let Some(msg) = &cmd.error {
+        out.stderr.extend_from_slice(
+            format!("cut: {msg}\nTry 'cut --help' for more information.\n").as_bytes(),
+        );
+        out.status = 1;
+        return out;
+    }
     for name in names(&cmd.files) {
         let data = match read(cwd, &name, stdin) {
             Read::Bytes(b) => b,
             Read::Failed(e) => {
-                out.stderr
-                    .extend_from_slice(format!("cut: {name}: {}\n", strerror(&e)).as_bytes());
+                out.stderr.extend_from_slice(
+                    format!(
+                        "cut: {}: {}\n",
+                        quote_if_needed(name.as_bytes()),
+                        strerror(&e)
+                    )
+                    .as_bytes(),
+                );
                 out.status = 1;
                 continue;
             }
@@ -482,8 +509,14 @@ pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
     let data = match read(cwd, &name, stdin) {
         Read::Bytes(b) => b,
         Read::Failed(e) => {
-            out.stderr
-                .extend_from_slice(format!("uniq: {name}: {}\n", strerror(&e)).as_bytes());
+            out.stderr.extend_from_slice(
+                format!(
+                    "uniq: {}: {}\n",
+                    quote_if_needed(name.as_bytes()),
+                    strerror(&e)
+                )
+                .as_bytes(),
+            );
             out.status = 1;
             return out;
         }

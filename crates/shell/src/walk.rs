@@ -16,7 +16,9 @@ pub enum EntryKind {
     File,
     Dir,
     Symlink,
-    /// FIFOs, sockets, devices.
+    Fifo,
+    Socket,
+    /// Devices.
     Other,
 }
 
@@ -36,7 +38,7 @@ pub struct Checkout {
     listings: Mutex<HashMap<PathBuf, Arc<io::Result<Vec<Entry>>>>>,
 }
 
-fn kind_of(ft: fs::FileType) -> EntryKind {
+pub fn kind_of(ft: fs::FileType) -> EntryKind {
     if ft.is_symlink() {
         EntryKind::Symlink
     } else if ft.is_dir() {
@@ -44,7 +46,14 @@ fn kind_of(ft: fs::FileType) -> EntryKind {
     } else if ft.is_file() {
         EntryKind::File
     } else {
-        EntryKind::Other
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            EntryKind::Fifo
+        } else if ft.is_socket() {
+            EntryKind::Socket
+        } else {
+            EntryKind::Other
+        }
     }
 }
 
@@ -284,7 +293,7 @@ pub fn walk_dir(
                     });
                 }
             }
-            EntryKind::Symlink | EntryKind::Other => {}
+            EntryKind::Symlink | EntryKind::Fifo | EntryKind::Socket | EntryKind::Other => {}
         }
     }
 }
