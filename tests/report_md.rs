@@ -154,8 +154,14 @@ fn plain_app_report_is_complete() {
         "- Existing admin routes: none found (searched: ",
         "- Message contract: none found (searched: ",
         "`notify_warehouse` in a `Thread`",
-        "`error` call in the `except` clause at `app.py:36`",
-        "`app.py:56`: `except` clause with no log call",
+        "- Entry points: 4 HTTP routes on 1 router in 1 file, 0 WebSocket endpoints, by router:",
+        "  `app` (routes declared in `app.py`)",
+        "  - Configuration: `logging.config.fileConfig(...)` call at `app.py:11`; configuration file `logging.conf` at `logging.conf:1`",
+        "`app.py:37`: `error` call in an `except` body without `exc_info`",
+        "`app.py:37`: `error` message built with an f-string",
+        "`app.py:56`: exception caught and dropped",
+        "**print calls**: none found (searched: ",
+        "; 1 call in tests or `if __name__ == \"__main__\":` blocks not counted\n",
         "no foreign key to one",
     ] {
         assert!(

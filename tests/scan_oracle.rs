@@ -7,6 +7,7 @@
 
 mod scan_common;
 
+use recon_findings::{LoggingConfigKind, MessageKind};
 use scan_common::{FINDINGS_FORMAT, assert_agree, recon_scan, scan, workspace, write_corpus};
 
 #[test]
@@ -32,6 +33,11 @@ fn fixture_app_agrees_with_oracle() {
     assert!(!found.redis.is_empty());
     assert!(!found.ai_providers.is_empty());
     assert!(!found.call_graph.is_empty());
+    assert!(!found.logging_config.is_empty());
+    assert!(!found.print_calls.is_empty());
+    assert_eq!(found.log_messages.len(), found.log_calls.len());
+    assert_eq!(found.except_bodies.len(), found.except_handlers.len());
+    assert_eq!(found.route_routers.len(), found.routes.len());
     assert!(found.errors.is_empty(), "{:?}", found.errors);
 }
 
@@ -93,6 +99,65 @@ fn generated_corpora_agree_with_oracle() {
         ] {
             assert!(len >= 5, "seed {seed}: {len} {name}");
         }
+        // The logging categories: every kind and flag occurs.
+        assert_eq!(found.log_messages.len(), found.log_calls.len());
+        assert_eq!(found.except_bodies.len(), found.except_handlers.len());
+        assert_eq!(found.route_routers.len(), found.routes.len());
+        for kind in [
+            MessageKind::Fstring,
+            MessageKind::Format,
+            MessageKind::Percent,
+            MessageKind::Concat,
+            MessageKind::Literal,
+            MessageKind::Other,
+            MessageKind::None,
+        ] {
+            assert!(
+                found.log_messages.iter().any(|m| m.message == kind),
+                "seed {seed}: no {kind:?} message"
+            );
+        }
+        assert!(
+            found
+                .log_messages
+                .iter()
+                .any(|m| m.in_except && !m.exc_info)
+        );
+        assert!(found.log_messages.iter().any(|m| m.in_except && m.exc_info));
+        assert!(found.except_bodies.iter().any(|e| e.swallowed));
+        assert!(found.except_bodies.iter().any(|e| e.logs && e.reraises));
+        assert!(found.except_bodies.iter().any(|e| !e.logs && !e.swallowed));
+        assert!(found.print_calls.iter().any(|p| p.exempt));
+        assert!(found.print_calls.iter().any(|p| !p.exempt));
+        for kind in [
+            LoggingConfigKind::BasicConfig,
+            LoggingConfigKind::DictConfig,
+            LoggingConfigKind::FileConfig,
+            LoggingConfigKind::File,
+        ] {
+            assert!(
+                found.logging_config.iter().any(|c| c.kind == kind),
+                "seed {seed}: no {kind:?} configuration"
+            );
+        }
+        let config_files: Vec<&str> = found
+            .logging_config
+            .iter()
+            .filter(|c| c.kind == LoggingConfigKind::File)
+            .map(|c| c.file.as_str())
+            .collect();
+        assert_eq!(
+            config_files,
+            [
+                "config/logging.ini",
+                "deploy/k8s/logging.yml",
+                "deploy/logging.yaml",
+                "log_config.json",
+                "logging.conf",
+                "services/log_config.py",
+            ],
+            "seed {seed}"
+        );
         // The selection traps were skipped, the broken file reported.
         let files: Vec<&str> = found.loggers.iter().map(|l| l.file.as_str()).collect();
         for trap in [
@@ -156,9 +221,9 @@ fn output_is_identical_at_any_thread_count() {
     assert_eq!(one, run(None), "1 thread vs default");
     assert_eq!(one, run(Some("3")), "1 thread vs 3");
     // And the JSON is what `scan` parses.
-    // 54 Python files, 2 `.env*` files, 1 TypeScript, 3 Svelte, 1 SQL.
+    // 61 Python files, 2 `.env*` files, 1 TypeScript, 3 Svelte, 1 SQL.
     let found = scan(dir.path(), &[]);
-    assert_eq!(found.files_scanned, 61);
+    assert_eq!(found.files_scanned, 68);
     assert!(!found.frontend_routes.is_empty() && !found.sql_tables.is_empty());
 }
 

@@ -14,6 +14,7 @@ use recon_findings::{
     MessageDirection, MetricsCall, Middleware, MiddlewareKind, Notification, NotificationKind,
     RedisClient, Route, Side, Timing, TimingKind, WebsocketEndpoint, WebsocketMessage,
 };
+use recon_findings::{ExceptBody, LoggingConfig, LoggingConfigKind, MessageKind, PrintCall};
 use scan_common::{FINDINGS_FORMAT, recon_scan, scan, workspace};
 
 fn fixture(name: &str) -> Findings {
@@ -240,6 +241,40 @@ fn json_shape_is_pinned() {
   "frontend_routes": [],
   "frontend_notifications": [],
   "charts": [],
+  "logging_config": [],
+  "print_calls": [],
+  "log_messages": [],
+  "except_bodies": [
+    {
+      "file": "handlers.py",
+      "line": 5,
+      "swallowed": false,
+      "logs": false,
+      "reraises": true
+    },
+    {
+      "file": "handlers.py",
+      "line": 7,
+      "swallowed": true,
+      "logs": false,
+      "reraises": false
+    },
+    {
+      "file": "handlers.py",
+      "line": 9,
+      "swallowed": true,
+      "logs": false,
+      "reraises": false
+    },
+    {
+      "file": "handlers.py",
+      "line": 13,
+      "swallowed": true,
+      "logs": false,
+      "reraises": false
+    }
+  ],
+  "route_routers": [],
   "errors": []
 }
 "#;
@@ -882,4 +917,206 @@ fn fixture_app_settings() {
     ] {
         assert!(edges.contains(&hop), "{hop:?} missing");
     }
+}
+
+/// The logging and error-handling categories of the fixture app, each entry
+/// checked by hand against the fixture's source.
+#[test]
+fn fixture_app_logging_categories() {
+    let found = scan(&workspace().join("fixtures/app"), &[]);
+    let config = |file: &str, line: usize, kind: LoggingConfigKind| LoggingConfig {
+        file: file.into(),
+        line,
+        kind,
+    };
+    // logging_setup.py:13 `logging.config.dictConfig({...})` (json_logs),
+    // :25 `logging.basicConfig(...)`; maintenance.py:11 `logging.basicConfig`.
+    assert_eq!(
+        found.logging_config,
+        [
+            config("core/logging_setup.py", 13, LoggingConfigKind::DictConfig),
+            config("core/logging_setup.py", 25, LoggingConfigKind::BasicConfig),
+            config("scripts/maintenance.py", 11, LoggingConfigKind::BasicConfig),
+        ]
+    );
+    let print = |file: &str, line: usize, exempt: bool| PrintCall {
+        file: file.into(),
+        line,
+        exempt,
+    };
+    // alerts.py:61 in send_alert; main.py:201 under `if __name__ ==
+    // "__main__":` (line 198); maintenance.py:41 in main(), which the
+    // `__main__` block only calls: not lexically inside it.
+    assert_eq!(
+        found.print_calls,
+        [
+            print("core/alerts.py", 61, false),
+            print("core/main.py", 201, true),
+            print("scripts/maintenance.py", 41, false),
+        ]
+    );
+
+    // One router per route: admin_router (admin_routes.py), analytics_router
+    // (analytics_routes.py), app (main.py), router (session_routes.py).
+    assert_eq!(found.route_routers.len(), found.routes.len());
+    let routers: Vec<(String, usize, String)> = found
+        .route_routers
+        .iter()
+        .map(|r| (r.file.clone(), r.line, r.router.clone()))
+        .collect();
+    let want: Vec<(String, usize, String)> = [
+        (
+            "core/admin_routes.py",
+            [16, 28, 33, 43, 48].as_slice(),
+            "admin_router",
+        ),
+        (
+            "core/analytics_routes.py",
+            &[15, 33, 44],
+            "analytics_router",
+        ),
+        ("core/main.py", &[110, 115, 122, 140], "app"),
+        ("core/session_routes.py", &[15, 23, 31], "router"),
+    ]
+    .iter()
+    .flat_map(|(file, lines, router)| {
+        lines
+            .iter()
+            .map(move |l| ((*file).to_owned(), *l, (*router).to_owned()))
+    })
+    .collect();
+    assert_eq!(routers, want);
+
+    // except_bodies: one per handler.
+    let body = |file: &str, line: usize, swallowed: bool, logs: bool, reraises: bool| ExceptBody {
+        file: file.into(),
+        line,
+        swallowed,
+        logs,
+        reraises,
+    };
+    assert_eq!(
+        found.except_bodies,
+        [
+            // logger.error(f"...") then `raise HTTPException(...) from e`
+            body("core/admin_routes.py", 54, false, true, true),
+            body("core/alerts.py", 38, false, true, false),
+            body("core/analytics_routes.py", 54, false, true, false),
+            // bare except: logger.warning, return None
+            body("core/cache.py", 29, false, true, false),
+            // `return None` only: neither logs, re-raises nor only passes
+            body("core/cache.py", 41, false, false, false),
+            body("core/db.py", 35, false, true, false),
+            body("core/enterprise_rag.py", 57, false, true, true),
+            // `pass`
+            body("core/enterprise_rag.py", 75, true, false, false),
+            // except* ValueError: self.logger.warning, return []
+            body("core/enterprise_twin.py", 46, false, true, false),
+            body("core/main.py", 154, false, true, false),
+            body("core/main.py", 156, false, true, false),
+            body("core/main.py", 189, false, true, false),
+            body("core/metrics_collector.py", 59, false, true, false),
+            body("core/model_adapter.py", 82, false, true, true),
+            body("core/model_adapter.py", 85, false, true, true),
+            body("scripts/maintenance.py", 31, false, true, false),
+        ]
+    );
+
+    // log_messages: one per log call, same file, line and level.
+    assert_eq!(found.log_messages.len(), found.log_calls.len());
+    for (m, c) in found.log_messages.iter().zip(&found.log_calls) {
+        assert_eq!((&m.file, m.line, m.level), (&c.file, c.line, c.level));
+    }
+    let fstrings: Vec<(&str, usize)> = found
+        .log_messages
+        .iter()
+        .filter(|m| m.message == MessageKind::Fstring)
+        .map(|m| (m.file.as_str(), m.line))
+        .collect();
+    assert_eq!(
+        fstrings,
+        [
+            ("core/admin_routes.py", 55),
+            ("core/enterprise_rag.py", 41),
+            ("core/enterprise_rag.py", 58),
+            ("core/main.py", 57),
+            ("core/main.py", 145),
+            ("core/main.py", 158),
+            ("core/metrics_collector.py", 29),
+            ("core/model_adapter.py", 80),
+        ]
+    );
+    // Every other message is a literal (`"[TAG] ... %s", args`), the
+    // `log(logging.INFO, "[TWIN] ...")` at enterprise_twin.py:31 included.
+    assert!(
+        found
+            .log_messages
+            .iter()
+            .all(|m| matches!(m.message, MessageKind::Fstring | MessageKind::Literal))
+    );
+    let in_except: Vec<(&str, usize, LogLevel, bool)> = found
+        .log_messages
+        .iter()
+        .filter(|m| m.in_except)
+        .map(|m| (m.file.as_str(), m.line, m.level, m.exc_info))
+        .collect();
+    use LogLevel::*;
+    assert_eq!(
+        in_except,
+        [
+            ("core/admin_routes.py", 55, Error, false),
+            ("core/alerts.py", 39, Error, false),
+            ("core/analytics_routes.py", 55, Warning, false),
+            ("core/cache.py", 30, Warning, false),
+            ("core/db.py", 36, Exception, true),
+            ("core/enterprise_rag.py", 58, Error, false),
+            ("core/enterprise_twin.py", 47, Warning, false),
+            ("core/main.py", 155, Info, false),
+            ("core/main.py", 158, Error, false),
+            ("core/main.py", 190, Error, false),
+            ("core/metrics_collector.py", 60, Error, false),
+            ("core/model_adapter.py", 83, Error, false),
+            ("core/model_adapter.py", 86, Critical, false),
+            ("scripts/maintenance.py", 32, Error, false),
+        ]
+    );
+    // Outside an except body, only `exception` calls carry the traceback:
+    // main.py:135 in the exception handler function (no except clause).
+    let exc_info: Vec<(&str, usize)> = found
+        .log_messages
+        .iter()
+        .filter(|m| m.exc_info && !m.in_except)
+        .map(|m| (m.file.as_str(), m.line))
+        .collect();
+    assert_eq!(exc_info, [("core/main.py", 135)]);
+}
+
+/// A plain `logging.conf` is found by the walk, and the `fileConfig` call
+/// that reads it; the `print` under `__main__` is exempt.
+#[test]
+fn plain_app_logging_configuration() {
+    let found = scan(&workspace().join("fixtures/report/plain_app"), &[]);
+    assert_eq!(
+        found.logging_config,
+        [
+            LoggingConfig {
+                file: "app.py".into(),
+                line: 11,
+                kind: LoggingConfigKind::FileConfig
+            },
+            LoggingConfig {
+                file: "logging.conf".into(),
+                line: 1,
+                kind: LoggingConfigKind::File
+            },
+        ]
+    );
+    assert_eq!(
+        found.print_calls,
+        [PrintCall {
+            file: "app.py".into(),
+            line: 64,
+            exempt: true
+        }]
+    );
 }

@@ -1,5 +1,6 @@
 ; Every call of a name or attribute, and every subscript of one: the
-; extractors of db_connections, redis, ai_providers, notifications and
+; extractors of db_connections, redis, ai_providers, notifications,
+; logging_config (basicConfig/dictConfig/fileConfig), print_calls and
 ; call_graph read the callee (qualified through the module's imports) and the
 ; arguments; environment reads are `os.getenv("N")`, `os.environ.get("N")`
 ; and `os.environ["N"]`.

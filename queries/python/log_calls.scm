@@ -7,7 +7,7 @@
 ; @log_call.receiver   R: an identifier or an attribute (logger, self.log)
 ; @log_call.level      L
 ; @log_call.arguments  the call's arguments (the [TAG] prefix comes from the
-;                      first one)
+;                      first one; log_messages classifies the message)
 (call
   function: (attribute
     object: [(identifier) (attribute)] @log_call.receiver

@@ -8,7 +8,8 @@ middleware, loggers, log_calls, except_handlers, and the later categories
 websocket_endpoints, websocket_messages (backend side), context_carriers,
 timing, metrics_calls, background_tasks, notifications, external_urls,
 db_connections, redis, ai_providers and call_graph (Python and `.env*`
-files). Prints the same JSON shape (schema recon.findings/1) for a root
+files), and logging_config, print_calls, log_messages, except_bodies and
+route_routers. Prints the same JSON shape (schema recon.findings/1) for a root
 directory:
 
     python3 tests/oracle/py_findings.py ROOT [--no-ignore]
@@ -58,7 +59,14 @@ CATEGORIES = [
     "routes", "middleware", "loggers", "log_calls", "except_handlers", "websocket_endpoints",
     "websocket_messages", "context_carriers", "timing", "metrics_calls", "background_tasks",
     "notifications", "external_urls", "db_connections", "redis", "ai_providers", "call_graph",
+    "logging_config", "print_calls", "log_messages", "except_bodies", "route_routers",
 ]
+LOGGING_CONFIG_CALLS = {
+    "logging.basicConfig": "basicConfig",
+    "logging.config.dictConfig": "dictConfig",
+    "logging.config.fileConfig": "fileConfig",
+}
+LOGGING_CONFIG_FILES = {"logging.conf", "logging.ini", "logging.yaml", "logging.yml"}
 TYPESCRIPT_EXTENSIONS = {"ts", "mts", "cts", "js", "mjs", "cjs"}
 DB_CALLS = [
     ("asyncpg", {"asyncpg"}, {"connect", "create_pool"}),
@@ -471,6 +479,8 @@ def scan_tree(rel, tree, source):
             return False
         return name in ROUTER_NAMES or name.endswith("router") or name.endswith("_app") or name in routers
 
+    log_nodes = set()
+    messages = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for dec in node.decorator_list:
@@ -487,6 +497,9 @@ def scan_tree(rel, tree, source):
                         path = str_value(kw[0]) if kw else None
                     found["routes"].append(
                         {"file": rel, "line": dec.lineno, "method": attr.upper(), "path": path, "handler": node.name}
+                    )
+                    found["route_routers"].append(
+                        {"file": rel, "line": dec.lineno, "router": last_segment(dec.func.value)}
                     )
                 elif attr == "middleware":
                     found["middleware"].append({"file": rel, "line": dec.lineno, "name": node.name, "kind": "function"})
@@ -505,6 +518,8 @@ def scan_tree(rel, tree, source):
                     if node.args:
                         prefix = bracket_prefix(leading_text(node.args[0], source))
                     found["log_calls"].append({"file": rel, "line": node.lineno, "level": attr, "prefix": prefix})
+                    log_nodes.add(id(node))
+                    messages.append((node, attr))
         elif isinstance(node, ast.ExceptHandler):
             found["except_handlers"].append({"file": rel, "line": node.lineno, "bare": node.type is None})
     for route in found["routes"]:
@@ -512,7 +527,166 @@ def scan_tree(rel, tree, source):
             found["websocket_endpoints"].append({k: route[k] for k in ("file", "line", "path", "handler")})
     scan_more(rel, tree, found)
     scan_clients(rel, tree, found)
+    scan_logging(rel, tree, source, found, log_nodes, messages)
     return found
+
+
+# --------------------------------------------------------------------------
+# logging_config, print_calls, log_messages, except_bodies
+
+
+def is_test_path(rel):
+    parts = rel.split("/")
+    base = parts[-1]
+    return (
+        any(p in ("tests", "test") for p in parts[:-1])
+        or base == "conftest.py"
+        or (base.startswith("test_") and base.endswith(".py"))
+        or base.endswith("_test.py")
+    )
+
+
+def is_config_file(name):
+    return name in LOGGING_CONFIG_FILES or name.startswith("log_config.")
+
+
+def parents_of(tree):
+    parents = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    return parents
+
+
+def opens_scope(node, child):
+    """Whether `child` (a child of `node`) is inside a scope for the except
+    rules: a lambda, a def's parameters, annotations and body, a class's
+    bases and body; decorators are outside."""
+    if isinstance(node, ast.Lambda):
+        return True
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return not any(child is d for d in node.decorator_list)
+    return False
+
+
+def message_kind(call, level):
+    index = 1 if level == "log" else 0
+    if len(call.args) > index:
+        msg = call.args[index]
+    else:
+        kws = [k.value for k in call.keywords if k.arg == "msg"]
+        if not kws:
+            return "none"
+        msg = kws[0]
+    if isinstance(msg, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in msg.values):
+        return "fstring"
+    if str_value(msg) is not None:
+        return "literal"
+    if isinstance(msg, ast.Call) and isinstance(msg.func, ast.Attribute) and msg.func.attr == "format":
+        return "format"
+    if isinstance(msg, ast.BinOp) and isinstance(msg.op, ast.Mod):
+        return "percent"
+    if isinstance(msg, ast.BinOp) and isinstance(msg.op, ast.Add):
+
+        def plain_chain(n):
+            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+                return plain_chain(n.left) and plain_chain(n.right)
+            return str_value(n) is not None
+
+        return "literal" if plain_chain(msg) else "concat"
+    return "other"
+
+
+def scan_logging(rel, tree, source, found, log_nodes, messages):
+    parents = parents_of(tree)
+    lines = source.split("\n")
+
+    def in_except(node):
+        child, current = node, parents.get(id(node))
+        while current is not None:
+            if opens_scope(current, child):
+                return False
+            if isinstance(current, ast.ExceptHandler) and any(child is b for b in current.body):
+                return True
+            child, current = current, parents.get(id(current))
+        return False
+
+    def is_main_if(node):
+        if not isinstance(node, ast.If):
+            return False
+        line = lines[node.lineno - 1].encode("utf-8")[node.col_offset :]
+        if line.startswith(b"elif"):
+            return False
+        test = node.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+            return False
+        a, b = test.left, test.comparators[0]
+        is_name = lambda n: isinstance(n, ast.Name) and n.id == "__name__"  # noqa: E731
+        is_main = lambda n: str_value(n) == "__main__"  # noqa: E731
+        return (is_name(a) and is_main(b)) or (is_main(a) and is_name(b))
+
+    def in_main(node):
+        child, current = node, parents.get(id(node))
+        while current is not None:
+            if is_main_if(current) and any(child is s for s in current.body):
+                return True
+            child, current = current, parents.get(id(current))
+        return False
+
+    binds = import_bindings(tree)
+
+    def qualified(node):
+        d = dotted(node)
+        if d is None:
+            return None
+        first, _, rest = d.partition(".")
+        head = binds.get(first, first)
+        return head + "." + rest if rest else head
+
+    test_file = is_test_path(rel)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            if isinstance(node.func, ast.Name) and node.func.id == "print":
+                found["print_calls"].append(
+                    {"file": rel, "line": node.lineno, "exempt": test_file or in_main(node)}
+                )
+            kind = LOGGING_CONFIG_CALLS.get(qualified(node.func))
+            if kind is not None:
+                found["logging_config"].append({"file": rel, "line": node.lineno, "kind": kind})
+        if isinstance(node, ast.ExceptHandler):
+            swallowed = bool(node.body) and all(
+                isinstance(s, (ast.Pass, ast.Continue))
+                or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and s.value.value is Ellipsis)
+                for s in node.body
+            )
+            logs = reraises = False
+            stack = list(node.body)
+            while stack:
+                n = stack.pop()
+                if isinstance(n, ast.Raise):
+                    reraises = True
+                if isinstance(n, ast.Call) and id(n) in log_nodes:
+                    logs = True
+                if isinstance(n, ast.Lambda):
+                    continue
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    stack.extend(n.decorator_list)
+                    continue
+                stack.extend(ast.iter_child_nodes(n))
+            found["except_bodies"].append(
+                {"file": rel, "line": node.lineno, "swallowed": swallowed, "logs": logs, "reraises": reraises}
+            )
+    for call, level in messages:
+        found["log_messages"].append(
+            {
+                "file": rel,
+                "line": call.lineno,
+                "level": level,
+                "message": message_kind(call, level),
+                "in_except": in_except(call),
+                "exc_info": level == "exception" or any(k.arg == "exc_info" for k in call.keywords),
+            }
+        )
 
 
 def dotted(node):
@@ -1003,6 +1177,9 @@ def main(argv):
             out[key].extend(items)
         graph_of(rel, tree, defs, calls)
     out["call_graph"] = resolve_calls(defs, calls)
+    for rel in selected:
+        if is_config_file(rel.rsplit("/", 1)[-1]):
+            out["logging_config"].append({"file": rel, "line": 1, "kind": "file"})
     for key in CATEGORIES:
         out[key].sort(key=sort_key)
     out["errors"].sort(key=lambda e: (e["file"], e["reason"]))

@@ -199,6 +199,19 @@ pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
     category!(redis);
     category!(ai_providers);
     category!(call_graph);
+    category!(print_calls);
+    category!(log_messages);
+    category!(except_bodies);
+    category!(route_routers);
+    // Configuration files are found by the walk whatever their language.
+    let config = |f: &Findings| -> Vec<_> {
+        f.logging_config
+            .iter()
+            .filter(|c| c.kind == recon_findings::LoggingConfigKind::File || clean(&c.file))
+            .cloned()
+            .collect()
+    };
+    reports.extend(compare("logging_config", &config(&got), &config(&want)));
     assert!(
         reports.is_empty(),
         "recon and the oracle disagree on {}:\n{}",
@@ -1067,7 +1080,8 @@ pub fn write_corpus(dir: &Path, seed: u64) {
         } else {
             format!("{package}/mod_{index}.py")
         };
-        let text = module(&mut rng, index);
+        let mut text = module(&mut rng, index);
+        logging_snippet(&mut Rng::new(seed * 1000 + index as u64), index, &mut text);
         write(&rel, &text);
     }
     // Selection traps: each of these would add findings if it were scanned.
@@ -1122,10 +1136,131 @@ pub fn write_corpus(dir: &Path, seed: u64) {
         "<script>\n  toast('x');\n",
     );
     write("migrations/001.sql", SQL);
+    // Logging configuration files (found by the walk) and look-alikes.
+    for rel in [
+        "logging.conf",
+        "config/logging.ini",
+        "deploy/logging.yaml",
+        "deploy/k8s/logging.yml",
+        "log_config.json",
+        "services/log_config.py",
+        "build/logging.conf",
+        "logging.cfg",
+        "my_logging.conf",
+        "Logging.conf",
+        "log_config",
+        "logging.conf.bak",
+    ] {
+        write(rel, "[loggers]\nkeys=root\n");
+    }
+    // Test code: print calls there are exempt.
+    for rel in [
+        "test/helpers.py",
+        "app/test_things.py",
+        "app/things_test.py",
+        "conftest.py",
+        "app/testing.py",
+        "app/latest_test.txt.py",
+    ] {
+        write(
+            rel,
+            "def helper(x):\n    print(\"in test\", x)\n    return x\n\nprint(helper)\n",
+        );
+    }
     write(
         "app/bom.py",
         "\u{feff}import logging\nlog = logging.getLogger()\nlog.info(\"[BOM] x\")\n",
     );
+}
+
+/// Statements for `print_calls`, `logging_config`, `log_messages` and
+/// `except_bodies` (each one statement at module level, possibly a block).
+const LOGGING_LINES: &[&str] = &[
+    "print(\"module level\")",
+    "print",
+    "console.print(\"not the builtin\")",
+    "self_print = print",
+    "builtins.print(\"attribute\")",
+    "if __name__ == \"__main__\":\n    print(\"main\")\n    def run():\n        print(\"nested main\")",
+    "if \"__main__\" == __name__:\n    print('swapped')\nelif __name__ == \"__main__\":\n    print(\"elif body\")\nelse:\n    print(\"else body\")",
+    "if (__name__ == '__main__'):\n    print(\"parenthesised\")",
+    "if __name__ == \"__main__\" and x:\n    print(\"not the main test\")",
+    "if __name__ != \"__main__\":\n    print(\"not equal\")",
+    "if __name__ == f\"__main__\":\n    print(\"f main\")",
+    "if name == \"__main__\":\n    print(\"not __name__\")",
+    "if x:\n    pass\nelif __name__ == \"__main__\":\n    print(\"elif only\")",
+    "logging.basicConfig(level=logging.INFO)",
+    "logging.config.dictConfig({\"version\": 1})",
+    "logging.config.fileConfig(\"logging.conf\")",
+    "dictConfig({})",
+    "fileConfig(\"x.ini\")",
+    "basicConfig()",
+    "logging.basicconfig()",
+    "mylogging.basicConfig()",
+    "self.logging.basicConfig()",
+    "logging.config.dictConfig",
+    "def configure():\n    logging.basicConfig(\n        format=\"%(message)s\",\n    )",
+    "logger.info(\"plain %s\", x)",
+    "logger.info(f\"user {x}\")",
+    "logger.info(f\"no placeholder\")",
+    "logger.info(\"a\" f\"{x}\")",
+    "logger.info(\"{} done\".format(x))",
+    "logger.info(template.format(x))",
+    "logger.info(\"%s done\" % x)",
+    "logger.info(\"user \" + x)",
+    "logger.info(\"a\" + \"b\" + (\"c\"))",
+    "logger.info(\"a\" + f\"{x}\")",
+    "logger.info(x + y)",
+    "logger.info(msg)",
+    "logger.info(str(x))",
+    "logger.info(b\"bytes\")",
+    "logger.info()",
+    "logger.info(*args)",
+    "logger.info(msg=\"keyword\")",
+    "logger.info(msg=f\"{x}\", exc_info=True)",
+    "logger.log(logging.INFO, f\"{x}\")",
+    "logger.log(logging.INFO)",
+    "logger.log(logging.INFO, \"%d\" % 1)",
+    "logger.exception(\"boom\")",
+    "logger.error(\"boom\", exc_info=False)",
+    "logger.error(\"boom\", **kw)",
+    "logger.info(x for x in y)",
+    "try:\n    risky()\nexcept ValueError:\n    logger.error(f\"failed {x}\")",
+    "try:\n    risky()\nexcept ValueError as e:\n    logger.error(\"failed\", exc_info=True)\n    raise",
+    "try:\n    risky()\nexcept (KeyError, OSError):\n    ...",
+    "for _ in y:\n    try:\n        risky()\n    except KeyError:\n        # nothing\n        pass\n        continue",
+    "try:\n    risky()\nexcept KeyError:\n    (...)",
+    "try:\n    risky()\nexcept KeyError:\n    \"\"\"doc\"\"\"",
+    "try:\n    risky()\nexcept KeyError:\n    pass\n    x = 1",
+    "try:\n    risky()\nexcept Exception:\n    def later():\n        logger.error(\"in def\")\n        raise\n    cb = lambda: logger.error(\"in lambda\")\n    class Later:\n        logger.warning(\"in class\")",
+    "try:\n    risky()\nexcept Exception:\n    @register(logger.error(\"decorator\"))\n    def later():\n        pass",
+    "try:\n    risky()\nexcept Exception:\n    try:\n        retry()\n    except Exception:\n        logger.critical(\"nested\")\n        raise RuntimeError(\"x\") from None",
+    "try:\n    risky()\nexcept Exception:\n    if x:\n        for i in y:\n            logger.warning(\"deep %s\", i)",
+    "try:\n    risky()\nexcept get_errors(logger.error(\"in type\")):\n    pass",
+    "try:\n    risky()\nexcept* ValueError:\n    logger.error(\"group\")",
+    "try:\n    risky()\nexcept:\n    print(\"bare\")\n    client.error(\"not a logger\")",
+    "try:\n    risky()\nfinally:\n    logger.error(\"finally, not except\")",
+];
+
+/// Logging statements appended to a module (their own random stream, so the
+/// rest of the corpus does not change with them).
+fn logging_snippet(rng: &mut Rng, index: usize, src: &mut String) {
+    src.push_str("\nfrom logging.config import dictConfig as dc, fileConfig\n");
+    if rng.chance(50) {
+        src.push_str("from logging import config, basicConfig\n");
+    }
+    if rng.chance(30) {
+        src.push_str("import logging.config as lc\nlc.dictConfig({})\n");
+    }
+    for line in LOGGING_LINES {
+        if rng.chance(40) {
+            let _ = writeln!(src, "{line}");
+        }
+    }
+    let _ = writeln!(src, "dc({{}})  # {index}");
+    if rng.chance(50) {
+        src.push_str("config.dictConfig({})\nbasicConfig()\n");
+    }
 }
 
 /// A TypeScript module for the corpus (scanned, not compared with the oracle).

@@ -41,6 +41,12 @@
 //!   "frontend_routes": [{"file": "web/src/routes/admin/+page.svelte", "line": 1, "path": "/admin", "kind": "page", "methods": []}],
 //!   "frontend_notifications": [{"file": "web/src/lib/ws.ts", "line": 40, "kind": "call", "name": "toast.error"}],
 //!   "charts": [{"file": "web/src/lib/charts/Line.svelte", "line": 3, "kind": "library", "name": "chart.js/auto", "library": "chart.js"}],
+//!   "logging_config": [{"file": "app/log.py", "line": 8, "kind": "dictConfig"}],
+//!   "print_calls": [{"file": "app/main.py", "line": 40, "exempt": false}],
+//!   "log_messages": [{"file": "app/main.py", "line": 12, "level": "info", "message": "literal",
+//!                     "in_except": false, "exc_info": false}],
+//!   "except_bodies": [{"file": "app/main.py", "line": 14, "swallowed": false, "logs": true, "reraises": false}],
+//!   "route_routers": [{"file": "app/main.py", "line": 10, "router": "app"}],
 //!   "errors": [{"file": "app/broken.py", "reason": "syntax error at line 3"}]
 //! }
 //! ```
@@ -454,6 +460,83 @@
 //! - `component`: a `.svelte` file under a `charts/` or `chart/` directory,
 //!   or importing a chart library; `line` 1, `name` its stem, `library` its
 //!   first chart library import or `null`.
+//!
+//! # The rules (logging and error handling, Python)
+//!
+//! Five categories refine the five core ones without changing their shapes:
+//! each entry of `log_messages`, `except_bodies` and `route_routers` sits at
+//! the same `file` and `line` as one entry of `log_calls`, `except_handlers`
+//! and `routes` (one for one).
+//!
+//! ## `logging_config`: [`LoggingConfig`]
+//!
+//! - A call whose callee's *qualified name* (see `notifications`) is
+//!   `logging.basicConfig` (`kind: basicConfig`), `logging.config.dictConfig`
+//!   (`dictConfig`) or `logging.config.fileConfig` (`fileConfig`):
+//!   `logging.basicConfig(...)`, `logging.config.dictConfig(...)`, and
+//!   `dictConfig(...)` / `fileConfig(...)` after `from logging.config import
+//!   dictConfig, fileConfig`, `config.dictConfig(...)` after `from logging
+//!   import config`... A bare `dictConfig(...)` that no import binds is none.
+//!   `line` is where the call starts.
+//! - A file of the selection (any extension, also when no language reads it)
+//!   named `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, or
+//!   starting with `log_config.` (`log_config.yaml`, `log_config.py`):
+//!   `kind: file`, `line` 1. Names are compared case-sensitively; such a file
+//!   does not count in `files_scanned`.
+//!
+//! ## `print_calls`: [`PrintCall`]
+//!
+//! A call whose callee is the bare identifier `print` (not an attribute:
+//! `console.print` is none); `line` is where the call starts. `exempt` is
+//! true in test code (a directory component named `tests` or `test`, or a
+//! base name `conftest.py`, `test_*.py` or `*_test.py`) and for a call
+//! lexically inside the body of an `if __name__ == "__main__":` statement
+//! (one `==`, operands in either order and possibly parenthesised, the
+//! string any string literal; the `if` body only, not its `elif` or `else`;
+//! nested functions included): the exemptions of `recon check` OBS001, its
+//! script rule aside.
+//!
+//! ## `log_messages`: [`LogMessage`]
+//!
+//! One per `log_calls` entry (same `file`, `line`, `level`). The *message*
+//! is the first positional argument (the second for `log`, whose first is
+//! the level), parentheses dropped; with no such argument, the `msg=`
+//! keyword's value. `message` is:
+//!
+//! - `fstring`: a string literal with a part that is an f-string with a
+//!   placeholder (`f"user {uid}"`, `"a" f"{b}"`);
+//! - `format`: a call whose callee is an attribute named `format`
+//!   (`"{} done".format(n)`, `template.format(n)`);
+//! - `percent`: a binary `%` (`"%s done" % n`);
+//! - `concat`: a binary `+` chain with an operand that is not a `str`
+//!   literal without placeholder (`"user " + uid`);
+//! - `literal`: a `str` literal without placeholder (implicit concatenation
+//!   included), or a `+` chain of only such literals;
+//! - `none`: no message at all (`logger.info()`, `logger.log(level)`);
+//! - `other`: anything else (a name, another call, bytes, `*args`).
+//!
+//! `in_except` is true when the call is lexically inside the body of an
+//! `except`/`except*` clause with no function definition (its parameters,
+//! annotations and body; its decorators are outside), `lambda` or class
+//! definition (its bases and body) in between. `exc_info` is true when the
+//! call has an `exc_info=` keyword argument (whatever its value), or `level`
+//! is `exception`.
+//!
+//! ## `except_bodies`: [`ExceptBody`]
+//!
+//! One per `except_handlers` entry (same `file`, `line`). `swallowed`: the
+//! clause's body is one or more `pass`, `continue` and `...` statements
+//! only (comments ignored; `recon check` OBS002). `logs`: the body holds a
+//! call that is a `log_calls` finding; `reraises`: the body holds a `raise`
+//! statement; both looked for in nested blocks too (nested `try`/`except`
+//! included) but not inside a function definition, `lambda` or class
+//! definition (as for `in_except`).
+//!
+//! ## `route_routers`: [`RouteRouter`]
+//!
+//! One per `routes` entry (same `file`, `line`): `router` is the last
+//! segment of the decorator's receiver `R` (`@admin_router.get` gives
+//! `admin_router`, `@self.router.get` gives `router`).
 
 use serde::{Deserialize, Serialize};
 
@@ -533,6 +616,22 @@ pub struct Findings {
     /// Chart libraries, chart components and where they are used.
     #[serde(default)]
     pub charts: Vec<Chart>,
+    /// `basicConfig` / `dictConfig` / `fileConfig` calls and logging
+    /// configuration files.
+    #[serde(default)]
+    pub logging_config: Vec<LoggingConfig>,
+    /// Calls of the built-in `print`.
+    #[serde(default)]
+    pub print_calls: Vec<PrintCall>,
+    /// How each log call's message is built, and where the call is.
+    #[serde(default)]
+    pub log_messages: Vec<LogMessage>,
+    /// What each `except` clause's body does.
+    #[serde(default)]
+    pub except_bodies: Vec<ExceptBody>,
+    /// The router object each route is declared on.
+    #[serde(default)]
+    pub route_routers: Vec<RouteRouter>,
     /// Files that could not be read or did not parse cleanly.
     pub errors: Vec<FileError>,
 }
@@ -566,6 +665,11 @@ impl Default for Findings {
             frontend_routes: Vec::new(),
             frontend_notifications: Vec::new(),
             charts: Vec::new(),
+            logging_config: Vec::new(),
+            print_calls: Vec::new(),
+            log_messages: Vec::new(),
+            except_bodies: Vec::new(),
+            route_routers: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -1004,6 +1108,97 @@ pub enum ChartKind {
     Component,
     /// An import of a chart component.
     Usage,
+}
+
+/// A logging configuration: a `basicConfig` / `dictConfig` / `fileConfig`
+/// call, or a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct LoggingConfig {
+    pub file: String,
+    pub line: usize,
+    pub kind: LoggingConfigKind,
+}
+
+/// How logging is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum LoggingConfigKind {
+    /// `logging.basicConfig(...)`.
+    #[serde(rename = "basicConfig")]
+    BasicConfig,
+    /// `logging.config.dictConfig(...)`.
+    #[serde(rename = "dictConfig")]
+    DictConfig,
+    /// `logging.config.fileConfig(...)`.
+    #[serde(rename = "fileConfig")]
+    FileConfig,
+    /// A `logging.conf`, `logging.ini`, `logging.yaml|yml` or `log_config.*`
+    /// file (line 1).
+    #[serde(rename = "file")]
+    File,
+}
+
+/// A call of the built-in `print`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PrintCall {
+    pub file: String,
+    pub line: usize,
+    /// In test code or in an `if __name__ == "__main__":` body.
+    pub exempt: bool,
+}
+
+/// How a log call's message is built (one per [`LogCall`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct LogMessage {
+    pub file: String,
+    pub line: usize,
+    pub level: LogLevel,
+    pub message: MessageKind,
+    /// Lexically inside an `except` body (no def, lambda or class between).
+    pub in_except: bool,
+    /// Passes `exc_info=`, or is an `exception` call.
+    pub exc_info: bool,
+}
+
+/// What a log message argument is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// An f-string with a placeholder.
+    Fstring,
+    /// `....format(...)`.
+    Format,
+    /// `... % ...`.
+    Percent,
+    /// A `+` chain that is not only string literals.
+    Concat,
+    /// A string literal without placeholder.
+    Literal,
+    /// Any other expression (a name, a call...).
+    Other,
+    /// No message argument.
+    None,
+}
+
+/// What an `except` clause's body does (one per [`ExceptHandler`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ExceptBody {
+    pub file: String,
+    pub line: usize,
+    /// Only `pass`, `continue` and `...` statements.
+    pub swallowed: bool,
+    /// Holds a log call.
+    pub logs: bool,
+    /// Holds a `raise` statement.
+    pub reraises: bool,
+}
+
+/// The router a route is declared on (one per [`Route`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RouteRouter {
+    pub file: String,
+    pub line: usize,
+    /// The last segment of the decorator's receiver.
+    pub router: String,
 }
 
 /// A file that could not be read or did not parse cleanly.

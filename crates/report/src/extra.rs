@@ -87,8 +87,6 @@ pub struct Extra {
     pub redis: Category,
     pub ai_providers: Category,
     pub call_graph: Category,
-    pub logging_config: Category,
-    pub print_calls: Category,
     pub functions: Category,
 }
 
@@ -115,8 +113,6 @@ impl Extra {
             redis: get("redis"),
             ai_providers: get("ai_providers"),
             call_graph: get("call_graph"),
-            logging_config: get("logging_config"),
-            print_calls: get("print_calls"),
             functions: get("functions"),
         }
     }

@@ -36,9 +36,13 @@
 //!
 //! ## Request Lifecycle
 //!
-//! - **Entry points**: every route, grouped by declaring file (findings do
-//!   not name the router object), in findings order; WebSocket endpoints
-//!   listed again.
+//! - **Entry points**: every route, grouped by the router it is declared on
+//!   (`route_routers`, the decorator receiver's last segment) together with
+//!   the declaring file (one name in two files is two groups: findings do
+//!   not say whether it is one object), groups in the order of their first
+//!   route, routes in findings order, each with its `file:line`; a route
+//!   with no `route_routers` entry is grouped by file alone. WebSocket
+//!   endpoints listed again.
 //! - **Middleware chain**: registration order is findings order (file,
 //!   line). Execution order is its reverse: Starlette inserts each
 //!   `add_middleware` at the front of its list, so the middleware added last
@@ -62,28 +66,32 @@
 //!
 //! ## Current Logging
 //!
-//! - Logger bindings counted per target name; configuration from the
-//!   `logging_config` category when present; `[TAG]` prefixes by count;
-//!   levels in severity order; *untagged* = message-level calls (`log(level,
-//!   ...)` excluded, its first argument is the level) with no prefix.
+//! - Logger bindings counted per target name; configuration: every
+//!   `logging_config` finding with its location (`basicConfig`,
+//!   `dictConfig`, `fileConfig` calls; `logging.conf`-style files at line
+//!   1); `[TAG]` prefixes by count; levels in severity order; *untagged* =
+//!   message-level calls (`log(level, ...)` excluded, its first argument is
+//!   the level) with no prefix.
 //! - **Gaps** (each a SARIF rule; counts are over non-test files):
 //!   - `log-without-request-id`: log calls in files where no
 //!     `context_carriers` finding names `trace_id`, `span_id`, `request_id`,
 //!     `correlation_id` or a header `x-request-id`, `x-correlation-id`,
 //!     `x-trace-id`, `traceparent`, `tracestate` (a lower bound: a file with
 //!     an id may still log without it).
-//!   - `fstring-log-message`: calls whose `message_kind` is `fstring` (or
-//!     `fstring: true`); *not checked* while `log_calls` has no such field.
-//!   - `error-without-traceback`: `error`/`critical`/`fatal` calls (not
-//!     `exception`) without `exc_info: true`, inside an except clause: by the
-//!     `in_except` field when the scan gives it, else when the nearest
-//!     `except` clause of the file starts 1 to [`EXCEPT_WINDOW`] lines above
-//!     the call.
-//!   - `swallowed-exception`: except clauses with `swallowed: true` when the
-//!     scan gives it, else those with no log call on their line or the
-//!     [`EXCEPT_WINDOW`] lines below, before the next except clause.
+//!   - `fstring-log-message` (f-string / eager messages): `log_messages`
+//!     whose `message` is neither `literal` nor `none` (an f-string,
+//!     `.format()`, `%`, `+` concatenation, or another expression such as a
+//!     variable); each instance names how its message is built, and the gap
+//!     gives the count per kind over all log calls.
+//!   - `error-without-traceback`: `log_messages` of level `error` with
+//!     `in_except` and without `exc_info` (OBS003; `critical`/`fatal` are
+//!     not counted).
+//!   - `swallowed-exception`: `except_bodies` with `swallowed` (a body of
+//!     only `pass`/`continue`/`...`, OBS002).
 //!   - `bare-except`: `bare: true` clauses.
-//!   - `print-call`: the `print_calls` category; *not checked* when absent.
+//!   - `print-call`: `print_calls` that are not `exempt` (tests and
+//!     `if __name__ == "__main__":` bodies are); the exempt ones are counted
+//!     in the gap's detail.
 //!   - `untagged-log-message`: the untagged calls above.
 //!   - `wall-clock-duration`: a `timing` duration assigned on a line that
 //!     also reads `time.time`/`time.time_ns`.
@@ -213,10 +221,6 @@ pub use printer::{
     DEFAULT_TEMPLATE, DEFAULT_TEMPLATE_NAME, Document, GAP_RULES, GapRule, JsonPrinter,
     MarkdownPrinter, Printer, RenderError, SarifPrinter, all_gaps, uri,
 };
-
-/// Lines below an `except` clause that count as its body for the proximity
-/// rules (see the crate documentation).
-pub const EXCEPT_WINDOW: usize = derive::EXCEPT_WINDOW_LINES;
 
 /// The stage of a function of the checkout by its qualified name: private
 /// helpers (`_name`) have none; else the stage of its own name, except that

@@ -100,7 +100,7 @@ pub struct Missing {
 pub struct Lifecycle {
     /// One line: how many routes, files, WebSocket endpoints.
     pub entry_summary: String,
-    /// Routes grouped by the file that declares them.
+    /// Routes grouped by the router they are declared on (and its file).
     pub route_groups: Vec<RouteGroup>,
     pub websocket_endpoints: Vec<Endpoint>,
     /// Set when no WebSocket endpoint was found: what was searched.
@@ -133,7 +133,10 @@ pub struct FlowLine {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteGroup {
-    /// The declaring file (findings do not name the router object).
+    /// The router's name (`route_routers`), `None` when the findings do not
+    /// name it.
+    pub router: Option<String>,
+    /// The file its routes are declared in.
     pub file: String,
     pub routes: Vec<RouteRow>,
 }
@@ -212,6 +215,8 @@ pub struct Gap {
     pub not_checked: Option<String>,
     /// What was searched (shown when `count` is 0).
     pub searched: String,
+    /// A breakdown of the instances or what was left out, when useful.
+    pub detail: Option<String>,
     pub count: usize,
     /// Files with at least one instance.
     pub files: usize,

@@ -11,8 +11,6 @@ use serde_sarif::sarif;
 
 use crate::model::{Gap, Report};
 
-/// The value of the JSON output's `schema`.
-
 /// The built-in template, its name as shown in errors.
 pub const DEFAULT_TEMPLATE_NAME: &str = "report.md.j2";
 /// The built-in template's source.
@@ -143,7 +141,10 @@ struct JsonDocument<'a> {
 
 impl Printer for JsonPrinter {
     fn print(&self, doc: &Document<'_>) -> Result<String, RenderError> {
-        let mut out = serde_json::to_string_pretty(&JsonDocument { findings: doc.findings, report: doc.report })
+        let mut out = serde_json::to_string_pretty(&JsonDocument {
+            findings: doc.findings,
+            report: doc.report,
+        })
         .map_err(|e| RenderError::Serialize(e.to_string()))?;
         out.push('\n');
         Ok(out)
@@ -179,22 +180,22 @@ pub const GAP_RULES: [GapRule; 10] = [
         id: "fstring-log-message",
         name: "FStringLogMessage",
         level: "note",
-        short: "Log message built with an f-string",
-        full: "An eagerly formatted message loses its arguments as structured fields; pass them as arguments (see `recon check` OBS004).",
+        short: "Log message built with an f-string or another eager expression",
+        full: "A message built with an f-string, .format(), % or + (or any non-literal expression) is formatted before the level check and loses its arguments as structured fields; pass them as arguments (see `recon check` OBS004).",
     },
     GapRule {
         id: "error-without-traceback",
         name: "ErrorWithoutTraceback",
         level: "warning",
         short: "Error logged without traceback",
-        full: "An error/critical log call in an except clause without exc_info loses the stack trace; use logger.exception (see `recon check` OBS003).",
+        full: "An error log call in an except body without exc_info loses the stack trace; use logger.exception (see `recon check` OBS003).",
     },
     GapRule {
         id: "swallowed-exception",
         name: "SwallowedException",
         level: "warning",
-        short: "Exception caught without a log call",
-        full: "An except clause with no log call in its first lines: the failure may never reach logs, traces or alerts (see `recon check` OBS002).",
+        short: "Exception swallowed",
+        full: "An except clause whose body is only pass, continue or ...: the failure never reaches logs, traces or alerts (see `recon check` OBS002).",
     },
     GapRule {
         id: "bare-except",

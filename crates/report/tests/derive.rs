@@ -88,33 +88,141 @@ fn without_middleware_the_trace_starts_in_a_new_one_where_most_routes_are() {
 }
 
 #[test]
-fn errors_without_traceback_and_swallowed_exceptions_by_proximity() {
-    let call = |line: usize, level: &str| json!({"file": "m.py", "line": line, "level": level, "prefix": "[T]"});
+fn logging_gaps_come_from_log_messages_except_bodies_and_print_calls() {
+    let msg = |line: usize, level: &str, message: &str, in_except: bool, exc_info: bool| {
+        json!({"file": "m.py", "line": line, "level": level, "message": message,
+               "in_except": in_except, "exc_info": exc_info})
+    };
     let f = findings(json!({
         "except_handlers": [
             {"file": "m.py", "line": 10, "bare": false},
             {"file": "m.py", "line": 20, "bare": false},
-            {"file": "m.py", "line": 30, "bare": true},
-            {"file": "m.py", "line": 32, "bare": false},
-            {"file": "m.py", "line": 40, "bare": false}
+            {"file": "m.py", "line": 30, "bare": true}
         ],
-        "log_calls": [
-            call(11, "error"),      // in the clause at 10
-            call(24, "error"),      // 4 lines below 20: not counted
-            call(33, "critical"),   // in the clause at 32, not 30
-            call(41, "exception")   // has the traceback
+        "except_bodies": [
+            {"file": "m.py", "line": 10, "swallowed": false, "logs": true, "reraises": false},
+            {"file": "m.py", "line": 20, "swallowed": true, "logs": false, "reraises": false},
+            {"file": "m.py", "line": 30, "swallowed": false, "logs": false, "reraises": true}
+        ],
+        "log_messages": [
+            msg(11, "error", "fstring", true, false),    // both gaps
+            msg(12, "error", "literal", true, true),     // exc_info=
+            msg(13, "critical", "literal", true, false), // not `error`
+            msg(40, "error", "percent", false, false),   // not in an except body
+            msg(41, "info", "format", false, false),
+            msg(42, "info", "concat", false, false),
+            msg(43, "info", "other", false, false),
+            msg(44, "info", "literal", false, false),
+            msg(45, "info", "none", false, false),
+            {"file": "tests/test_m.py", "line": 3, "level": "error", "message": "fstring",
+             "in_except": true, "exc_info": false}
+        ],
+        "print_calls": [
+            {"file": "m.py", "line": 50, "exempt": false},
+            {"file": "m.py", "line": 60, "exempt": true}
+        ],
+        "logging_config": [
+            {"file": "log.py", "line": 4, "kind": "dictConfig"},
+            {"file": "logging.conf", "line": 1, "kind": "file"}
         ]
     }));
     let r = derive(&f);
-    let errors = gap(&r, "error-without-traceback");
-    assert_eq!(lines(errors), [11, 33]);
-    assert!(errors.instances[1].message.contains("`m.py:32`"));
-    // 20: the log call at 24 is too far; 30: the call at 33 belongs to 32.
-    assert_eq!(lines(gap(&r, "swallowed-exception")), [20, 30]);
+    assert_eq!(lines(gap(&r, "error-without-traceback")), [11]);
+    let eager = gap(&r, "fstring-log-message");
+    assert!(eager.checked);
+    assert_eq!(lines(eager), [11, 40, 41, 42, 43]);
+    assert!(eager.instances[1].message.contains("`%` formatting"));
+    assert!(eager.detail.as_deref().unwrap().contains("of 9 log calls"));
+    assert_eq!(lines(gap(&r, "swallowed-exception")), [20]);
     assert_eq!(lines(gap(&r, "bare-except")), [30]);
-    // Unknowable from these findings: said so, not guessed.
-    let f_string = gap(&r, "fstring-log-message");
-    assert!(!f_string.checked && f_string.not_checked.is_some());
+    let prints = gap(&r, "print-call");
+    assert_eq!(lines(prints), [50]);
+    assert!(prints.detail.as_deref().unwrap().starts_with("1 call "));
+    let config: Vec<(String, String)> = r
+        .logging
+        .config
+        .iter()
+        .map(|e| (e.at.to_string(), e.what.clone()))
+        .collect();
+    assert_eq!(
+        config,
+        [
+            (
+                "log.py:4".to_owned(),
+                "`logging.config.dictConfig(...)` call".to_owned()
+            ),
+            (
+                "logging.conf:1".to_owned(),
+                "configuration file `logging.conf`".to_owned()
+            )
+        ]
+    );
+    assert!(r.logging.config_none.is_none());
+}
+
+#[test]
+fn empty_logging_categories_say_what_was_searched() {
+    let r = derive(&Findings::default());
+    let none = r.logging.config_none.as_deref().unwrap();
+    assert!(
+        none.starts_with("none found (searched: `logging.basicConfig(...)`"),
+        "{none}"
+    );
+    assert!(!none.contains("produces no"), "{none}");
+    for id in [
+        "fstring-log-message",
+        "error-without-traceback",
+        "swallowed-exception",
+        "print-call",
+    ] {
+        let g = gap(&r, id);
+        assert!(g.checked && g.count == 0, "{id}");
+    }
+}
+
+#[test]
+fn routes_are_grouped_by_router_and_file() {
+    let route = |file: &str, line: usize| json!({"file": file, "line": line, "method": "GET", "path": "/", "handler": "h"});
+    let router =
+        |file: &str, line: usize, name: &str| json!({"file": file, "line": line, "router": name});
+    let f = findings(json!({
+        "routes": [route("a.py", 3), route("a.py", 5), route("a.py", 7), route("b.py", 2), route("c.py", 1)],
+        "route_routers": [
+            router("a.py", 3, "admin_router"), router("a.py", 5, "app"),
+            router("a.py", 7, "admin_router"), router("b.py", 2, "app")
+        ]
+    }));
+    let r = derive(&f);
+    let groups: Vec<(Option<String>, String, Vec<usize>)> = r
+        .lifecycle
+        .route_groups
+        .iter()
+        .map(|g| {
+            (
+                g.router.clone(),
+                g.file.clone(),
+                g.routes.iter().map(|x| x.at.line).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (
+                Some("admin_router".to_owned()),
+                "a.py".to_owned(),
+                vec![3, 7]
+            ),
+            (Some("app".to_owned()), "a.py".to_owned(), vec![5]),
+            (Some("app".to_owned()), "b.py".to_owned(), vec![2]),
+            (None, "c.py".to_owned(), vec![1]),
+        ]
+    );
+    assert!(
+        r.lifecycle
+            .entry_summary
+            .starts_with("5 HTTP routes on 4 routers in 3 files")
+    );
 }
 
 #[test]

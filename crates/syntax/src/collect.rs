@@ -2,9 +2,10 @@
 //! sorted.
 
 use recon_findings::{
-    AiProvider, BackgroundTask, Chart, ContextCarrier, DbConnection, ExceptHandler, ExternalUrl,
-    FileError, FrontendNotification, FrontendRoute, LogCall, Logger, MetricsCall, Middleware,
-    Notification, RedisClient, Route, SqlIndex, SqlTable, Timing, WebsocketMessage,
+    AiProvider, BackgroundTask, Chart, ContextCarrier, DbConnection, ExceptBody, ExceptHandler,
+    ExternalUrl, FileError, FrontendNotification, FrontendRoute, LogCall, LogMessage, Logger,
+    LoggingConfig, MetricsCall, Middleware, Notification, PrintCall, RedisClient, Route,
+    RouteRouter, SqlIndex, SqlTable, Timing, WebsocketMessage,
 };
 
 /// One finding and the column it starts at (for a stable order within a line).
@@ -68,6 +69,11 @@ pub(crate) struct FileFindings {
     pub frontend_routes: Vec<At<FrontendRoute>>,
     pub frontend_notifications: Vec<At<FrontendNotification>>,
     pub charts: Vec<At<Chart>>,
+    pub logging_config: Vec<At<LoggingConfig>>,
+    pub print_calls: Vec<At<PrintCall>>,
+    pub log_messages: Vec<At<LogMessage>>,
+    pub except_bodies: Vec<At<ExceptBody>>,
+    pub route_routers: Vec<At<RouteRouter>>,
     pub function_defs: Vec<FunctionDef>,
     pub call_sites: Vec<CallSite>,
     pub errors: Vec<FileError>,
@@ -109,6 +115,11 @@ impl FileFindings {
         self.frontend_notifications
             .append(&mut other.frontend_notifications);
         self.charts.append(&mut other.charts);
+        self.logging_config.append(&mut other.logging_config);
+        self.print_calls.append(&mut other.print_calls);
+        self.log_messages.append(&mut other.log_messages);
+        self.except_bodies.append(&mut other.except_bodies);
+        self.route_routers.append(&mut other.route_routers);
         self.function_defs.append(&mut other.function_defs);
         self.call_sites.append(&mut other.call_sites);
         self.errors.append(&mut other.errors);
@@ -137,6 +148,11 @@ impl FileFindings {
             && self.frontend_routes.is_empty()
             && self.frontend_notifications.is_empty()
             && self.charts.is_empty()
+            && self.logging_config.is_empty()
+            && self.print_calls.is_empty()
+            && self.log_messages.is_empty()
+            && self.except_bodies.is_empty()
+            && self.route_routers.is_empty()
             && self.function_defs.is_empty()
             && self.call_sites.is_empty()
     }

@@ -243,6 +243,27 @@ fn scan_with(root: &Path, opts: &ScanOptions, prefilter: bool) -> Result<Finding
     findings.frontend_routes = sorted(all.frontend_routes, |r| (&r.file, r.line));
     findings.frontend_notifications = sorted(all.frontend_notifications, |n| (&n.file, n.line));
     findings.charts = sorted(all.charts, |c| (&c.file, c.line));
+    // Configuration files are found by the walk: any selected file with a
+    // logging configuration's name, read or not by a language.
+    let mut logging_config = all.logging_config;
+    logging_config.extend(selected.iter().filter_map(|f| {
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        python::logging_setup::is_config_file(name).then(|| {
+            (
+                0,
+                recon_findings::LoggingConfig {
+                    file: f.rel.clone(),
+                    line: 1,
+                    kind: recon_findings::LoggingConfigKind::File,
+                },
+            )
+        })
+    }));
+    findings.logging_config = sorted(logging_config, |c| (&c.file, c.line));
+    findings.print_calls = sorted(all.print_calls, |p| (&p.file, p.line));
+    findings.log_messages = sorted(all.log_messages, |m| (&m.file, m.line));
+    findings.except_bodies = sorted(all.except_bodies, |e| (&e.file, e.line));
+    findings.route_routers = sorted(all.route_routers, |r| (&r.file, r.line));
     findings.errors.extend(all.errors);
     findings.errors.sort();
     Ok(findings)

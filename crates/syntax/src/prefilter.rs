@@ -33,8 +33,10 @@ pub const PYTHON: &[&str] = &[
     "critical",
     "fatal",
     "log",
-    // except_handlers
+    // except_handlers, except_bodies
     "except",
+    // print_calls (logging_config calls need `logging`, covered by "log")
+    "print",
     // websocket_messages (sent and handled): the "type" key
     "type",
     // any string value can be spelled with escapes

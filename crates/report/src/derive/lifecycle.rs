@@ -13,7 +13,14 @@ use crate::model::{
 pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
     let f = input.f;
 
-    // Entry points, grouped by declaring file, in findings order.
+    // Entry points, grouped by the router they are declared on and its
+    // file (the same name in two files is two objects as far as findings
+    // tell), groups in order of their first route.
+    let routers: BTreeMap<(&str, usize), &str> = f
+        .route_routers
+        .iter()
+        .map(|r| ((r.file.as_str(), r.line), r.router.as_str()))
+        .collect();
     let mut groups: Vec<RouteGroup> = Vec::new();
     for r in &f.routes {
         let row = RouteRow {
@@ -25,14 +32,22 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
             handler: r.handler.clone(),
             at: Loc::new(&r.file, r.line),
         };
-        match groups.last_mut() {
-            Some(g) if g.file == r.file => g.routes.push(row),
-            _ => groups.push(RouteGroup {
+        let router = routers
+            .get(&(r.file.as_str(), r.line))
+            .map(|name| (*name).to_owned());
+        match groups
+            .iter_mut()
+            .find(|g| g.file == r.file && g.router == router)
+        {
+            Some(g) => g.routes.push(row),
+            None => groups.push(RouteGroup {
+                router,
                 file: r.file.clone(),
                 routes: vec![row],
             }),
         }
     }
+    let route_files: BTreeSet<&str> = f.routes.iter().map(|r| r.file.as_str()).collect();
     let websocket_endpoints: Vec<Endpoint> = f
         .websocket_endpoints
         .iter()
@@ -51,9 +66,10 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
         .filter(|r| r.method != HttpMethod::Websocket)
         .count();
     let entry_summary = format!(
-        "{} in {}, {}",
+        "{} on {} in {}, {}",
         plural(http, "HTTP route", "HTTP routes"),
-        plural(groups.len(), "file", "files"),
+        plural(groups.len(), "router", "routers"),
+        plural(route_files.len(), "file", "files"),
         plural(
             websocket_endpoints.len(),
             "WebSocket endpoint",

@@ -2,17 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use recon_findings::{CarrierKind, LogLevel, TimingKind};
-use serde_json::Value;
+use recon_findings::{CarrierKind, LogLevel, LoggingConfigKind, MessageKind, TimingKind};
 
-use super::{
-    Input, at, code, count_by, gap, is_test_file, none_found, none_in, searched, unchecked_gap,
-};
+use super::{Input, code, count_by, gap, is_test_file, none_found, plural, searched};
 use crate::model::{Count, Evidence, Gap, GapInstance, Loc, Logging};
-
-/// Lines after an `except` clause (the clause's own line included) within
-/// which a call counts as being in its body, for the proximity rules.
-pub const EXCEPT_WINDOW: usize = 3;
 
 /// Carrier names that identify a request or trace.
 pub const ID_NAMES: [&str; 4] = ["trace_id", "span_id", "request_id", "correlation_id"];
@@ -41,17 +34,12 @@ pub fn derive(input: &Input) -> Logging {
             .map(|l| (l.name.clone(), Loc::new(&l.file, l.line))),
     );
 
-    let config: Vec<Evidence> = input
-        .extra
+    let config: Vec<Evidence> = f
         .logging_config
-        .items
         .iter()
-        .map(|i| Evidence {
-            at: Loc::new(&i.file, i.line),
-            what: i
-                .label()
-                .map(|l| code(&l))
-                .unwrap_or_else(|| "logging configuration".to_owned()),
+        .map(|c| Evidence {
+            at: Loc::new(&c.file, c.line),
+            what: config_what(c.kind, &c.file),
         })
         .collect();
 
@@ -96,12 +84,10 @@ pub fn derive(input: &Input) -> Logging {
         logger_names,
         loggers_none: f.loggers.is_empty().then(|| none_found("loggers", true)),
         config,
-        config_none: input
-            .extra
+        config_none: f
             .logging_config
-            .items
             .is_empty()
-            .then(|| none_in("logging_config", &input.extra.logging_config)),
+            .then(|| none_found("logging_config", true)),
         log_calls_total: f.log_calls.len(),
         prefixes_none: prefixes.is_empty().then(|| {
             none_found("log_calls", true).replace("none found", "no `[TAG]` prefix found")
@@ -124,6 +110,46 @@ pub fn id_files(input: &Input) -> BTreeSet<String> {
         .filter(|c| is_id_carrier(&c.name, c.kind))
         .map(|c| c.file.clone())
         .collect()
+}
+
+/// What a `logging_config` finding is, in words.
+fn config_what(kind: LoggingConfigKind, file: &str) -> String {
+    match kind {
+        LoggingConfigKind::BasicConfig => "`logging.basicConfig(...)` call".to_owned(),
+        LoggingConfigKind::DictConfig => "`logging.config.dictConfig(...)` call".to_owned(),
+        LoggingConfigKind::FileConfig => "`logging.config.fileConfig(...)` call".to_owned(),
+        LoggingConfigKind::File => format!(
+            "configuration file {}",
+            code(file.rsplit('/').next().unwrap_or(file))
+        ),
+    }
+}
+
+/// How a message is built, in words (for `MessageKind`s other than
+/// `literal` and `none`).
+pub fn message_how(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Fstring => "an f-string",
+        MessageKind::Format => "`.format()`",
+        MessageKind::Percent => "`%` formatting",
+        MessageKind::Concat => "`+` concatenation",
+        MessageKind::Literal => "a string literal",
+        MessageKind::None => "no message",
+        MessageKind::Other => "a non-literal expression (a name or call)",
+    }
+}
+
+/// Short name of a message kind, as in the findings.
+fn message_key(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Fstring => "f-string",
+        MessageKind::Format => ".format()",
+        MessageKind::Percent => "%",
+        MessageKind::Concat => "+",
+        MessageKind::Literal => "literal",
+        MessageKind::None => "none",
+        MessageKind::Other => "other expression",
+    }
 }
 
 pub fn is_id_carrier(name: &str, kind: CarrierKind) -> bool {
@@ -163,136 +189,79 @@ fn gaps(input: &Input) -> Vec<Gap> {
             .collect(),
     ));
 
-    // f-string messages: only when the scan says what the message is.
-    let fstring_field =
-        input.has_field("log_calls", "message_kind") || input.has_field("log_calls", "fstring");
-    let fstring_search = "log calls whose message is an f-string (OBS004)";
-    if fstring_field {
-        out.push(gap(
-            "fstring-log-message",
-            "f-string log messages",
-            fstring_search,
-            calls
+    // Eager / non-literal messages, from log_messages.
+    let messages: Vec<&recon_findings::LogMessage> = f
+        .log_messages
+        .iter()
+        .filter(|m| !is_test_file(&m.file))
+        .collect();
+    let eager: Vec<&&recon_findings::LogMessage> = messages
+        .iter()
+        .filter(|m| !matches!(m.message, MessageKind::Literal | MessageKind::None))
+        .collect();
+    let mut eager_gap = gap(
+        "fstring-log-message",
+        "f-string / eager log messages",
+        "log calls whose message (first argument; second for `log`) is an f-string, `.format()`, `%`, `+` concatenation or another non-literal expression (OBS004)",
+        eager
+            .iter()
+            .map(|m| GapInstance {
+                at: Loc::new(&m.file, m.line),
+                message: format!(
+                    "`{}` message built with {}: formatted before the level check and stored as one string; pass the values as arguments (`\"... %s\", value`)",
+                    level_name(m.level),
+                    message_how(m.message)
+                ),
+            })
+            .collect(),
+    );
+    if !eager.is_empty() {
+        let by_kind = count_by(
+            eager
                 .iter()
-                .filter(|(i, _)| {
-                    input.raw_item("log_calls", *i).is_some_and(|v| {
-                        v.get("fstring").and_then(Value::as_bool) == Some(true)
-                            || v.get("message_kind").and_then(Value::as_str).is_some_and(|k| {
-                                matches!(k, "fstring" | "f-string" | "f_string")
-                            })
-                    })
-                })
-                .map(|(_, c)| GapInstance {
-                    at: Loc::new(&c.file, c.line),
-                    message: "log message built with an f-string: pass arguments instead so the record stays structured".to_owned(),
-                })
-                .collect(),
-        ));
-    } else {
-        out.push(unchecked_gap(
-            "fstring-log-message",
-            "f-string log messages",
-            fstring_search,
-            "not checked: the log_calls findings do not say how the message is built (no `message_kind` field)",
+                .map(|m| (message_key(m.message).to_owned(), Loc::new(&m.file, m.line))),
+        );
+        eager_gap.detail = Some(format!(
+            "of {} log calls outside tests; by kind: {}",
+            messages.len(),
+            by_kind
+                .iter()
+                .map(|c| format!("{} x{}", code(&c.name), c.count))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
+    out.push(eager_gap);
 
-    // Errors logged without traceback.
-    let exact_except = input.has_field("log_calls", "in_except");
-    let errors: Vec<GapInstance> = calls
-        .iter()
-        .filter(|(_, c)| matches!(c.level, LogLevel::Error | LogLevel::Critical | LogLevel::Fatal))
-        .filter_map(|(i, c)| {
-            let raw = input.raw_item("log_calls", *i);
-            if raw.and_then(|v| v.get("exc_info")).and_then(Value::as_bool) == Some(true) {
-                return None;
-            }
-            let handler = if exact_except {
-                raw.and_then(|v| v.get("in_except"))
-                    .and_then(|v| match v {
-                        Value::Bool(true) => Some(None),
-                        Value::Number(n) => n.as_u64().map(|l| usize::try_from(l).ok()),
-                        _ => None,
-                    })?
-            } else {
-                Some(except_above(input, &c.file, c.line)?)
-            };
-            Some(GapInstance {
-                at: Loc::new(&c.file, c.line),
-                message: match handler {
-                    Some(line) => format!(
-                        "`{}` call in the `except` clause at {} logs no traceback: use `logger.exception(...)` or `exc_info=True`",
-                        level_name(c.level),
-                        at(&Loc::new(&c.file, line))
-                    ),
-                    None => format!(
-                        "`{}` call in an `except` clause logs no traceback: use `logger.exception(...)` or `exc_info=True`",
-                        level_name(c.level)
-                    ),
-                },
-            })
-        })
-        .collect();
+    // Errors logged without traceback: `error` calls in an except body
+    // without exc_info.
     out.push(gap(
         "error-without-traceback",
         "errors logged without traceback",
-        &if exact_except {
-            "`error`/`critical`/`fatal` log calls inside `except` clauses (OBS003)".to_owned()
-        } else {
-            format!(
-                "`error`/`critical`/`fatal` log calls at most {EXCEPT_WINDOW} lines below an `except` clause of the same file (OBS003)"
-            )
-        },
-        errors,
+        "`error` log calls inside an `except` body with no `exc_info=` (OBS003)",
+        messages
+            .iter()
+            .filter(|m| m.level == LogLevel::Error && m.in_except && !m.exc_info)
+            .map(|m| GapInstance {
+                at: Loc::new(&m.file, m.line),
+                message: "`error` call in an `except` body without `exc_info`: the traceback is lost; use `logger.exception(...)` or `exc_info=True`".to_owned(),
+            })
+            .collect(),
     ));
 
-    // Swallowed exceptions: except clauses with no log call close below.
-    let exact_swallow = input.has_field("except_handlers", "swallowed");
-    let swallowed: Vec<GapInstance> = f
-        .except_handlers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| !is_test_file(&h.file))
-        .filter(|(i, h)| {
-            if exact_swallow {
-                input
-                    .raw_item("except_handlers", *i)
-                    .and_then(|v| v.get("swallowed"))
-                    .and_then(Value::as_bool)
-                    == Some(true)
-            } else {
-                // A log call at most EXCEPT_WINDOW lines below, before the
-                // next except clause of the file.
-                !f.log_calls.iter().any(|c| {
-                    c.file == h.file
-                        && c.line >= h.line
-                        && c.line <= h.line + EXCEPT_WINDOW
-                        && last_except_at_or_above(input, &c.file, c.line) == Some(h.line)
-                })
-            }
-        })
-        .map(|(_, h)| GapInstance {
-            at: Loc::new(&h.file, h.line),
-            message: if exact_swallow {
-                "exception caught and dropped: log it or re-raise".to_owned()
-            } else {
-                format!(
-                    "`except` clause with no log call in its first {EXCEPT_WINDOW} lines: the exception may be swallowed"
-                )
-            },
-        })
-        .collect();
+    // Swallowed exceptions, from except_bodies.
     out.push(gap(
         "swallowed-exception",
-        "exceptions caught without a log call",
-        &if exact_swallow {
-            "`except` clauses that neither log nor re-raise (OBS002)".to_owned()
-        } else {
-            format!(
-                "`except` clauses with no log call in the {EXCEPT_WINDOW} lines below them (OBS002)"
-            )
-        },
-        swallowed,
+        "swallowed exceptions",
+        "`except` clauses whose body is only `pass`, `continue` or `...` (OBS002)",
+        f.except_bodies
+            .iter()
+            .filter(|b| b.swallowed && !is_test_file(&b.file))
+            .map(|b| GapInstance {
+                at: Loc::new(&b.file, b.line),
+                message: "exception caught and dropped (body only `pass`/`continue`/`...`): log it or re-raise".to_owned(),
+            })
+            .collect(),
     ));
 
     out.push(gap(
@@ -309,33 +278,30 @@ fn gaps(input: &Input) -> Vec<Gap> {
             .collect(),
     ));
 
-    // print calls: only when the scan has them.
-    if input.extra.print_calls.present {
-        out.push(gap(
-            "print-call",
-            "print calls",
-            searched("print_calls"),
-            input
-                .extra
-                .print_calls
-                .items
-                .iter()
-                .filter(|i| !is_test_file(&i.file))
-                .map(|i| GapInstance {
-                    at: Loc::new(&i.file, i.line),
-                    message: "`print()` bypasses logging: no level, no request id, no handler"
-                        .to_owned(),
-                })
-                .collect(),
-        ));
-    } else {
-        out.push(unchecked_gap(
-            "print-call",
-            "print calls",
-            searched("print_calls"),
-            "not checked: this scan produces no `print_calls` category",
+    // print calls outside tests and `__main__` blocks.
+    let prints: Vec<&recon_findings::PrintCall> = f.print_calls.iter().collect();
+    let mut print_gap = gap(
+        "print-call",
+        "print calls",
+        searched("print_calls"),
+        prints
+            .iter()
+            .filter(|p| !p.exempt)
+            .map(|p| GapInstance {
+                at: Loc::new(&p.file, p.line),
+                message: "`print()` bypasses logging: no level, no request id, no handler"
+                    .to_owned(),
+            })
+            .collect(),
+    );
+    let exempt = prints.iter().filter(|p| p.exempt).count();
+    if exempt > 0 {
+        print_gap.detail = Some(format!(
+            "{} in tests or `if __name__ == \"__main__\":` blocks not counted",
+            plural(exempt, "call", "calls")
         ));
     }
+    out.push(print_gap);
 
     out.push(gap(
         "untagged-log-message",
@@ -381,27 +347,4 @@ fn gaps(input: &Input) -> Vec<Gap> {
             .collect(),
     ));
     out
-}
-
-/// The line of the nearest `except` clause at most [`EXCEPT_WINDOW`] lines
-/// above `line` in `file` (strictly above).
-fn except_above(input: &Input, file: &str, line: usize) -> Option<usize> {
-    input
-        .f
-        .except_handlers
-        .iter()
-        .filter(|h| h.file == file && h.line < line && line - h.line <= EXCEPT_WINDOW)
-        .map(|h| h.line)
-        .max()
-}
-
-/// The line of the last `except` clause of `file` at or above `line`.
-fn last_except_at_or_above(input: &Input, file: &str, line: usize) -> Option<usize> {
-    input
-        .f
-        .except_handlers
-        .iter()
-        .filter(|h| h.file == file && h.line <= line)
-        .map(|h| h.line)
-        .max()
 }

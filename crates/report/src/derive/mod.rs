@@ -20,9 +20,6 @@ use serde_json::Value;
 use crate::extra::{Category, Extra};
 use crate::model::{Count, FileNote, Gap, GapInstance, Loc, Missing, Report};
 
-/// See [`crate::EXCEPT_WINDOW`].
-pub const EXCEPT_WINDOW_LINES: usize = logging::EXCEPT_WINDOW;
-
 /// See [`crate::function_stage`].
 pub fn function_stage_of(qualname: &str) -> Option<&'static str> {
     stages::function_stage(qualname)
@@ -52,11 +49,6 @@ impl Input<'_> {
             .get(category)
             .and_then(Value::as_array)
             .is_some_and(|items| items.iter().any(|i| i.get(key).is_some()))
-    }
-
-    /// The raw JSON object of `category[index]`.
-    pub fn raw_item(&self, category: &str, index: usize) -> Option<&Value> {
-        self.raw.get(category)?.as_array()?.get(index)
     }
 }
 
@@ -146,9 +138,11 @@ pub(crate) fn searched(category: &str) -> &'static str {
         }
         "call_graph" => "calls between the functions named in findings",
         "logging_config" => {
-            "`logging.basicConfig`, `dictConfig`, `fileConfig` calls and logging.conf/.ini files"
+            "`logging.basicConfig(...)`, `logging.config.dictConfig(...)` / `fileConfig(...)` calls in .py files, and `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, `log_config.*` files"
         }
-        "print_calls" => "`print(...)` calls",
+        "print_calls" => {
+            "calls of the built-in `print(...)` in .py files outside tests and `if __name__ == \"__main__\":` blocks"
+        }
         _ => "the findings",
     }
 }
@@ -239,6 +233,7 @@ pub(crate) fn gap(id: &str, title: &str, searched: &str, mut instances: Vec<GapI
         checked: true,
         not_checked: None,
         searched: searched.to_owned(),
+        detail: None,
         count: instances.len(),
         files: files.len(),
         examples: instances.iter().take(EXAMPLES).cloned().collect(),
@@ -254,6 +249,7 @@ pub(crate) fn unchecked_gap(id: &str, title: &str, searched: &str, why: &str) ->
         checked: false,
         not_checked: Some(why.to_owned()),
         searched: searched.to_owned(),
+        detail: None,
         count: 0,
         files: 0,
         instances: Vec::new(),
@@ -280,7 +276,7 @@ fn missing(input: &Input) -> Vec<Missing> {
         })
     };
     let e = &input.extra;
-    let categories: [(&str, &Category, &str); 14] = [
+    let categories: [(&str, &Category, &str); 12] = [
         (
             "sql_tables",
             &e.sql_tables,
@@ -333,16 +329,6 @@ fn missing(input: &Input) -> Vec<Missing> {
             "Request Lifecycle: call flow Request -> RAG -> LLM -> Response",
         ),
         (
-            "logging_config",
-            &e.logging_config,
-            "Current Logging: basicConfig/dictConfig/fileConfig and logging.conf with location",
-        ),
-        (
-            "print_calls",
-            &e.print_calls,
-            "Current Logging gaps: print calls",
-        ),
-        (
             "functions",
             &e.functions,
             "Span boundaries: the function enclosing each timer and metric",
@@ -353,12 +339,7 @@ fn missing(input: &Input) -> Vec<Missing> {
             want(name, for_);
         }
     }
-    let fields: [(&str, &str, &str); 7] = [
-        (
-            "routes",
-            "router",
-            "Request Lifecycle: routes grouped by router object (now by file)",
-        ),
+    let fields: [(&str, &str, &str); 2] = [
         (
             "loggers",
             "callee",
@@ -368,26 +349,6 @@ fn missing(input: &Input) -> Vec<Missing> {
             "log_calls",
             "receiver",
             "Current Logging: calls on the root logger (`logging.info`)",
-        ),
-        (
-            "log_calls",
-            "message_kind",
-            "Current Logging gaps: f-string / format / % messages",
-        ),
-        (
-            "log_calls",
-            "in_except",
-            "Current Logging gaps: exact errors logged without traceback (now by proximity)",
-        ),
-        (
-            "log_calls",
-            "exc_info",
-            "Current Logging gaps: error calls that pass exc_info",
-        ),
-        (
-            "except_handlers",
-            "end_line",
-            "Current Logging gaps: exact swallowed exceptions (now by proximity)",
         ),
     ];
     for (category, field, for_) in fields {

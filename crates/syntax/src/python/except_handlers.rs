@@ -1,8 +1,12 @@
-//! `except_handlers`: every `except` / `except*` clause.
+//! `except_handlers`: every `except` / `except*` clause; `except_bodies`:
+//! what its body does.
 
-use recon_findings::ExceptHandler;
+use std::collections::HashSet;
+
+use recon_findings::{ExceptBody, ExceptHandler};
 use tree_sitter::{Node, Query, QueryMatch};
 
+use super::text::{is_scope, named_children, unparenthesize};
 use super::{At, Ctx, capture, node};
 
 pub(super) struct Captures {
@@ -40,4 +44,65 @@ pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<ExceptHandler>>
             )
         })
         .collect()
+}
+
+/// `except_bodies`: `log_calls` are the ids of the module's log call nodes.
+pub(super) fn bodies(
+    raws: &[Raw<'_>],
+    log_calls: &HashSet<usize>,
+    ctx: &Ctx<'_>,
+) -> Vec<At<ExceptBody>> {
+    raws.iter()
+        .map(|raw| {
+            let block = raw
+                .clause
+                .named_children(&mut raw.clause.walk())
+                .find(|c| c.kind() == "block");
+            let (mut logs, mut reraises) = (false, false);
+            if let Some(block) = block {
+                visit(block, &mut |n| {
+                    logs |= n.kind() == "call" && log_calls.contains(&n.id());
+                    reraises |= n.kind() == "raise_statement";
+                });
+            }
+            (
+                raw.clause.start_position().column,
+                ExceptBody {
+                    file: ctx.file.to_owned(),
+                    line: ctx.line(raw.clause),
+                    swallowed: block.is_some_and(swallowed),
+                    logs,
+                    reraises,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Every node below `node`, not descending into function definitions,
+/// lambdas or class definitions.
+fn visit<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        f(n);
+        for child in n.children(&mut n.walk()) {
+            if !is_scope(child) {
+                stack.push(child);
+            }
+        }
+    }
+}
+
+/// A body of one or more `pass`, `continue` and `...` statements only.
+fn swallowed(block: Node<'_>) -> bool {
+    let statements = named_children(block);
+    !statements.is_empty()
+        && statements.iter().all(|s| match s.kind() {
+            "pass_statement" | "continue_statement" => true,
+            "expression_statement" => matches!(
+                named_children(*s).as_slice(),
+                [e] if unparenthesize(*e).kind() == "ellipsis"
+            ),
+            _ => false,
+        })
 }

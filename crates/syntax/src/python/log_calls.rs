@@ -1,10 +1,15 @@
-//! `log_calls`: `R.L(...)` with `R` a logger, and the message's `[TAG]`.
+//! `log_calls`: `R.L(...)` with `R` a logger, and the message's `[TAG]`;
+//! `log_messages`: how the message is built, whether the call is in an
+//! `except` body and passes `exc_info`.
 
-use recon_findings::{LogCall, LogLevel};
+use recon_findings::{LogCall, LogLevel, LogMessage, MessageKind};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::bindings::Names;
-use super::text::{bracket_prefix, last_segment, leading_text, text};
+use super::text::{
+    bracket_prefix, enclosing_except, is_interpolated, keyword_arg, last_segment, leading_text,
+    positional_args, string_value, text, unparenthesize,
+};
 use super::{At, Ctx, capture, node};
 
 pub(super) struct Captures {
@@ -57,25 +62,117 @@ pub fn level(name: &str) -> Option<LogLevel> {
     })
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], names: &Names, ctx: &Ctx<'_>) -> Vec<At<LogCall>> {
-    raws.iter()
-        .filter_map(|raw| {
-            let is_module =
-                raw.receiver.kind() == "identifier" && text(raw.receiver, ctx.src) == "logging";
-            if !is_module && !names.is_logger(last_segment(raw.receiver, ctx.src)?) {
-                return None;
+/// What the log calls of one module give.
+#[derive(Default)]
+pub(super) struct Found<'t> {
+    pub log_calls: Vec<At<LogCall>>,
+    pub log_messages: Vec<At<LogMessage>>,
+    /// The call nodes of `log_calls` (for `except_bodies`).
+    pub nodes: Vec<Node<'t>>,
+}
+
+pub(super) fn extract<'t>(raws: &[Raw<'t>], names: &Names, ctx: &Ctx<'_>) -> Found<'t> {
+    let mut found = Found::default();
+    for raw in raws {
+        let is_module =
+            raw.receiver.kind() == "identifier" && text(raw.receiver, ctx.src) == "logging";
+        if !is_module
+            && !last_segment(raw.receiver, ctx.src).is_some_and(|name| names.is_logger(name))
+        {
+            continue;
+        }
+        let Some(level) = level(text(raw.level, ctx.src)) else {
+            continue;
+        };
+        let column = raw.call.start_position().column;
+        let line = ctx.line(raw.call);
+        found.log_calls.push((
+            column,
+            LogCall {
+                file: ctx.file.to_owned(),
+                line,
+                level,
+                prefix: prefix(raw.arguments, ctx.src),
+            },
+        ));
+        found.log_messages.push((
+            column,
+            LogMessage {
+                file: ctx.file.to_owned(),
+                line,
+                level,
+                message: message_kind(raw.arguments, level, ctx.src),
+                in_except: enclosing_except(raw.call).is_some(),
+                exc_info: level == LogLevel::Exception
+                    || keyword_arg(raw.arguments, "exc_info", ctx.src).is_some(),
+            },
+        ));
+        found.nodes.push(raw.call);
+    }
+    found
+}
+
+/// How the message (first positional argument, second for `log`, else
+/// `msg=`) is built.
+fn message_kind(arguments: Node<'_>, level: LogLevel, src: &str) -> MessageKind {
+    let index = usize::from(level == LogLevel::Log);
+    let message = positional_args(arguments)
+        .get(index)
+        .copied()
+        .or_else(|| keyword_arg(arguments, "msg", src));
+    let Some(message) = message else {
+        return MessageKind::None;
+    };
+    let message = unparenthesize(message);
+    match message.kind() {
+        "string" | "concatenated_string" => {
+            if is_interpolated(message) {
+                MessageKind::Fstring
+            } else if string_value(message, src).is_some() {
+                MessageKind::Literal
+            } else {
+                MessageKind::Other
             }
-            Some((
-                raw.call.start_position().column,
-                LogCall {
-                    file: ctx.file.to_owned(),
-                    line: ctx.line(raw.call),
-                    level: level(text(raw.level, ctx.src))?,
-                    prefix: prefix(raw.arguments, ctx.src),
-                },
-            ))
-        })
-        .collect()
+        }
+        "call" => {
+            let formats = message
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "attribute")
+                .and_then(|f| last_segment(f, src))
+                == Some("format");
+            if formats {
+                MessageKind::Format
+            } else {
+                MessageKind::Other
+            }
+        }
+        "binary_operator" => match operator(message) {
+            Some("%") => MessageKind::Percent,
+            Some("+") if literal_chain(message, src) => MessageKind::Literal,
+            Some("+") => MessageKind::Concat,
+            _ => MessageKind::Other,
+        },
+        _ => MessageKind::Other,
+    }
+}
+
+fn operator<'a>(node: Node<'a>) -> Option<&'a str> {
+    node.child_by_field_name("operator").map(|o| o.kind())
+}
+
+/// Whether every operand of a `+` chain is a `str` literal without
+/// placeholder.
+fn literal_chain(node: Node<'_>, src: &str) -> bool {
+    let node = unparenthesize(node);
+    if node.kind() == "binary_operator" && operator(node) == Some("+") {
+        return [
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ]
+        .into_iter()
+        .all(|side| side.is_some_and(|s| literal_chain(s, src)));
+    }
+    string_value(node, src).is_some()
 }
 
 /// The `[TAG]` the first argument starts with, when it is a positional

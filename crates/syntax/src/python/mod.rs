@@ -16,6 +16,7 @@ mod context_carriers;
 mod except_handlers;
 mod imports;
 mod log_calls;
+pub(crate) mod logging_setup;
 mod metrics_calls;
 mod middleware;
 mod routes;
@@ -298,10 +299,15 @@ impl Worker {
 
         let names = bindings::names(&raw.bindings, &ctx);
         out.loggers = names.loggers.clone();
-        out.routes = routes::extract(&raw.routes, &names, &ctx);
+        (out.routes, out.route_routers) = routes::extract(&raw.routes, &names, &ctx);
         out.middleware = middleware::extract(&raw.middleware, &names, &ctx);
-        out.log_calls = log_calls::extract(&raw.log_calls, &names, &ctx);
+        let logs = log_calls::extract(&raw.log_calls, &names, &ctx);
+        out.log_calls = logs.log_calls;
+        out.log_messages = logs.log_messages;
+        let log_nodes: std::collections::HashSet<usize> =
+            logs.nodes.iter().map(|n| n.id()).collect();
         out.except_handlers = except_handlers::extract(&raw.excepts, &ctx);
+        out.except_bodies = except_handlers::bodies(&raw.excepts, &log_nodes, &ctx);
         out.websocket_messages = websocket_messages::extract(&raw.websocket, &ctx);
         out.context_carriers = context_carriers::extract(&raw.carriers, &ctx);
         out.timing = timing::extract(&raw.timing, &ctx);
@@ -310,6 +316,9 @@ impl Worker {
 
         let imports = imports::Imports::new(raw.imports);
         let clients = clients::extract(&raw.calls, &imports, &ctx);
+        let setup = logging_setup::extract(&raw.calls, &imports, &ctx);
+        out.logging_config = setup.logging_config;
+        out.print_calls = setup.print_calls;
         let strings = strings::extract(&raw.strings, &ctx);
         out.db_connections = clients.db_connections;
         out.redis = clients.redis;

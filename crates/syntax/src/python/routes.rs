@@ -1,6 +1,6 @@
-//! `routes`: `@R.M(path)` on a function, `R` a router.
+//! `routes`: `@R.M(path)` on a function, `R` a router; `route_routers`: `R`.
 
-use recon_findings::{HttpMethod, Route};
+use recon_findings::{HttpMethod, Route, RouteRouter};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::bindings::Names;
@@ -62,26 +62,46 @@ pub fn method(name: &str) -> Option<HttpMethod> {
     })
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], names: &Names, ctx: &Ctx<'_>) -> Vec<At<Route>> {
-    raws.iter()
-        .filter_map(|raw| {
-            let router = last_segment(raw.router, ctx.src)?;
-            if !names.is_router(router) {
-                return None;
-            }
-            let method = method(text(raw.method, ctx.src))?;
-            Some((
-                raw.decorator.start_position().column,
-                Route {
-                    file: ctx.file.to_owned(),
-                    line: ctx.line(raw.decorator),
-                    method,
-                    path: path(raw.arguments, ctx.src),
-                    handler: text(raw.handler, ctx.src).to_owned(),
-                },
-            ))
-        })
-        .collect()
+/// The routes of one module, and the router of each.
+pub(super) fn extract(
+    raws: &[Raw<'_>],
+    names: &Names,
+    ctx: &Ctx<'_>,
+) -> (Vec<At<Route>>, Vec<At<RouteRouter>>) {
+    let mut routes = Vec::new();
+    let mut routers = Vec::new();
+    for raw in raws {
+        let Some(router) = last_segment(raw.router, ctx.src) else {
+            continue;
+        };
+        if !names.is_router(router) {
+            continue;
+        }
+        let Some(method) = method(text(raw.method, ctx.src)) else {
+            continue;
+        };
+        let column = raw.decorator.start_position().column;
+        let line = ctx.line(raw.decorator);
+        routes.push((
+            column,
+            Route {
+                file: ctx.file.to_owned(),
+                line,
+                method,
+                path: path(raw.arguments, ctx.src),
+                handler: text(raw.handler, ctx.src).to_owned(),
+            },
+        ));
+        routers.push((
+            column,
+            RouteRouter {
+                file: ctx.file.to_owned(),
+                line,
+                router: router.to_owned(),
+            },
+        ));
+    }
+    (routes, routers)
 }
 
 /// The first positional argument if it is a string literal, else `path=`.

@@ -334,6 +334,101 @@ fn push_code(out: &mut String, value: u32, written: &str) {
     }
 }
 
+/// Whether `node` opens a scope of its own for the logging and except
+/// rules: a function definition (its parameters, annotations and body;
+/// decorators sit outside it in the tree), a `lambda`, a class definition
+/// (its bases and body).
+pub fn is_scope(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "function_definition" | "lambda" | "class_definition"
+    )
+}
+
+/// The innermost `except` clause whose body `node` is lexically in, when no
+/// function, lambda or class definition stands between them.
+pub fn enclosing_except(node: Node<'_>) -> Option<Node<'_>> {
+    let mut child = node;
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if is_scope(n) {
+            return None;
+        }
+        if n.kind() == "except_clause" && child.kind() == "block" {
+            return Some(n);
+        }
+        child = n;
+        current = n.parent();
+    }
+    None
+}
+
+/// Whether `node` is lexically inside the body of an `if __name__ ==
+/// "__main__":` statement (one `==`, either operand order, operands possibly
+/// parenthesised, any string literal; the `if` body only, not its `elif` or
+/// `else`).
+pub fn in_main_block(node: Node<'_>, src: &str) -> bool {
+    let mut child = node;
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == "if_statement"
+            && n.child_by_field_name("consequence") == Some(child)
+            && n.child_by_field_name("condition")
+                .is_some_and(|c| is_main_test(c, src))
+        {
+            return true;
+        }
+        child = n;
+        current = n.parent();
+    }
+    false
+}
+
+fn is_main_test(condition: Node<'_>, src: &str) -> bool {
+    let condition = unparenthesize(condition);
+    if condition.kind() != "comparison_operator" {
+        return false;
+    }
+    let operands = named_children(condition);
+    let operators: Vec<&str> = (0..condition.child_count())
+        .filter_map(|i| condition.child(i))
+        .filter(|c| !c.is_named())
+        .map(|c| c.kind())
+        .collect();
+    let [a, b] = operands.as_slice() else {
+        return false;
+    };
+    if operators != ["=="] {
+        return false;
+    }
+    let is_name = |n: Node<'_>| {
+        let n = unparenthesize(n);
+        n.kind() == "identifier" && text(n, src) == "__name__"
+    };
+    let is_main = |n: Node<'_>| string_value(n, src).as_deref() == Some("__main__");
+    (is_name(*a) && is_main(*b)) || (is_main(*a) && is_name(*b))
+}
+
+/// Test code: a directory component named `tests` or `test`, or a base name
+/// `conftest.py`, `test_*.py` or `*_test.py`.
+pub fn is_test_path(rel: &str) -> bool {
+    let mut components: Vec<&str> = rel.split('/').collect();
+    let base = components.pop().unwrap_or("");
+    components.iter().any(|c| matches!(*c, "tests" | "test"))
+        || base == "conftest.py"
+        || (base.starts_with("test_") && base.ends_with(".py"))
+        || base.ends_with("_test.py")
+}
+
+/// Whether a string literal (parentheses dropped) has an f-string part with
+/// a placeholder.
+pub fn is_interpolated(node: Node<'_>) -> bool {
+    parts(unparenthesize(node)).into_iter().any(|p| {
+        p.named_children(&mut p.walk())
+            .any(|c| c.kind() == "interpolation")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
