@@ -2,6 +2,8 @@
 //! (exit 2, one `error:` line naming the task or file and the reason,
 //! nothing on stdout, nothing written), and huge ones still plan quickly.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -360,3 +360,49 @@ fn empty_findings_render_every_section() {
     assert!(md.contains("- Entry points: none found (searched: "));
     assert!(md.contains("- Logger pattern: none found (searched: "));
 }
+
+/// Regression: a checkout holding many copies of one app gives every call
+/// `R.x()` an edge to every definition named `x`; the call tree must stay
+/// linear (it was exponential: 12 s on 8 copies) and show each function's
+/// calls once.
+#[test]
+fn call_trees_over_many_same_named_functions_stay_small() {
+    let copies = 12;
+    let mut routes = Vec::new();
+    let mut edges = Vec::new();
+    for c in 0..copies {
+        let file = format!("svc{c}/main.py");
+        routes.push(json!({"file": file, "line": 10, "method": "WEBSOCKET", "path": "/ws", "handler": "ws"}));
+        // ws -> handle -> answer -> search -> embed, every hop to every copy.
+        for (caller, callee) in [
+            ("ws", "handle"),
+            ("handle", "answer"),
+            ("answer", "search"),
+            ("search", "embed"),
+        ] {
+            for d in 0..copies {
+                edges.push(
+                    json!({"file": file, "line": 20, "caller": caller, "callee": callee,
+                                  "callee_file": format!("svc{d}/main.py"), "callee_line": 30}),
+                );
+            }
+        }
+    }
+    let edge_count = edges.len();
+    let f = findings(json!({"routes": routes, "websocket_endpoints": [], "call_graph": edges}));
+    let r = derive(&f);
+    let md = MarkdownPrinter::default()
+        .print(&Document {
+            findings: &f,
+            report: &r,
+        })
+        .unwrap();
+    let tree_lines = md.lines().filter(|l| l.contains(" called at ")).count();
+    assert!(tree_lines > 0, "the tree reaches `embed`:\n{md}");
+    // Each edge at most once per tree (3 trees at most).
+    assert!(
+        tree_lines <= 3 * edge_count,
+        "{tree_lines} call lines for {edge_count} edges: subtrees repeat"
+    );
+    assert!(md.contains("its calls are shown above"));
+}

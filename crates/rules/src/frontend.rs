@@ -41,6 +41,10 @@ pub(crate) struct FrontParsers<'a> {
 /// TypeScript, in place). `None` when the file has no script at all or the
 /// parser gave up.
 fn parse(parsers: &mut FrontParsers<'_>, src: &str) -> Option<Tree> {
+    use recon_syntax::guard::{DEFAULT_MAX_PARSE_BYTES, Grammar, parse_hazard};
+    if parse_hazard(Grammar::Other, src, DEFAULT_MAX_PARSE_BYTES).is_some() {
+        return None;
+    }
     let ranges: Vec<Range> = if parsers.language == Language::Svelte {
         let document = parsers.svelte.parse(src, None)?;
         let mut ranges = Vec::new();

@@ -25,8 +25,14 @@ pub(crate) fn parser() -> Result<Parser, String> {
     Ok(parser)
 }
 
-/// Parse `src`.
+/// Parse `src`; None for what must not be parsed (see
+/// [`recon_syntax::guard`]: tree-sitter-python aborts on very deep
+/// indentation) or what the parser gives up on.
 pub(crate) fn parse(parser: &mut Parser, src: &str) -> Option<Tree> {
+    use recon_syntax::guard::{DEFAULT_MAX_PARSE_BYTES, Grammar, parse_hazard};
+    if parse_hazard(Grammar::Python, src, DEFAULT_MAX_PARSE_BYTES).is_some() {
+        return None;
+    }
     parser.parse(src, None)
 }
 

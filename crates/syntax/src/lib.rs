@@ -30,6 +30,7 @@ mod collect;
 mod common;
 mod env;
 pub mod files;
+pub mod guard;
 mod prefilter;
 mod python;
 mod sql;

@@ -216,11 +216,16 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
     let mut trees = 0;
     for entry in entries(input) {
         let mut sub = Vec::new();
+        let mut walk = TreeWalk {
+            graph: &graph,
+            reaches: BTreeMap::new(),
+            expanded: BTreeSet::new(),
+        };
         let mut path = BTreeSet::new();
         path.insert((entry.handler.clone(), entry.file.clone()));
         let calls: Vec<Edge> = graph.entry_calls(&entry).into_iter().cloned().collect();
         for e in &calls {
-            tree(&graph, e, 1, &mut path, &mut sub);
+            walk.tree(e, 1, &mut path, &mut sub);
         }
         if !sub.is_empty() {
             lines.push(line(
@@ -274,39 +279,107 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
     lines
 }
 
-/// The subtree of calls from `edge` that reach a stage function, at most 8
-/// calls deep, no function twice on a path. Returns whether it reached one.
-fn tree(
-    graph: &Graph,
-    edge: &Edge,
-    depth: usize,
-    path: &mut BTreeSet<(String, String)>,
-    out: &mut Vec<FlowLine>,
-) -> bool {
-    let key = (edge.callee.clone(), edge.callee_file.clone());
-    if depth > 8 || !path.insert(key.clone()) {
-        return false;
+/// The call tree below an entry handler, pruned to the calls that lead to a
+/// stage function. Linear in the graph: whether a function can reach a
+/// stage is computed once, and a function's subtree is printed once per
+/// tree (later calls of it say so instead of repeating it), so a checkout
+/// with many same-named functions cannot make it explode.
+struct TreeWalk<'a> {
+    graph: &'a Graph,
+    /// Whether a function (name, file) reaches a stage function at all.
+    reaches: BTreeMap<(String, String), bool>,
+    /// Functions whose subtree this tree already shows.
+    expanded: BTreeSet<(String, String)>,
+}
+
+impl TreeWalk<'_> {
+    /// Whether `key` can reach a stage function (any depth; cycles cut).
+    fn can_reach(&mut self, key: &(String, String)) -> bool {
+        if let Some(&known) = self.reaches.get(key) {
+            return known;
+        }
+        // Depth-first with an explicit stack; a function on the stack
+        // counts as not reaching, which is what breaking the cycle means.
+        self.reaches.insert(key.clone(), false);
+        let mut stack: Vec<((String, String), usize)> = vec![(key.clone(), 0)];
+        while let Some((node, next)) = stack.pop() {
+            if stages::function_stage(&node.0).is_some() {
+                self.mark_reaching(&node, &stack);
+                continue;
+            }
+            let calls = self.graph.calls_of(&node.0, &node.1);
+            if let Some(e) = calls.get(next) {
+                stack.push((node.clone(), next + 1));
+                let child = (e.callee.clone(), e.callee_file.clone());
+                match self.reaches.get(&child) {
+                    Some(true) => self.mark_reaching(&node, &stack),
+                    Some(false) => {}
+                    None => {
+                        self.reaches.insert(child.clone(), false);
+                        stack.push((child, 0));
+                    }
+                }
+            }
+        }
+        self.reaches.get(key).copied().unwrap_or(false)
     }
-    let stage = stages::function_stage(&edge.callee);
-    let mut children = Vec::new();
-    let mut reached = false;
-    for e in graph.calls_of(&edge.callee, &edge.callee_file) {
-        reached |= tree(graph, e, depth + 1, path, &mut children);
+
+    /// `node` reaches a stage, and so does every function below which it
+    /// was found.
+    fn mark_reaching(&mut self, node: &(String, String), stack: &[((String, String), usize)]) {
+        self.reaches.insert(node.clone(), true);
+        for (above, _) in stack {
+            self.reaches.insert(above.clone(), true);
+        }
     }
-    path.remove(&key);
-    if stage.is_none() && !reached {
-        return false;
+
+    /// The subtree of calls from `edge` that reach a stage function, at
+    /// most 8 calls deep, no function twice on a path. Returns whether it
+    /// reached one.
+    fn tree(
+        &mut self,
+        edge: &Edge,
+        depth: usize,
+        path: &mut BTreeSet<(String, String)>,
+        out: &mut Vec<FlowLine>,
+    ) -> bool {
+        let key = (edge.callee.clone(), edge.callee_file.clone());
+        if depth > 8 || path.contains(&key) || !self.can_reach(&key) {
+            return false;
+        }
+        let stage = stages::function_stage(&edge.callee);
+        let title = stage
+            .and_then(|k| stages::KEYS.iter().find(|(key, _)| *key == k))
+            .map(|(_, t)| format!(" ({t})"))
+            .unwrap_or_default();
+        if !self.expanded.insert(key.clone()) {
+            out.push(line(
+                depth,
+                format!(
+                    "{} called at {}{title} (its calls are shown above)",
+                    code(&edge.callee),
+                    at(&edge.at)
+                ),
+            ));
+            return true;
+        }
+        path.insert(key.clone());
+        let mut children = Vec::new();
+        let mut reached = false;
+        for e in self.graph.calls_of(&edge.callee, &edge.callee_file) {
+            reached |= self.tree(e, depth + 1, path, &mut children);
+        }
+        path.remove(&key);
+        if stage.is_none() && !reached {
+            return false;
+        }
+        out.push(line(
+            depth,
+            format!("{} called at {}{title}", code(&edge.callee), at(&edge.at)),
+        ));
+        out.extend(children);
+        true
     }
-    let title = stage
-        .and_then(|k| stages::KEYS.iter().find(|(key, _)| *key == k))
-        .map(|(_, t)| format!(" ({t})"))
-        .unwrap_or_default();
-    out.push(line(
-        depth,
-        format!("{} called at {}{title}", code(&edge.callee), at(&edge.at)),
-    ));
-    out.extend(children);
-    true
 }
 
 /// Carriers (or header carriers) outside test files, by name (headers by

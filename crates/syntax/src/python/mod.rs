@@ -245,6 +245,13 @@ impl Worker {
     /// syntax errors still gives what parsed, plus an entry in `errors`.
     pub(crate) fn scan(&mut self, q: &PythonQueries, file: &str, src: &str) -> FileFindings {
         let mut out = FileFindings::default();
+        if let Some(reason) = crate::guard::parse_hazard(
+            crate::guard::Grammar::Python,
+            src,
+            crate::guard::DEFAULT_MAX_PARSE_BYTES,
+        ) {
+            return FileFindings::error(file, reason);
+        }
         let Some(tree) = self.parser.parse(src, None) else {
             out.errors.push(FileError {
                 file: file.to_owned(),

@@ -83,6 +83,13 @@ impl Worker {
 
     /// Never fails: what the grammar or the fallback read is kept.
     pub(crate) fn scan(&mut self, file: &str, src: &str) -> FileFindings {
+        if let Some(reason) = crate::guard::parse_hazard(
+            crate::guard::Grammar::Other,
+            src,
+            crate::guard::DEFAULT_MAX_PARSE_BYTES,
+        ) {
+            return FileFindings::error(file, reason);
+        }
         let mut out = FileFindings::default();
         let tokens = tokens::tokenize(src);
         let index = LineIndex::new(src);

@@ -220,6 +220,13 @@ impl Worker {
     /// Scan a TypeScript (or JavaScript) file. Never fails: a tree with
     /// syntax errors still gives what parsed, plus an entry in `errors`.
     pub(crate) fn scan_ts(&mut self, q: &TsQueries, file: &str, src: &str) -> FileFindings {
+        if let Some(reason) = crate::guard::parse_hazard(
+            crate::guard::Grammar::Other,
+            src,
+            crate::guard::DEFAULT_MAX_PARSE_BYTES,
+        ) {
+            return FileFindings::error(file, reason);
+        }
         let Some(tree) = self.typescript.parse(src, None) else {
             return FileFindings::error(file, "parser gave no tree".to_owned());
         };
@@ -243,6 +250,13 @@ impl Worker {
     /// TypeScript, its component tags. An unclosed `<script>` still gives
     /// its body (to the end of the file) and an `errors` entry.
     pub(crate) fn scan_svelte(&mut self, q: &TsQueries, file: &str, src: &str) -> FileFindings {
+        if let Some(reason) = crate::guard::parse_hazard(
+            crate::guard::Grammar::Other,
+            src,
+            crate::guard::DEFAULT_MAX_PARSE_BYTES,
+        ) {
+            return FileFindings::error(file, reason);
+        }
         let Some(tree) = self.svelte.parse(src, None) else {
             return FileFindings::error(file, "parser gave no tree".to_owned());
         };

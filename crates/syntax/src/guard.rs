@@ -1,0 +1,67 @@
+//! Inputs tree-sitter must not be given: files over the parse size limit
+//! (searched by the regex layer, never parsed), and Python nested deeper than
+//! tree-sitter-python's external scanner can serialize.
+//!
+//! tree-sitter-python 0.25 writes its indent stack (2 bytes a level) into
+//! tree-sitter's 1,024-byte serialization buffer and stops only once the
+//! buffer is full, so ~510 indentation levels overflow it by a byte and
+//! tree-sitter aborts the process (`ts_parser__external_scanner_serialize:
+//! Assertion 'length <= 1024'`). Each level is at least one column deeper
+//! than the last, so a file whose lines are all indented less than
+//! [`MAX_PYTHON_INDENT`] columns is safe whatever else it holds.
+
+/// Default size above which a file is not parsed (64 MiB).
+pub const DEFAULT_MAX_PARSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Deepest indentation (in columns, tabs to the next multiple of 8) given to
+/// the Python parser: 2 header bytes + up to 255 string delimiters + 2 bytes
+/// a level stays within 1,024 bytes.
+pub const MAX_PYTHON_INDENT: usize = 380;
+
+/// Why `src` must not be parsed, if it must not.
+///
+/// ```
+/// use recon_syntax::guard::{parse_hazard, Grammar};
+/// assert_eq!(parse_hazard(Grammar::Python, "if x:\n    pass\n", 1 << 20), None);
+/// let deep: String = (0..500).map(|d| format!("{}if x:\n", " ".repeat(d))).collect();
+/// assert!(parse_hazard(Grammar::Python, &deep, 1 << 20).unwrap().contains("indented 499 columns"));
+/// assert!(parse_hazard(Grammar::Other, "x", 0).unwrap().contains("parse limit"));
+/// ```
+pub fn parse_hazard(grammar: Grammar, src: &str, max_bytes: usize) -> Option<String> {
+    if src.len() > max_bytes {
+        return Some(format!(
+            "not parsed: {} bytes, over the parse limit of {} bytes",
+            src.len(),
+            max_bytes
+        ));
+    }
+    if grammar == Grammar::Python {
+        let deepest = src.lines().map(indent_columns).max().unwrap_or(0);
+        if deepest >= MAX_PYTHON_INDENT {
+            return Some(format!(
+                "not parsed: a line is indented {deepest} columns, deeper than the Python parser can hold ({MAX_PYTHON_INDENT})"
+            ));
+        }
+    }
+    None
+}
+
+/// Which grammar a source is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grammar {
+    Python,
+    Other,
+}
+
+fn indent_columns(line: &str) -> usize {
+    let mut col = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => col += 1,
+            b'\t' => col = (col / 8 + 1) * 8,
+            b'\x0c' => col = 0,
+            _ => break,
+        }
+    }
+    col
+}
