@@ -82,16 +82,24 @@ fn header(out: &mut Output, name: &str, first: bool, several: bool) {
     }
 }
 
-pub fn head(cmd: &HeadCommand, cwd: &Path, stdin: &[u8]) -> Output {
+/// `head` and `tail` share everything but which lines they keep: inputs
+/// in order, `==> NAME <==` headers for several, and their error messages.
+fn head_or_tail(
+    program: &str,
+    files: &[Word],
+    cwd: &Path,
+    stdin: &[u8],
+    keep: impl Fn(&[u8]) -> Vec<&[u8]>,
+) -> Output {
     let mut out = Output::default();
-    let all = names(&cmd.files);
+    let all = names(files);
     let mut first = true;
     for name in &all {
         match read(cwd, name, stdin) {
             Read::Bytes(b) => {
                 header(&mut out, name, first, all.len() > 1);
                 first = false;
-                for line in lines(&b).take(cmd.lines as usize) {
+                for line in keep(&b) {
                     out.stdout.extend_from_slice(line);
                 }
             }
@@ -100,13 +108,13 @@ pub fn head(cmd: &HeadCommand, cwd: &Path, stdin: &[u8]) -> Output {
                     header(&mut out, name, first, all.len() > 1);
                     first = false;
                     format!(
-                        "head: error reading {}: {}\n",
+                        "{program}: error reading {}: {}\n",
                         quote(name.as_bytes()),
                         strerror(&e)
                     )
                 } else {
                     format!(
-                        "head: cannot open {} for reading: {}\n",
+                        "{program}: cannot open {} for reading: {}\n",
                         quote(name.as_bytes()),
                         strerror(&e)
                     )
@@ -119,46 +127,21 @@ pub fn head(cmd: &HeadCommand, cwd: &Path, stdin: &[u8]) -> Output {
     out
 }
 
+pub fn head(cmd: &HeadCommand, cwd: &Path, stdin: &[u8]) -> Output {
+    head_or_tail("head", &cmd.files, cwd, stdin, |b| {
+        lines(b).take(cmd.lines as usize).collect()
+    })
+}
+
 pub fn tail(cmd: &TailCommand, cwd: &Path, stdin: &[u8]) -> Output {
-    let mut out = Output::default();
-    let all = names(&cmd.files);
-    let mut first = true;
-    for name in &all {
-        match read(cwd, name, stdin) {
-            Read::Bytes(b) => {
-                header(&mut out, name, first, all.len() > 1);
-                first = false;
-                let ls: Vec<&[u8]> = lines(&b).collect();
-                let skip = match cmd.span {
-                    LineSpan::Count(n) => ls.len().saturating_sub(n as usize),
-                    LineSpan::From(n) => (n.max(1) - 1) as usize,
-                };
-                for line in ls.iter().skip(skip) {
-                    out.stdout.extend_from_slice(line);
-                }
-            }
-            Read::Failed(e) => {
-                let msg = if e.raw_os_error() == Some(21) {
-                    header(&mut out, name, first, all.len() > 1);
-                    first = false;
-                    format!(
-                        "tail: error reading {}: {}\n",
-                        quote(name.as_bytes()),
-                        strerror(&e)
-                    )
-                } else {
-                    format!(
-                        "tail: cannot open {} for reading: {}\n",
-                        quote(name.as_bytes()),
-                        strerror(&e)
-                    )
-                };
-                out.stderr.extend_from_slice(msg.as_bytes());
-                out.status = 1;
-            }
-        }
-    }
-    out
+    head_or_tail("tail", &cmd.files, cwd, stdin, |b| {
+        let all: Vec<&[u8]> = lines(b).collect();
+        let skip = match cmd.span {
+            LineSpan::Count(n) => all.len().saturating_sub(n as usize),
+            LineSpan::From(n) => (n.max(1) - 1) as usize,
+        };
+        all.into_iter().skip(skip).collect()
+    })
 }
 
 /// `wc`: counts in the order lines, words, bytes; column width as coreutils
