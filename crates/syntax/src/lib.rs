@@ -165,17 +165,22 @@ fn scan_with(root: &Path, opts: &ScanOptions, prefilter: bool) -> Result<Finding
         path: root.display().to_string(),
         message: io_message(&e),
     })?;
+    // Compiling the queries (tree-sitter's query analysis) is most of a
+    // small scan: do the languages in parallel, and beside the file walk.
+    let ((python_queries, (typescript_queries, sql_worker)), (selected, walk_errors)) = rayon::join(
+        || rayon::join(python::queries, || rayon::join(typescript::queries, sql::Worker::new)),
+        || files::select(root, opts.no_ignore),
+    );
     let shared = Shared {
-        python: python::queries().map_err(ScanError::Internal)?,
-        typescript: typescript::queries().map_err(ScanError::Internal)?,
+        python: python_queries.map_err(ScanError::Internal)?,
+        typescript: typescript_queries.map_err(ScanError::Internal)?,
         prefilter,
     };
     // Fail early (not per file) if a grammar does not load.
     python::Worker::new().map_err(ScanError::Internal)?;
     typescript::Worker::new().map_err(ScanError::Internal)?;
-    sql::Worker::new().map_err(ScanError::Internal)?;
+    sql_worker.map_err(ScanError::Internal)?;
 
-    let (selected, walk_errors) = files::select(root, opts.no_ignore);
     let scanned: Vec<(&files::SourceFile, Lang)> = selected
         .iter()
         .filter_map(|f| language_of(&f.rel).map(|lang| (f, lang)))
