@@ -2,25 +2,34 @@
 //!
 //! Before a run, every grep stage whose inputs are known from the plan (it
 //! reads files, not a pipe, and its working directory does not depend on a
-//! `cd` earlier in the same line) lists its inputs. The distinct files are
-//! then read once each, in parallel, and every grep that reads a file
-//! searches the same bytes. When the run reaches such a grep it prints the
-//! stored results instead of searching again. Results are only output
-//! bytes, never file contents, so memory stays bounded by the largest file
-//! per thread plus what the mission prints.
+//! `cd` earlier in the same line) lists its inputs. The distinct files, in
+//! first-seen walk order, are then read in chunks, in parallel, and every
+//! grep that reads a file searches the same bytes. Greps that feed a
+//! `| head -N` ([`crate::stream`]) consume their results in their own walk
+//! order and drop out once grep would have been stopped; a file no running
+//! grep needs is never read. When the run reaches a prefetched grep it prints
+//! the stored results instead of searching again. Results are only output
+//! bytes, never file contents, so memory stays bounded by a chunk of files
+//! plus what the mission prints.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::exec::Output;
 use crate::grep::CompiledGrep;
 use crate::grep_files::{GrepInput, InputResult, inputs, read_input, search_data, search_input};
 use crate::program::GrepCommand;
+use crate::script::Pipeline;
+use crate::stream::{StreamPatterns, StreamState};
 use crate::walk::{Checkout, io_message};
 
 /// Identifies a grep stage in a plan: (task, command, stage) indices.
 pub type StageId = (usize, usize, usize);
+
+/// Files read and searched per parallel step.
+const CHUNK: usize = 256;
 
 /// A grep stage to prefetch.
 pub struct Job<'a> {
@@ -29,17 +38,37 @@ pub struct Job<'a> {
     pub compiled: &'a CompiledGrep,
     /// Working directory, relative to the root.
     pub cwd: PathBuf,
+    /// Set when the grep feeds `| ... | head -N`: the pipeline, N, and the
+    /// patterns of its greps.
+    pub stream: Option<(&'a Pipeline, u64, StreamPatterns<'a>)>,
 }
 
-/// The inputs of a prefetched grep and the result for each.
-pub struct Prefetched {
-    pub inputs: Vec<GrepInput>,
-    pub results: Vec<InputResult>,
+/// What the run prints for a prefetched grep.
+pub enum Prefetched {
+    /// A grep's inputs and the result for each.
+    Results {
+        inputs: Vec<GrepInput>,
+        results: Vec<InputResult>,
+    },
+    /// A whole streamed pipeline's stdout and stderr.
+    Streamed(Output),
+}
+
+/// How one job consumes results.
+enum Consumer<'a> {
+    All(Vec<Option<InputResult>>),
+    Stream {
+        state: Box<StreamState<'a>>,
+        /// The next input (in the job's own order) to push.
+        next: usize,
+        /// Results that arrived before their turn.
+        pending: HashMap<usize, InputResult>,
+    },
 }
 
 /// Lists every job's inputs, reads each distinct file once, and searches it
-/// for every job that reads it.
-pub fn prefetch(checkout: &Checkout, jobs: &[Job<'_>]) -> HashMap<StageId, Prefetched> {
+/// for every job that still needs it.
+pub fn prefetch<'a>(checkout: &Checkout, jobs: &'a [Job<'a>]) -> HashMap<StageId, Prefetched> {
     let job_inputs: Vec<Vec<GrepInput>> = jobs
         .iter()
         .map(|j| inputs(j.cmd, checkout, &checkout.root().join(&j.cwd)))
@@ -59,48 +88,131 @@ pub fn prefetch(checkout: &Checkout, jobs: &[Job<'_>]) -> HashMap<StageId, Prefe
             }
         }
     }
-    let searched: Vec<Vec<(usize, usize, InputResult)>> = files
-        .par_iter()
-        .map(|(path, readers)| {
-            let data = read_input(path);
-            readers
-                .iter()
-                .map(|&(j, k)| {
-                    let input = &job_inputs[j][k];
-                    let result = match &data {
-                        Ok(bytes) => Ok(search_data(jobs[j].cmd, jobs[j].compiled, input, bytes)),
-                        Err(e) => {
-                            let display = match input {
-                                GrepInput::File { display, .. } => display.as_slice(),
-                                _ => b"",
-                            };
-                            Err(String::from_utf8_lossy(&io_message(display, e)).into_owned())
-                        }
-                    };
-                    (j, k, result)
-                })
-                .collect()
+    let mut consumers: Vec<Consumer<'a>> = jobs
+        .iter()
+        .zip(&job_inputs)
+        .map(|(job, list)| match &job.stream {
+            Some((pipeline, lines, patterns)) => match StreamState::new(pipeline, *lines, patterns)
+            {
+                Some(state) => Consumer::Stream {
+                    state: Box::new(state),
+                    next: 0,
+                    pending: HashMap::new(),
+                },
+                None => Consumer::All(vec![None; list.len()]),
+            },
+            None => Consumer::All(vec![None; list.len()]),
         })
         .collect();
-    let mut results: Vec<Vec<Option<InputResult>>> =
-        job_inputs.iter().map(|l| vec![None; l.len()]).collect();
-    for (j, k, r) in searched.into_iter().flatten() {
-        results[j][k] = Some(r);
+    // Streams may finish before reading anything (`head -0`, messages only).
+    for (j, consumer) in consumers.iter_mut().enumerate() {
+        advance(consumer, &jobs[j], &job_inputs[j]);
+    }
+    for chunk in files.chunks(CHUNK) {
+        let wanted = |consumers: &[Consumer<'_>], j: usize| match &consumers[j] {
+            Consumer::All(_) => true,
+            Consumer::Stream { state, .. } => state.wants_more(),
+        };
+        let work: Vec<(&PathBuf, Vec<(usize, usize)>)> = chunk
+            .iter()
+            .map(|(path, readers)| {
+                (
+                    *path,
+                    readers
+                        .iter()
+                        .copied()
+                        .filter(|&(j, _)| wanted(&consumers, j))
+                        .collect(),
+                )
+            })
+            .filter(|(_, readers): &(&PathBuf, Vec<(usize, usize)>)| !readers.is_empty())
+            .collect();
+        if work.is_empty() {
+            continue;
+        }
+        let searched: Vec<Vec<(usize, usize, InputResult)>> = work
+            .par_iter()
+            .map(|(path, readers)| {
+                let data = read_input(path);
+                readers
+                    .iter()
+                    .map(|&(j, k)| {
+                        let input = &job_inputs[j][k];
+                        let result = match &data {
+                            Ok(bytes) => {
+                                Ok(search_data(jobs[j].cmd, jobs[j].compiled, input, bytes))
+                            }
+                            Err(e) => {
+                                let display = match input {
+                                    GrepInput::File { display, .. } => display.as_slice(),
+                                    _ => b"",
+                                };
+                                Err(String::from_utf8_lossy(&io_message(display, e)).into_owned())
+                            }
+                        };
+                        (j, k, result)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (j, k, result) in searched.into_iter().flatten() {
+            match &mut consumers[j] {
+                Consumer::All(results) => results[k] = Some(result),
+                Consumer::Stream { pending, .. } => {
+                    pending.insert(k, result);
+                }
+            }
+        }
+        for (j, consumer) in consumers.iter_mut().enumerate() {
+            advance(consumer, &jobs[j], &job_inputs[j]);
+        }
     }
     jobs.iter()
         .zip(job_inputs)
-        .zip(results)
-        .map(|((job, inputs), results)| {
-            // Inputs that are not files (messages, directory operands) are
-            // answered without reading anything.
-            let results = results
-                .into_iter()
-                .zip(&inputs)
-                .map(|(r, input)| {
-                    r.unwrap_or_else(|| search_input(job.cmd, job.compiled, input, &[]))
-                })
-                .collect();
-            (job.id, Prefetched { inputs, results })
+        .zip(consumers)
+        .map(|((job, inputs), consumer)| {
+            let done = match consumer {
+                Consumer::All(results) => {
+                    // Inputs that are not files (messages, directory
+                    // operands) are answered without reading anything.
+                    let results = results
+                        .into_iter()
+                        .zip(&inputs)
+                        .map(|(r, input)| {
+                            r.unwrap_or_else(|| search_input(job.cmd, job.compiled, input, &[]))
+                        })
+                        .collect();
+                    Prefetched::Results { inputs, results }
+                }
+                Consumer::Stream { state, .. } => Prefetched::Streamed(state.finish()),
+            };
+            (job.id, done)
         })
         .collect()
+}
+
+/// Feeds a streamed job every result that is its turn; non-file inputs are
+/// answered on the spot.
+fn advance(consumer: &mut Consumer<'_>, job: &Job<'_>, inputs: &[GrepInput]) {
+    let Consumer::Stream {
+        state,
+        next,
+        pending,
+    } = consumer
+    else {
+        return;
+    };
+    while state.wants_more() && *next < inputs.len() {
+        let input = &inputs[*next];
+        let result = match input {
+            GrepInput::File { .. } => match pending.remove(next) {
+                Some(r) => r,
+                None => return,
+            },
+            _ => search_input(job.cmd, job.compiled, input, &[]),
+        };
+        state.push(input, result);
+        *next += 1;
+    }
+    pending.clear();
 }

@@ -78,15 +78,15 @@ fn stream_patterns(
     Some(crate::stream::StreamPatterns { first, filters })
 }
 
-/// Indices (in [`Script::stages`] order) of the first stage of each
-/// pipeline run by [`crate::stream`]: those greps are not prefetched.
-fn streamed_stages(script: &Script) -> Vec<usize> {
+/// The pipelines run by [`crate::stream`], each with the index (in
+/// [`Script::stages`] order) of its first stage and its `head` count.
+fn streamed_pipelines(script: &Script) -> Vec<(usize, &Pipeline, u64)> {
     let mut streamed = Vec::new();
     let mut index = 0;
     for list in &script.lists {
         for pipeline in std::iter::once(&list.first).chain(list.rest.iter().map(|(_, p)| p)) {
-            if crate::stream::head_limit(pipeline).is_some() {
-                streamed.push(index);
+            if let Some(lines) = crate::stream::head_limit(pipeline) {
+                streamed.push((index, pipeline, lines));
             }
             index += pipeline.stages.len();
         }
@@ -351,11 +351,18 @@ impl MissionPlan {
             }
             for (c, cmd) in task.commands.iter().enumerate() {
                 let Some(cwd) = &cmd.fixed_cwd else { continue };
-                let streamed = streamed_stages(&cmd.script);
+                let streamed = streamed_pipelines(&cmd.script);
                 for (s, (stage, compiled)) in cmd.script.stages().zip(&cmd.greps).enumerate() {
-                    if streamed.contains(&s) {
-                        continue;
-                    }
+                    let stream = match streamed.iter().find(|(first, _, _)| *first == s) {
+                        Some((first, pipeline, lines)) => {
+                            match stream_patterns(cmd, *first, pipeline.stages.len()) {
+                                Some(patterns) => Some((*pipeline, *lines, patterns)),
+                                // Patterns GNU rejects: run it at its turn.
+                                None => continue,
+                            }
+                        }
+                        None => None,
+                    };
                     let (Program::Grep(g), Some(Ok(compiled))) = (&stage.program, compiled) else {
                         continue;
                     };
@@ -367,6 +374,7 @@ impl MissionPlan {
                             cmd: g,
                             compiled,
                             cwd: cwd.clone(),
+                            stream,
                         });
                     }
                 }
@@ -425,14 +433,18 @@ impl MissionPlan {
             && let Some(lines) = crate::stream::head_limit(pipeline)
             && let Some(patterns) = stream_patterns(cmd, *grep_index, pipeline.stages.len())
         {
+            let id = (ctx.ids.0, ctx.ids.1, *grep_index);
             *grep_index += pipeline.stages.len();
-            let result = crate::stream::run(
-                pipeline,
-                lines,
-                &patterns,
-                &self.checkout,
-                &self.checkout.root().join(&*cwd),
-            );
+            let result = match ctx.prefetched.remove(&id) {
+                Some(Prefetched::Streamed(output)) => output,
+                _ => crate::stream::run(
+                    pipeline,
+                    lines,
+                    &patterns,
+                    &self.checkout,
+                    &self.checkout.root().join(&*cwd),
+                ),
+            };
             out.stdout.extend_from_slice(&result.stdout);
             out.stderr.extend_from_slice(&result.stderr);
             // The status of `head`.
@@ -451,8 +463,8 @@ impl MissionPlan {
                 _ if !ctx.full => Output::default(),
                 Program::Grep(g) if ctx.prefetched.contains_key(&id) => {
                     match (ctx.prefetched.remove(&id), compiled) {
-                        (Some(p), Some(Ok(c))) => {
-                            crate::grep_files::assemble(g, c, &p.inputs, p.results)
+                        (Some(Prefetched::Results { inputs, results }), Some(Ok(c))) => {
+                            crate::grep_files::assemble(g, c, &inputs, results)
                         }
                         _ => run_program(&stage.program, compiled, &self.checkout, cwd, &stdin),
                     }

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::exec::Output;
 use crate::grep::{self, CompiledGrep, Prefix};
-use crate::grep_files::{Assembler, InputResult, inputs, search_input};
+use crate::grep_files::{Assembler, GrepInput, InputResult, inputs, search_input};
 use crate::program::{GrepCommand, GrepOutput, Program};
 use crate::script::{Pipeline, Stream};
 use crate::walk::Checkout;
@@ -78,8 +78,117 @@ pub struct StreamPatterns<'a> {
     pub filters: Vec<&'a CompiledGrep>,
 }
 
-/// Runs a pipeline for which [`head_limit`] is `Some(lines)`; returns what
-/// reaches the command's stdout and stderr, and the pipeline's status.
+/// A streamed pipeline in progress: fed the first grep's results input by
+/// input, in walk order, it knows when grep would have been stopped.
+pub struct StreamState<'a> {
+    stages: &'a [crate::script::Stage],
+    filters: Vec<(&'a GrepCommand, &'a CompiledGrep)>,
+    assembler: Assembler<'a>,
+    out: Output,
+    left: u64,
+    produced: usize,
+    satisfied_at: Option<usize>,
+    done: bool,
+}
+
+impl<'a> StreamState<'a> {
+    /// `pipeline` must be one for which [`head_limit`] gave `lines`.
+    pub fn new(pipeline: &'a Pipeline, lines: u64, patterns: &StreamPatterns<'a>) -> Option<Self> {
+        let stages = &pipeline.stages[..];
+        let Program::Grep(first) = &stages.first()?.program else {
+            return None;
+        };
+        let mut out = Output::default();
+        let mut filters = Vec::new();
+        for (stage, compiled) in stages[1..stages.len() - 1].iter().zip(&patterns.filters) {
+            let Program::Grep(g) = &stage.program else {
+                return None;
+            };
+            // Each filter grep prints its pattern warnings when it starts.
+            if stage.stderr == Stream::Stderr {
+                for w in &compiled.warnings {
+                    out.stderr
+                        .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
+                }
+            }
+            filters.push((g, *compiled));
+        }
+        Some(StreamState {
+            stages,
+            filters,
+            assembler: Assembler::new(first, patterns.first),
+            out,
+            left: lines,
+            produced: 0,
+            satisfied_at: (lines == 0).then_some(0),
+            done: false,
+        })
+    }
+
+    /// Whether grep is still running (wants more inputs).
+    pub fn wants_more(&self) -> bool {
+        !self.done
+    }
+
+    /// The next input's result, in walk order.
+    pub fn push(&mut self, input: &GrepInput, result: InputResult) {
+        if self.done {
+            return;
+        }
+        let go_on = self.assembler.push(input, result);
+        let written = std::mem::take(&mut self.assembler.out.stdout);
+        self.produced += written.len();
+        if self.left > 0 {
+            let mut data = written;
+            for (g, c) in &self.filters {
+                let prefix = Prefix {
+                    display: b"(standard input)",
+                    show: g.with_filename == Some(true),
+                };
+                data = grep::search(g, c, &data, &prefix).out;
+            }
+            for line in data.split_inclusive(|&b| b == b'\n') {
+                if self.left == 0 {
+                    break;
+                }
+                self.out.stdout.extend_from_slice(line);
+                self.left -= 1;
+            }
+            if self.left == 0 {
+                self.satisfied_at = Some(self.produced);
+            }
+        }
+        if self
+            .satisfied_at
+            .is_some_and(|at| self.produced > at + PIPE_CAPACITY)
+            || !go_on
+        {
+            self.done = true;
+        }
+    }
+
+    /// What reaches the command's stdout and stderr.
+    pub fn finish(self) -> Output {
+        let mut out = self.out;
+        let first_out = self.assembler.finish();
+        if self.stages[0].stderr == Stream::Stderr {
+            out.stderr.extend_from_slice(&first_out.stderr);
+        }
+        match self.stages[self.stages.len() - 1].stdout {
+            Stream::Stdout => {}
+            Stream::Null => out.stdout.clear(),
+            Stream::Stderr => {
+                let text = std::mem::take(&mut out.stdout);
+                out.stderr.extend_from_slice(&text);
+            }
+        }
+        out
+    }
+}
+
+/// Runs a pipeline for which [`head_limit`] is `Some(lines)` on its own,
+/// searching its files in chunks until grep would have stopped; returns
+/// what reaches the command's stdout and stderr.
 pub fn run(
     pipeline: &Pipeline,
     lines: u64,
@@ -87,80 +196,26 @@ pub fn run(
     checkout: &Checkout,
     cwd: &std::path::Path,
 ) -> Output {
-    let mut out = Output::default();
-    let stages = &pipeline.stages;
-    let Program::Grep(first) = &stages[0].program else {
-        return out;
+    let Some(mut state) = StreamState::new(pipeline, lines, patterns) else {
+        return Output::default();
     };
-    let filters: Vec<(&GrepCommand, &CompiledGrep, Stream)> = stages[1..stages.len() - 1]
-        .iter()
-        .zip(&patterns.filters)
-        .filter_map(|(s, c)| match &s.program {
-            Program::Grep(g) => Some((g, *c, s.stderr)),
-            _ => None,
-        })
-        .collect();
-    // Each filter grep prints its pattern warnings when it starts.
-    for (_, c, stream) in &filters {
-        if *stream == Stream::Stderr {
-            for w in &c.warnings {
-                out.stderr
-                    .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
-            }
-        }
-    }
-    let mut assembler = Assembler::new(first, patterns.first);
+    let Program::Grep(first) = &pipeline.stages[0].program else {
+        return Output::default();
+    };
     let inputs = inputs(first, checkout, cwd);
-    let mut left = lines;
-    let mut produced = 0usize;
-    let mut satisfied_at = (left == 0).then_some(0);
-    'walk: for chunk in inputs.chunks(CHUNK) {
+    for chunk in inputs.chunks(CHUNK) {
         let results: Vec<InputResult> = chunk
             .par_iter()
             .map(|input| search_input(first, patterns.first, input, &[]))
             .collect();
         for (input, result) in chunk.iter().zip(results) {
-            let go_on = assembler.push(input, result);
-            let written = std::mem::take(&mut assembler.out.stdout);
-            produced += written.len();
-            if left > 0 {
-                let mut data = written;
-                for (g, c, _) in &filters {
-                    let prefix = Prefix {
-                        display: b"(standard input)",
-                        show: g.with_filename == Some(true),
-                    };
-                    data = grep::search(g, c, &data, &prefix).out;
-                }
-                for line in data.split_inclusive(|&b| b == b'\n') {
-                    if left == 0 {
-                        break;
-                    }
-                    out.stdout.extend_from_slice(line);
-                    left -= 1;
-                }
-                if left == 0 {
-                    satisfied_at = Some(produced);
-                }
-            }
-            if satisfied_at.is_some_and(|at| produced > at + PIPE_CAPACITY) || !go_on {
-                break 'walk;
-            }
+            state.push(input, result);
+        }
+        if !state.wants_more() {
+            break;
         }
     }
-    let first_out = assembler.finish();
-    if stages[0].stderr == Stream::Stderr {
-        out.stderr.extend_from_slice(&first_out.stderr);
-    }
-    match stages[stages.len() - 1].stdout {
-        Stream::Stdout => {}
-        Stream::Null => out.stdout.clear(),
-        Stream::Stderr => {
-            let text = std::mem::take(&mut out.stdout);
-            out.stderr.extend_from_slice(&text);
-        }
-    }
-    out
+    state.finish()
 }
 
 #[cfg(test)]
