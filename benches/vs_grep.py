@@ -17,6 +17,7 @@ paired, alternating runs on a shared machine: read the medians and ratios,
 not single figures.
 
   python3 benches/vs_grep.py [--copies N] [--deps-files N] [--repeat N] [--runs N] [--short]
+         [--checkout DIR]
          [--corpus DIR] [--recon PATH] [--guard]
 
 `--guard` exits 1 when `recon run` is slower than the shell (the coarse CI
@@ -127,6 +128,7 @@ def main():
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--short", action="store_true", help="small corpus, 5 runs (CI)")
     ap.add_argument("--corpus", help="where to build the corpus (default: a temp dir)")
+    ap.add_argument("--checkout", help="benchmark this existing checkout instead of building a corpus")
     ap.add_argument("--recon", default=os.path.join(ROOT, "target", "release", "recon"))
     ap.add_argument("--guard", action="store_true", help="exit 1 if recon run is slower than the shell")
     args = ap.parse_args()
@@ -138,7 +140,10 @@ def main():
     if corpus is None:
         tmp = tempfile.mkdtemp(prefix="recon-bench-")
         corpus = os.path.join(tmp, "corpus")
-    build_corpus(corpus, args.copies, args.deps_files, args.repeat)
+    if args.checkout:
+        corpus = os.path.abspath(args.checkout)
+    else:
+        build_corpus(corpus, args.copies, args.deps_files, args.repeat)
     files = sum(len(fs) for _, _, fs in os.walk(corpus))
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(corpus) for f in fs if not os.path.islink(os.path.join(d, f)))
     commands = mission_commands(args.recon, corpus)
@@ -175,7 +180,8 @@ def main():
         for name, fn in order:
             times[name].append(time_it(fn))
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"corpus: {files} files, {size / 1e6:.1f} MB ({args.copies} app copies, {args.deps_files} dependency files); "
+    what = corpus if args.checkout else f"{args.copies} app copies, {args.deps_files} dependency files"
+    print(f"corpus: {files} files, {size / 1e6:.1f} MB ({what}); "
           f"{len(commands)} commands; {args.runs} alternating runs; {os.cpu_count()} CPUs")
     for name in times:
         print(f"  {name:<6} median {med[name] * 1000:8.1f} ms   (min {min(times[name]) * 1000:.1f}, max {max(times[name]) * 1000:.1f})")
