@@ -65,8 +65,14 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
         task: args.task.clone(),
         skip_refused: args.skip_refused,
     };
-    let plan = MissionPlan::new(&mission, &args.path, &options)
-        .map_err(|e| CliError::fatal(e.to_string()))?;
+    let plan = MissionPlan::new(&mission, &args.path, &options).map_err(|e| {
+        // Errors not tied to a command (an unknown --task) name the mission.
+        if e.line == 0 {
+            CliError::fatal(format!("{name}: {}", e.reason))
+        } else {
+            CliError::fatal(e.to_string())
+        }
+    })?;
     let transcript = plan.run();
     let bytes = match args.format {
         RunFormat::Text => render_text(&transcript),

@@ -659,6 +659,8 @@ fn task_that_does_not_exist_is_an_error() {
         stderr.starts_with("error: ") && stderr.contains("9.9"),
         "{stderr}"
     );
+    // Named by the mission, not by a meaningless 0:0 position.
+    assert!(stderr.starts_with("error: RECON_OBSERVABILITY_PHASE2.md: no task `9.9`"), "{stderr}");
 }
 
 // ---------------------------------------------------------------------------
