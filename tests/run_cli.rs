@@ -660,7 +660,10 @@ fn task_that_does_not_exist_is_an_error() {
         "{stderr}"
     );
     // Named by the mission, not by a meaningless 0:0 position.
-    assert!(stderr.starts_with("error: RECON_OBSERVABILITY_PHASE2.md: no task `9.9`"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: RECON_OBSERVABILITY_PHASE2.md: no task `9.9`"),
+        "{stderr}"
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -1113,9 +1113,12 @@ def resolve_calls(defs, calls):
         elif ref[0] == "bare":
             functions = [d for d in by_name.get(ref[1], []) if not d["is_method"]]
             local = [d for d in functions if d["file"] == c["file"]]
-            targets = [(d["qualname"], d["file"], d["line"]) for d in (local or functions)]
+            # More than 8 candidates elsewhere: too ambiguous, no edge.
+            chosen = local or (functions if len(functions) <= 8 else [])
+            targets = [(d["qualname"], d["file"], d["line"]) for d in chosen]
         else:
-            targets = [(d["qualname"], d["file"], d["line"]) for d in by_name.get(ref[1], [])]
+            candidates = by_name.get(ref[1], [])
+            targets = [(d["qualname"], d["file"], d["line"]) for d in (candidates if len(candidates) <= 8 else [])]
         for qualname, file, line in targets:
             edges.append(
                 {"file": c["file"], "line": c["line"], "caller": c["caller"], "callee": qualname,

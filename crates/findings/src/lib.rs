@@ -345,9 +345,11 @@
 //! - `self.x()` / `cls.x()` when the innermost class around the call has a
 //!   method `x` directly in its body: that method (the last one of that
 //!   name);
-//! - otherwise `R.x()`: every definition named `x` in the checkout;
+//! - otherwise `R.x()`: every definition named `x` in the checkout, when
+//!   there are at most 8 (more is too ambiguous: no edge);
 //! - `x()`: the definitions named `x` that are not methods, those of the
-//!   caller's file when there are any, else all of them.
+//!   caller's file when there are any, else all of them when there are at
+//!   most 8.
 //!
 //! `file` and `line` are the call's, `callee_file` and `callee_line` the
 //! definition's (the line of `def`).

@@ -7,13 +7,21 @@ use recon_findings::CallEdge;
 
 use crate::collect::{At, CallSite, CalleeRef, FunctionDef};
 
+/// A name with more definitions than this in the checkout is too ambiguous
+/// to resolve from a call site outside their file: the call gives no edge.
+/// (Without a bound, `R.get()` over a large codebase links every `get` call
+/// to every `get` definition: 3 million edges on the Python stdlib.)
+pub(crate) const MAX_CANDIDATES: usize = 8;
+
 /// One edge per call site and candidate definition:
 ///
 /// - `self.x()` / `cls.x()` already resolved to a method of the enclosing
 ///   class: that method;
 /// - `x()`: the functions (not methods) named `x` of the caller's file, or,
-///   when it has none, of the whole checkout;
-/// - `R.x()`: every function and method named `x`.
+///   when it has none, of the whole checkout if there are at most
+///   [`MAX_CANDIDATES`];
+/// - `R.x()`: every function and method named `x`, if there are at most
+///   [`MAX_CANDIDATES`].
 pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEdge>> {
     let mut by_name: BTreeMap<&str, Vec<&FunctionDef>> = BTreeMap::new();
     for def in defs {
@@ -48,13 +56,26 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
                     .copied()
                     .filter(|d| d.file == call.file)
                     .collect();
-                let chosen = if local.is_empty() { functions } else { local };
+                let chosen = if !local.is_empty() {
+                    local
+                } else if functions.len() <= MAX_CANDIDATES {
+                    functions
+                } else {
+                    Vec::new()
+                };
                 for def in chosen {
                     edge(def.qualname.clone(), def.file.clone(), def.line);
                 }
             }
             CalleeRef::Attribute(name) => {
-                for def in by_name.get(name.as_str()).into_iter().flatten() {
+                let defs = by_name
+                    .get(name.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                if defs.len() > MAX_CANDIDATES {
+                    continue;
+                }
+                for def in defs {
                     edge(def.qualname.clone(), def.file.clone(), def.line);
                 }
             }

@@ -168,7 +168,11 @@ fn scan_with(root: &Path, opts: &ScanOptions, prefilter: bool) -> Result<Finding
     // Compiling the queries (tree-sitter's query analysis) is most of a
     // small scan: do the languages in parallel, and beside the file walk.
     let ((python_queries, (typescript_queries, sql_worker)), (selected, walk_errors)) = rayon::join(
-        || rayon::join(python::queries, || rayon::join(typescript::queries, sql::Worker::new)),
+        || {
+            rayon::join(python::queries, || {
+                rayon::join(typescript::queries, sql::Worker::new)
+            })
+        },
         || files::select(root, opts.no_ignore),
     );
     let shared = Shared {

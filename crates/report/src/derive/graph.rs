@@ -31,25 +31,25 @@ pub struct Entry {
 impl Graph {
     pub fn build(input: &Input) -> Graph {
         let mut calls: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
-        for item in &input.extra.call_graph.items {
-            let (Some(caller), Some(callee)) =
-                (item.text(&["caller", "from"]), item.text(&["callee", "to"]))
-            else {
+        // One edge per (caller, callee): the first call. A set keeps this
+        // linear; call graphs of large codebases have 10^5 edges and more.
+        let mut seen: std::collections::HashSet<(&str, &str, &str, &str)> =
+            std::collections::HashSet::new();
+        for e in &input.f.call_graph {
+            if e.caller.is_empty() || e.callee.is_empty() {
                 continue;
-            };
-            let callee_file = item.text(&["callee_file"]).unwrap_or_default();
-            let list = calls.entry((caller, item.file.clone())).or_default();
-            // One edge per callee: the first call.
-            if !list
-                .iter()
-                .any(|e| e.callee == callee && e.callee_file == callee_file)
-            {
-                list.push(Edge {
-                    callee,
-                    callee_file,
-                    at: Loc::new(&item.file, item.line),
-                });
             }
+            if !seen.insert((&e.caller, &e.file, &e.callee, &e.callee_file)) {
+                continue;
+            }
+            calls
+                .entry((e.caller.clone(), e.file.clone()))
+                .or_default()
+                .push(Edge {
+                    callee: e.callee.clone(),
+                    callee_file: e.callee_file.clone(),
+                    at: Loc::new(&e.file, e.line),
+                });
         }
         Graph { calls }
     }

@@ -256,18 +256,19 @@ pub fn derive(input: &Input) -> Vec<Stage> {
     let depths = graph.depths(&super::graph::entries(input));
     let mut seen_functions = std::collections::BTreeSet::new();
     let mut functions: Vec<(usize, &'static str, Loc, String)> = Vec::new();
-    for item in input.extra.call_graph.items.iter() {
-        let Some(callee) = item.text(&["callee"]) else {
-            continue;
-        };
-        let (Some(def_file), Some(def_line)) = (
-            item.text(&["callee_file"]),
-            item.text(&["callee_line"])
-                .and_then(|l| l.parse::<usize>().ok()),
-        ) else {
-            continue;
-        };
-        if def_line == 0
+    // Call sites per definition, counted once (linear in the graph).
+    let mut call_sites: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for e in &input.f.call_graph {
+        *call_sites
+            .entry((e.callee.as_str(), e.callee_file.as_str()))
+            .or_default() += 1;
+    }
+    for e in &input.f.call_graph {
+        let (callee, def_file, def_line) = (e.callee.clone(), e.callee_file.clone(), e.callee_line);
+        if callee.is_empty()
+            || def_file.is_empty()
+            || def_line == 0
             || is_test_file(&def_file)
             || !seen_functions.insert((callee.clone(), def_file.clone()))
         {
@@ -276,16 +277,10 @@ pub fn derive(input: &Input) -> Vec<Stage> {
         let Some(key) = function_stage(&callee) else {
             continue;
         };
-        let calls = input
-            .extra
-            .call_graph
-            .items
-            .iter()
-            .filter(|i| {
-                i.text(&["callee"]).as_deref() == Some(callee.as_str())
-                    && i.text(&["callee_file"]).as_deref() == Some(def_file.as_str())
-            })
-            .count();
+        let calls = call_sites
+            .get(&(callee.as_str(), def_file.as_str()))
+            .copied()
+            .unwrap_or(0);
         let depth = depths
             .get(&(callee.clone(), def_file.clone()))
             .copied()
