@@ -54,6 +54,44 @@ fn edge_wide_mission_matches_bash_on_edge_fixture() {
     assert_parity(Some(&mission_path("edge_wide.md")), edge.path());
 }
 
+/// Pathological inputs: a 10 MB line, 100k lines, NULs past GNU's first
+/// 96 KiB read, 120-level directories, a FIFO, loops (issue 7).
+#[test]
+fn hostile_mission_matches_bash_on_hostile_fixture() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let write = |rel: &str, bytes: &[u8]| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    };
+    let mut long_line = vec![b'a'; 10 * 1024 * 1024];
+    long_line.extend_from_slice(b" needle\n");
+    write("big/long_line.txt", &long_line);
+    let many: String = (0..100_000)
+        .map(|i| format!("logger.info('[MANY] {i}')\n"))
+        .collect();
+    write("big/many_lines.py", many.as_bytes());
+    let mut late = b"before the nul\n".repeat(20_000);
+    late.extend_from_slice(b"\0after the nul\n");
+    write("big/late_nul.bin", &late);
+    let mut deep = String::from("deep");
+    for i in 0..120 {
+        deep.push_str(&format!("/d{i}"));
+    }
+    write(&format!("{deep}/leaf.py"), b"DEEP = True\n");
+    write("odd/latin1.py", b"# caf\xe9 and caf\xc3\xa9\nx = 1\n");
+    write("odd/crlf.py", b"x = 1\r\ny = 2\r\n");
+    std::os::unix::fs::symlink("loop", root.join("odd/loop")).expect("symlink");
+    std::os::unix::fs::symlink("nowhere", root.join("odd/dangling")).expect("symlink");
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(root.join("odd/pipe"))
+        .status()
+        .expect("mkfifo");
+    assert!(fifo.success());
+    assert_parity(Some(&mission_path("hostile.md")), root);
+}
+
 // ---------------------------------------------------------------------------
 // The harness and the fixtures themselves (these need no recon)
 
