@@ -136,6 +136,20 @@ pub fn prefilter_passes(rel: &str, bytes: &[u8]) -> bool {
     language_of(rel).is_some_and(|lang| prefilter::may_match(lang, rel, bytes))
 }
 
+/// Runs the Svelte extraction (regions, `<script>` and template re-parsed
+/// as TypeScript, positions mapped back) on one source, as `scan` does for
+/// a `.svelte` file, and returns the lines of what it found and of its
+/// errors. For the fuzz target and tests; never panics.
+#[doc(hidden)]
+pub fn svelte_lines(src: &str) -> Result<Vec<usize>, String> {
+    let queries = typescript::queries()?;
+    let mut worker = typescript::Worker::new()?;
+    let found = worker.scan_svelte(queries, "fuzz.svelte", src);
+    let mut lines: Vec<usize> = found.websocket_messages.iter().map(|m| m.1.line).collect();
+    lines.extend(found.errors.iter().map(|_| 0));
+    Ok(lines)
+}
+
 /// Everything the workers share.
 struct Shared {
     python: &'static python::PythonQueries,
