@@ -135,6 +135,7 @@ fn report(file: &Path) -> Result<u8, CliError> {
         output: Some(file.to_path_buf()),
         template: None,
         no_ignore: false,
+        max_parse_size: recon_syntax::guard::DEFAULT_MAX_PARSE_BYTES as u64,
     })?;
     let after = read(file)?;
     if before == after {

@@ -27,6 +27,10 @@ pub struct ScanArgs {
     /// Skip nothing: also files that .gitignore/.ignore exclude, hidden paths, node_modules, venvs, __pycache__ (never .git)
     #[arg(long)]
     pub no_ignore: bool,
+    /// Do not parse files larger than this (bytes, or with a K/M/G suffix);
+    /// they are listed under `errors` as not parsed.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_parse_size: u64,
 }
 
 /// Output formats of `recon scan`.
@@ -56,6 +60,7 @@ pub fn run(args: ScanArgs) -> Result<u8, CliError> {
     };
     let opts = recon_syntax::ScanOptions {
         no_ignore: args.no_ignore,
+        max_parse_bytes: Some(args.max_parse_size),
     };
     let findings =
         recon_syntax::scan(&args.path, &opts).map_err(|e| CliError::fatal(e.to_string()))?;
@@ -123,4 +128,28 @@ fn write_stdout(text: &str) -> Result<u8, CliError> {
             recon_syntax::io_message(&e)
         ))),
     }
+}
+
+/// `4096`, `512K`, `64M`, `1G` (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. 4096, 512K, 64M)"))?;
+    let scale: u64 = match unit {
+        "" => 1,
+        "K" | "k" => 1 << 10,
+        "M" | "m" => 1 << 20,
+        "G" | "g" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: unknown size suffix `{unit}` (K, M or G)"
+            ));
+        }
+    };
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }

@@ -218,3 +218,59 @@ fn hostile_output_is_the_same_at_any_thread_count() {
         assert_eq!(one.status.code(), many.status.code());
     }
 }
+
+/// `--max-parse-size`: a file over the limit is not parsed (nor read), and
+/// is listed with the reason; smaller files are scanned as usual.
+#[test]
+fn files_over_the_parse_limit_are_listed_not_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "small.py",
+        b"import logging\nlogger = logging.getLogger(__name__)\n",
+    );
+    let big = format!(
+        "import logging\nlogger = logging.getLogger(__name__)\n{}",
+        "logger.info('[BIG] x')\n".repeat(200)
+    );
+    write(root, "big.py", big.as_bytes());
+    let out = run(
+        &[
+            "scan",
+            "--format",
+            "findings",
+            "--max-parse-size",
+            "1K",
+            ".",
+        ],
+        root,
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let loggers: Vec<&str> = json["loggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["file"].as_str())
+        .collect();
+    assert_eq!(loggers, ["small.py"]);
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["file"], "big.py");
+    assert_eq!(
+        errors[0]["reason"],
+        format!(
+            "not parsed: {} bytes, over the parse limit of 1024 bytes",
+            big.len()
+        )
+    );
+    let bad = run(&["scan", "--max-parse-size", "lots", "."], root, None);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -30,7 +30,10 @@ fn fixtures_are_the_same_with_and_without_prefilter() {
     for dir in ["fixtures/app", "fixtures/scan"] {
         assert_same(&workspace().join(dir), &opts);
     }
-    let all = ScanOptions { no_ignore: true };
+    let all = ScanOptions {
+        no_ignore: true,
+        ..ScanOptions::default()
+    };
     assert_same(&workspace().join("fixtures/app"), &all);
 }
 

@@ -49,6 +49,9 @@ use collect::FileFindings;
 pub struct ScanOptions {
     /// Read every file: no ignore files, hidden paths, `node_modules`...
     pub no_ignore: bool,
+    /// Files larger than this are not read for parsing, only listed under
+    /// `errors` (default [`guard::DEFAULT_MAX_PARSE_BYTES`], 64 MiB).
+    pub max_parse_bytes: Option<u64>,
 }
 
 /// Why a scan could not run at all (per-file problems go to
@@ -155,6 +158,7 @@ struct Shared {
     python: &'static python::PythonQueries,
     typescript: &'static typescript::TsQueries,
     prefilter: bool,
+    max_parse_bytes: u64,
 }
 
 /// Per-worker parsers (one of each language).
@@ -193,6 +197,9 @@ fn scan_with(root: &Path, opts: &ScanOptions, prefilter: bool) -> Result<Finding
         python: python_queries.map_err(ScanError::Internal)?,
         typescript: typescript_queries.map_err(ScanError::Internal)?,
         prefilter,
+        max_parse_bytes: opts
+            .max_parse_bytes
+            .unwrap_or(guard::DEFAULT_MAX_PARSE_BYTES as u64),
     };
     // Fail early (not per file) if a grammar does not load.
     python::Worker::new().map_err(ScanError::Internal)?;
@@ -300,6 +307,18 @@ fn scan_file(
     file: &files::SourceFile,
     lang: Lang,
 ) -> FileFindings {
+    // Too large to parse: not even read (the regex layer of `recon run`
+    // still searches such files).
+    if let Ok(meta) = std::fs::metadata(&file.path)
+        && meta.len() > shared.max_parse_bytes
+    {
+        let reason = format!(
+            "not parsed: {} bytes, over the parse limit of {} bytes",
+            meta.len(),
+            shared.max_parse_bytes
+        );
+        return FileFindings::error(&file.rel, reason);
+    }
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(err) => return FileFindings::error(&file.rel, io_message(&err)),

@@ -223,7 +223,7 @@ impl Worker {
         if let Some(reason) = crate::guard::parse_hazard(
             crate::guard::Grammar::Other,
             src,
-            crate::guard::DEFAULT_MAX_PARSE_BYTES,
+            usize::MAX, // the size limit is applied before reading
         ) {
             return FileFindings::error(file, reason);
         }
@@ -253,7 +253,7 @@ impl Worker {
         if let Some(reason) = crate::guard::parse_hazard(
             crate::guard::Grammar::Other,
             src,
-            crate::guard::DEFAULT_MAX_PARSE_BYTES,
+            usize::MAX, // the size limit is applied before reading
         ) {
             return FileFindings::error(file, reason);
         }
