@@ -398,6 +398,7 @@ mod tests {
             python: python::queries().unwrap(),
             typescript: typescript::queries().unwrap(),
             prefilter: false,
+            max_parse_bytes: guard::DEFAULT_MAX_PARSE_BYTES as u64,
         };
         let mut workers = Workers::new();
         let dir = std::env::temp_dir().join(format!("recon-prefilter-{}", std::process::id()));

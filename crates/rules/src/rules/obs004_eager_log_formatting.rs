@@ -108,15 +108,21 @@ fn operator<'a>(node: Node<'a>) -> Option<&'a str> {
 }
 
 /// Whether every operand of a `+` chain is a plain string literal.
+/// Iterative: a chain of 100,000 `+` would overflow the stack.
 fn constant_concatenation(node: Node<'_>, src: &str) -> bool {
-    let node = python::unparenthesize(node);
-    if node.kind() == "binary_operator" && operator(node) == Some("+") {
-        return [
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ]
-        .into_iter()
-        .all(|side| side.is_some_and(|s| constant_concatenation(s, src)));
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        let node = python::unparenthesize(node);
+        if node.kind() == "binary_operator" && operator(node) == Some("+") {
+            for side in ["left", "right"] {
+                match node.child_by_field_name(side) {
+                    Some(s) => stack.push(s),
+                    None => return false,
+                }
+            }
+        } else if python::plain_string(node, src).is_none() {
+            return false;
+        }
     }
-    python::plain_string(node, src).is_some()
+    true
 }

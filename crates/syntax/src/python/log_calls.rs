@@ -162,17 +162,23 @@ fn operator<'a>(node: Node<'a>) -> Option<&'a str> {
 
 /// Whether every operand of a `+` chain is a `str` literal without
 /// placeholder.
+/// Iterative: a chain of 100,000 `+` would overflow the stack.
 fn literal_chain(node: Node<'_>, src: &str) -> bool {
-    let node = unparenthesize(node);
-    if node.kind() == "binary_operator" && operator(node) == Some("+") {
-        return [
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ]
-        .into_iter()
-        .all(|side| side.is_some_and(|s| literal_chain(s, src)));
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        let node = unparenthesize(node);
+        if node.kind() == "binary_operator" && operator(node) == Some("+") {
+            for side in ["left", "right"] {
+                match node.child_by_field_name(side) {
+                    Some(s) => stack.push(s),
+                    None => return false,
+                }
+            }
+        } else if string_value(node, src).is_none() {
+            return false;
+        }
     }
-    string_value(node, src).is_some()
+    true
 }
 
 /// The `[TAG]` the first argument starts with, when it is a positional
