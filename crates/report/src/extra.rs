@@ -86,14 +86,13 @@ pub struct Extra {
     pub db_connections: Category,
     pub redis: Category,
     pub ai_providers: Category,
-    pub call_graph: Category,
     pub functions: Category,
 }
 
 impl Extra {
     /// Read the reserved categories of `findings`.
     pub fn read(findings: &Findings) -> Extra {
-        Extra::from_value(&serde_json::to_value(findings).unwrap_or(Value::Null))
+        Extra::from_value(&lenient_view(findings))
     }
 
     /// Read the reserved categories of serialised findings.
@@ -112,10 +111,42 @@ impl Extra {
             db_connections: get("db_connections"),
             redis: get("redis"),
             ai_providers: get("ai_providers"),
-            call_graph: get("call_graph"),
             functions: get("functions"),
         }
     }
+}
+
+/// The categories the lenient readers look at ([`Extra`], and the optional
+/// fields of `loggers` and `log_calls`), as one JSON object. Only these are
+/// serialised: the whole findings object of a large checkout is mostly its
+/// `call_graph` (450k edges on the CPython stdlib), which no lenient reader
+/// needs.
+pub fn lenient_view(findings: &Findings) -> Value {
+    fn put<T: serde::Serialize>(map: &mut Map<String, Value>, key: &str, items: &T) {
+        map.insert(
+            key.to_owned(),
+            serde_json::to_value(items).unwrap_or(Value::Null),
+        );
+    }
+    let f = findings;
+    let mut map = Map::new();
+    put(&mut map, "sql_tables", &f.sql_tables);
+    put(&mut map, "sql_indexes", &f.sql_indexes);
+    put(&mut map, "frontend_routes", &f.frontend_routes);
+    put(
+        &mut map,
+        "frontend_notifications",
+        &f.frontend_notifications,
+    );
+    put(&mut map, "charts", &f.charts);
+    put(&mut map, "notifications", &f.notifications);
+    put(&mut map, "external_urls", &f.external_urls);
+    put(&mut map, "db_connections", &f.db_connections);
+    put(&mut map, "redis", &f.redis);
+    put(&mut map, "ai_providers", &f.ai_providers);
+    put(&mut map, "loggers", &f.loggers);
+    put(&mut map, "log_calls", &f.log_calls);
+    Value::Object(map)
 }
 
 fn category(value: Option<&Value>) -> Category {

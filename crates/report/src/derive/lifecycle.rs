@@ -254,11 +254,7 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
             })
             .collect();
         let source = if graph.is_empty() {
-            if input.extra.call_graph.present {
-                "the call graph has no calls"
-            } else {
-                "this scan has no `call_graph`"
-            }
+            "the call graph has no calls"
         } else {
             "the call graph links no entry handler to them"
         };

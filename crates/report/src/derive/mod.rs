@@ -54,7 +54,7 @@ impl Input<'_> {
 
 /// Compute the report. Pure: same findings, same report.
 pub fn derive(findings: &Findings) -> Report {
-    let raw = serde_json::to_value(findings).unwrap_or(Value::Null);
+    let raw = crate::extra::lenient_view(findings);
     let input = Input {
         f: findings,
         extra: Extra::from_value(&raw),
@@ -276,7 +276,7 @@ fn missing(input: &Input) -> Vec<Missing> {
         })
     };
     let e = &input.extra;
-    let categories: [(&str, &Category, &str); 12] = [
+    let categories: [(&str, &Category, &str); 11] = [
         (
             "sql_tables",
             &e.sql_tables,
@@ -322,11 +322,6 @@ fn missing(input: &Input) -> Vec<Missing> {
             "ai_providers",
             &e.ai_providers,
             "Span boundaries: embedding and LLM calls by provider",
-        ),
-        (
-            "call_graph",
-            &e.call_graph,
-            "Request Lifecycle: call flow Request -> RAG -> LLM -> Response",
         ),
         (
             "functions",

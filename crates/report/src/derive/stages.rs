@@ -326,11 +326,7 @@ pub fn derive(input: &Input) -> Vec<Stage> {
             let none = evidence.is_empty().then(|| {
                 format!(
                     "none found (searched: route handlers, WebSocket endpoints and message types, metric names, duration variables, task targets{} for {})",
-                    if input.extra.ai_providers.present || input.extra.call_graph.present {
-                        ", AI provider calls, call-graph functions"
-                    } else {
-                        ""
-                    },
+                    ", AI provider calls, call-graph functions",
                     stage_words(key)
                 )
             });

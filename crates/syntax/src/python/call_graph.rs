@@ -4,6 +4,7 @@
 
 use tree_sitter::{Node, Query, QueryMatch};
 
+use super::ancestry::{Ancestry, name_of};
 use super::text::{last_segment, named_children, text};
 use super::{Ctx, capture, node};
 use crate::collect::{CallSite, CalleeRef, FunctionDef};
@@ -24,77 +25,20 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Nod
     node(m, caps.definition)
 }
 
-/// The name of a function or class definition.
-fn name_of<'a>(definition: Node<'_>, src: &'a str) -> &'a str {
-    definition
-        .child_by_field_name("name")
-        .map_or("", |n| text(n, src))
-}
-
-/// Enclosing classes and functions (outermost first), then the name.
-fn qualname(definition: Node<'_>, src: &str) -> String {
-    let mut names = vec![name_of(definition, src)];
-    let mut current = definition.parent();
-    while let Some(node) = current {
-        if matches!(node.kind(), "function_definition" | "class_definition") {
-            names.push(name_of(node, src));
-        }
-        current = node.parent();
-    }
-    names.reverse();
-    names.join(".")
-}
-
-/// The class whose body holds `definition` directly (decorators allowed).
-fn class_of(definition: Node<'_>) -> Option<Node<'_>> {
-    let mut parent = definition.parent()?;
-    if parent.kind() == "decorated_definition" {
-        parent = parent.parent()?;
-    }
-    if parent.kind() != "block" {
-        return None;
-    }
-    parent.parent().filter(|p| p.kind() == "class_definition")
-}
-
-pub(super) fn definitions(defs: &[Node<'_>], ctx: &Ctx<'_>) -> Vec<FunctionDef> {
+pub(super) fn definitions<'t>(
+    defs: &[Node<'t>],
+    ancestry: &Ancestry<'t>,
+    ctx: &Ctx<'_>,
+) -> Vec<FunctionDef> {
     defs.iter()
         .map(|d| FunctionDef {
             file: ctx.file.to_owned(),
             line: ctx.line(*d),
-            qualname: qualname(*d, ctx.src),
+            qualname: ancestry.definition_qualname(*d, ctx.src).to_owned(),
             name: name_of(*d, ctx.src).to_owned(),
-            is_method: class_of(*d).is_some(),
+            is_method: ancestry.place(*d).is_some_and(|p| p.is_method),
         })
         .collect()
-}
-
-/// The innermost function whose body holds `node`.
-fn caller_of(node: Node<'_>) -> Option<Node<'_>> {
-    let mut child = node;
-    let mut current = node.parent();
-    while let Some(parent) = current {
-        if parent.kind() == "function_definition"
-            && parent.child_by_field_name("body") == Some(child)
-        {
-            return Some(parent);
-        }
-        child = parent;
-        current = parent.parent();
-    }
-    None
-}
-
-/// The innermost class definition around `node`.
-fn enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(parent) = current {
-        if parent.kind() == "class_definition" {
-            return Some(parent);
-        }
-        current = parent.parent();
-    }
-    None
 }
 
 /// The last method named `name` in the body of `class`.
@@ -112,10 +56,17 @@ fn method_of<'t>(class: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
 
 /// One call site per call of a name or attribute inside a function body,
 /// dunder names (`__init__`...) left out.
-pub(super) fn call_sites(calls: &[(Node<'_>, Node<'_>)], ctx: &Ctx<'_>) -> Vec<CallSite> {
+pub(super) fn call_sites<'t>(
+    calls: &[(Node<'t>, Node<'t>)],
+    ancestry: &Ancestry<'t>,
+    ctx: &Ctx<'_>,
+) -> Vec<CallSite> {
     let mut out = Vec::new();
     for (call, callee) in calls {
-        let Some(caller) = caller_of(*call) else {
+        let Some(place) = ancestry.place(*call) else {
+            continue;
+        };
+        let Some(caller) = place.caller else {
             continue;
         };
         let Some(name) = last_segment(*callee, ctx.src) else {
@@ -131,12 +82,13 @@ pub(super) fn call_sites(calls: &[(Node<'_>, Node<'_>)], ctx: &Ctx<'_>) -> Vec<C
             let is_self = receiver.is_some_and(|r| {
                 r.kind() == "identifier" && matches!(text(r, ctx.src), "self" | "cls")
             });
-            match enclosing_class(*call)
+            match place
+                .class
                 .filter(|_| is_self)
                 .and_then(|class| method_of(class, name, ctx.src))
             {
                 Some(method) => CalleeRef::Resolved {
-                    qualname: qualname(method, ctx.src),
+                    qualname: ancestry.definition_qualname(method, ctx.src).to_owned(),
                     line: ctx.line(method),
                 },
                 None => CalleeRef::Attribute(name.to_owned()),
@@ -146,7 +98,7 @@ pub(super) fn call_sites(calls: &[(Node<'_>, Node<'_>)], ctx: &Ctx<'_>) -> Vec<C
             file: ctx.file.to_owned(),
             line: ctx.line(*call),
             column: call.start_position().column,
-            caller: qualname(caller, ctx.src),
+            caller: ancestry.qualname(caller).to_owned(),
             callee: reference,
         });
     }

@@ -4,6 +4,7 @@
 use recon_findings::{CarrierKind, ContextCarrier};
 use tree_sitter::{Node, Query, QueryMatch};
 
+use super::ancestry::Ancestry;
 use super::text::{last_segment, named_children, string_value, text};
 use super::{At, Ctx, capture};
 
@@ -103,7 +104,19 @@ fn splat_name(node: Node<'_>) -> Option<Node<'_>> {
     }
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<ContextCarrier>> {
+/// The nodes [`extract`] asks the ancestry about.
+pub(super) fn targets<'t>(raws: &[Raw<'t>], out: &mut Vec<Node<'t>>) {
+    out.extend(raws.iter().filter_map(|raw| match raw {
+        Raw::String(string) => Some(*string),
+        _ => None,
+    }));
+}
+
+pub(super) fn extract<'t>(
+    raws: &[Raw<'t>],
+    ancestry: &Ancestry<'t>,
+    ctx: &Ctx<'_>,
+) -> Vec<At<ContextCarrier>> {
     let found = |at: Node<'_>, name: &str, kind| {
         (
             at.start_position().column,
@@ -140,8 +153,9 @@ pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<ContextCarrier>
                 }
             }
             Raw::String(string) => {
-                if string
-                    .parent()
+                if ancestry
+                    .place(*string)
+                    .and_then(|p| p.parent)
                     .is_some_and(|p| p.kind() == "concatenated_string")
                 {
                     continue;

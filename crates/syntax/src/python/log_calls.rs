@@ -5,10 +5,11 @@
 use recon_findings::{LogCall, LogLevel, LogMessage, MessageKind};
 use tree_sitter::{Node, Query, QueryMatch};
 
+use super::ancestry::Ancestry;
 use super::bindings::Names;
 use super::text::{
-    bracket_prefix, enclosing_except, is_interpolated, keyword_arg, last_segment, leading_text,
-    positional_args, string_value, text, unparenthesize,
+    bracket_prefix, is_interpolated, keyword_arg, last_segment, leading_text, positional_args,
+    string_value, text, unparenthesize,
 };
 use super::{At, Ctx, capture, node};
 
@@ -71,7 +72,17 @@ pub(super) struct Found<'t> {
     pub nodes: Vec<Node<'t>>,
 }
 
-pub(super) fn extract<'t>(raws: &[Raw<'t>], names: &Names, ctx: &Ctx<'_>) -> Found<'t> {
+/// The nodes [`extract`] asks the ancestry about.
+pub(super) fn targets<'t>(raws: &[Raw<'t>], out: &mut Vec<Node<'t>>) {
+    out.extend(raws.iter().map(|raw| raw.call));
+}
+
+pub(super) fn extract<'t>(
+    raws: &[Raw<'t>],
+    names: &Names,
+    ancestry: &Ancestry<'t>,
+    ctx: &Ctx<'_>,
+) -> Found<'t> {
     let mut found = Found::default();
     for raw in raws {
         let is_module =
@@ -102,7 +113,7 @@ pub(super) fn extract<'t>(raws: &[Raw<'t>], names: &Names, ctx: &Ctx<'_>) -> Fou
                 line,
                 level,
                 message: message_kind(raw.arguments, level, ctx.src),
-                in_except: enclosing_except(raw.call).is_some(),
+                in_except: ancestry.place(raw.call).is_some_and(|p| p.except.is_some()),
                 exc_info: level == LogLevel::Exception
                     || keyword_arg(raw.arguments, "exc_info", ctx.src).is_some(),
             },

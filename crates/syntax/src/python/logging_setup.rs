@@ -2,9 +2,10 @@
 
 use recon_findings::{LoggingConfig, LoggingConfigKind, PrintCall};
 
+use super::ancestry::Ancestry;
 use super::clients::Raw;
 use super::imports::Imports;
-use super::text::{in_main_block, is_test_path, text};
+use super::text::{is_test_path, text};
 use super::{At, Ctx};
 
 /// The configuration call a qualified name is.
@@ -34,7 +35,12 @@ pub(super) struct Found {
     pub print_calls: Vec<At<PrintCall>>,
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], imports: &Imports, ctx: &Ctx<'_>) -> Found {
+pub(super) fn extract<'t>(
+    raws: &[Raw<'t>],
+    imports: &Imports,
+    ancestry: &Ancestry<'t>,
+    ctx: &Ctx<'_>,
+) -> Found {
     let mut found = Found::default();
     let test_file = is_test_path(ctx.file);
     for raw in raws {
@@ -48,7 +54,7 @@ pub(super) fn extract(raws: &[Raw<'_>], imports: &Imports, ctx: &Ctx<'_>) -> Fou
                 PrintCall {
                     file: ctx.file.to_owned(),
                     line: ctx.line(*call),
-                    exempt: test_file || in_main_block(*call, ctx.src),
+                    exempt: test_file || ancestry.place(*call).is_some_and(|p| p.in_main),
                 },
             ));
         }

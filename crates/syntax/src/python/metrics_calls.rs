@@ -4,6 +4,7 @@
 use recon_findings::MetricsCall;
 use tree_sitter::{Node, Query, QueryMatch};
 
+use super::ancestry::Ancestry;
 use super::text::{last_segment, positional_args, string_value, text};
 use super::{At, Ctx, capture, node};
 
@@ -42,14 +43,26 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<MetricsCall>> {
+/// The nodes [`extract`] asks the ancestry about.
+pub(super) fn targets<'t>(raws: &[Raw<'t>], out: &mut Vec<Node<'t>>) {
+    out.extend(raws.iter().map(|raw| raw.attribute));
+}
+
+pub(super) fn extract<'t>(
+    raws: &[Raw<'t>],
+    ancestry: &Ancestry<'t>,
+    ctx: &Ctx<'_>,
+) -> Vec<At<MetricsCall>> {
     raws.iter()
         .filter_map(|raw| {
             let receiver =
                 last_segment(raw.receiver, ctx.src).filter(|r| is_metrics_receiver(r))?;
-            let call = raw.attribute.parent().filter(|p| {
-                p.kind() == "call" && p.child_by_field_name("function") == Some(raw.attribute)
-            });
+            let call = ancestry
+                .place(raw.attribute)
+                .and_then(|p| p.parent)
+                .filter(|p| {
+                    p.kind() == "call" && p.child_by_field_name("function") == Some(raw.attribute)
+                });
             let name = call
                 .and_then(|c| c.child_by_field_name("arguments"))
                 .and_then(|args| positional_args(args).first().copied())

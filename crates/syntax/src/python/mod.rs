@@ -8,6 +8,7 @@
 //! express (which names are routers or loggers, string values, `[TAG]`
 //! prefixes) is done by the extractor modules, one per category.
 
+mod ancestry;
 mod background_tasks;
 mod bindings;
 mod call_graph;
@@ -304,37 +305,6 @@ impl Worker {
             }
         }
 
-        let names = bindings::names(&raw.bindings, &ctx);
-        out.loggers = names.loggers.clone();
-        (out.routes, out.route_routers) = routes::extract(&raw.routes, &names, &ctx);
-        out.middleware = middleware::extract(&raw.middleware, &names, &ctx);
-        let logs = log_calls::extract(&raw.log_calls, &names, &ctx);
-        out.log_calls = logs.log_calls;
-        out.log_messages = logs.log_messages;
-        let log_nodes: std::collections::HashSet<usize> =
-            logs.nodes.iter().map(|n| n.id()).collect();
-        out.except_handlers = except_handlers::extract(&raw.excepts, &ctx);
-        out.except_bodies = except_handlers::bodies(&raw.excepts, &log_nodes, &ctx);
-        out.websocket_messages = websocket_messages::extract(&raw.websocket, &ctx);
-        out.context_carriers = context_carriers::extract(&raw.carriers, &ctx);
-        out.timing = timing::extract(&raw.timing, &ctx);
-        out.metrics_calls = metrics_calls::extract(&raw.metrics, &ctx);
-        out.background_tasks = background_tasks::extract(&raw.background, &ctx);
-
-        let imports = imports::Imports::new(raw.imports);
-        let clients = clients::extract(&raw.calls, &imports, &ctx);
-        let setup = logging_setup::extract(&raw.calls, &imports, &ctx);
-        out.logging_config = setup.logging_config;
-        out.print_calls = setup.print_calls;
-        let strings = strings::extract(&raw.strings, &ctx);
-        out.db_connections = clients.db_connections;
-        out.redis = clients.redis;
-        out.ai_providers = clients.ai_providers;
-        out.ai_providers.extend(strings.ai_providers);
-        out.notifications = clients.notifications;
-        out.notifications.extend(strings.notifications);
-        out.external_urls = strings.external_urls;
-        out.function_defs = call_graph::definitions(&raw.definitions, &ctx);
         let calls: Vec<(Node<'_>, Node<'_>)> = raw
             .calls
             .iter()
@@ -343,7 +313,46 @@ impl Worker {
                 clients::Raw::Subscript { .. } => None,
             })
             .collect();
-        out.call_sites = call_graph::call_sites(&calls, &ctx);
+        let mut targets: Vec<Node<'_>> = calls.iter().map(|(call, _)| *call).collect();
+        targets.extend(&raw.strings);
+        targets.extend(&raw.definitions);
+        log_calls::targets(&raw.log_calls, &mut targets);
+        context_carriers::targets(&raw.carriers, &mut targets);
+        metrics_calls::targets(&raw.metrics, &mut targets);
+        let ancestry = ancestry::Ancestry::new(root, &targets, src);
+
+        let names = bindings::names(&raw.bindings, &ctx);
+        out.loggers = names.loggers.clone();
+        (out.routes, out.route_routers) = routes::extract(&raw.routes, &names, &ctx);
+        out.middleware = middleware::extract(&raw.middleware, &names, &ctx);
+        let logs = log_calls::extract(&raw.log_calls, &names, &ancestry, &ctx);
+        out.log_calls = logs.log_calls;
+        out.log_messages = logs.log_messages;
+        let log_nodes: std::collections::HashSet<usize> =
+            logs.nodes.iter().map(|n| n.id()).collect();
+        out.except_handlers = except_handlers::extract(&raw.excepts, &ctx);
+        out.except_bodies = except_handlers::bodies(&raw.excepts, &log_nodes, &ctx);
+        out.websocket_messages = websocket_messages::extract(&raw.websocket, &ctx);
+        out.context_carriers = context_carriers::extract(&raw.carriers, &ancestry, &ctx);
+        out.timing = timing::extract(&raw.timing, &ctx);
+        out.metrics_calls = metrics_calls::extract(&raw.metrics, &ancestry, &ctx);
+        out.background_tasks = background_tasks::extract(&raw.background, &ctx);
+
+        let imports = imports::Imports::new(raw.imports);
+        let clients = clients::extract(&raw.calls, &imports, &ctx);
+        let setup = logging_setup::extract(&raw.calls, &imports, &ancestry, &ctx);
+        out.logging_config = setup.logging_config;
+        out.print_calls = setup.print_calls;
+        let strings = strings::extract(&raw.strings, &ancestry, &ctx);
+        out.db_connections = clients.db_connections;
+        out.redis = clients.redis;
+        out.ai_providers = clients.ai_providers;
+        out.ai_providers.extend(strings.ai_providers);
+        out.notifications = clients.notifications;
+        out.notifications.extend(strings.notifications);
+        out.external_urls = strings.external_urls;
+        out.function_defs = call_graph::definitions(&raw.definitions, &ancestry, &ctx);
+        out.call_sites = call_graph::call_sites(&calls, &ancestry, &ctx);
         out
     }
 }

@@ -4,6 +4,7 @@
 use recon_findings::{AiKind, AiProvider, ExternalUrl, Notification, NotificationKind};
 use tree_sitter::Node;
 
+use super::ancestry::Ancestry;
 use super::text::{literal_leading_text, string_value, unparenthesize};
 use super::{At, Ctx};
 use crate::common::{is_webhook_url, provider_of_host, provider_of_model, url_and_host};
@@ -21,13 +22,14 @@ pub(super) struct Found {
     pub ai_providers: Vec<At<AiProvider>>,
 }
 
-pub(super) fn extract(strings: &[Node<'_>], ctx: &Ctx<'_>) -> Found {
+pub(super) fn extract<'t>(strings: &[Node<'t>], ancestry: &Ancestry<'t>, ctx: &Ctx<'_>) -> Found {
     let mut found = Found::default();
     for node in strings {
         // A part of an implicit concatenation is read with the whole.
         if node.kind() == "string"
-            && node
-                .parent()
+            && ancestry
+                .place(*node)
+                .and_then(|p| p.parent)
                 .is_some_and(|p| p.kind() == "concatenated_string")
         {
             continue;
