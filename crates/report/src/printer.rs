@@ -98,9 +98,17 @@ impl Printer for MarkdownPrinter {
         env.add_filter("cell", cell);
         env.add_template(&self.name, &self.source).map_err(err)?;
         let template = env.get_template(&self.name).map_err(err)?;
+        // The findings are converted only for a template that reads them
+        // (the built-in one does not): on a large checkout their call
+        // graph alone is hundreds of thousands of edges.
+        let findings = if template.undeclared_variables(false).contains("findings") {
+            JinjaValue::from(Serde(doc.findings))
+        } else {
+            JinjaValue::UNDEFINED
+        };
         let ctx = minijinja::context! {
             report => JinjaValue::from(Serde(doc.report)),
-            findings => JinjaValue::from(Serde(doc.findings)),
+            findings => findings,
         };
         let mut out = template.render(ctx).map_err(err)?;
         if !out.ends_with('\n') {

@@ -33,8 +33,8 @@ impl Graph {
         let mut calls: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
         // One edge per (caller, callee): the first call. A set keeps this
         // linear; call graphs of large codebases have 10^5 edges and more.
-        let mut seen: std::collections::HashSet<(&str, &str, &str, &str)> =
-            std::collections::HashSet::new();
+        let mut seen: rustc_hash::FxHashSet<(&str, &str, &str, &str)> =
+            rustc_hash::FxHashSet::default();
         for e in &input.f.call_graph {
             if e.caller.is_empty() || e.callee.is_empty() {
                 continue;

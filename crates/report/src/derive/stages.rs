@@ -257,8 +257,8 @@ pub fn derive(input: &Input) -> Vec<Stage> {
     let mut seen_functions = std::collections::BTreeSet::new();
     let mut functions: Vec<(usize, &'static str, Loc, String)> = Vec::new();
     // Call sites per definition, counted once (linear in the graph).
-    let mut call_sites: std::collections::HashMap<(&str, &str), usize> =
-        std::collections::HashMap::new();
+    let mut call_sites: rustc_hash::FxHashMap<(&str, &str), usize> =
+        rustc_hash::FxHashMap::default();
     for e in &input.f.call_graph {
         *call_sites
             .entry((e.callee.as_str(), e.callee_file.as_str()))
