@@ -1,6 +1,7 @@
 //! Inputs tree-sitter must not be given: files over the parse size limit
-//! (searched by the regex layer, never parsed), and Python nested deeper than
-//! tree-sitter-python's external scanner can serialize.
+//! (searched by the regex layer, never parsed), Python nested deeper than
+//! tree-sitter-python's external scanner can serialize, and trees too deep
+//! to query.
 //!
 //! tree-sitter-python 0.25 writes its indent stack (2 bytes a level) into
 //! tree-sitter's 1,024-byte serialization buffer and stops only once the
@@ -44,6 +45,51 @@ pub fn parse_hazard(grammar: Grammar, src: &str, max_bytes: usize) -> Option<Str
         }
     }
     None
+}
+
+/// Deepest syntax tree the queries run on.
+///
+/// tree-sitter's query cursor keeps a state alive for every ancestor a
+/// pattern started on, so a chain nested N deep (`a + b + ...`,
+/// `a.b.c...`, 100k terms long) costs N squared: minutes, not
+/// milliseconds. No real program is that deep: CPython 3.11 itself gives up
+/// (`RecursionError`) on such chains at about 3,000 terms, and Python block
+/// nesting stops at 100.
+pub const MAX_TREE_DEPTH: usize = 4_000;
+
+/// Why a parsed tree must not be queried, if it must not: it is nested
+/// deeper than [`MAX_TREE_DEPTH`].
+///
+/// ```
+/// use recon_syntax::guard::tree_hazard;
+/// let mut parser = tree_sitter::Parser::new();
+/// parser.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+/// let flat = parser.parse("x = 1 + 2 + 3\n", None).unwrap();
+/// assert_eq!(tree_hazard(flat.root_node()), None);
+/// let chain = format!("x = {}\n", vec!["1"; 5000].join(" + "));
+/// let deep = parser.parse(&chain, None).unwrap();
+/// assert!(tree_hazard(deep.root_node()).unwrap().contains("deeper than 4000"));
+/// ```
+pub fn tree_hazard(root: tree_sitter::Node<'_>) -> Option<String> {
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > MAX_TREE_DEPTH {
+                return Some(format!(
+                    "not analysed: syntax nested deeper than {MAX_TREE_DEPTH} levels"
+                ));
+            }
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+            depth -= 1;
+        }
+    }
 }
 
 /// Which grammar a source is for.

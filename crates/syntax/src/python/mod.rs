@@ -261,6 +261,9 @@ impl Worker {
             return out;
         };
         let root = tree.root_node();
+        if let Some(reason) = crate::guard::tree_hazard(root) {
+            return FileFindings::error(file, reason);
+        }
         if root.has_error() {
             out.errors.push(FileError {
                 file: file.to_owned(),

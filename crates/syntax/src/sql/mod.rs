@@ -96,6 +96,9 @@ impl Worker {
         let Some(tree) = self.parser.parse(src, None) else {
             return FileFindings::error(file, "parser gave no tree".to_owned());
         };
+        if let Some(reason) = crate::guard::tree_hazard(tree.root_node()) {
+            return FileFindings::error(file, reason);
+        }
         let errors = error_ranges(tree.root_node());
         let mut nodes = Vec::new();
         let mut matches =

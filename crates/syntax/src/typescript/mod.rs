@@ -230,6 +230,9 @@ impl Worker {
         let Some(tree) = self.typescript.parse(src, None) else {
             return FileFindings::error(file, "parser gave no tree".to_owned());
         };
+        if let Some(reason) = crate::guard::tree_hazard(tree.root_node()) {
+            return FileFindings::error(file, reason);
+        }
         let mut out = FileFindings::default();
         if let Some(error) = first_error(tree.root_node()) {
             out.errors.push(recon_findings::FileError {
@@ -260,6 +263,9 @@ impl Worker {
         let Some(tree) = self.svelte.parse(src, None) else {
             return FileFindings::error(file, "parser gave no tree".to_owned());
         };
+        if let Some(reason) = crate::guard::tree_hazard(tree.root_node()) {
+            return FileFindings::error(file, reason);
+        }
         let mut out = FileFindings::default();
         let index = LineIndex::new(src);
         let mut svelte_error = first_error(tree.root_node()).map(|n| n.start_byte());
@@ -299,7 +305,16 @@ impl Worker {
         let (template_text, template_map) = virtual_document(src, &regions, "(", "\n);\n");
 
         let mut docs = Vec::new();
-        if let Some(tree) = self.typescript.parse(&script_text, None) {
+        let script_tree = self.typescript.parse(&script_text, None);
+        let template_tree = self.typescript.parse(&template_text, None);
+        if let Some(reason) = [&script_tree, &template_tree]
+            .into_iter()
+            .flatten()
+            .find_map(|t| crate::guard::tree_hazard(t.root_node()))
+        {
+            return FileFindings::error(file, reason);
+        }
+        if let Some(tree) = script_tree {
             if svelte_error.is_none() {
                 svelte_error =
                     first_error(tree.root_node()).map(|n| script_map.original(n.start_byte()));
@@ -312,7 +327,7 @@ impl Worker {
         }
         // Template expressions are wrapped by us: a parse error there says
         // more about the wrapping than about the file, so it is not reported.
-        if let Some(tree) = self.typescript.parse(&template_text, None) {
+        if let Some(tree) = template_tree {
             docs.push(Doc {
                 tree,
                 src: &template_text,
