@@ -2,8 +2,11 @@
 //!
 //! Exit status of `recon check`: 0 no violation, 1 violations (or, with
 //! `--report`, the report file was out of date and has been regenerated), 2
-//! usage, configuration or I/O error (a file that cannot be read is named
-//! on stderr; the other files are still checked and printed).
+//! usage, configuration or I/O error (a file named on the command line that
+//! cannot be read is named on stderr; the other files are still checked and
+//! printed). What a walk of the checkout (or of a named directory) cannot
+//! read is listed on stderr as `warning: skipped PATH: reason` and does not
+//! change the exit status.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -78,6 +81,9 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
     };
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
+    }
+    for skipped in &report.skipped {
+        eprintln!("warning: skipped {skipped}");
     }
     write_stdout(&recon_rules::output::render(&report.diagnostics, format))?;
     if !report.errors.is_empty() {

@@ -666,6 +666,31 @@ fn task_that_does_not_exist_is_an_error() {
     );
 }
 
+/// With `-f`, the unknown task is reported against that mission file, by
+/// the path given, in one line; nothing runs.
+#[test]
+fn task_that_does_not_exist_names_the_given_mission_file() {
+    let mission = mission_path("edge.md");
+    let done = recon_run(&[
+        os("-f"),
+        mission.as_os_str(),
+        os("--task"),
+        os("9.9"),
+        fixture_app().as_os_str(),
+    ]);
+    assert_eq!(done.code(), 2, "{}", done.stderr_str());
+    assert!(done.stdout.is_empty(), "{}", done.stdout_str());
+    let stderr = done.stderr_str();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {}: no task `9.9` in the mission\n",
+            mission.display()
+        ),
+    );
+    assert!(!stderr.contains("0:0"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------
 // --format text
 

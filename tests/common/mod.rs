@@ -99,6 +99,51 @@ pub fn recon() -> Command {
     Command::new(env!("CARGO_BIN_EXE_recon"))
 }
 
+/// Another user to run the oracle and `recon` as (through util-linux
+/// `setpriv`, so that permission bits count: root ignores them). `recon` is
+/// the binary that user runs, somewhere it may execute.
+#[derive(Debug, Clone)]
+pub struct RunAs {
+    pub uid: u32,
+    pub gid: u32,
+    pub recon: PathBuf,
+}
+
+impl RunAs {
+    /// `nobody` (65534:65534) running the recon binary at `recon`.
+    pub fn nobody(recon: PathBuf) -> Self {
+        RunAs {
+            uid: 65534,
+            gid: 65534,
+            recon,
+        }
+    }
+}
+
+/// `program` as a `Command`, run as `run_as` when given: `setpriv --reuid
+/// UID --regid GID --clear-groups PROGRAM`.
+pub fn command_as(program: impl AsRef<OsStr>, run_as: Option<&RunAs>) -> Command {
+    match run_as {
+        None => Command::new(program),
+        Some(user) => {
+            let mut cmd = Command::new("setpriv");
+            cmd.arg(format!("--reuid={}", user.uid))
+                .arg(format!("--regid={}", user.gid))
+                .arg("--clear-groups")
+                .arg(program);
+            cmd
+        }
+    }
+}
+
+/// `recon`, run as `run_as` when given (its binary then is `run_as.recon`).
+pub fn recon_as(run_as: Option<&RunAs>) -> Command {
+    match run_as {
+        None => recon(),
+        Some(user) => command_as(&user.recon, Some(user)),
+    }
+}
+
 /// Runs `cmd` with stdin closed and stdout and stderr captured. If it takes
 /// longer than `timeout`, the whole process group is killed and the test
 /// panics (children such as `grep` behind a `bash -c` die with it).
@@ -152,12 +197,22 @@ pub fn run_with_timeout(cmd: &mut Command, timeout: Duration) -> Finished {
 /// (only `PATH` is kept) under `LC_ALL=C`. Returns (stdout, stderr, status).
 /// This is the oracle `recon run` must match byte for byte.
 pub fn bash_oracle(root: &Path, cwd: &str, command: &str) -> (Vec<u8>, Vec<u8>, i32) {
+    bash_oracle_as(root, cwd, command, None)
+}
+
+/// [`bash_oracle`], as the user `run_as` when given.
+pub fn bash_oracle_as(
+    root: &Path,
+    cwd: &str,
+    command: &str,
+    run_as: Option<&RunAs>,
+) -> (Vec<u8>, Vec<u8>, i32) {
     let dir = if cwd == "." {
         root.to_path_buf()
     } else {
         root.join(cwd)
     };
-    let mut cmd = Command::new("bash");
+    let mut cmd = command_as("bash", run_as);
     cmd.arg("-c").arg(command).current_dir(&dir).env_clear();
     if let Some(path) = std::env::var_os("PATH") {
         cmd.env("PATH", path);
@@ -172,8 +227,14 @@ pub fn bash_oracle(root: &Path, cwd: &str, command: &str) -> (Vec<u8>, Vec<u8>, 
 /// it, even inside `&&`, holds for the rest of the phase): the oracle runs
 /// the command again in bash, silenced, and prints `pwd`.
 pub fn bash_cwd_after(root: &Path, cwd: &str, command: &str) -> String {
+    bash_cwd_after_as(root, cwd, command, None)
+}
+
+/// [`bash_cwd_after`], as the user `run_as` when given (a `cd` into a
+/// directory that user may not search fails).
+pub fn bash_cwd_after_as(root: &Path, cwd: &str, command: &str, run_as: Option<&RunAs>) -> String {
     let script = format!("{{ {command}\n}} >/dev/null 2>&1; pwd -P");
-    let (stdout, _, _) = bash_oracle(root, cwd, &script);
+    let (stdout, _, _) = bash_oracle_as(root, cwd, &script, run_as);
     let now = PathBuf::from(
         String::from_utf8_lossy(&stdout)
             .trim_end_matches('\n')
@@ -190,7 +251,16 @@ pub fn bash_cwd_after(root: &Path, cwd: &str, command: &str) -> String {
 /// Runs `recon run [-f MISSION] --format json ROOT` and returns its output,
 /// whatever the exit status.
 pub fn run_recon_mission(mission: Option<&Path>, root: &Path) -> Finished {
-    let mut cmd = recon();
+    run_recon_mission_as(mission, root, None)
+}
+
+/// [`run_recon_mission`], as the user `run_as` when given.
+pub fn run_recon_mission_as(
+    mission: Option<&Path>,
+    root: &Path,
+    run_as: Option<&RunAs>,
+) -> Finished {
+    let mut cmd = recon_as(run_as);
     cmd.arg("run");
     if let Some(mission) = mission {
         cmd.arg("-f").arg(mission);
@@ -203,7 +273,12 @@ pub fn run_recon_mission(mission: Option<&Path>, root: &Path) -> Finished {
 /// then parses stdout as JSON and returns it. `None` runs the built-in seed
 /// mission.
 pub fn run_mission_json(mission: Option<&Path>, root: &Path) -> Value {
-    let done = run_recon_mission(mission, root);
+    run_mission_json_as(mission, root, None)
+}
+
+/// [`run_mission_json`], as the user `run_as` when given.
+pub fn run_mission_json_as(mission: Option<&Path>, root: &Path, run_as: Option<&RunAs>) -> Value {
+    let done = run_recon_mission_as(mission, root, run_as);
     let label = mission.map_or_else(
         || "<built-in seed mission>".to_string(),
         |m| m.display().to_string(),
@@ -429,6 +504,12 @@ pub fn simple_cd(command: &str) -> Option<&str> {
 /// holds until the phase ends. It asserts the same cwd, stdout, stderr and
 /// status per command. All mismatches are reported together.
 pub fn assert_parity(mission: Option<&Path>, root: &Path) {
+    assert_parity_as(mission, root, None);
+}
+
+/// [`assert_parity`], with both `recon run` and every `bash -c` replay run
+/// as the user `run_as` when given.
+pub fn assert_parity_as(mission: Option<&Path>, root: &Path, run_as: Option<&RunAs>) {
     let mission_file = mission.map_or_else(seed_mission_path, Path::to_path_buf);
     let text = fs::read_to_string(&mission_file)
         .unwrap_or_else(|e| panic!("cannot read mission {}: {e}", mission_file.display()));
@@ -439,7 +520,7 @@ pub fn assert_parity(mission: Option<&Path>, root: &Path) {
         mission_file.display()
     );
 
-    let report = run_mission_json(mission, root);
+    let report = run_mission_json_as(mission, root, run_as);
     assert_eq!(
         report.get("schema").and_then(Value::as_str),
         Some(RUN_SCHEMA),
@@ -490,7 +571,7 @@ pub fn assert_parity(mission: Option<&Path>, root: &Path) {
             phase = Some(want.phase);
             cwd = ".".to_string();
         }
-        let (stdout, stderr, status) = bash_oracle(root, &cwd, &want.command);
+        let (stdout, stderr, status) = bash_oracle_as(root, &cwd, &want.command, run_as);
         let stdout = String::from_utf8_lossy(&stdout);
         let stderr = String::from_utf8_lossy(&stderr);
         let mut problems = String::new();
@@ -523,7 +604,7 @@ pub fn assert_parity(mission: Option<&Path>, root: &Path) {
             );
         }
         if want.command.split_whitespace().any(|w| w == "cd") {
-            cwd = bash_cwd_after(root, &cwd, &want.command);
+            cwd = bash_cwd_after_as(root, &cwd, &want.command, run_as);
         }
     }
     if failed > 0 {

@@ -61,8 +61,14 @@ pub struct Diagnostic {
 pub struct CheckReport {
     /// Sorted by (file, line, column, rule, message), duplicates removed.
     pub diagnostics: Vec<Diagnostic>,
-    /// Files that could not be read (`PATH: reason`): exit status 2.
+    /// Files named on the command line that could not be read (`PATH:
+    /// reason`): exit status 2.
     pub errors: Vec<String>,
+    /// Files and directories met while walking the checkout (or a directory
+    /// named on the command line) that could not be read (`PATH: reason`,
+    /// e.g. `secret.py: Permission denied`): listed, not checked; the check
+    /// goes on and they do not change the exit status.
+    pub skipped: Vec<String>,
     /// Files read with trouble (syntax errors, invalid UTF-8): the check
     /// goes on.
     pub warnings: Vec<String>,
@@ -75,7 +81,7 @@ pub struct CheckReport {
 /// selection of `recon scan`), or the whole checkout when `files` is empty.
 pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
     let mut report = CheckReport::default();
-    let targets = targets(root, files, config, &mut report.errors);
+    let targets = targets(root, files, config, &mut report.errors, &mut report.skipped);
 
     let per_file: Vec<(Option<String>, checker::FileOutcome)> = targets
         .par_iter()
@@ -106,7 +112,11 @@ pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
     let mut suppressions: HashMap<&str, &HashMap<usize, Suppression>> = HashMap::new();
     for (file, (error, outcome)) in targets.iter().zip(&per_file) {
         if let Some(error) = error {
-            report.errors.push(error.clone());
+            if file.named {
+                report.errors.push(error.clone());
+            } else {
+                report.skipped.push(error.clone());
+            }
             continue;
         }
         report.files_checked += 1;
@@ -145,38 +155,59 @@ pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
     diagnostics.dedup();
     report.diagnostics = diagnostics;
     report.errors.sort();
+    report.skipped.sort();
     report.warnings.sort();
     report
 }
 
+/// A file to check and whether it was named on the command line (a named
+/// file that cannot be read is an error; one the walk found is skipped).
+struct Target {
+    info: FileInfo,
+    named: bool,
+}
+
+impl std::ops::Deref for Target {
+    type Target = FileInfo;
+    fn deref(&self) -> &FileInfo {
+        &self.info
+    }
+}
+
 /// The files to check, sorted by `rel`, deduplicated, `exclude` applied.
+/// A named path that cannot be read goes to `errors`; what a walk cannot
+/// read goes to `skipped`.
 fn targets(
     root: &Path,
     files: &[PathBuf],
     config: &Config,
     errors: &mut Vec<String>,
-) -> Vec<FileInfo> {
+    skipped: &mut Vec<String>,
+) -> Vec<Target> {
     let mut out = Vec::new();
-    let mut push = |path: PathBuf, rel: String| {
+    let mut push = |path: PathBuf, rel: String, named: bool| {
         if let Some(language) = Language::of(&rel)
             && !config.excluded(&rel)
         {
-            out.push(FileInfo {
-                path,
-                rel,
-                language,
+            out.push(Target {
+                info: FileInfo {
+                    path,
+                    rel,
+                    language,
+                },
+                named,
             });
         }
     };
     if files.is_empty() {
         let (selected, walk_errors) = files::select(root, false);
-        errors.extend(
+        skipped.extend(
             walk_errors
                 .into_iter()
                 .map(|e| format!("{}: {}", e.file, e.reason)),
         );
         for f in selected {
-            push(f.path, f.rel);
+            push(f.path, f.rel, false);
         }
     } else {
         let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
@@ -191,22 +222,28 @@ fn targets(
             };
             let rel = relative_to_root(&absolute_root, given);
             if metadata.is_dir() {
+                // The named directory itself must be readable; below it, the
+                // walk skips what it cannot read.
+                if let Err(e) = std::fs::read_dir(given) {
+                    errors.push(format!("{shown}: {}", recon_syntax::io_message(&e)));
+                    continue;
+                }
                 let (selected, walk_errors) = files::select(given, false);
                 let join = |sub: &str| match rel.as_str() {
                     "" => sub.to_owned(),
                     dir => format!("{dir}/{sub}"),
                 };
-                errors.extend(
+                skipped.extend(
                     walk_errors
                         .into_iter()
                         .map(|e| format!("{}: {}", join(&e.file), e.reason)),
                 );
                 for f in selected {
                     let rel = join(&f.rel);
-                    push(f.path, rel);
+                    push(f.path, rel, false);
                 }
             } else {
-                push(given.clone(), rel);
+                push(given.clone(), rel, true);
             }
         }
     }

@@ -71,7 +71,7 @@ pub fn run(cmd: &DuCommand, checkout: &Checkout, cwd: &Path) -> Output {
         let meta = match fs::symlink_metadata(&root) {
             Ok(m) => m,
             Err(e) => {
-                out.stderr.extend_from_slice(
+                out.err(
                     format!(
                         "du: cannot access {}: {}\n",
                         quote(op.as_bytes()),
@@ -180,8 +180,22 @@ fn usage(
                     child_shown.push(b'/');
                 }
                 child_shown.extend_from_slice(entry.name.as_bytes());
-                let Ok(m) = fs::symlink_metadata(&path) else {
-                    continue;
+                let m = match fs::symlink_metadata(&path) {
+                    Ok(m) => m,
+                    // Listed but not stat-able: a directory with read but
+                    // no search permission.
+                    Err(e) => {
+                        out.err(
+                            format!(
+                                "du: cannot access {}: {}\n",
+                                quote(&child_shown),
+                                strerror(&e)
+                            )
+                            .as_bytes(),
+                        );
+                        out.status = 1;
+                        continue;
+                    }
                 };
                 if entry.kind == EntryKind::Dir {
                     if seen.contains(&(m.dev(), m.ino())) {
@@ -209,7 +223,7 @@ fn usage(
                         quote(&done.shown),
                         strerror(e)
                     );
-                    out.stderr.extend_from_slice(msg.as_bytes());
+                    out.err(msg.as_bytes());
                     out.status = 1;
                 }
                 if !cmd.summarize || stack.is_empty() {

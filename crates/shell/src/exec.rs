@@ -24,6 +24,48 @@ pub struct Output {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub status: i32,
+    /// Where each message written with [`Output::err`] fell: (stdout
+    /// length, stderr length) just before it. GNU grep and coreutils flush
+    /// stdout before each message, so when both streams land in one pipe
+    /// (`2>&1`) they interleave at these points ([`Output::merged`]).
+    pub marks: Vec<(usize, usize)>,
+}
+
+impl Output {
+    /// Writes a message to stderr, after what stdout holds so far.
+    pub fn err(&mut self, bytes: &[u8]) {
+        self.marks.push((self.stdout.len(), self.stderr.len()));
+        self.stderr.extend_from_slice(bytes);
+    }
+
+    /// Appends the output of a program that ran after this one.
+    pub fn append(&mut self, other: Output) {
+        let (o, e) = (self.stdout.len(), self.stderr.len());
+        // Unmarked messages of `other` came before its stdout.
+        self.marks.push((o, e));
+        self.marks
+            .extend(other.marks.iter().map(|&(a, b)| (a + o, b + e)));
+        self.stdout.extend_from_slice(&other.stdout);
+        self.stderr.extend_from_slice(&other.stderr);
+    }
+
+    /// Both streams as one file descriptor receives them: each message
+    /// after the stdout written before it. Messages written without a mark
+    /// count as written first.
+    pub fn merged(&self) -> Vec<u8> {
+        let mut merged = Vec::with_capacity(self.stdout.len() + self.stderr.len());
+        let (mut o, mut e) = (0, 0);
+        for &(at_out, at_err) in &self.marks {
+            let at_out = at_out.clamp(o, self.stdout.len());
+            let at_err = at_err.clamp(e, self.stderr.len());
+            merged.extend_from_slice(&self.stderr[e..at_err]);
+            merged.extend_from_slice(&self.stdout[o..at_out]);
+            (o, e) = (at_out, at_err);
+        }
+        merged.extend_from_slice(&self.stderr[e..]);
+        merged.extend_from_slice(&self.stdout[o..]);
+        merged
+    }
 }
 
 /// Options for planning a run.
@@ -300,6 +342,7 @@ impl MissionPlan {
                     Some(reason) => Output {
                         stdout: Vec::new(),
                         stderr: format!("refused: {reason}\n").into_bytes(),
+                        marks: Vec::new(),
                         status: 126,
                     },
                     None => self.run_command(cmd, (t, c), &mut cwd, task.selected, &mut prefetched),
@@ -446,7 +489,7 @@ impl MissionPlan {
                 ),
             };
             out.stdout.extend_from_slice(&result.stdout);
-            out.stderr.extend_from_slice(&result.stderr);
+            out.err(&result.stderr);
             // The status of `head`.
             return 0;
         }
@@ -472,10 +515,16 @@ impl MissionPlan {
                 program => run_program(program, compiled, &self.checkout, cwd, &stdin),
             };
             status = result.status;
-            // Route both streams. stdout is block-buffered into a pipe and
-            // stderr is not, so when both land in one stream errors come first.
+            // Route both streams. When both land in one stream, they
+            // interleave as written: the tools flush stdout before each
+            // message.
             let mut piped = Vec::new();
-            for (bytes, stream) in [(result.stderr, stage.stderr), (result.stdout, stage.stdout)] {
+            let routes: Vec<(Vec<u8>, Stream)> = if stage.stderr == stage.stdout {
+                vec![(result.merged(), stage.stdout)]
+            } else {
+                vec![(result.stderr, stage.stderr), (result.stdout, stage.stdout)]
+            };
+            for (bytes, stream) in routes {
                 match stream {
                     Stream::Null => {}
                     Stream::Stderr => out.stderr.extend_from_slice(&bytes),
@@ -597,6 +646,7 @@ pub(crate) fn run_program(
             Some(Err(msg)) => Output {
                 stdout: Vec::new(),
                 stderr: format!("grep: {msg}\n").into_bytes(),
+                marks: Vec::new(),
                 status: 2,
             },
             // Under xargs the patterns are compiled per invocation.
@@ -605,6 +655,7 @@ pub(crate) fn run_program(
                 Err(PatternError::Invalid(msg) | PatternError::Unsupported(msg)) => Output {
                     stdout: Vec::new(),
                     stderr: format!("grep: {msg}\n").into_bytes(),
+                    marks: Vec::new(),
                     status: 2,
                 },
             },
@@ -630,6 +681,7 @@ fn cd(c: &CdCommand, cwd: &mut PathBuf, checkout: &Checkout, effective: bool) ->
     let fail = |msg: String| Output {
         stdout: Vec::new(),
         stderr: format!("bash: line 1: cd: {msg}\n").into_bytes(),
+        marks: Vec::new(),
         status: 1,
     };
     if c.extra {
@@ -642,15 +694,30 @@ fn cd(c: &CdCommand, cwd: &mut PathBuf, checkout: &Checkout, effective: bool) ->
         return fail(format!("{}: No such file or directory", dir.text));
     };
     match std::fs::metadata(checkout.root().join(&target)) {
-        Ok(m) if m.is_dir() => {
-            if effective {
-                *cwd = target;
+        Ok(m) if m.is_dir() => match enterable(&checkout.root().join(&target)) {
+            Ok(()) => {
+                if effective {
+                    *cwd = target;
+                }
+                Output::default()
             }
-            Output::default()
-        }
+            Err(e) => fail(format!("{}: {}", dir.text, crate::walk::strerror(&e))),
+        },
         Ok(_) => fail(format!("{}: Not a directory", dir.text)),
         Err(e) => fail(format!("{}: {}", dir.text, crate::walk::strerror(&e))),
     }
+}
+
+/// Whether `chdir` into the directory `dir` would succeed: it needs search
+/// permission, which resolving `dir/.` checks without changing directory.
+fn enterable(dir: &Path) -> std::io::Result<()> {
+    std::fs::metadata(dir.join(".")).map(|_| ())
+}
+
+/// Whether `cd` into `target` (relative to the root) succeeds.
+fn can_cd(checkout: &Checkout, target: &Path) -> bool {
+    let path = checkout.root().join(target);
+    path.is_dir() && enterable(&path).is_ok()
 }
 
 /// Refuses any path operand that leaves the checkout from any directory the
@@ -678,8 +745,7 @@ fn check_paths(
                     };
                     let mut next: Vec<PathBuf> = Vec::new();
                     for cwd in cwds.iter() {
-                        let target =
-                            normalize(cwd, &dir.text).filter(|t| checkout.root().join(t).is_dir());
+                        let target = normalize(cwd, &dir.text).filter(|t| can_cd(checkout, t));
                         let succeeds = target.is_some();
                         if let Some(t) = target
                             && !next.contains(&t)
@@ -766,7 +832,7 @@ impl crate::script::Expander for GlobExpander<'_> {
     fn cd(&mut self, dir: &str) {
         let mut next: Vec<PathBuf> = Vec::new();
         for cwd in &self.cwds {
-            let target = normalize(cwd, dir).filter(|t| self.checkout.root().join(t).is_dir());
+            let target = normalize(cwd, dir).filter(|t| can_cd(self.checkout, t));
             let t = target.unwrap_or_else(|| cwd.clone());
             if !next.contains(&t) {
                 next.push(t);
@@ -808,4 +874,33 @@ fn expand_glob(checkout: &Checkout, cwds: &[PathBuf], word: &Word) -> Result<Vec
             glob: None,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod output_tests {
+    use super::Output;
+
+    #[test]
+    fn merged_interleaves_messages_where_they_were_written() {
+        let mut out = Output::default();
+        out.stdout.extend_from_slice(b"a\n");
+        out.err(b"e1\n");
+        out.err(b"e2\n");
+        out.stdout.extend_from_slice(b"b\n");
+        out.err(b"e3\n");
+        assert_eq!(out.merged(), b"a\ne1\ne2\nb\ne3\n");
+        assert_eq!(out.stderr, b"e1\ne2\ne3\n");
+    }
+
+    #[test]
+    fn unmarked_messages_come_first_and_append_shifts_marks() {
+        let mut first = Output::default();
+        first.stderr.extend_from_slice(b"raw\n");
+        first.stdout.extend_from_slice(b"x\n");
+        let mut second = Output::default();
+        second.stdout.extend_from_slice(b"y\n");
+        second.err(b"late\n");
+        first.append(second);
+        assert_eq!(first.merged(), b"raw\nx\ny\nlate\n");
+    }
 }

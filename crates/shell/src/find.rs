@@ -292,7 +292,7 @@ pub fn run(cmd: &FindCommand, checkout: &Checkout, cwd: &Path) -> Output {
         let meta = match fs::symlink_metadata(&root) {
             Ok(m) => m,
             Err(e) => {
-                out.stderr.extend_from_slice(
+                out.err(
                     format!(
                         "find: {}: {}\n",
                         crate::quote::quote_find(start.text.as_bytes()),
@@ -329,7 +329,7 @@ pub fn run(cmd: &FindCommand, checkout: &Checkout, cwd: &Path) -> Output {
             1usize,
         )];
         if let Err(e) = stack[0].2.as_ref() {
-            out.stderr.extend_from_slice(
+            out.err(
                 format!(
                     "find: {}: {}\n",
                     crate::quote::quote_find(start.text.as_bytes()),
@@ -375,7 +375,7 @@ pub fn run(cmd: &FindCommand, checkout: &Checkout, cwd: &Path) -> Output {
                         crate::quote::quote_find(&path_shown),
                         strerror(e)
                     );
-                    out.stderr.extend_from_slice(msg.as_bytes());
+                    out.err(msg.as_bytes());
                     out.status = 1;
                     continue;
                 }

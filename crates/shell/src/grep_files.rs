@@ -89,6 +89,13 @@ pub fn inputs(cmd: &GrepCommand, checkout: &Checkout, cwd: &Path) -> Vec<GrepInp
                         walk_dir(checkout, &path, &display, &filter, &mut events);
                         push_walk(events, &mut inputs);
                     }
+                } else if let Err(e) = std::fs::read_dir(&path) {
+                    // GNU opens it first: without read permission that
+                    // fails, and the directory is not counted.
+                    inputs.push(GrepInput::Message {
+                        text: io_message(&display, &e),
+                        error: true,
+                    });
                 } else {
                     let mut text = display.clone();
                     text.extend_from_slice(b": Is a directory");
@@ -209,8 +216,7 @@ impl<'a> Assembler<'a> {
     pub fn new(cmd: &'a GrepCommand, compiled: &CompiledGrep) -> Self {
         let mut out = Output::default();
         for w in &compiled.warnings {
-            out.stderr
-                .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
+            out.err(format!("grep: warning: {w}\n").as_bytes());
         }
         Assembler {
             cmd,
@@ -238,9 +244,9 @@ impl<'a> Assembler<'a> {
                         return true;
                     }
                 }
-                out.stderr.extend_from_slice(b"grep: ");
-                out.stderr.extend_from_slice(text);
-                out.stderr.push(b'\n');
+                out.err(b"grep: ");
+                out.err(text);
+                out.err(b"\n");
                 return true;
             }
         };
@@ -248,8 +254,7 @@ impl<'a> Assembler<'a> {
             Err(message) => {
                 self.error = true;
                 if !cmd.no_messages {
-                    out.stderr
-                        .extend_from_slice(format!("grep: {message}\n").as_bytes());
+                    out.err(format!("grep: {message}\n").as_bytes());
                 }
             }
             Ok(outcome) => {
@@ -261,9 +266,9 @@ impl<'a> Assembler<'a> {
                 }
                 out.stdout.extend_from_slice(&outcome.out);
                 if outcome.binary_matched {
-                    out.stderr.extend_from_slice(b"grep: ");
-                    out.stderr.extend_from_slice(display);
-                    out.stderr.extend_from_slice(b": binary file matches\n");
+                    out.err(b"grep: ");
+                    out.err(display);
+                    out.err(b": binary file matches\n");
                 }
                 if outcome.selected > 0 {
                     self.matched = true;

@@ -16,7 +16,11 @@ pub use crate::exec::Output;
 
 struct Row {
     name: Vec<u8>,
-    meta: Metadata,
+    /// `None` when `lstat` failed (a directory without search permission):
+    /// GNU prints `?` for every field, the type letter from `d_type`.
+    meta: Option<Metadata>,
+    /// The type letter when `meta` is `None`.
+    kind: char,
     target: Option<Vec<u8>>,
 }
 
@@ -38,7 +42,7 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
         let lmeta = match fs::symlink_metadata(&path) {
             Ok(m) => m,
             Err(e) => {
-                out.stderr.extend_from_slice(
+                out.err(
                     format!(
                         "ls: cannot access {}: {}\n",
                         quote(op.as_bytes()),
@@ -64,7 +68,7 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
                         quote(op.as_bytes()),
                         strerror(&e)
                     );
-                    out.stderr.extend_from_slice(msg.as_bytes());
+                    out.err(msg.as_bytes());
                     out.status = 2;
                     continue;
                 }
@@ -85,59 +89,81 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
             };
             files.push(Row {
                 name: op.as_bytes().to_vec(),
-                meta,
+                meta: Some(meta),
+                kind: '?',
                 target,
             });
         }
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     dirs.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut printed = false;
     if !files.is_empty() {
         print_rows(cmd, &files, &dir_metas, &mut out.stdout);
-        printed = true;
-    }
-    let headers = operands.len() > 1;
-    for (name, path) in &dirs {
-        if printed {
+        // GNU separates the files from the directories to come, whether or
+        // not those can be opened.
+        if !dirs.is_empty() {
             out.stdout.push(b'\n');
         }
+    }
+    let headers = operands.len() > 1;
+    // Whether a directory was listed yet: each further one starts with a
+    // blank line. A directory that cannot be opened prints neither that
+    // nor its header.
+    let mut first = true;
+    for (name, path) in &dirs {
+        let names: Vec<(Vec<u8>, char)> = if cmd.long {
+            // In readdir order, `.` and `..` where they come: GNU stats each
+            // entry as it reads it, and says so when it cannot.
+            match read_dir_raw(path) {
+                Ok(n) => n,
+                Err(e) => {
+                    cannot_open(&mut out, name, &e);
+                    continue;
+                }
+            }
+        } else {
+            match checkout.list(path).as_ref() {
+                Ok(entries) => {
+                    let mut n: Vec<(Vec<u8>, char)> = entries
+                        .iter()
+                        .map(|e| (e.name.as_bytes().to_vec(), '?'))
+                        .collect();
+                    n.push((b".".to_vec(), 'd'));
+                    n.push((b"..".to_vec(), 'd'));
+                    n
+                }
+                Err(e) => {
+                    cannot_open(&mut out, name, e);
+                    continue;
+                }
+            }
+        };
+        if !first {
+            out.stdout.push(b'\n');
+        }
+        first = false;
         if headers {
             out.stdout.extend_from_slice(name.as_bytes());
             out.stdout.extend_from_slice(b":\n");
         }
-        printed = true;
-        let listing = checkout.list(path);
-        let entries = match listing.as_ref() {
-            Ok(e) => e,
-            Err(e) => {
-                out.stderr.extend_from_slice(
-                    format!(
-                        "ls: cannot open directory {}: {}\n",
-                        quote(name.as_bytes()),
-                        strerror(e)
-                    )
-                    .as_bytes(),
-                );
-                out.status = 2;
-                continue;
-            }
-        };
         let mut rows = Vec::new();
-        let mut names: Vec<Vec<u8>> = entries.iter().map(|e| e.name.as_bytes().to_vec()).collect();
-        if cmd.all {
-            names.push(b".".to_vec());
-            names.push(b"..".to_vec());
-        }
-        names.retain(|n| cmd.all || cmd.almost_all || !n.starts_with(b"."));
-        names.sort();
-        for n in names {
-            let p = path.join(std::ffi::OsStr::from_bytes(&n));
-            if !cmd.long {
-                out.stdout.extend_from_slice(&n);
-                out.stdout.push(b'\n');
+        for (n, kind) in names {
+            let hidden = n.starts_with(b".");
+            let dot = n == b"." || n == b"..";
+            let listed = cmd.all || (cmd.almost_all && !dot) || !hidden;
+            if !listed {
                 continue;
             }
+            if !cmd.long {
+                rows.push(Row {
+                    name: n,
+                    meta: None,
+                    kind,
+                    target: None,
+                });
+                continue;
+            }
+            let p = path.join(std::ffi::OsStr::from_bytes(&n));
             match fs::symlink_metadata(&p) {
                 Ok(meta) => {
                     let target = if meta.file_type().is_symlink() {
@@ -149,31 +175,99 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
                     };
                     rows.push(Row {
                         name: n,
-                        meta,
+                        meta: Some(meta),
+                        kind,
                         target,
                     });
                 }
                 Err(e) => {
-                    out.stderr.extend_from_slice(
-                        format!(
-                            "ls: cannot access {}: {}\n",
-                            quote(&p.as_os_str().as_bytes()[checkout.root().as_os_str().len()..]),
-                            strerror(&e)
-                        )
-                        .as_bytes(),
+                    // The name as GNU builds it: the operand, a `/`, the
+                    // entry (the operand left out when it is `.`).
+                    let mut shown = Vec::new();
+                    if name != "." {
+                        shown.extend_from_slice(name.as_bytes());
+                        if !name.ends_with('/') {
+                            shown.push(b'/');
+                        }
+                    }
+                    shown.extend_from_slice(&n);
+                    out.err(
+                        format!("ls: cannot access {}: {}\n", quote(&shown), strerror(&e))
+                            .as_bytes(),
                     );
-                    out.status = 1;
+                    out.status = out.status.max(1);
+                    rows.push(Row {
+                        name: n,
+                        meta: None,
+                        kind,
+                        target: None,
+                    });
                 }
             }
         }
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
         if cmd.long {
-            let blocks: u64 = rows.iter().map(|r| r.meta.blocks()).sum();
+            let blocks: u64 = rows
+                .iter()
+                .filter_map(|r| r.meta.as_ref())
+                .map(MetadataExt::blocks)
+                .sum();
             out.stdout
                 .extend_from_slice(format!("total {}\n", blocks.div_ceil(2)).as_bytes());
-            print_rows(cmd, &rows, &[], &mut out.stdout);
         }
+        print_rows(cmd, &rows, &[], &mut out.stdout);
     }
     out
+}
+
+fn cannot_open(out: &mut Output, name: &str, e: &std::io::Error) {
+    out.err(
+        format!(
+            "ls: cannot open directory {}: {}\n",
+            quote(name.as_bytes()),
+            strerror(e)
+        )
+        .as_bytes(),
+    );
+    out.status = 2;
+}
+
+/// The entries of `dir` in readdir order, `.` and `..` included (std's
+/// `read_dir` leaves those out, and where they come decides the order of
+/// GNU's messages), each with the type letter its `d_type` gives.
+fn read_dir_raw(dir: &Path) -> std::io::Result<Vec<(Vec<u8>, char)>> {
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    let mut out = Vec::new();
+    // SAFETY: `path` is a NUL-terminated string that outlives the call; the
+    // stream is closed before returning and each entry's name is copied
+    // before the next `readdir` may reuse its buffer.
+    unsafe {
+        let stream = libc::opendir(path.as_ptr());
+        if stream.is_null() {
+            return Err(std::io::Error::last_os_error());
+        }
+        loop {
+            let entry = libc::readdir(stream);
+            if entry.is_null() {
+                break;
+            }
+            let name = CStr::from_ptr((*entry).d_name.as_ptr()).to_bytes().to_vec();
+            let kind = match (*entry).d_type {
+                libc::DT_DIR => 'd',
+                libc::DT_LNK => 'l',
+                libc::DT_FIFO => 'p',
+                libc::DT_SOCK => 's',
+                libc::DT_CHR => 'c',
+                libc::DT_BLK => 'b',
+                libc::DT_REG => '-',
+                _ => '?',
+            };
+            out.push((name, kind));
+        }
+        libc::closedir(stream);
+    }
+    Ok(out)
 }
 
 fn print_rows(cmd: &LsCommand, rows: &[Row], also_sized: &[Metadata], out: &mut Vec<u8>) {
@@ -188,11 +282,24 @@ fn print_rows(cmd: &LsCommand, rows: &[Row], also_sized: &[Metadata], out: &mut 
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
+    let unknown = |kind: char| {
+        [
+            format!("{kind}?????????"),
+            "?".to_string(),
+            "?".to_string(),
+            "?".to_string(),
+            "?".to_string(),
+        ]
+    };
     let cells: Vec<[String; 5]> = rows
         .iter()
-        .map(|r| &r.meta)
-        .chain(also_sized)
+        .map(|r| r.meta.as_ref().ok_or(r.kind))
+        .chain(also_sized.iter().map(Ok))
         .map(|m| {
+            let m = match m {
+                Ok(m) => m,
+                Err(kind) => return unknown(kind),
+            };
             let ft = m.file_type();
             let size = if ft.is_block_device() || ft.is_char_device() {
                 let dev = m.rdev();
@@ -219,7 +326,9 @@ fn print_rows(cmd: &LsCommand, rows: &[Row], also_sized: &[Metadata], out: &mut 
             c[2],
             c[3],
             c[4],
-            date(r.meta.mtime(), now)
+            r.meta
+                .as_ref()
+                .map_or_else(|| format!("{:>12}", "?"), |m| date(m.mtime(), now))
         );
         out.extend_from_slice(line.as_bytes());
         out.extend_from_slice(&r.name);

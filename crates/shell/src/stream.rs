@@ -107,8 +107,7 @@ impl<'a> StreamState<'a> {
             // Each filter grep prints its pattern warnings when it starts.
             if stage.stderr == Stream::Stderr {
                 for w in &compiled.warnings {
-                    out.stderr
-                        .extend_from_slice(format!("grep: warning: {w}\n").as_bytes());
+                    out.err(format!("grep: warning: {w}\n").as_bytes());
                 }
             }
             filters.push((g, *compiled));
@@ -172,14 +171,14 @@ impl<'a> StreamState<'a> {
         let mut out = self.out;
         let first_out = self.assembler.finish();
         if self.stages[0].stderr == Stream::Stderr {
-            out.stderr.extend_from_slice(&first_out.stderr);
+            out.err(&first_out.stderr);
         }
         match self.stages[self.stages.len() - 1].stdout {
             Stream::Stdout => {}
             Stream::Null => out.stdout.clear(),
             Stream::Stderr => {
                 let text = std::mem::take(&mut out.stdout);
-                out.stderr.extend_from_slice(&text);
+                out.err(&text);
             }
         }
         out

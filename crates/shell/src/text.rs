@@ -27,7 +27,12 @@ fn read(cwd: &Path, name: &str, stdin: &[u8]) -> Read {
     }
     let path = cwd.join(name);
     match fs::metadata(&path) {
-        Ok(m) if m.is_dir() => Read::Failed(std::io::Error::from_raw_os_error(21)),
+        // Opening a directory needs read permission (`Permission denied`
+        // otherwise); reading it then fails with `Is a directory`.
+        Ok(m) if m.is_dir() => match fs::read_dir(&path) {
+            Err(e) => Read::Failed(e),
+            Ok(_) => Read::Failed(std::io::Error::from_raw_os_error(21)),
+        },
         // Non-blocking open: a FIFO reads as empty instead of hanging.
         _ => match crate::grep_files::read_input(&path) {
             Ok(b) => Read::Bytes(b),
@@ -55,7 +60,7 @@ pub fn cat(files: &[Word], cwd: &Path, stdin: &[u8]) -> Output {
         match read(cwd, &name, stdin) {
             Read::Bytes(b) => out.stdout.extend_from_slice(&b),
             Read::Failed(e) => {
-                out.stderr.extend_from_slice(
+                out.err(
                     format!(
                         "cat: {}: {}\n",
                         quote_if_needed(name.as_bytes()),
@@ -119,7 +124,7 @@ fn head_or_tail(
                         strerror(&e)
                     )
                 };
-                out.stderr.extend_from_slice(msg.as_bytes());
+                out.err(msg.as_bytes());
                 out.status = 1;
             }
         }
@@ -225,7 +230,7 @@ pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
     };
     for r in &results {
         if let Some(e) = &r.error {
-            out.stderr.extend_from_slice(
+            out.err(
                 format!(
                     "wc: {}: {}\n",
                     quote_if_needed(r.name.as_bytes()),
@@ -283,9 +288,15 @@ pub fn sort(cmd: &SortCommand, cwd: &Path, stdin: &[u8]) -> Output {
                 }
             }
             Read::Failed(e) => {
-                out.stderr.extend_from_slice(
+                // Open failures and read failures read differently.
+                let what = if e.raw_os_error() == Some(21) {
+                    "read failed"
+                } else {
+                    "cannot read"
+                };
+                out.err(
                     format!(
-                        "sort: cannot read: {}: {}\n",
+                        "sort: {what}: {}: {}\n",
                         quote_if_needed(name.as_bytes()),
                         strerror(&e)
                     )
@@ -439,9 +450,7 @@ fn numeric_key(line: &[u8]) -> f64 {
 pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
     let mut out = Output::default();
     if let Some(msg) = &cmd.error {
-        out.stderr.extend_from_slice(
-            format!("cut: {msg}\nTry 'cut --help' for more information.\n").as_bytes(),
-        );
+        out.err(format!("cut: {msg}\nTry 'cut --help' for more information.\n").as_bytes());
         out.status = 1;
         return out;
     }
@@ -449,7 +458,7 @@ pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
         let data = match read(cwd, &name, stdin) {
             Read::Bytes(b) => b,
             Read::Failed(e) => {
-                out.stderr.extend_from_slice(
+                out.err(
                     format!(
                         "cut: {}: {}\n",
                         quote_if_needed(name.as_bytes()),
@@ -491,8 +500,17 @@ pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
     let name = names(&cmd.files).remove(0);
     let data = match read(cwd, &name, stdin) {
         Read::Bytes(b) => b,
+        // A read failure (a directory) is `error reading 'NAME'`, without
+        // the reason; an open failure names the file and the reason.
+        Read::Failed(e) if e.raw_os_error() == Some(21) => {
+            out.err(b"uniq: error reading ");
+            out.err(crate::ls::quote(name.as_bytes()).as_bytes());
+            out.err(b"\n");
+            out.status = 1;
+            return out;
+        }
         Read::Failed(e) => {
-            out.stderr.extend_from_slice(
+            out.err(
                 format!(
                     "uniq: {}: {}\n",
                     quote_if_needed(name.as_bytes()),

@@ -29,7 +29,7 @@ pub fn run(x: &XargsCommand, checkout: &Checkout, cwd: &Path, stdin: &[u8]) -> O
     let mut out = Output::default();
     let split = split_input(stdin, x.null);
     if split.nul {
-        out.stderr.extend_from_slice(NUL_WARNING.as_bytes());
+        out.err(NUL_WARNING.as_bytes());
     }
     let runs = !(split.args.is_empty() && (x.no_run_if_empty || split.error.is_some()));
     let mut failed = false;
@@ -46,8 +46,7 @@ pub fn run(x: &XargsCommand, checkout: &Checkout, cwd: &Path, stdin: &[u8]) -> O
             let program = match crate::program::parse_program(&words) {
                 Ok(p) => p,
                 Err(r) => {
-                    out.stderr
-                        .extend_from_slice(format!("xargs: {}\n", r.reason).as_bytes());
+                    out.err(format!("xargs: {}\n", r.reason).as_bytes());
                     failed = true;
                     continue;
                 }
@@ -55,23 +54,20 @@ pub fn run(x: &XargsCommand, checkout: &Checkout, cwd: &Path, stdin: &[u8]) -> O
             // Arguments come from the input: check them as the planner
             // checks operands written in the mission.
             if let Err(r) = check_operands(checkout, &program, &[cwd.to_path_buf()]) {
-                out.stderr
-                    .extend_from_slice(format!("xargs: refused: {}\n", r.reason).as_bytes());
+                out.err(format!("xargs: refused: {}\n", r.reason).as_bytes());
                 failed = true;
                 continue;
             }
             let result = run_program(&program, None, checkout, cwd, &[]);
-            out.stdout.extend_from_slice(&result.stdout);
-            out.stderr.extend_from_slice(&result.stderr);
             failed |= (1..=125).contains(&result.status);
+            out.append(result);
         }
     }
     if failed {
         out.status = 123;
     }
     if let Some(msg) = split.error {
-        out.stderr
-            .extend_from_slice(format!("xargs: {msg}\n").as_bytes());
+        out.err(format!("xargs: {msg}\n").as_bytes());
         out.status = 1;
     }
     out

@@ -78,6 +78,16 @@ impl std::error::Error for ScanError {}
 /// An I/O error as coreutils print it: `No such file or directory`, without
 /// Rust's ` (os error 2)` suffix.
 pub fn io_message(err: &std::io::Error) -> String {
+    // An I/O error wrapping another one (walkdir's, through `ignore`, reads
+    // `IO error for operation on PATH: Permission denied`): the caller names
+    // the path, so say only the innermost reason.
+    if let Some(inner) = err
+        .get_ref()
+        .and_then(|e| e.source())
+        .and_then(|e| e.downcast_ref::<std::io::Error>())
+    {
+        return io_message(inner);
+    }
     let text = err.to_string();
     match text.find(" (os error ") {
         Some(at) => text[..at].to_owned(),
