@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -273,4 +275,72 @@ fn files_over_the_parse_limit_are_listed_not_parsed() {
     );
     let bad = run(&["scan", "--max-parse-size", "lots", "."], root, None);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Chains nested 100k deep (`a + b + ...`, `a.b.c...`) in files the
+/// prefilter passes (`def`, `toast`) are listed as not analysed instead of taking minutes in tree-sitter's query cursor; a
+/// chain CPython still accepts (2,900 terms) is analysed as usual.
+#[test]
+fn deep_chains_are_listed_and_valid_chains_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let terms = |n: usize, f: &dyn Fn(usize) -> String| -> String {
+        (0..n).map(f).collect::<Vec<_>>().join(" + ")
+    };
+    let plus = format!(
+        "def f():\n    x = {}\n",
+        terms(100_000, &|i| format!("g({i})"))
+    );
+    let attr: String = (0..100_000).map(|i| format!(".b{i}")).collect();
+    write(root, "plus.py", plus.as_bytes());
+    write(
+        root,
+        "attr.py",
+        format!("def h():\n    y = a{attr}\n").as_bytes(),
+    );
+    write(
+        root,
+        "web.ts",
+        format!(
+            "import {{ toast }} from \"t\";\nconst x = {};\n",
+            terms(100_000, &|i| format!("g({i})"))
+        )
+        .as_bytes(),
+    );
+    let valid = format!(
+        "import logging\nlog = logging.getLogger(__name__)\ndef f():\n    log.info(\"[A] \" + {})\n",
+        terms(2_900, &|i| format!("str({i})"))
+    );
+    write(root, "valid.py", valid.as_bytes());
+
+    let mut cmd = recon();
+    cmd.args(["scan", "--format", "findings", "."])
+        .current_dir(root);
+    // A hang guard, not a timing assertion: the quadratic case took minutes.
+    let out = common::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<(&str, &str)> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["file"].as_str().unwrap(), e["reason"].as_str().unwrap()))
+        .collect();
+    let reason = "not analysed: syntax nested deeper than 4000 levels";
+    assert_eq!(
+        errors,
+        [("attr.py", reason), ("plus.py", reason), ("web.ts", reason)]
+    );
+    let log_calls: Vec<(&str, u64)> = json["log_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["file"].as_str().unwrap(), c["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(log_calls, [("valid.py", 4)]);
 }
