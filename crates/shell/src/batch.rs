@@ -69,8 +69,10 @@ enum Consumer<'a> {
 /// Lists every job's inputs, reads each distinct file once, and searches it
 /// for every job that still needs it.
 pub fn prefetch<'a>(checkout: &Checkout, jobs: &'a [Job<'a>]) -> HashMap<StageId, Prefetched> {
+    // Listing inputs walks the tree once per grep (directory listings are
+    // cached in the checkout): spread the greps over the workers.
     let job_inputs: Vec<Vec<GrepInput>> = jobs
-        .iter()
+        .par_iter()
         .map(|j| inputs(j.cmd, checkout, &checkout.root().join(&j.cwd)))
         .collect();
     // Distinct files in first-seen order, each with the (job, input) pairs

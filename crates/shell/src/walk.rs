@@ -2,13 +2,14 @@
 //! shared by every command, and `grep -r`'s depth-first walk over them in
 //! directory order, as GNU grep's fts walk gives it.
 
-use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap;
 
 /// The kind of a directory entry, as `readdir` reports it (no symlink followed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,9 @@ pub struct Entry {
 pub struct Checkout {
     root: PathBuf,
     canonical_root: PathBuf,
-    listings: Mutex<HashMap<PathBuf, Arc<io::Result<Vec<Entry>>>>>,
+    /// Read by every grep's walk at once (workers list inputs in
+    /// parallel): a read lock for hits.
+    listings: RwLock<FxHashMap<PathBuf, Arc<io::Result<Vec<Entry>>>>>,
 }
 
 pub fn kind_of(ft: fs::FileType) -> EntryKind {
@@ -63,7 +66,7 @@ impl Checkout {
         Ok(Checkout {
             root: root.to_path_buf(),
             canonical_root,
-            listings: Mutex::new(HashMap::new()),
+            listings: RwLock::new(FxHashMap::default()),
         })
     }
 
@@ -77,13 +80,13 @@ impl Checkout {
 
     /// The entries of `dir` in `readdir` order, read once per run.
     pub fn list(&self, dir: &Path) -> Arc<io::Result<Vec<Entry>>> {
-        if let Ok(cache) = self.listings.lock()
+        if let Ok(cache) = self.listings.read()
             && let Some(hit) = cache.get(dir)
         {
             return Arc::clone(hit);
         }
         let listing = Arc::new(read_listing(dir));
-        if let Ok(mut cache) = self.listings.lock() {
+        if let Ok(mut cache) = self.listings.write() {
             cache.insert(dir.to_path_buf(), Arc::clone(&listing));
         }
         listing
@@ -196,7 +199,14 @@ pub fn walk_dir(
         next: usize,
         id: Option<(u64, u64)>,
     }
-    let id_of = |p: &Path| fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    // Only `-R` follows symlinks, so only it can meet a loop; `-r` skips
+    // the stat (one per directory per grep was most of a run's walk).
+    let id_of = |p: &Path| {
+        filter
+            .follow
+            .then(|| fs::metadata(p).ok().map(|m| (m.dev(), m.ino())))
+            .flatten()
+    };
     let prefix = |display: &[u8]| -> Vec<u8> {
         if display.is_empty() {
             Vec::new()
@@ -237,12 +247,24 @@ pub fn walk_dir(
         };
         frame.next += 1;
         let name = os_bytes(&entry.name);
-        let path = frame.path.join(&entry.name);
-        let mut shown = frame.prefix.clone();
-        shown.extend_from_slice(name);
         let mut kind = entry.kind;
+        // Most entries of a filtered walk (`--include=*.py` over
+        // `node_modules`) are dropped: decide before building their paths.
+        let dropped = match kind {
+            EntryKind::Dir => !filter.takes_dir(name),
+            EntryKind::File => !filter.takes_file(name),
+            EntryKind::Symlink => !filter.follow,
+            EntryKind::Fifo | EntryKind::Socket | EntryKind::Other => true,
+        };
+        if dropped {
+            continue;
+        }
+        let path = frame.path.join(&entry.name);
+        let mut shown = Vec::with_capacity(frame.prefix.len() + name.len());
+        shown.extend_from_slice(&frame.prefix);
+        shown.extend_from_slice(name);
         if kind == EntryKind::Symlink {
-            if !filter.follow || !checkout.contains(&path) {
+            if !checkout.contains(&path) {
                 continue;
             }
             kind = match fs::metadata(&path) {
