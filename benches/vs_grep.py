@@ -17,8 +17,12 @@ paired, alternating runs on a shared machine: read the medians and ratios,
 not single figures.
 
   python3 benches/vs_grep.py [--copies N] [--deps-files N] [--repeat N] [--runs N] [--short]
-         [--checkout DIR]
+         [--checkout DIR | --working-checkout DIR]
          [--corpus DIR] [--recon PATH] [--guard]
+
+`--working-checkout DIR` benchmarks the closest thing to the issue's
+reference: the fixture app with `pip install -r requirements.txt` into
+`.venv` and `npm install` in `frontend/` (built once in DIR, reused).
 
 `--guard` exits 1 when `recon run` is slower than the shell (the coarse CI
 guard); it never fails on anything else.
@@ -107,6 +111,22 @@ def build_corpus(dest, copies, deps_files, repeat):
     return dest
 
 
+def build_working_checkout(dest):
+    """The fixture app with its real dependencies installed, as a developer's
+    working checkout has them: `.venv` from `pip install -r requirements.txt`
+    and `frontend/node_modules` from `npm install` (needs PyPI and npm;
+    built once, reused when `dest/.venv` exists)."""
+    if os.path.isdir(os.path.join(dest, ".venv")) and os.path.isdir(os.path.join(dest, "frontend", "node_modules")):
+        return dest
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    shutil.copytree(APP, dest, symlinks=True)
+    subprocess.run([sys.executable, "-m", "venv", os.path.join(dest, ".venv")], check=True)
+    subprocess.run([os.path.join(dest, ".venv", "bin", "pip"), "install", "--quiet", "-r", os.path.join(dest, "requirements.txt")], check=True)
+    subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund"], cwd=os.path.join(dest, "frontend"), check=True)
+    return dest
+
+
 def mission_commands(recon, corpus):
     """(cwd, command) of every seed command, from recon's own plan."""
     out = subprocess.run([recon, "run", "--format", "json", corpus], capture_output=True, check=True)
@@ -129,6 +149,8 @@ def main():
     ap.add_argument("--short", action="store_true", help="small corpus, 5 runs (CI)")
     ap.add_argument("--corpus", help="where to build the corpus (default: a temp dir)")
     ap.add_argument("--checkout", help="benchmark this existing checkout instead of building a corpus")
+    ap.add_argument("--working-checkout", metavar="DIR",
+                    help="benchmark the fixture app with its real .venv and node_modules, built in DIR (pip and npm; reused)")
     ap.add_argument("--recon", default=os.path.join(ROOT, "target", "release", "recon"))
     ap.add_argument("--guard", action="store_true", help="exit 1 if recon run is slower than the shell")
     args = ap.parse_args()
@@ -142,6 +164,8 @@ def main():
         corpus = os.path.join(tmp, "corpus")
     if args.checkout:
         corpus = os.path.abspath(args.checkout)
+    elif args.working_checkout:
+        corpus = build_working_checkout(os.path.abspath(args.working_checkout))
     else:
         build_corpus(corpus, args.copies, args.deps_files, args.repeat)
     files = sum(len(fs) for _, _, fs in os.walk(corpus))
@@ -180,7 +204,7 @@ def main():
         for name, fn in order:
             times[name].append(time_it(fn))
     med = {k: statistics.median(v) for k, v in times.items()}
-    what = corpus if args.checkout else f"{args.copies} app copies, {args.deps_files} dependency files"
+    what = corpus if (args.checkout or args.working_checkout) else f"{args.copies} app copies, {args.deps_files} dependency files"
     print(f"corpus: {files} files, {size / 1e6:.1f} MB ({what}); "
           f"{len(commands)} commands; {args.runs} alternating runs; {os.cpu_count()} CPUs")
     for name in times:

@@ -343,4 +343,38 @@ fn deep_chains_are_listed_and_valid_chains_analysed() {
         .map(|c| (c["file"].as_str().unwrap(), c["line"].as_u64().unwrap()))
         .collect();
     assert_eq!(log_calls, [("valid.py", 4)]);
+
+    // `recon check` read such a chain with recursive helpers and overflowed
+    // its stack (an abort, exit 134): now it warns and checks the rest.
+    let calls: String = (0..100_000).map(|i| format!(".m{i}")).collect();
+    write(
+        root,
+        "calls.py",
+        format!(
+            "import time
+def f():
+    start = time.time()
+    x = a{calls}()
+    print(a{calls})
+"
+        )
+        .as_bytes(),
+    );
+    let mut cmd = recon();
+    cmd.args(["check", "calls.py", "attr.py", "web.ts", "valid.py"])
+        .current_dir(root);
+    let out = common::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // valid.py is still checked: its `+`-built message is a finding.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("valid.py:4:"), "{stdout}");
+    assert!(stdout.contains("OBS004"), "{stdout}");
+    for file in ["calls.py", "attr.py", "web.ts"] {
+        assert!(
+            stderr.contains(&format!("warning: {file}: {reason}")),
+            "{stderr}"
+        );
+    }
+    assert!(!stderr.contains("valid.py"), "{stderr}");
 }

@@ -264,11 +264,12 @@ pub(crate) fn front_parsers(
 
 fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let Some(tree) = python::parse(&mut parsers.python, src) else {
-        outcome
-            .warnings
-            .push(format!("{}: could not be parsed", file.rel));
-        return outcome;
+    let tree = match python::parse(&mut parsers.python, src) {
+        Ok(tree) => tree,
+        Err(reason) => {
+            outcome.warnings.push(format!("{}: {reason}", file.rel));
+            return outcome;
+        }
     };
     let root = tree.root_node();
     if let Some(line) = first_error_line(root) {

@@ -105,6 +105,10 @@ pub(crate) fn check(mut parsers: FrontParsers<'_>, file: &FileInfo, src: &str) -
     let Some(tree) = parse(&mut parsers, src) else {
         return outcome;
     };
+    if let Some(reason) = recon_syntax::guard::tree_hazard(tree.root_node()) {
+        outcome.warnings.push(format!("{}: {reason}", file.rel));
+        return outcome;
+    }
     let facts = ModuleFacts::default();
     let mut cx = Cx {
         file,

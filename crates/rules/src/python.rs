@@ -25,15 +25,22 @@ pub(crate) fn parser() -> Result<Parser, String> {
     Ok(parser)
 }
 
-/// Parse `src`; None for what must not be parsed (see
+/// Parse `src`, or say why not: what must not be parsed or checked (see
 /// [`recon_syntax::guard`]: tree-sitter-python aborts on very deep
-/// indentation) or what the parser gives up on.
-pub(crate) fn parse(parser: &mut Parser, src: &str) -> Option<Tree> {
-    use recon_syntax::guard::{DEFAULT_MAX_PARSE_BYTES, Grammar, parse_hazard};
-    if parse_hazard(Grammar::Python, src, DEFAULT_MAX_PARSE_BYTES).is_some() {
-        return None;
+/// indentation; trees nested thousands deep would overflow the rules'
+/// recursive readings) or what the parser gives up on.
+pub(crate) fn parse(parser: &mut Parser, src: &str) -> Result<Tree, String> {
+    use recon_syntax::guard::{DEFAULT_MAX_PARSE_BYTES, Grammar, parse_hazard, tree_hazard};
+    if let Some(reason) = parse_hazard(Grammar::Python, src, DEFAULT_MAX_PARSE_BYTES) {
+        return Err(reason);
     }
-    parser.parse(src, None)
+    let tree = parser
+        .parse(src, None)
+        .ok_or_else(|| "could not be parsed".to_owned())?;
+    match tree_hazard(tree.root_node()) {
+        Some(reason) => Err(reason),
+        None => Ok(tree),
+    }
 }
 
 /// The source text of `node`.
