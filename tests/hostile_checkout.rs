@@ -249,20 +249,8 @@ fn files_over_the_parse_limit_are_listed_not_parsed() {
         root,
         None,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let loggers: Vec<&str> = json["loggers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|l| l["file"].as_str())
-        .collect();
-    assert_eq!(loggers, ["small.py"]);
+    let json = common::success_json(out.status, &out.stdout, &out.stderr);
+    assert_eq!(common::field_of(&json, "loggers", "file"), ["small.py"]);
     let errors = json["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["file"], "big.py");
@@ -318,31 +306,15 @@ fn deep_chains_are_listed_and_valid_chains_analysed() {
         .current_dir(root);
     // A hang guard, not a timing assertion: the quadratic case took minutes.
     let out = common::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<(&str, &str)> = json["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["file"].as_str().unwrap(), e["reason"].as_str().unwrap()))
-        .collect();
+    let json = common::success_json(out.status, &out.stdout, &out.stderr);
     let reason = "not analysed: syntax nested deeper than 4000 levels";
-    assert_eq!(
-        errors,
-        [("attr.py", reason), ("plus.py", reason), ("web.ts", reason)]
-    );
-    let log_calls: Vec<(&str, u64)> = json["log_calls"]
-        .as_array()
-        .unwrap()
+    let listed: Vec<(String, String)> = ["attr.py", "plus.py", "web.ts"]
         .iter()
-        .map(|c| (c["file"].as_str().unwrap(), c["line"].as_u64().unwrap()))
+        .map(|f| (f.to_string(), reason.to_owned()))
         .collect();
-    assert_eq!(log_calls, [("valid.py", 4)]);
+    assert_eq!(common::scan_errors(&json), listed);
+    assert_eq!(common::field_of(&json, "log_calls", "file"), ["valid.py"]);
+    assert_eq!(json["log_calls"][0]["line"], 4);
 
     // `recon check` read such a chain with recursive helpers and overflowed
     // its stack (an abort, exit 134): now it warns and checks the rest.

@@ -205,21 +205,6 @@ fn bash_oracle_sees_permission_denied_as_nobody() {
     unlock(&root);
 }
 
-/// `errors` of `recon scan --format json` as (file, reason).
-fn scan_errors(json: &Value) -> Vec<(String, String)> {
-    json["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no `errors` array: {json}"))
-        .iter()
-        .map(|e| {
-            (
-                e["file"].as_str().unwrap_or_default().to_string(),
-                e["reason"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn scan_as_nobody_reports_what_it_read_and_lists_what_it_could_not() {
     require_nobody!();
@@ -233,20 +218,8 @@ fn scan_as_nobody_reports_what_it_read_and_lists_what_it_could_not() {
     assert_eq!(json["schema"], "recon.findings/1");
 
     // What could be read was read.
-    let loggers: Vec<&str> = json["loggers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|l| l["file"].as_str())
-        .collect();
-    assert_eq!(loggers, ["app.py"], "{json}");
-    let prefixes: Vec<&str> = json["log_calls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c["prefix"].as_str())
-        .collect();
-    assert_eq!(prefixes, ["[APP]"]);
+    assert_eq!(field_of(&json, "loggers", "file"), ["app.py"], "{json}");
+    assert_eq!(field_of(&json, "log_calls", "prefix"), ["[APP]"]);
     assert!(
         !done.stdout_str().contains("hunter2"),
         "read the unreadable file"

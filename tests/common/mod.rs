@@ -1118,3 +1118,42 @@ fn wide_cases(root: &Path) {
     write(root, "ctx/log.txt", log.as_bytes());
     write(root, "ctx/short.txt", b"MATCH one\nfiller\nMATCH two");
 }
+
+/// The string `field` of every item of the JSON array `category` (items
+/// without it are skipped), in order.
+pub fn field_of<'a>(json: &'a Value, category: &str, field: &str) -> Vec<&'a str> {
+    json[category]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `{category}` array: {json}"))
+        .iter()
+        .filter_map(|item| item[field].as_str())
+        .collect()
+}
+
+/// `(file, reason)` of every entry of a scan's `errors`.
+pub fn scan_errors(json: &Value) -> Vec<(String, String)> {
+    let files = field_of(json, "errors", "file");
+    let reasons = field_of(json, "errors", "reason");
+    assert_eq!(files.len(), reasons.len(), "{json}");
+    files
+        .into_iter()
+        .zip(reasons)
+        .map(|(f, r)| (f.to_owned(), r.to_owned()))
+        .collect()
+}
+
+/// The JSON a command printed on stdout, asserting it exited 0.
+pub fn success_json(status: ExitStatus, stdout: &[u8], stderr: &[u8]) -> Value {
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(stderr)
+    );
+    serde_json::from_slice(stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(stdout)
+        )
+    })
+}
