@@ -34,6 +34,7 @@ pub mod guard;
 mod prefilter;
 mod python;
 mod sql;
+mod topics;
 mod typescript;
 
 use std::fmt;

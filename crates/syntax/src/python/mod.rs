@@ -31,6 +31,9 @@ use std::sync::OnceLock;
 use recon_findings::FileError;
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
 
+use crate::topics::TopicQuery;
+pub(crate) use crate::topics::node;
+
 /// The query sources, in the order they are concatenated.
 const TOPICS: &[(Topic, &str)] = &[
     (
@@ -111,9 +114,7 @@ enum Topic {
 
 /// The compiled Python queries and the capture indexes the extractors read.
 pub(crate) struct PythonQueries {
-    query: Query,
-    /// Topic of each pattern index.
-    topics: Vec<Topic>,
+    topics: TopicQuery<Topic>,
     bindings: bindings::Captures,
     routes: routes::Captures,
     middleware: middleware::Captures,
@@ -141,54 +142,30 @@ pub(crate) fn queries() -> Result<&'static PythonQueries, String> {
 }
 
 fn compile() -> Result<PythonQueries, String> {
-    let mut source = String::new();
-    let mut starts = Vec::new();
-    for (topic, text) in TOPICS {
-        starts.push((source.len(), *topic));
-        source.push_str(text);
-        source.push('\n');
-    }
-    let query = Query::new(&language(), &source).map_err(|e| format!("python queries: {e}"))?;
-    let topics = (0..query.pattern_count())
-        .map(|i| {
-            let at = query.start_byte_for_pattern(i);
-            starts
-                .iter()
-                .rev()
-                .find(|(start, _)| *start <= at)
-                .map_or(Topic::Bindings, |(_, t)| *t)
-        })
-        .collect();
+    let topics = TopicQuery::new(&language(), "python queries", TOPICS)?;
+    let query = &topics.query;
     Ok(PythonQueries {
-        bindings: bindings::Captures::new(&query)?,
-        routes: routes::Captures::new(&query)?,
-        middleware: middleware::Captures::new(&query)?,
-        log_calls: log_calls::Captures::new(&query)?,
-        except_handlers: except_handlers::Captures::new(&query)?,
-        websocket_messages: websocket_messages::Captures::new(&query)?,
-        context_carriers: context_carriers::Captures::new(&query)?,
-        timing: timing::Captures::new(&query)?,
-        metrics_calls: metrics_calls::Captures::new(&query)?,
-        background_tasks: background_tasks::Captures::new(&query)?,
-        imports: imports::Captures::new(&query)?,
-        calls: clients::Captures::new(&query)?,
-        string: capture(&query, "string")?,
-        definitions: call_graph::Captures::new(&query)?,
+        bindings: bindings::Captures::new(query)?,
+        routes: routes::Captures::new(query)?,
+        middleware: middleware::Captures::new(query)?,
+        log_calls: log_calls::Captures::new(query)?,
+        except_handlers: except_handlers::Captures::new(query)?,
+        websocket_messages: websocket_messages::Captures::new(query)?,
+        context_carriers: context_carriers::Captures::new(query)?,
+        timing: timing::Captures::new(query)?,
+        metrics_calls: metrics_calls::Captures::new(query)?,
+        background_tasks: background_tasks::Captures::new(query)?,
+        imports: imports::Captures::new(query)?,
+        calls: clients::Captures::new(query)?,
+        string: capture(query, "string")?,
+        definitions: call_graph::Captures::new(query)?,
         topics,
-        query,
     })
 }
 
 /// Index of a capture the query must define.
 fn capture(query: &Query, name: &str) -> Result<u32, String> {
-    query
-        .capture_index_for_name(name)
-        .ok_or_else(|| format!("python queries: no capture @{name}"))
-}
-
-/// The node captured as `index` in a match.
-fn node<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
-    m.nodes_for_capture_index(index).next()
+    crate::topics::capture(query, "python queries", name)
 }
 
 pub(crate) use crate::collect::{At, FileFindings};
@@ -273,9 +250,9 @@ impl Worker {
         let ctx = Ctx { file, src };
 
         let mut raw = RawMatches::default();
-        let mut matches = self.cursor.matches(&q.query, root, src.as_bytes());
+        let mut matches = self.cursor.matches(&q.topics.query, root, src.as_bytes());
         while let Some(m) = matches.next() {
-            match q.topics.get(m.pattern_index) {
+            match q.topics.topic(m) {
                 Some(Topic::Bindings) => raw.bindings.extend(bindings::collect(&q.bindings, m)),
                 Some(Topic::Routes) => raw.routes.extend(routes::collect(&q.routes, m)),
                 Some(Topic::Middleware) => {
@@ -385,7 +362,7 @@ mod tests {
     fn queries_compile_and_every_topic_has_patterns() {
         let q = queries().unwrap();
         for (topic, _) in TOPICS {
-            assert!(q.topics.contains(topic), "{topic:?} has no pattern");
+            assert!(q.topics.has(*topic), "{topic:?} has no pattern");
         }
     }
 

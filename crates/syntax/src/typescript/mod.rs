@@ -24,6 +24,8 @@ use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator,
 
 use crate::collect::FileFindings;
 use crate::common::{LineIndex, PosMap};
+use crate::topics::TopicQuery;
+pub(crate) use crate::topics::node;
 
 const TOPICS: &[(Topic, &str)] = &[
     (
@@ -61,8 +63,7 @@ enum Topic {
 
 /// The compiled TypeScript and Svelte queries.
 pub(crate) struct TsQueries {
-    query: Query,
-    topics: Vec<Topic>,
+    topics: TopicQuery<Topic>,
     websocket_messages: websocket_messages::Captures,
     notifications: notifications::Captures,
     charts: charts::Captures,
@@ -89,51 +90,27 @@ pub(crate) fn queries() -> Result<&'static TsQueries, String> {
 }
 
 fn compile() -> Result<TsQueries, String> {
-    let mut source = String::new();
-    let mut starts = Vec::new();
-    for (topic, text) in TOPICS {
-        starts.push((source.len(), *topic));
-        source.push_str(text);
-        source.push('\n');
-    }
-    let query = Query::new(&language(), &source).map_err(|e| format!("typescript queries: {e}"))?;
-    let topics = (0..query.pattern_count())
-        .map(|i| {
-            let at = query.start_byte_for_pattern(i);
-            starts
-                .iter()
-                .rev()
-                .find(|(start, _)| *start <= at)
-                .map_or(Topic::WebsocketMessages, |(_, t)| *t)
-        })
-        .collect();
+    let topics = TopicQuery::new(&language(), "typescript queries", TOPICS)?;
+    let query = &topics.query;
     let svelte = Query::new(&svelte_language(), SVELTE_REGIONS)
         .map_err(|e| format!("svelte queries: {e}"))?;
     Ok(TsQueries {
-        websocket_messages: websocket_messages::Captures::new(&query)?,
-        notifications: notifications::Captures::new(&query)?,
-        charts: charts::Captures::new(&query)?,
-        export_name: capture(&query, "export.name")?,
-        string: capture(&query, "string")?,
+        websocket_messages: websocket_messages::Captures::new(query)?,
+        notifications: notifications::Captures::new(query)?,
+        charts: charts::Captures::new(query)?,
+        export_name: capture(query, "export.name")?,
+        string: capture(query, "string")?,
         svelte_script: capture(&svelte, "script")?,
         svelte_expression: capture(&svelte, "expression")?,
         svelte_tag: capture(&svelte, "tag")?,
         svelte,
         topics,
-        query,
     })
 }
 
 /// Index of a capture the query must define.
 fn capture(query: &Query, name: &str) -> Result<u32, String> {
-    query
-        .capture_index_for_name(name)
-        .ok_or_else(|| format!("typescript queries: no capture @{name}"))
-}
-
-/// The node captured as `index` in a match.
-fn node<'t>(m: &tree_sitter::QueryMatch<'_, 't>, index: u32) -> Option<Node<'t>> {
-    m.nodes_for_capture_index(index).next()
+    crate::topics::capture(query, "typescript queries", name)
 }
 
 /// Where a finding is reported: the file, the document's text and, for a
@@ -199,9 +176,9 @@ impl Worker {
         let mut raws = Raws::default();
         let mut matches = self
             .cursor
-            .matches(&q.query, tree.root_node(), src.as_bytes());
+            .matches(&q.topics.query, tree.root_node(), src.as_bytes());
         while let Some(m) = matches.next() {
-            match q.topics.get(m.pattern_index) {
+            match q.topics.topic(m) {
                 Some(Topic::WebsocketMessages) => raws
                     .websocket
                     .extend(websocket_messages::collect(&q.websocket_messages, m)),
@@ -490,7 +467,7 @@ mod tests {
     fn queries_compile_and_every_topic_has_patterns() {
         let q = queries().unwrap();
         for (topic, _) in TOPICS {
-            assert!(q.topics.contains(topic), "{topic:?} has no pattern");
+            assert!(q.topics.has(*topic), "{topic:?} has no pattern");
         }
     }
 
