@@ -43,80 +43,22 @@ pub(crate) fn parse(parser: &mut Parser, src: &str) -> Result<Tree, String> {
     }
 }
 
-/// The source text of `node`.
-pub(crate) fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
-    src.get(node.byte_range()).unwrap_or("")
-}
+pub(crate) use recon_syntax::python_cst::{
+    dotted_name, is_test_path, last_segment, text, unparenthesize,
+};
 
-/// The last segment of an identifier (`app`) or attribute (`self.app`).
-pub(crate) fn last_segment<'a>(node: Node<'_>, src: &'a str) -> Option<&'a str> {
-    match node.kind() {
-        "identifier" => Some(text(node, src)),
-        "attribute" => node.child_by_field_name("attribute").map(|n| text(n, src)),
-        _ => None,
-    }
-}
-
-/// The dotted name of an identifier or attribute chain of identifiers
-/// (`time.perf_counter`); `None` for anything else (`f().x`, `a[0].b`).
-pub(crate) fn dotted_name(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
-        "identifier" => Some(text(node, src).to_owned()),
-        "attribute" => {
-            let object = dotted_name(node.child_by_field_name("object")?, src)?;
-            let attribute = text(node.child_by_field_name("attribute")?, src);
-            Some(format!("{object}.{attribute}"))
-        }
-        _ => None,
-    }
-}
-
-/// `(((x)))` gives `x`.
-pub(crate) fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
-    while node.kind() == "parenthesized_expression" {
-        match node
-            .named_children(&mut node.walk())
-            .find(|c| c.kind() != "comment")
-        {
-            Some(inner) => node = inner,
-            None => break,
-        }
-    }
-    node
-}
-
-/// The positional arguments of a call's argument list (keyword arguments,
-/// `**` splats and comments skipped; `*args` kept). A generator argument is
-/// its only positional argument.
+/// The positional arguments of a call (keyword arguments, `**` splats and
+/// comments skipped; `*args` kept). A generator argument is its only
+/// positional argument.
 pub(crate) fn positional_args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
-        return Vec::new();
-    };
-    if arguments.kind() != "argument_list" {
-        return vec![arguments];
-    }
-    arguments
-        .named_children(&mut arguments.walk())
-        .filter(|c| {
-            !matches!(
-                c.kind(),
-                "comment" | "keyword_argument" | "dictionary_splat"
-            )
-        })
-        .collect()
+    call.child_by_field_name("arguments")
+        .map(recon_syntax::python_cst::positional_args)
+        .unwrap_or_default()
 }
 
 /// The value of the keyword argument `name=` of a call.
 pub(crate) fn keyword_arg<'t>(call: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
-    arguments
-        .named_children(&mut arguments.walk())
-        .filter(|c| c.kind() == "keyword_argument")
-        .find(|c| {
-            c.child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == name)
-        })
-        .and_then(|c| c.child_by_field_name("value"))
+    recon_syntax::python_cst::keyword_arg(call.child_by_field_name("arguments")?, name, src)
 }
 
 /// Whether a call passes a `**mapping` (which may hold any keyword).
@@ -264,7 +206,7 @@ pub(crate) fn in_main_block(node: Node<'_>, src: &str) -> bool {
         if n.kind() == "if_statement"
             && n.child_by_field_name("consequence") == Some(child)
             && n.child_by_field_name("condition")
-                .is_some_and(|c| is_main_test(c, src))
+                .is_some_and(|c| recon_syntax::python_cst::is_main_test(c, src))
         {
             return true;
         }
@@ -272,28 +214,6 @@ pub(crate) fn in_main_block(node: Node<'_>, src: &str) -> bool {
         current = n.parent();
     }
     false
-}
-
-fn is_main_test(condition: Node<'_>, src: &str) -> bool {
-    let condition = unparenthesize(condition);
-    if condition.kind() != "comparison_operator" {
-        return false;
-    }
-    let operands: Vec<Node<'_>> = condition
-        .named_children(&mut condition.walk())
-        .filter(|c| c.kind() != "comment")
-        .collect();
-    let operators: Vec<&str> = (0..condition.child_count())
-        .filter_map(|i| condition.child(i))
-        .filter(|c| !c.is_named())
-        .map(|c| c.kind())
-        .collect();
-    if operands.len() != 2 || operators != ["=="] {
-        return false;
-    }
-    let is_name = |n: Node<'_>| n.kind() == "identifier" && text(n, src) == "__name__";
-    let is_main = |n: Node<'_>| plain_string(n, src).as_deref() == Some("__main__");
-    (is_name(operands[0]) && is_main(operands[1])) || (is_main(operands[0]) && is_name(operands[1]))
 }
 
 /// Names the level methods of a logger are called on without a binding:
@@ -456,17 +376,6 @@ pub(crate) fn is_wall_clock_read(node: Node<'_>, src: &str, facts: &ModuleFacts)
             .contains(&("time".to_owned(), name.to_owned())),
         _ => false,
     }
-}
-
-/// Whether a file is test code: a directory component named `tests` or
-/// `test`, or a base name `conftest.py`, `test_*.py` or `*_test.py`.
-pub(crate) fn is_test_path(rel: &str) -> bool {
-    let mut components: Vec<&str> = rel.split('/').collect();
-    let base = components.pop().unwrap_or("");
-    components.iter().any(|c| matches!(*c, "tests" | "test"))
-        || base == "conftest.py"
-        || (base.starts_with("test_") && base.ends_with(".py"))
-        || base.ends_with("_test.py")
 }
 
 /// [`is_test_path`], plus the frontend's conventions: a directory named

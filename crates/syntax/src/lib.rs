@@ -37,6 +37,16 @@ mod sql;
 mod topics;
 mod typescript;
 
+/// Readings of tree-sitter-python nodes that `recon check`'s rules share
+/// with the scan: one definition of what a dotted name, a positional
+/// argument, test code or a `__main__` test is.
+pub mod python_cst {
+    pub use crate::python::ancestry::is_main_test;
+    pub use crate::python::text::{
+        dotted_name, is_test_path, keyword_arg, last_segment, positional_args, text, unparenthesize,
+    };
+}
+
 use std::fmt;
 use std::path::Path;
 

@@ -253,9 +253,9 @@ fn is_method(stack: &[Frame<'_>], k: &Kinds) -> bool {
         && up.next().is_some_and(|f| f.node.kind_id() == k.class)
 }
 
-/// `__name__ == "__main__"` (one `==`, either operand order, operands
-/// possibly parenthesised, any string literal).
-fn is_main_test(condition: Node<'_>, src: &str) -> bool {
+/// Whether an `if` condition is `__name__ == "__main__"` (one `==`, either
+/// operand order, operands possibly parenthesised, any string literal).
+pub fn is_main_test(condition: Node<'_>, src: &str) -> bool {
     let condition = unparenthesize(condition);
     if condition.kind() != "comparison_operator" {
         return false;

@@ -8,7 +8,7 @@
 //! express (which names are routers or loggers, string values, `[TAG]`
 //! prefixes) is done by the extractor modules, one per category.
 
-mod ancestry;
+pub(crate) mod ancestry;
 mod background_tasks;
 mod bindings;
 mod call_graph;
