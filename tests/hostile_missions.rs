@@ -216,3 +216,21 @@ fn a_huge_mission_with_one_bad_command_is_refused_whole() {
     }
     assert_refused(&mission, "1.9999");
 }
+
+/// 100k nested groups in a pattern overflowed the translator's stack (an
+/// abort); now the pattern is refused before anything runs.
+#[test]
+fn deeply_nested_patterns_are_refused() {
+    let deep_ere = format!(
+        "grep -E '{}a{}' .",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    assert_refused(&task(&deep_ere), "1.1 7:1: groups nested deeper than 1000");
+    let deep_bre = format!(
+        "grep '{}a{}' .",
+        "\\(".repeat(100_000),
+        "\\)".repeat(100_000)
+    );
+    assert_refused(&task(&deep_bre), "groups nested deeper than 1000");
+}

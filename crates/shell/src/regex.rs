@@ -57,6 +57,9 @@ pub fn literal(text: &str) -> String {
 }
 
 /// Translates one GNU pattern (one line of a pattern list).
+/// Deepest group nesting translated.
+const MAX_GROUP_DEPTH: usize = 1_000;
+
 pub fn translate(pattern: &str, dialect: Dialect) -> Result<Translated, PatternError> {
     let mut t = Translator {
         bytes: pattern.as_bytes(),
@@ -296,6 +299,15 @@ impl Translator<'_> {
 
     /// After an opening `(` / `\(`: the group body and its close.
     fn group(&mut self) -> Result<(), PatternError> {
+        // The translation recurses per group: bound it before the stack
+        // does (100k nested groups overflowed it). The regex engine refuses
+        // anything nested deeper than 250 anyway, so no pattern that could
+        // run is lost.
+        if self.depth >= MAX_GROUP_DEPTH {
+            return Err(PatternError::Unsupported(format!(
+                "groups nested deeper than {MAX_GROUP_DEPTH}"
+            )));
+        }
         self.out.push('(');
         self.depth += 1;
         self.alternation()?;
@@ -477,6 +489,23 @@ mod tests {
         assert_eq!(bre("[]a]"), r"(?:[\x5da])");
         assert_eq!(bre("[^[:alpha:]_-]"), r"(?:[^[:alpha:]_\x2d])");
         assert_eq!(bre("[a-z]"), "(?:[a-z])");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        for dialect in [Dialect::Extended, Dialect::Basic] {
+            let (open, close) = match dialect {
+                Dialect::Extended => ("(", ")"),
+                Dialect::Basic => ("\\(", "\\)"),
+            };
+            let deep = format!("{}a{}", open.repeat(100_000), close.repeat(100_000));
+            assert!(matches!(
+                translate(&deep, dialect),
+                Err(PatternError::Unsupported(m)) if m.contains("nested deeper than 1000")
+            ));
+            let shallow = format!("{}a{}", open.repeat(900), close.repeat(900));
+            assert!(translate(&shallow, dialect).is_ok());
+        }
     }
 
     #[test]
