@@ -234,3 +234,20 @@ fn deeply_nested_patterns_are_refused() {
     );
     assert_refused(&task(&deep_bre), "groups nested deeper than 1000");
 }
+
+/// 100k nested `!` or `\(` in a find expression overflowed the parser's
+/// stack (an abort); now such expressions are refused before anything runs.
+#[test]
+fn huge_find_expressions_are_refused() {
+    let reason = "find: expression longer than 10000 terms or nested deeper than 1000";
+    let nots = format!("find . {}-name x", "! ".repeat(100_000));
+    assert_refused(&task(&nots), reason);
+    let parens = format!(
+        "find . {}-name x {}",
+        "\\( ".repeat(100_000),
+        "\\) ".repeat(100_000)
+    );
+    assert_refused(&task(&parens), reason);
+    let ors = format!("find . {}", vec!["-name x"; 100_000].join(" -o "));
+    assert_refused(&task(&ors), reason);
+}

@@ -64,6 +64,8 @@ pub fn parse(args: &[Word]) -> Result<FindCommand, Refusal> {
     let mut parser = ExprParser {
         words: &args[split..],
         pos: 0,
+        depth: 0,
+        terms: 0,
         max_depth: None,
         min_depth: 0,
     };
@@ -91,9 +93,19 @@ pub fn parse(args: &[Word]) -> Result<FindCommand, Refusal> {
     })
 }
 
+/// Deepest `!` / `(` nesting, and most primaries, of a find expression.
+/// Parsing and evaluating recurse along the expression, so both are
+/// bounded (100k nested `!` overflowed the stack); real missions use a
+/// handful.
+const MAX_EXPR_DEPTH: usize = 1_000;
+const MAX_EXPR_TERMS: usize = 10_000;
+
 struct ExprParser<'a> {
     words: &'a [Word],
     pos: usize,
+    /// Current `!` / `(` nesting, and primaries read so far.
+    depth: usize,
+    terms: usize,
     max_depth: Option<usize>,
     min_depth: usize,
 }
@@ -136,6 +148,15 @@ impl ExprParser<'_> {
         };
         let column = word.column;
         self.pos += 1;
+        self.terms += 1;
+        if self.depth >= MAX_EXPR_DEPTH || self.terms > MAX_EXPR_TERMS {
+            return Err(Refusal {
+                column,
+                reason: format!(
+                    "find: expression longer than {MAX_EXPR_TERMS} terms or nested deeper than {MAX_EXPR_DEPTH}"
+                ),
+            });
+        }
         let mut arg = |name: &str| -> Result<String, Refusal> {
             let v = self.words.get(self.pos).ok_or_else(|| Refusal {
                 column,
@@ -151,9 +172,16 @@ impl ExprParser<'_> {
             })
         };
         Ok(match word.text.as_str() {
-            "!" | "-not" => FindExpr::Not(Box::new(self.unary()?)),
+            "!" | "-not" => {
+                self.depth += 1;
+                let inner = self.unary()?;
+                self.depth -= 1;
+                FindExpr::Not(Box::new(inner))
+            }
             "(" => {
+                self.depth += 1;
                 let inner = self.or()?;
+                self.depth -= 1;
                 if self.peek() != Some(")") {
                     return Err(Refusal {
                         column,
