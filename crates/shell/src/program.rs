@@ -666,7 +666,14 @@ fn parse_grep(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
     let mut explicit_patterns = false;
     for o in &p.opts {
         let value = o.value.clone().unwrap_or_default();
-        let number = || parse_number("grep", &value, o.column);
+        // GNU grep reads counts with xstrtoimax and takes an overflowing
+        // one as "no limit" (INTMAX_MAX), where head and tail refuse it.
+        let number = || match parse_number("grep", &value, o.column) {
+            Err(_) if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(i64::MAX as u64)
+            }
+            other => other,
+        };
         match o.key {
             "r" => g.recursion = Some(Recursion::Physical),
             "R" => g.recursion = Some(Recursion::Logical),
