@@ -57,6 +57,9 @@ pub fn parse_hazard(grammar: Grammar, src: &str, max_bytes: usize) -> Option<Str
 /// nesting stops at 100.
 pub const MAX_TREE_DEPTH: usize = 4_000;
 
+/// Bound on the tree levels one byte of source can account for.
+const LEVELS_PER_BYTE: usize = 16;
+
 /// Why a parsed tree must not be queried, if it must not: it is nested
 /// deeper than [`MAX_TREE_DEPTH`].
 ///
@@ -69,12 +72,29 @@ pub const MAX_TREE_DEPTH: usize = 4_000;
 /// let chain = format!("x = {}\n", vec!["1"; 5000].join(" + "));
 /// let deep = parser.parse(&chain, None).unwrap();
 /// assert!(tree_hazard(deep.root_node()).unwrap().contains("deeper than 4000"));
+/// // One byte a level (unary minus), at the end of a large file.
+/// let filler = "y = 1\n".repeat(10_000);
+/// let unary = format!("{filler}x = {}1\n", "-".repeat(5000));
+/// let deep = parser.parse(&unary, None).unwrap();
+/// assert!(tree_hazard(deep.root_node()).is_some());
+/// let shallow = format!("{filler}x = {}1\n", "-".repeat(3000));
+/// assert_eq!(tree_hazard(parser.parse(&shallow, None).unwrap().root_node()), None);
 /// ```
 pub fn tree_hazard(root: tree_sitter::Node<'_>) -> Option<String> {
     let mut cursor = root.walk();
     let mut depth = 0usize;
     loop {
-        if cursor.goto_first_child() {
+        // Every few levels of a tree consume a byte of source: only unit
+        // chains (`expression_statement > call`) share a range, and the
+        // grammars keep those a handful long, while zero-width (missing)
+        // nodes are leaves. So a subtree of `len` bytes is at most about
+        // `len` levels deep; a generous `LEVELS_PER_BYTE` makes the bound
+        // safe, and skipping the subtrees that cannot reach the limit makes
+        // the check visit a small part of a normal tree.
+        let node = cursor.node();
+        let len = node.end_byte() - node.start_byte();
+        let may_reach = depth + LEVELS_PER_BYTE * (len + 1) >= MAX_TREE_DEPTH;
+        if may_reach && cursor.goto_first_child() {
             depth += 1;
             if depth > MAX_TREE_DEPTH {
                 return Some(format!(
