@@ -60,6 +60,10 @@ pub fn literal(text: &str) -> String {
 /// Deepest group nesting translated.
 const MAX_GROUP_DEPTH: usize = 1_000;
 
+/// Most intervals stacked on one atom (`a{2}{3}...`): each groups what it
+/// repeats, and the regex engine nests at most 250 deep.
+const MAX_STACKED_INTERVALS: usize = 100;
+
 pub fn translate(pattern: &str, dialect: Dialect) -> Result<Translated, PatternError> {
     let mut t = Translator {
         bytes: pattern.as_bytes(),
@@ -159,24 +163,27 @@ impl Translator<'_> {
                 if !self.basic() {
                     self.warnings.push("* at start of expression".into());
                 }
+                let atom = self.out.len();
                 self.pos += 1;
                 push_byte(&mut self.out, b'*');
                 at_start = false;
-                self.quantifiers()?;
+                self.quantifiers(atom)?;
                 continue;
             }
             if !self.basic() && matches!(c, b'+' | b'?') && at_start {
                 self.warnings
                     .push(format!("{} at start of expression", c as char));
+                let atom = self.out.len();
                 self.pos += 1;
                 push_byte(&mut self.out, c);
                 at_start = false;
-                self.quantifiers()?;
+                self.quantifiers(atom)?;
                 continue;
             }
+            let atom = self.out.len();
             self.atom()?;
             at_start = false;
-            self.quantifiers()?;
+            self.quantifiers(atom)?;
         }
     }
 
@@ -186,34 +193,114 @@ impl Translator<'_> {
         rest.is_empty() || rest.starts_with(b"\\)") || rest.starts_with(b"\\|")
     }
 
-    fn quantifiers(&mut self) -> Result<(), PatternError> {
+    /// The quantifiers after the atom written at `out[atom..]`.
+    ///
+    /// In POSIX a run of quantifiers repeats the repetition: `a**` is `a*`
+    /// and `a*?` a greedy `a*`. The regex engine nests each one (250 deep
+    /// is its limit) and reads `*?` / `??` / `+?` as lazy, so a run of `*`,
+    /// `+` and `?` is folded into the one quantifier it equals, and an
+    /// interval after a quantifier (or one before) groups what it repeats.
+    fn quantifiers(&mut self, atom: usize) -> Result<(), PatternError> {
+        let mut pending: Option<u8> = None;
+        let mut quantified = false;
+        let mut groups = 0;
         loop {
-            match (self.peek(), self.peek2(), self.dialect) {
+            let simple = match (self.peek(), self.peek2(), self.dialect) {
                 (Some(b'*'), _, _) => {
                     self.pos += 1;
-                    self.out.push('*');
+                    Some(b'*')
                 }
-                (Some(b'+' | b'?'), _, Dialect::Extended) => {
-                    self.out.push(self.bytes[self.pos] as char);
+                (Some(q @ (b'+' | b'?')), _, Dialect::Extended) => {
                     self.pos += 1;
+                    Some(q)
                 }
                 (Some(b'\\'), Some(q @ (b'+' | b'?')), Dialect::Basic) => {
                     self.pos += 2;
-                    self.out.push(q as char);
+                    Some(q)
                 }
-                (Some(b'{'), _, Dialect::Extended) => {
-                    if !self.interval(1)? {
-                        return Ok(());
-                    }
+                (Some(b'{'), _, Dialect::Extended) | (Some(b'\\'), Some(b'{'), Dialect::Basic) => {
+                    None
                 }
-                (Some(b'\\'), Some(b'{'), Dialect::Basic) => {
-                    if !self.interval(2)? {
-                        return Err(PatternError::Invalid("Invalid content of \\{\\}".into()));
-                    }
-                }
-                _ => return Ok(()),
+                _ => break,
+            };
+            if let Some(q) = simple {
+                pending = Some(match (pending, q) {
+                    (None, q) => q,
+                    (Some(p), q) if p == q => q,
+                    // `*` absorbs anything; `+` and `?` together make `*`.
+                    _ => b'*',
+                });
+                continue;
             }
+            self.quantify(atom, pending.take(), &mut quantified, &mut groups)?;
+            let is_interval = if self.basic() {
+                self.wrap_if(atom, quantified, &mut groups)?;
+                if !self.interval(2)? {
+                    return Err(PatternError::Invalid("Invalid content of \\{\\}".into()));
+                }
+                true
+            } else {
+                // An ERE `{` that starts no valid interval is literal: it
+                // ends the run (the caller reads it as an atom).
+                let wrapped = self.wrap_if(atom, quantified, &mut groups)?;
+                let ok = self.interval(1)?;
+                if !ok && wrapped {
+                    self.unwrap(atom);
+                    groups -= 1;
+                }
+                ok
+            };
+            if !is_interval {
+                break;
+            }
+            quantified = true;
         }
+        self.quantify(atom, pending, &mut quantified, &mut groups)
+    }
+
+    /// Writes a folded `*` / `+` / `?`, grouping the atom first when it is
+    /// already quantified (by an interval).
+    fn quantify(
+        &mut self,
+        atom: usize,
+        q: Option<u8>,
+        quantified: &mut bool,
+        groups: &mut usize,
+    ) -> Result<(), PatternError> {
+        if let Some(q) = q {
+            self.wrap_if(atom, *quantified, groups)?;
+            self.out.push(q as char);
+            *quantified = true;
+        }
+        Ok(())
+    }
+
+    /// Groups `out[atom..]` as `(?:...)` when `quantified`; says whether it
+    /// did. Stacked groups are bounded like nested ones.
+    fn wrap_if(
+        &mut self,
+        atom: usize,
+        quantified: bool,
+        groups: &mut usize,
+    ) -> Result<bool, PatternError> {
+        if !quantified {
+            return Ok(false);
+        }
+        *groups += 1;
+        if *groups > MAX_STACKED_INTERVALS {
+            return Err(PatternError::Unsupported(
+                "too many stacked repetitions".into(),
+            ));
+        }
+        self.out.insert_str(atom, "(?:");
+        self.out.push(')');
+        Ok(true)
+    }
+
+    /// Undoes [`Self::wrap_if`].
+    fn unwrap(&mut self, atom: usize) {
+        self.out.replace_range(atom..atom + 3, "");
+        self.out.pop();
     }
 
     /// `{m}`, `{m,}`, `{,n}`, `{m,n}`; returns false (consuming nothing)
@@ -489,6 +576,26 @@ mod tests {
         assert_eq!(bre("[]a]"), r"(?:[\x5da])");
         assert_eq!(bre("[^[:alpha:]_-]"), r"(?:[^[:alpha:]_\x2d])");
         assert_eq!(bre("[a-z]"), "(?:[a-z])");
+    }
+
+    #[test]
+    fn quantifier_runs_fold_as_posix_reads_them() {
+        // Found by the pattern_translation fuzz target: 250 stacked `*`
+        // nested past the regex engine's limit.
+        let stars = format!("\0{}\0", "*".repeat(250));
+        assert_eq!(bre(&stars), "(?:\\x00*\\x00)");
+        assert_eq!(ere("a**"), "(?:a*)");
+        assert_eq!(ere("a*?"), "(?:a*)");
+        assert_eq!(ere("a+?"), "(?:a*)");
+        assert_eq!(ere("a??"), "(?:a?)");
+        assert_eq!(ere("a{2}*"), "(?:(?:a{2})*)");
+        assert_eq!(ere("a*{2}"), "(?:(?:a*){2})");
+        assert_eq!(ere("a*{x"), "(?:a*\\x7bx)");
+        assert_eq!(bre("a\\+\\?"), "(?:a*)");
+        assert!(matches!(
+            translate(&format!("a{}", "{1}".repeat(200)), Dialect::Extended),
+            Err(PatternError::Unsupported(_))
+        ));
     }
 
     #[test]
