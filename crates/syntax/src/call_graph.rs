@@ -33,9 +33,9 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
             out.push((
                 call.column,
                 CallEdge {
-                    file: call.file.clone(),
+                    file: call.file.to_string(),
                     line: call.line,
-                    caller: call.caller.clone(),
+                    caller: call.caller.to_string(),
                     callee,
                     callee_file,
                     callee_line,
@@ -44,7 +44,7 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
         };
         match &call.callee {
             CalleeRef::Resolved { qualname, line } => {
-                edge(qualname.clone(), call.file.clone(), *line);
+                edge(qualname.clone(), call.file.to_string(), *line);
             }
             CalleeRef::Bare(name) => {
                 let functions: Vec<&&FunctionDef> = by_name
@@ -54,7 +54,7 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
                 let local: Vec<&&FunctionDef> = functions
                     .iter()
                     .copied()
-                    .filter(|d| d.file == call.file)
+                    .filter(|d| *d.file == *call.file)
                     .collect();
                 let chosen = if !local.is_empty() {
                     local

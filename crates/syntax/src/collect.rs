@@ -1,6 +1,8 @@
 //! What one file gives, before the findings of all files are merged and
 //! sorted.
 
+use std::sync::Arc;
+
 use recon_findings::{
     AiProvider, BackgroundTask, Chart, ContextCarrier, DbConnection, ExceptBody, ExceptHandler,
     ExternalUrl, FileError, FrontendNotification, FrontendRoute, LogCall, LogMessage, Logger,
@@ -35,14 +37,15 @@ pub(crate) enum CalleeRef {
     Attribute(String),
 }
 
-/// A call inside a function body, for the call graph.
+/// A call inside a function body, for the call graph. A large module has
+/// hundreds of thousands: the file and the caller are shared, not copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CallSite {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
     /// The qualified name of the innermost function whose body holds the call.
-    pub caller: String,
+    pub caller: Arc<str>,
     pub callee: CalleeRef,
 }
 

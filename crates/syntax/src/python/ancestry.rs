@@ -11,6 +11,8 @@
 //! stack, so each question costs O(1) per node visited. Subtrees that hold
 //! no target are skipped.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
@@ -46,7 +48,7 @@ pub(crate) struct Place<'t> {
 struct Scope {
     /// Enclosing classes and functions (outermost first), then its name,
     /// joined with dots.
-    qualname: String,
+    qualname: Arc<str>,
 }
 
 /// The places of a set of nodes of one tree.
@@ -204,8 +206,8 @@ impl<'t> Ancestry<'t> {
         if kind == k.function || kind == k.class {
             let name = name_of(node, src);
             let qualname = match place.scope.and_then(|outer| self.scopes.get(outer)) {
-                Some(outer) => format!("{}.{name}", outer.qualname),
-                None => name.to_owned(),
+                Some(outer) => format!("{}.{name}", outer.qualname).into(),
+                None => name.into(),
             };
             self.scopes.push(Scope { qualname });
             place.own_scope = Some(self.scopes.len() - 1);
@@ -229,7 +231,14 @@ impl<'t> Ancestry<'t> {
 
     /// The qualified name of a scope index (as in [`Place::caller`]).
     pub(crate) fn qualname(&self, scope: usize) -> &str {
-        self.scopes.get(scope).map_or("", |s| s.qualname.as_str())
+        self.scopes.get(scope).map_or("", |s| &s.qualname)
+    }
+
+    /// [`Self::qualname`], shared.
+    pub(crate) fn shared_qualname(&self, scope: usize) -> Arc<str> {
+        self.scopes
+            .get(scope)
+            .map_or_else(|| Arc::from(""), |s| Arc::clone(&s.qualname))
     }
 }
 

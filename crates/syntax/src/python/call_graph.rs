@@ -2,6 +2,8 @@
 //! calls inside function bodies; [`crate::call_graph`] resolves them across
 //! the checkout.
 
+use std::sync::Arc;
+
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::ancestry::{Ancestry, name_of};
@@ -62,6 +64,7 @@ pub(super) fn call_sites<'t>(
     ctx: &Ctx<'_>,
 ) -> Vec<CallSite> {
     let mut out = Vec::new();
+    let file: Arc<str> = ctx.file.into();
     for (call, callee) in calls {
         let Some(place) = ancestry.place(*call) else {
             continue;
@@ -95,10 +98,10 @@ pub(super) fn call_sites<'t>(
             }
         };
         out.push(CallSite {
-            file: ctx.file.to_owned(),
+            file: Arc::clone(&file),
             line: ctx.line(*call),
             column: call.start_position().column,
-            caller: ancestry.qualname(caller).to_owned(),
+            caller: ancestry.shared_qualname(caller),
             callee: reference,
         });
     }
