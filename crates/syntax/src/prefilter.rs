@@ -41,25 +41,7 @@ pub const PYTHON: &[&str] = &[
     "type",
     // any string value can be spelled with escapes
     "\\",
-    // context_carriers: names and headers
-    "trace_id",
-    "span_id",
-    "request_id",
-    "correlation_id",
-    "session_id",
-    "user_email",
-    "user_id",
-    "tenant_id",
-    "department",
-    "division",
-    "current_user",
-    "request-id",
-    "correlation-id",
-    "trace-id",
-    "user-email",
-    "session-id",
-    "traceparent",
-    "tracestate",
+    // context_carriers: its own name and header lists, see PYTHON_LISTS
     // timing: clocks and duration names
     "time",
     "perf_counter",
@@ -132,22 +114,31 @@ pub const TYPESCRIPT: &[&str] = &[
     "http",
 ];
 
+/// Everything the Python prefilter looks for: [`PYTHON`], and the word
+/// lists a rule matches exactly, used as they are so the prefilter cannot
+/// fall behind them.
+const PYTHON_LISTS: &[&[&str]] = &[
+    PYTHON,
+    crate::python::context_carriers::CARRIER_NAMES,
+    crate::python::context_carriers::CARRIER_HEADERS,
+];
+
 /// Literals of the SQL rules.
 pub const SQL: &[&str] = &["table", "index"];
 
-fn automaton(needles: &'static [&'static str]) -> Option<AhoCorasick> {
+fn automaton(lists: &[&[&'static str]]) -> Option<AhoCorasick> {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build(needles)
+        .build(lists.iter().flat_map(|l| l.iter()))
         .ok()
 }
 
 fn matches(
     cell: &'static OnceLock<Option<AhoCorasick>>,
-    needles: &'static [&'static str],
+    lists: &[&[&'static str]],
     bytes: &[u8],
 ) -> bool {
-    match cell.get_or_init(|| automaton(needles)) {
+    match cell.get_or_init(|| automaton(lists)) {
         Some(ac) => ac.is_match(bytes),
         None => true,
     }
@@ -159,11 +150,11 @@ pub(crate) fn may_match(lang: Lang, rel: &str, bytes: &[u8]) -> bool {
     static TS: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     static SQ: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     match lang {
-        Lang::Python => matches(&PY, PYTHON, bytes),
+        Lang::Python => matches(&PY, PYTHON_LISTS, bytes),
         Lang::TypeScript | Lang::Svelte => {
-            crate::typescript::path_findings(rel) || matches(&TS, TYPESCRIPT, bytes)
+            crate::typescript::path_findings(rel) || matches(&TS, &[TYPESCRIPT], bytes)
         }
-        Lang::Sql => matches(&SQ, SQL, bytes),
+        Lang::Sql => matches(&SQ, &[SQL], bytes),
         Lang::Env => true,
     }
 }

@@ -13,7 +13,7 @@ mod background_tasks;
 mod bindings;
 mod call_graph;
 mod clients;
-mod context_carriers;
+pub(crate) mod context_carriers;
 mod except_handlers;
 mod imports;
 mod log_calls;
