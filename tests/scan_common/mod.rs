@@ -956,6 +956,10 @@ const URL_LINES: &[&str] = &[
     "url = \"https://api.openai.com/v1/chat\"",
     "url = f\"https://api.anthropic.com/v1/{path}\"",
     "url = \"HTTPS://API.X.AI/x\"",
+    // A multi-byte character right after the scheme (once missed).
+    "url = \"http://\\xe9ffbot.org/ns\"",
+    "url = \"http://\\u30d5\\u309a:80\"",
+    "url = \"https://café.example/menu\"",
     "url = \"http://\" + host",
     "url = \"http://user:pw@db.internal:5432/x\"",
     "url = \"https://\" \"example.org/a\"",

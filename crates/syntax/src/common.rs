@@ -6,13 +6,16 @@
 /// `https://` (scheme compared ASCII case-insensitively) and has a non-empty
 /// host: `(url, host)`.
 pub fn url_and_host(text: &str) -> Option<(String, String)> {
-    let lower = text
-        .get(..8)
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let rest = if lower.starts_with("https://") {
+    // Compared as bytes: the 8th byte may be inside a character
+    // (`http://éffbot.org`), where slicing the `str` would fail.
+    let starts = |scheme: &str| {
+        text.as_bytes()
+            .get(..scheme.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(scheme.as_bytes()))
+    };
+    let rest = if starts("https://") {
         &text[8..]
-    } else if lower.starts_with("http://") {
+    } else if starts("http://") {
         &text[7..]
     } else {
         return None;
@@ -199,6 +202,15 @@ mod tests {
         assert_eq!(host("https:/x"), None);
         assert_eq!(host("ftp://x"), None);
         assert_eq!(host(" http://x"), None);
+        // A multi-byte character right after the scheme (found by the
+        // CPython oracle on the stdlib: these URLs were missed).
+        assert_eq!(host("http://éffbot.org/ns").as_deref(), Some("éffbot.org"));
+        assert_eq!(
+            host("http://\u{30d5}\u{309a}:80").as_deref(),
+            Some("\u{30d5}\u{309a}")
+        );
+        assert_eq!(host("https://é").as_deref(), Some("é"));
+        assert_eq!(host("httpé"), None);
     }
 
     #[test]
