@@ -276,7 +276,7 @@ impl Translator<'_> {
     }
 
     /// Groups `out[atom..]` as `(?:...)` when `quantified`; says whether it
-    /// did. Stacked groups are bounded like nested ones.
+    /// did. At most [`MAX_STACKED_INTERVALS`] groups stack on one atom.
     fn wrap_if(
         &mut self,
         atom: usize,
