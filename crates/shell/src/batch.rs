@@ -19,11 +19,13 @@ use rayon::prelude::*;
 
 use crate::exec::Output;
 use crate::grep::CompiledGrep;
-use crate::grep_files::{GrepInput, InputResult, inputs, read_input, search_data, search_input};
+use crate::grep_files::{
+    GrepInput, InputResult, inputs, read_failure, read_input, search_data, search_input,
+};
 use crate::program::GrepCommand;
 use crate::script::Pipeline;
 use crate::stream::{StreamPatterns, StreamState};
-use crate::walk::{Checkout, io_message};
+use crate::walk::Checkout;
 
 /// Identifies a grep stage in a plan: (task, command, stage) indices.
 pub type StageId = (usize, usize, usize);
@@ -144,13 +146,7 @@ pub fn prefetch<'a>(checkout: &Checkout, jobs: &'a [Job<'a>]) -> HashMap<StageId
                             Ok(bytes) => {
                                 Ok(search_data(jobs[j].cmd, jobs[j].compiled, input, bytes))
                             }
-                            Err(e) => {
-                                let display = match input {
-                                    GrepInput::File { display, .. } => display.as_slice(),
-                                    _ => b"",
-                                };
-                                Err(String::from_utf8_lossy(&io_message(display, e)).into_owned())
-                            }
+                            Err(e) => Err(read_failure(input, e)),
                         };
                         (j, k, result)
                     })

@@ -32,6 +32,15 @@ pub struct Output {
 }
 
 impl Output {
+    /// A program that only printed `message` on stderr and exited `status`.
+    pub fn failure(message: String, status: i32) -> Output {
+        Output {
+            stderr: message.into_bytes(),
+            status,
+            ..Output::default()
+        }
+    }
+
     /// Writes a message to stderr, after what stdout holds so far.
     pub fn err(&mut self, bytes: &[u8]) {
         self.marks.push((self.stdout.len(), self.stderr.len()));
@@ -339,12 +348,7 @@ impl MissionPlan {
                 let before = display_rel(&cwd);
                 let ran_in = cwd.clone();
                 let out = match &cmd.refused {
-                    Some(reason) => Output {
-                        stdout: Vec::new(),
-                        stderr: format!("refused: {reason}\n").into_bytes(),
-                        marks: Vec::new(),
-                        status: 126,
-                    },
+                    Some(reason) => Output::failure(format!("refused: {reason}\n"), 126),
                     None => self.run_command(cmd, (t, c), &mut cwd, task.selected, &mut prefetched),
                 };
                 // Any path operand missing here but present where the
@@ -643,21 +647,13 @@ pub(crate) fn run_program(
     match program {
         Program::Grep(g) => match compiled {
             Some(Ok(c)) => run_grep(g, c, checkout, &abs_cwd, stdin),
-            Some(Err(msg)) => Output {
-                stdout: Vec::new(),
-                stderr: format!("grep: {msg}\n").into_bytes(),
-                marks: Vec::new(),
-                status: 2,
-            },
+            Some(Err(msg)) => Output::failure(format!("grep: {msg}\n"), 2),
             // Under xargs the patterns are compiled per invocation.
             None => match grep::compile(g) {
                 Ok(c) => run_grep(g, &c, checkout, &abs_cwd, stdin),
-                Err(PatternError::Invalid(msg) | PatternError::Unsupported(msg)) => Output {
-                    stdout: Vec::new(),
-                    stderr: format!("grep: {msg}\n").into_bytes(),
-                    marks: Vec::new(),
-                    status: 2,
-                },
+                Err(PatternError::Invalid(msg) | PatternError::Unsupported(msg)) => {
+                    Output::failure(format!("grep: {msg}\n"), 2)
+                }
             },
         },
         Program::Cat(c) => text::cat(&c.files, &abs_cwd, stdin),
@@ -678,12 +674,7 @@ pub(crate) fn run_program(
 
 /// `cd DIR`: messages as bash prints them for `bash -c`.
 fn cd(c: &CdCommand, cwd: &mut PathBuf, checkout: &Checkout, effective: bool) -> Output {
-    let fail = |msg: String| Output {
-        stdout: Vec::new(),
-        stderr: format!("bash: line 1: cd: {msg}\n").into_bytes(),
-        marks: Vec::new(),
-        status: 1,
-    };
+    let fail = |msg: String| Output::failure(format!("bash: line 1: cd: {msg}\n"), 1);
     if c.extra {
         return fail("too many arguments".into());
     }

@@ -149,6 +149,15 @@ pub fn search_data(
     )
 }
 
+/// What grep says when `input` cannot be read.
+pub fn read_failure(input: &GrepInput, e: &io::Error) -> String {
+    let display = match input {
+        GrepInput::File { display, .. } => display.as_slice(),
+        _ => b"",
+    };
+    String::from_utf8_lossy(&io_message(display, e)).into_owned()
+}
+
 /// Reads and searches one input.
 pub fn search_input(
     cmd: &GrepCommand,
@@ -158,9 +167,9 @@ pub fn search_input(
 ) -> InputResult {
     match input {
         GrepInput::Stdin => Ok(search_data(cmd, compiled, input, stdin)),
-        GrepInput::File { path, display, .. } => match read_input(path) {
+        GrepInput::File { path, .. } => match read_input(path) {
             Ok(data) => Ok(search_data(cmd, compiled, input, &data)),
-            Err(e) => Err(String::from_utf8_lossy(&io_message(display, &e)).into_owned()),
+            Err(e) => Err(read_failure(input, &e)),
         },
         GrepInput::Empty { .. } => Ok(search_data(cmd, compiled, input, b"")),
         GrepInput::Message { .. } => Ok(FileOutcome::default()),
@@ -244,9 +253,7 @@ impl<'a> Assembler<'a> {
                         return true;
                     }
                 }
-                out.err(b"grep: ");
-                out.err(text);
-                out.err(b"\n");
+                out.err(&[b"grep: ", text.as_slice(), b"\n"].concat());
                 return true;
             }
         };
@@ -266,9 +273,7 @@ impl<'a> Assembler<'a> {
                 }
                 out.stdout.extend_from_slice(&outcome.out);
                 if outcome.binary_matched {
-                    out.err(b"grep: ");
-                    out.err(display);
-                    out.err(b": binary file matches\n");
+                    out.err(&[b"grep: ", display, b": binary file matches\n"].concat());
                 }
                 if outcome.selected > 0 {
                     self.matched = true;

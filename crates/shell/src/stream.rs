@@ -82,6 +82,8 @@ pub struct StreamPatterns<'a> {
 /// input, in walk order, it knows when grep would have been stopped.
 pub struct StreamState<'a> {
     stages: &'a [crate::script::Stage],
+    /// The first stage's grep.
+    first: &'a GrepCommand,
     filters: Vec<(&'a GrepCommand, &'a CompiledGrep)>,
     assembler: Assembler<'a>,
     out: Output,
@@ -114,6 +116,7 @@ impl<'a> StreamState<'a> {
         }
         Some(StreamState {
             stages,
+            first,
             filters,
             assembler: Assembler::new(first, patterns.first),
             out,
@@ -198,9 +201,7 @@ pub fn run(
     let Some(mut state) = StreamState::new(pipeline, lines, patterns) else {
         return Output::default();
     };
-    let Program::Grep(first) = &pipeline.stages[0].program else {
-        return Output::default();
-    };
+    let first = state.first;
     let inputs = inputs(first, checkout, cwd);
     for chunk in inputs.chunks(CHUNK) {
         let results: Vec<InputResult> = chunk

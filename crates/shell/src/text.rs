@@ -31,7 +31,7 @@ fn read(cwd: &Path, name: &str, stdin: &[u8]) -> Read {
         // otherwise); reading it then fails with `Is a directory`.
         Ok(m) if m.is_dir() => match fs::read_dir(&path) {
             Err(e) => Read::Failed(e),
-            Ok(_) => Read::Failed(std::io::Error::from_raw_os_error(21)),
+            Ok(_) => Read::Failed(std::io::Error::from_raw_os_error(libc::EISDIR)),
         },
         // Non-blocking open: a FIFO reads as empty instead of hanging.
         _ => match crate::grep_files::read_input(&path) {
@@ -109,7 +109,7 @@ fn head_or_tail(
                 }
             }
             Read::Failed(e) => {
-                let msg = if e.raw_os_error() == Some(21) {
+                let msg = if e.raw_os_error() == Some(libc::EISDIR) {
                     header(&mut out, name, first, all.len() > 1);
                     first = false;
                     format!(
@@ -191,7 +191,7 @@ pub fn wc(cmd: &WcCommand, cwd: &Path, stdin: &[u8]) -> Output {
                 });
             }
             Read::Failed(e) => {
-                let is_dir = e.raw_os_error() == Some(21);
+                let is_dir = e.raw_os_error() == Some(libc::EISDIR);
                 results.push(Counted {
                     name: name.clone(),
                     counts: if is_dir { Some([0, 0, 0]) } else { None },
@@ -289,7 +289,7 @@ pub fn sort(cmd: &SortCommand, cwd: &Path, stdin: &[u8]) -> Output {
             }
             Read::Failed(e) => {
                 // Open failures and read failures read differently.
-                let what = if e.raw_os_error() == Some(21) {
+                let what = if e.raw_os_error() == Some(libc::EISDIR) {
                     "read failed"
                 } else {
                     "cannot read"
@@ -502,10 +502,14 @@ pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
         Read::Bytes(b) => b,
         // A read failure (a directory) is `error reading 'NAME'`, without
         // the reason; an open failure names the file and the reason.
-        Read::Failed(e) if e.raw_os_error() == Some(21) => {
-            out.err(b"uniq: error reading ");
-            out.err(crate::ls::quote(name.as_bytes()).as_bytes());
-            out.err(b"\n");
+        Read::Failed(e) if e.raw_os_error() == Some(libc::EISDIR) => {
+            out.err(
+                format!(
+                    "uniq: error reading {}\n",
+                    crate::ls::quote(name.as_bytes())
+                )
+                .as_bytes(),
+            );
             out.status = 1;
             return out;
         }

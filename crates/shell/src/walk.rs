@@ -263,7 +263,8 @@ pub fn walk_dir(
         let mut shown = Vec::with_capacity(frame.prefix.len() + name.len());
         shown.extend_from_slice(&frame.prefix);
         shown.extend_from_slice(name);
-        if kind == EntryKind::Symlink {
+        let followed = kind == EntryKind::Symlink;
+        if followed {
             if !checkout.contains(&path) {
                 continue;
             }
@@ -280,7 +281,8 @@ pub fn walk_dir(
         }
         match kind {
             EntryKind::Dir => {
-                if !filter.takes_dir(name) {
+                // Entries that were not symlinks passed the filter above.
+                if followed && !filter.takes_dir(name) {
                     continue;
                 }
                 let id = id_of(&path);
@@ -308,7 +310,7 @@ pub fn walk_dir(
                 });
             }
             EntryKind::File => {
-                if filter.takes_file(name) {
+                if !followed || filter.takes_file(name) {
                     out.push(WalkEvent::File {
                         path,
                         display: shown,

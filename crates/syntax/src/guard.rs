@@ -29,12 +29,8 @@ pub const MAX_PYTHON_INDENT: usize = 380;
 /// assert!(parse_hazard(Grammar::Other, "x", 0).unwrap().contains("parse limit"));
 /// ```
 pub fn parse_hazard(grammar: Grammar, src: &str, max_bytes: usize) -> Option<String> {
-    if src.len() > max_bytes {
-        return Some(format!(
-            "not parsed: {} bytes, over the parse limit of {} bytes",
-            src.len(),
-            max_bytes
-        ));
+    if let Some(reason) = size_hazard(src.len() as u64, max_bytes as u64) {
+        return Some(reason);
     }
     if grammar == Grammar::Python {
         let deepest = src.lines().map(indent_columns).max().unwrap_or(0);
@@ -110,6 +106,12 @@ pub fn tree_hazard(root: tree_sitter::Node<'_>) -> Option<String> {
             depth -= 1;
         }
     }
+}
+
+/// Why a file of `len` bytes must not be parsed under a limit of `max`
+/// bytes, if it must not (checked before reading it, where that is cheaper).
+pub fn size_hazard(len: u64, max: u64) -> Option<String> {
+    (len > max).then(|| format!("not parsed: {len} bytes, over the parse limit of {max} bytes"))
 }
 
 /// Which grammar a source is for.

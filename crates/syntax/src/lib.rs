@@ -43,7 +43,8 @@ mod typescript;
 pub mod python_cst {
     pub use crate::python::ancestry::is_main_test;
     pub use crate::python::text::{
-        dotted_name, is_test_path, keyword_arg, last_segment, positional_args, text, unparenthesize,
+        dotted_name, is_test_path, keyword_arg, last_segment, operator, plus_operands_all,
+        positional_args, text, unparenthesize,
     };
 }
 
@@ -331,13 +332,8 @@ fn scan_file(
     // Too large to parse: not even read (the regex layer of `recon run`
     // still searches such files).
     if let Ok(meta) = std::fs::metadata(&file.path)
-        && meta.len() > shared.max_parse_bytes
+        && let Some(reason) = guard::size_hazard(meta.len(), shared.max_parse_bytes)
     {
-        let reason = format!(
-            "not parsed: {} bytes, over the parse limit of {} bytes",
-            meta.len(),
-            shared.max_parse_bytes
-        );
         return FileFindings::error(&file.rel, reason);
     }
     let bytes = match std::fs::read(&file.path) {

@@ -265,33 +265,31 @@ pub fn derive(input: &Input) -> Vec<Stage> {
             .or_default() += 1;
     }
     for e in &input.f.call_graph {
-        let (callee, def_file, def_line) = (e.callee.clone(), e.callee_file.clone(), e.callee_line);
+        let (callee, def_file, def_line) =
+            (e.callee.as_str(), e.callee_file.as_str(), e.callee_line);
         if callee.is_empty()
             || def_file.is_empty()
             || def_line == 0
-            || is_test_file(&def_file)
-            || !seen_functions.insert((callee.clone(), def_file.clone()))
+            || is_test_file(def_file)
+            || !seen_functions.insert((callee, def_file))
         {
             continue;
         }
-        let Some(key) = function_stage(&callee) else {
+        let Some(key) = function_stage(callee) else {
             continue;
         };
-        let calls = call_sites
-            .get(&(callee.as_str(), def_file.as_str()))
-            .copied()
-            .unwrap_or(0);
+        let calls = call_sites.get(&(callee, def_file)).copied().unwrap_or(0);
         let depth = depths
-            .get(&(callee.clone(), def_file.clone()))
+            .get(&(callee.to_owned(), def_file.to_owned()))
             .copied()
             .unwrap_or(usize::MAX);
         functions.push((
             depth,
             key,
-            Loc::new(&def_file, def_line),
+            Loc::new(def_file, def_line),
             format!(
                 "function {} ({}{})",
-                code(&callee),
+                code(callee),
                 plural(calls, "call site", "call sites"),
                 if depth == usize::MAX {
                     ", not reached from a handler".to_owned()

@@ -1,5 +1,6 @@
 //! OBS004: a log message formatted before the logger sees it.
 
+use recon_syntax::python_cst::{operator, plus_operands_all};
 use tree_sitter::Node;
 
 use crate::checker::Cx;
@@ -96,33 +97,12 @@ fn eager(message: Node<'_>, src: &str) -> Option<&'static str> {
         }
         "binary_operator" => match operator(message)? {
             "%" => Some("`%`"),
-            "+" if !constant_concatenation(message, src) => Some("`+`"),
+            // Every operand a plain string literal: one constant, not eager.
+            "+" if !plus_operands_all(message, |n| python::plain_string(n, src).is_some()) => {
+                Some("`+`")
+            }
             _ => None,
         },
         _ => None,
     }
-}
-
-fn operator<'a>(node: Node<'a>) -> Option<&'a str> {
-    node.child_by_field_name("operator").map(|o| o.kind())
-}
-
-/// Whether every operand of a `+` chain is a plain string literal.
-/// Iterative: a chain of 100,000 `+` would overflow the stack.
-fn constant_concatenation(node: Node<'_>, src: &str) -> bool {
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        let node = python::unparenthesize(node);
-        if node.kind() == "binary_operator" && operator(node) == Some("+") {
-            for side in ["left", "right"] {
-                match node.child_by_field_name(side) {
-                    Some(s) => stack.push(s),
-                    None => return false,
-                }
-            }
-        } else if python::plain_string(node, src).is_none() {
-            return false;
-        }
-    }
-    true
 }

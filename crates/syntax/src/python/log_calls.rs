@@ -8,8 +8,8 @@ use tree_sitter::{Node, Query, QueryMatch};
 use super::ancestry::Ancestry;
 use super::bindings::Names;
 use super::text::{
-    bracket_prefix, is_interpolated, keyword_arg, last_segment, leading_text, positional_args,
-    string_value, text, unparenthesize,
+    bracket_prefix, is_interpolated, keyword_arg, last_segment, leading_text, operator,
+    plus_operands_all, positional_args, string_value, text, unparenthesize,
 };
 use super::{At, Ctx, capture, node};
 
@@ -159,37 +159,15 @@ fn message_kind(arguments: Node<'_>, level: LogLevel, src: &str) -> MessageKind 
         }
         "binary_operator" => match operator(message) {
             Some("%") => MessageKind::Percent,
-            Some("+") if literal_chain(message, src) => MessageKind::Literal,
+            // Every operand a `str` literal without placeholder.
+            Some("+") if plus_operands_all(message, |n| string_value(n, src).is_some()) => {
+                MessageKind::Literal
+            }
             Some("+") => MessageKind::Concat,
             _ => MessageKind::Other,
         },
         _ => MessageKind::Other,
     }
-}
-
-fn operator<'a>(node: Node<'a>) -> Option<&'a str> {
-    node.child_by_field_name("operator").map(|o| o.kind())
-}
-
-/// Whether every operand of a `+` chain is a `str` literal without
-/// placeholder.
-/// Iterative: a chain of 100,000 `+` would overflow the stack.
-fn literal_chain(node: Node<'_>, src: &str) -> bool {
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        let node = unparenthesize(node);
-        if node.kind() == "binary_operator" && operator(node) == Some("+") {
-            for side in ["left", "right"] {
-                match node.child_by_field_name(side) {
-                    Some(s) => stack.push(s),
-                    None => return false,
-                }
-            }
-        } else if string_value(node, src).is_none() {
-            return false;
-        }
-    }
-    true
 }
 
 /// The `[TAG]` the first argument starts with, when it is a positional

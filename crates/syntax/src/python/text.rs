@@ -334,6 +334,32 @@ fn push_code(out: &mut String, value: u32, written: &str) {
     }
 }
 
+/// The operator of a binary expression (`+`, `%`...).
+pub fn operator<'a>(node: Node<'a>) -> Option<&'a str> {
+    node.child_by_field_name("operator").map(|o| o.kind())
+}
+
+/// Whether every operand of a `+` chain (parentheses dropped) satisfies
+/// `leaf`; a node that is no `+` is a chain of one. Iterative: a chain of
+/// 100,000 `+` would overflow the stack.
+pub fn plus_operands_all(node: Node<'_>, mut leaf: impl FnMut(Node<'_>) -> bool) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        let node = unparenthesize(node);
+        if node.kind() == "binary_operator" && operator(node) == Some("+") {
+            for side in ["left", "right"] {
+                match node.child_by_field_name(side) {
+                    Some(s) => stack.push(s),
+                    None => return false,
+                }
+            }
+        } else if !leaf(node) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Whether `node` opens a scope of its own for the logging and except
 /// rules: a function definition (its parameters, annotations and body;
 /// decorators sit outside it in the tree), a `lambda`, a class definition

@@ -83,13 +83,6 @@ impl Worker {
 
     /// Never fails: what the grammar or the fallback read is kept.
     pub(crate) fn scan(&mut self, file: &str, src: &str) -> FileFindings {
-        if let Some(reason) = crate::guard::parse_hazard(
-            crate::guard::Grammar::Other,
-            src,
-            usize::MAX, // the size limit is applied before reading
-        ) {
-            return FileFindings::error(file, reason);
-        }
         let mut out = FileFindings::default();
         let tokens = tokens::tokenize(src);
         let index = LineIndex::new(src);

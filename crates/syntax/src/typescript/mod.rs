@@ -197,13 +197,6 @@ impl Worker {
     /// Scan a TypeScript (or JavaScript) file. Never fails: a tree with
     /// syntax errors still gives what parsed, plus an entry in `errors`.
     pub(crate) fn scan_ts(&mut self, q: &TsQueries, file: &str, src: &str) -> FileFindings {
-        if let Some(reason) = crate::guard::parse_hazard(
-            crate::guard::Grammar::Other,
-            src,
-            usize::MAX, // the size limit is applied before reading
-        ) {
-            return FileFindings::error(file, reason);
-        }
         let Some(tree) = self.typescript.parse(src, None) else {
             return FileFindings::error(file, "parser gave no tree".to_owned());
         };
@@ -230,13 +223,6 @@ impl Worker {
     /// TypeScript, its component tags. An unclosed `<script>` still gives
     /// its body (to the end of the file) and an `errors` entry.
     pub(crate) fn scan_svelte(&mut self, q: &TsQueries, file: &str, src: &str) -> FileFindings {
-        if let Some(reason) = crate::guard::parse_hazard(
-            crate::guard::Grammar::Other,
-            src,
-            usize::MAX, // the size limit is applied before reading
-        ) {
-            return FileFindings::error(file, reason);
-        }
         let Some(tree) = self.svelte.parse(src, None) else {
             return FileFindings::error(file, "parser gave no tree".to_owned());
         };
