@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::ancestry::{Ancestry, name_of};
@@ -43,17 +45,24 @@ pub(super) fn definitions<'t>(
         .collect()
 }
 
-/// The last method named `name` in the body of `class`.
-fn method_of<'t>(class: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
-    let body = class.child_by_field_name("body")?;
-    named_children(body)
-        .into_iter()
-        .filter_map(|c| match c.kind() {
-            "function_definition" => Some(c),
-            "decorated_definition" => c.child_by_field_name("definition"),
+/// The methods defined directly in the body of `class`, by name (the last
+/// definition of a name wins, as at run time).
+fn methods_of<'t, 's>(class: Node<'t>, src: &'s str) -> FxHashMap<&'s str, Node<'t>> {
+    let mut methods = FxHashMap::default();
+    let Some(body) = class.child_by_field_name("body") else {
+        return methods;
+    };
+    for child in named_children(body) {
+        let definition = match child.kind() {
+            "function_definition" => Some(child),
+            "decorated_definition" => child.child_by_field_name("definition"),
             _ => None,
-        })
-        .rfind(|d| d.kind() == "function_definition" && name_of(*d, src) == name)
+        };
+        if let Some(d) = definition.filter(|d| d.kind() == "function_definition") {
+            methods.insert(name_of(d, src), d);
+        }
+    }
+    methods
 }
 
 /// One call site per call of a name or attribute inside a function body,
@@ -65,6 +74,9 @@ pub(super) fn call_sites<'t>(
 ) -> Vec<CallSite> {
     let mut out = Vec::new();
     let file: Arc<str> = ctx.file.into();
+    // `self.m()` is resolved against its class's methods, indexed once per
+    // class (a scan per call was quadratic in large classes).
+    let mut classes: FxHashMap<usize, FxHashMap<&str, Node<'t>>> = FxHashMap::default();
     for (call, callee) in calls {
         let Some(place) = ancestry.place(*call) else {
             continue;
@@ -88,7 +100,13 @@ pub(super) fn call_sites<'t>(
             match place
                 .class
                 .filter(|_| is_self)
-                .and_then(|class| method_of(class, name, ctx.src))
+                .and_then(|class| {
+                    classes
+                        .entry(class.id())
+                        .or_insert_with(|| methods_of(class, ctx.src))
+                        .get(name)
+                        .copied()
+                })
             {
                 Some(method) => CalleeRef::Resolved {
                     qualname: ancestry.definition_qualname(method, ctx.src).to_owned(),
