@@ -3,21 +3,41 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use recon_findings::Findings;
+
 use super::{Input, is_test_file};
 use crate::model::Loc;
 
+/// A function of the checkout: its qualified name and the file defining it.
+pub type FunctionKey<'f> = (&'f str, &'f str);
+
 /// A call: where it is, and the function it reaches.
-#[derive(Debug, Clone)]
-pub struct Edge {
-    pub callee: String,
-    pub callee_file: String,
-    pub at: Loc,
+#[derive(Debug, Clone, Copy)]
+pub struct Edge<'f> {
+    pub callee: &'f str,
+    pub callee_file: &'f str,
+    file: &'f str,
+    line: usize,
 }
 
-/// Calls by calling function, keyed by (qualified name, file).
+impl<'f> Edge<'f> {
+    /// The function called.
+    pub fn callee_key(&self) -> FunctionKey<'f> {
+        (self.callee, self.callee_file)
+    }
+
+    /// Where the call is.
+    pub fn at(&self) -> Loc {
+        Loc::new(self.file, self.line)
+    }
+}
+
+/// Calls by calling function, keyed by (qualified name, file). Borrowed
+/// from the findings and built once per report: large codebases have 10^5
+/// edges and more.
 #[derive(Debug, Default)]
-pub struct Graph {
-    pub calls: BTreeMap<(String, String), Vec<Edge>>,
+pub struct Graph<'f> {
+    pub calls: BTreeMap<FunctionKey<'f>, Vec<Edge<'f>>>,
 }
 
 /// An entry handler: a route or WebSocket handler (WebSockets first).
@@ -28,28 +48,25 @@ pub struct Entry {
     pub at: Loc,
 }
 
-impl Graph {
-    pub fn build(input: &Input) -> Graph {
-        let mut calls: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
-        // One edge per (caller, callee): the first call. A set keeps this
-        // linear; call graphs of large codebases have 10^5 edges and more.
+impl<'f> Graph<'f> {
+    pub fn build(findings: &'f Findings) -> Graph<'f> {
+        let mut calls: BTreeMap<FunctionKey<'f>, Vec<Edge<'f>>> = BTreeMap::new();
+        // One edge per (caller, callee): the first call.
         let mut seen: rustc_hash::FxHashSet<(&str, &str, &str, &str)> =
             rustc_hash::FxHashSet::default();
-        for e in &input.f.call_graph {
+        for e in &findings.call_graph {
             if e.caller.is_empty() || e.callee.is_empty() {
                 continue;
             }
             if !seen.insert((&e.caller, &e.file, &e.callee, &e.callee_file)) {
                 continue;
             }
-            calls
-                .entry((e.caller.clone(), e.file.clone()))
-                .or_default()
-                .push(Edge {
-                    callee: e.callee.clone(),
-                    callee_file: e.callee_file.clone(),
-                    at: Loc::new(&e.file, e.line),
-                });
+            calls.entry((&e.caller, &e.file)).or_default().push(Edge {
+                callee: &e.callee,
+                callee_file: &e.callee_file,
+                file: &e.file,
+                line: e.line,
+            });
         }
         Graph { calls }
     }
@@ -60,43 +77,39 @@ impl Graph {
 
     /// The calls made by `entry`'s function: a caller of its file named
     /// like the handler (or `X.handler`).
-    pub fn entry_calls(&self, entry: &Entry) -> Vec<&Edge> {
+    pub fn entry_calls(&self, entry: &Entry) -> Vec<Edge<'f>> {
+        let method = format!(".{}", entry.handler);
         self.calls
             .iter()
             .filter(|((caller, file), _)| {
-                *file == entry.file
-                    && (*caller == entry.handler
-                        || caller.ends_with(&format!(".{}", entry.handler)))
+                *file == entry.file && (*caller == entry.handler || caller.ends_with(&method))
             })
-            .flat_map(|(_, edges)| edges.iter())
+            .flat_map(|(_, edges)| edges.iter().copied())
             .collect()
     }
 
-    /// The calls made by the function `name` defined in `file`.
-    pub fn calls_of(&self, name: &str, file: &str) -> &[Edge] {
-        self.calls
-            .get(&(name.to_owned(), file.to_owned()))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    /// The calls made by the function `key`.
+    pub fn calls_of(&self, key: FunctionKey<'f>) -> &[Edge<'f>] {
+        self.calls.get(&key).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Breadth-first call depth of every function reachable from an entry
     /// handler (1 for a function the handler calls).
-    pub fn depths(&self, entries: &[Entry]) -> BTreeMap<(String, String), usize> {
-        let mut depth: BTreeMap<(String, String), usize> = BTreeMap::new();
-        let mut queue: VecDeque<((String, String), usize)> = VecDeque::new();
+    pub fn depths(&self, entries: &[Entry]) -> BTreeMap<FunctionKey<'f>, usize> {
+        let mut depth: BTreeMap<FunctionKey<'f>, usize> = BTreeMap::new();
+        let mut queue: VecDeque<(FunctionKey<'f>, usize)> = VecDeque::new();
         for entry in entries {
             for e in self.entry_calls(entry) {
-                queue.push_back(((e.callee.clone(), e.callee_file.clone()), 1));
+                queue.push_back((e.callee_key(), 1));
             }
         }
         while let Some((key, d)) = queue.pop_front() {
             if depth.contains_key(&key) {
                 continue;
             }
-            depth.insert(key.clone(), d);
-            for e in self.calls_of(&key.0, &key.1) {
-                queue.push_back(((e.callee.clone(), e.callee_file.clone()), d + 1));
+            depth.insert(key, d);
+            for e in self.calls_of(key) {
+                queue.push_back((e.callee_key(), d + 1));
             }
         }
         depth

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use recon_findings::{CarrierKind, HttpMethod, MessageDirection, MiddlewareKind, Side};
 
-use super::graph::{Edge, Graph, entries};
+use super::graph::{Edge, FunctionKey, Graph, entries};
 use super::{Input, at, code, is_test_file, none_found, plural, stages};
 use crate::model::{
     CarrierSummary, Endpoint, FlowLine, Lifecycle, Loc, MiddlewareRow, RouteGroup, RouteRow, Stage,
@@ -212,19 +212,18 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
         }
         lines.push(line(0, text));
     }
-    let graph = Graph::build(input);
+    let graph = &input.graph;
     let mut trees = 0;
     for entry in entries(input) {
         let mut sub = Vec::new();
         let mut walk = TreeWalk {
-            graph: &graph,
+            graph,
             reaches: BTreeMap::new(),
             expanded: BTreeSet::new(),
         };
         let mut path = BTreeSet::new();
-        path.insert((entry.handler.clone(), entry.file.clone()));
-        let calls: Vec<Edge> = graph.entry_calls(&entry).into_iter().cloned().collect();
-        for e in &calls {
+        path.insert((entry.handler.as_str(), entry.file.as_str()));
+        for e in &graph.entry_calls(&entry) {
             walk.tree(e, 1, &mut path, &mut sub);
         }
         if !sub.is_empty() {
@@ -280,52 +279,52 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
 /// stage is computed once, and a function's subtree is printed once per
 /// tree (later calls of it say so instead of repeating it), so a checkout
 /// with many same-named functions cannot make it explode.
-struct TreeWalk<'a> {
-    graph: &'a Graph,
-    /// Whether a function (name, file) reaches a stage function at all.
-    reaches: BTreeMap<(String, String), bool>,
+struct TreeWalk<'g, 'f> {
+    graph: &'g Graph<'f>,
+    /// Whether a function reaches a stage function at all.
+    reaches: BTreeMap<FunctionKey<'f>, bool>,
     /// Functions whose subtree this tree already shows.
-    expanded: BTreeSet<(String, String)>,
+    expanded: BTreeSet<FunctionKey<'f>>,
 }
 
-impl TreeWalk<'_> {
+impl<'f> TreeWalk<'_, 'f> {
     /// Whether `key` can reach a stage function (any depth; cycles cut).
-    fn can_reach(&mut self, key: &(String, String)) -> bool {
-        if let Some(&known) = self.reaches.get(key) {
+    fn can_reach(&mut self, key: FunctionKey<'f>) -> bool {
+        if let Some(&known) = self.reaches.get(&key) {
             return known;
         }
         // Depth-first with an explicit stack; a function on the stack
         // counts as not reaching, which is what breaking the cycle means.
-        self.reaches.insert(key.clone(), false);
-        let mut stack: Vec<((String, String), usize)> = vec![(key.clone(), 0)];
+        self.reaches.insert(key, false);
+        let mut stack: Vec<(FunctionKey<'f>, usize)> = vec![(key, 0)];
         while let Some((node, next)) = stack.pop() {
-            if stages::function_stage(&node.0).is_some() {
-                self.mark_reaching(&node, &stack);
+            if stages::function_stage(node.0).is_some() {
+                self.mark_reaching(node, &stack);
                 continue;
             }
-            let calls = self.graph.calls_of(&node.0, &node.1);
+            let calls = self.graph.calls_of(node);
             if let Some(e) = calls.get(next) {
-                stack.push((node.clone(), next + 1));
-                let child = (e.callee.clone(), e.callee_file.clone());
+                stack.push((node, next + 1));
+                let child = e.callee_key();
                 match self.reaches.get(&child) {
-                    Some(true) => self.mark_reaching(&node, &stack),
+                    Some(true) => self.mark_reaching(node, &stack),
                     Some(false) => {}
                     None => {
-                        self.reaches.insert(child.clone(), false);
+                        self.reaches.insert(child, false);
                         stack.push((child, 0));
                     }
                 }
             }
         }
-        self.reaches.get(key).copied().unwrap_or(false)
+        self.reaches.get(&key).copied().unwrap_or(false)
     }
 
     /// `node` reaches a stage, and so does every function below which it
     /// was found.
-    fn mark_reaching(&mut self, node: &(String, String), stack: &[((String, String), usize)]) {
-        self.reaches.insert(node.clone(), true);
+    fn mark_reaching(&mut self, node: FunctionKey<'f>, stack: &[(FunctionKey<'f>, usize)]) {
+        self.reaches.insert(node, true);
         for (above, _) in stack {
-            self.reaches.insert(above.clone(), true);
+            self.reaches.insert(*above, true);
         }
     }
 
@@ -334,35 +333,35 @@ impl TreeWalk<'_> {
     /// reached one.
     fn tree(
         &mut self,
-        edge: &Edge,
+        edge: &Edge<'f>,
         depth: usize,
-        path: &mut BTreeSet<(String, String)>,
+        path: &mut BTreeSet<FunctionKey<'f>>,
         out: &mut Vec<FlowLine>,
     ) -> bool {
-        let key = (edge.callee.clone(), edge.callee_file.clone());
-        if depth > 8 || path.contains(&key) || !self.can_reach(&key) {
+        let key = edge.callee_key();
+        if depth > 8 || path.contains(&key) || !self.can_reach(key) {
             return false;
         }
-        let stage = stages::function_stage(&edge.callee);
+        let stage = stages::function_stage(edge.callee);
         let title = stage
             .and_then(|k| stages::KEYS.iter().find(|(key, _)| *key == k))
             .map(|(_, t)| format!(" ({t})"))
             .unwrap_or_default();
-        if !self.expanded.insert(key.clone()) {
+        if !self.expanded.insert(key) {
             out.push(line(
                 depth,
                 format!(
                     "{} called at {}{title} (its calls are shown above)",
-                    code(&edge.callee),
-                    at(&edge.at)
+                    code(edge.callee),
+                    at(&edge.at())
                 ),
             ));
             return true;
         }
-        path.insert(key.clone());
+        path.insert(key);
         let mut children = Vec::new();
         let mut reached = false;
-        for e in self.graph.calls_of(&edge.callee, &edge.callee_file) {
+        for e in self.graph.calls_of(key) {
             reached |= self.tree(e, depth + 1, path, &mut children);
         }
         path.remove(&key);
@@ -371,7 +370,7 @@ impl TreeWalk<'_> {
         }
         out.push(line(
             depth,
-            format!("{} called at {}{title}", code(&edge.callee), at(&edge.at)),
+            format!("{} called at {}{title}", code(edge.callee), at(&edge.at())),
         ));
         out.extend(children);
         true

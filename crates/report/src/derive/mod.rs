@@ -39,6 +39,8 @@ pub(crate) struct Input<'a> {
     pub f: &'a Findings,
     pub extra: Extra,
     pub raw: Value,
+    /// The call graph, read by the stages and the lifecycle.
+    pub graph: graph::Graph<'a>,
 }
 
 impl Input<'_> {
@@ -59,6 +61,7 @@ pub fn derive(findings: &Findings) -> Report {
         f: findings,
         extra: Extra::from_value(&raw),
         raw,
+        graph: graph::Graph::build(findings),
     };
     let stages = stages::derive(&input);
     let lifecycle = lifecycle::derive(&input, &stages);

@@ -252,8 +252,7 @@ pub fn derive(input: &Input) -> Vec<Stage> {
     }
     // Functions of the checkout (call-graph callees, at their definition),
     // the ones reachable from an entry handler first, shallowest first.
-    let graph = super::graph::Graph::build(input);
-    let depths = graph.depths(&super::graph::entries(input));
+    let depths = input.graph.depths(&super::graph::entries(input));
     let mut seen_functions = std::collections::BTreeSet::new();
     let mut functions: Vec<(usize, &'static str, Loc, String)> = Vec::new();
     // Call sites per definition, counted once (linear in the graph).
@@ -280,7 +279,7 @@ pub fn derive(input: &Input) -> Vec<Stage> {
         };
         let calls = call_sites.get(&(callee, def_file)).copied().unwrap_or(0);
         let depth = depths
-            .get(&(callee.to_owned(), def_file.to_owned()))
+            .get(&(callee, def_file))
             .copied()
             .unwrap_or(usize::MAX);
         functions.push((
