@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use recon_findings::CallEdge;
 
 use crate::collect::{At, CallSite, CalleeRef, FunctionDef};
@@ -27,8 +28,17 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
     for def in defs {
         by_name.entry(def.name.as_str()).or_default().push(def);
     }
+    // Calls resolve independently; rayon keeps their order.
+    calls
+        .par_iter()
+        .flat_map_iter(|call| resolve_call(call, &by_name))
+        .collect()
+}
+
+/// The edges of one call site.
+fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) -> Vec<At<CallEdge>> {
     let mut out = Vec::new();
-    for call in calls {
+    {
         let mut edge = |callee: String, callee_file: String, callee_line: usize| {
             out.push((
                 call.column,
@@ -73,7 +83,7 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 if defs.len() > MAX_CANDIDATES {
-                    continue;
+                    return out;
                 }
                 for def in defs {
                     edge(def.qualname.clone(), def.file.clone(), def.line);

@@ -97,17 +97,13 @@ pub(super) fn call_sites<'t>(
             let is_self = receiver.is_some_and(|r| {
                 r.kind() == "identifier" && matches!(text(r, ctx.src), "self" | "cls")
             });
-            match place
-                .class
-                .filter(|_| is_self)
-                .and_then(|class| {
-                    classes
-                        .entry(class.id())
-                        .or_insert_with(|| methods_of(class, ctx.src))
-                        .get(name)
-                        .copied()
-                })
-            {
+            match place.class.filter(|_| is_self).and_then(|class| {
+                classes
+                    .entry(class.id())
+                    .or_insert_with(|| methods_of(class, ctx.src))
+                    .get(name)
+                    .copied()
+            }) {
                 Some(method) => CalleeRef::Resolved {
                     qualname: ancestry.definition_qualname(method, ctx.src).to_owned(),
                     line: ctx.line(method),
