@@ -352,8 +352,8 @@ fn given_files_paths_and_exit_codes() {
     assert_eq!(run.code, 2);
 }
 
-/// With FILES, OBS010 still reads the whole checkout but reports only in the
-/// files given.
+/// With FILES, OBS010 reads the other side of the whole checkout but
+/// reports only in the files given.
 #[test]
 fn obs010_reads_the_checkout_reports_the_files() {
     let dir = fixture("obs010");

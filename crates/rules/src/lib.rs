@@ -35,7 +35,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
-use recon_findings::WebsocketMessage;
+use recon_findings::{Side, WebsocketMessage};
 use recon_syntax::files;
 
 pub use checker::{FileInfo, Language, Suppression, parse_suppression};
@@ -128,10 +128,15 @@ pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
     // Both sides' `sent` rules need a `type` key written in the file: a
     // checked file without the word cannot hold a send site, and when none
     // has it, OBS010 has nothing to report and the checkout is not read.
-    let may_send = per_file.iter().any(|(_, outcome)| outcome.mentions_type);
-    if config.enabled(Rule::Obs010) && may_send {
+    let senders: HashSet<&str> = targets
+        .iter()
+        .zip(&per_file)
+        .filter(|(_, (error, outcome))| error.is_none() && outcome.mentions_type)
+        .map(|(file, _)| file.rel.as_str())
+        .collect();
+    if config.enabled(Rule::Obs010) && !senders.is_empty() {
         let checked: HashSet<&str> = suppressions.keys().copied().collect();
-        let messages = checkout_messages(root);
+        let messages = checkout_messages(root, &senders);
         diagnostics.extend(rules::obs010_unhandled_websocket_message::check(
             &messages,
             |file| checked.contains(file),
@@ -305,21 +310,78 @@ fn join_components(path: &Path) -> String {
         .join("/")
 }
 
-/// Every WebSocket message of the checkout at `root` (both sides, from
-/// `recon_syntax::scan`), test code left out.
-fn checkout_messages(root: &Path) -> Vec<WebsocketMessage> {
-    let mut messages = match recon_syntax::scan(root, &recon_syntax::ScanOptions::default()) {
-        Ok(findings) => findings.websocket_messages,
-        Err(_) => Vec::new(),
-    };
+/// The WebSocket messages OBS010 needs, test code left out: those of the
+/// files [`MessageScope`] reads.
+fn checkout_messages(root: &Path, senders: &HashSet<&str>) -> Vec<WebsocketMessage> {
+    let scope = MessageScope::new(senders);
+    let keep = |rel: &str| scope.reads(rel);
+    let mut messages =
+        match recon_syntax::scan_only(root, &recon_syntax::ScanOptions::default(), &keep) {
+            Ok(findings) => findings.websocket_messages,
+            Err(_) => Vec::new(),
+        };
     messages.retain(|m| !python::is_any_test_path(&m.file));
     messages
+}
+
+/// The checkout files whose WebSocket messages OBS010 reads: the checked
+/// files that may send, and every file of the side of the app across from
+/// each of them, which is where their types must be handled. A checked
+/// Python file needs the frontend read, not the rest of the backend; in a
+/// repository with one side only, nothing else is parsed.
+struct MessageScope<'a> {
+    senders: &'a HashSet<&'a str>,
+    across: Vec<Side>,
+}
+
+impl<'a> MessageScope<'a> {
+    fn new(senders: &'a HashSet<&'a str>) -> Self {
+        let mut across: Vec<Side> = senders
+            .iter()
+            .filter_map(|rel| recon_syntax::side_of(rel))
+            .map(|side| match side {
+                Side::Backend => Side::Frontend,
+                Side::Frontend => Side::Backend,
+            })
+            .collect();
+        across.sort();
+        across.dedup();
+        MessageScope { senders, across }
+    }
+
+    fn reads(&self, rel: &str) -> bool {
+        self.senders.contains(rel)
+            || recon_syntax::side_of(rel).is_some_and(|side| self.across.contains(&side))
+    }
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn obs010_reads_the_senders_and_the_side_across() {
+        let backend: HashSet<&str> = ["core/main.py"].into_iter().collect();
+        let scope = MessageScope::new(&backend);
+        assert!(scope.reads("core/main.py"));
+        assert!(scope.reads("frontend/src/lib/ws.ts"));
+        assert!(scope.reads("frontend/src/routes/+page.svelte"));
+        assert!(!scope.reads("core/db.py"), "the rest of the backend");
+        assert!(!scope.reads("migrations/001.sql"));
+
+        let frontend: HashSet<&str> = ["frontend/src/lib/ws.ts"].into_iter().collect();
+        let scope = MessageScope::new(&frontend);
+        assert!(scope.reads("frontend/src/lib/ws.ts"));
+        assert!(scope.reads("core/db.py"));
+        assert!(!scope.reads("frontend/src/lib/other.ts"));
+
+        let both: HashSet<&str> = ["core/main.py", "frontend/src/lib/ws.ts"]
+            .into_iter()
+            .collect();
+        let scope = MessageScope::new(&both);
+        assert!(scope.reads("core/db.py") && scope.reads("frontend/src/lib/other.ts"));
+    }
 
     #[test]
     fn paths_relative_to_root() {

@@ -144,14 +144,48 @@ pub(crate) fn language_of(rel: &str) -> Option<Lang> {
 /// a file that cannot be read or parse cleanly is listed in `errors` and the
 /// scan goes on.
 pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Findings, ScanError> {
-    scan_with(root, opts, true)
+    scan_with(root, opts, true, &|_| true)
+}
+
+/// [`scan`] restricted to the selected files whose path (relative to
+/// `root`, with `/`) `keep` accepts; the others are not read. The findings
+/// are what a full scan finds in those files, except the call graph, which
+/// resolves calls among the kept files only.
+///
+/// `recon check` uses this for rule OBS010, which needs the WebSocket
+/// messages of the other side of the app, not the whole checkout.
+pub fn scan_only(
+    root: &Path,
+    opts: &ScanOptions,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Findings, ScanError> {
+    scan_with(root, opts, true, keep)
+}
+
+/// The side of the app a file's WebSocket messages belong to, from its
+/// name: Python is the backend; TypeScript, JavaScript and Svelte the
+/// frontend; other files have none.
+///
+/// ```
+/// use recon_findings::Side;
+/// assert_eq!(recon_syntax::side_of("core/main.py"), Some(Side::Backend));
+/// assert_eq!(recon_syntax::side_of("src/lib/ws.ts"), Some(Side::Frontend));
+/// assert_eq!(recon_syntax::side_of("src/routes/+page.svelte"), Some(Side::Frontend));
+/// assert_eq!(recon_syntax::side_of("migrations/001.sql"), None);
+/// ```
+pub fn side_of(rel: &str) -> Option<recon_findings::Side> {
+    match language_of(rel)? {
+        Lang::Python => Some(recon_findings::Side::Backend),
+        Lang::TypeScript | Lang::Svelte => Some(recon_findings::Side::Frontend),
+        Lang::Sql | Lang::Env => None,
+    }
 }
 
 /// [`scan`] without the literal prefilter: every file is parsed. The result
 /// is the same (a test holds recon to it); this exists for that test.
 #[doc(hidden)]
 pub fn scan_unfiltered(root: &Path, opts: &ScanOptions) -> Result<Findings, ScanError> {
-    scan_with(root, opts, false)
+    scan_with(root, opts, false, &|_| true)
 }
 
 /// Whether the literal prefilter lets a file through to the parser (its
@@ -200,7 +234,12 @@ impl Workers {
     }
 }
 
-fn scan_with(root: &Path, opts: &ScanOptions, prefilter: bool) -> Result<Findings, ScanError> {
+fn scan_with(
+    root: &Path,
+    opts: &ScanOptions,
+    prefilter: bool,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Findings, ScanError> {
     std::fs::metadata(root).map_err(|e| ScanError::Root {
         path: root.display().to_string(),
         message: io_message(&e),
@@ -213,7 +252,11 @@ fn scan_with(root: &Path, opts: &ScanOptions, prefilter: bool) -> Result<Finding
                 rayon::join(typescript::queries, sql::Worker::new)
             })
         },
-        || files::select(root, opts.no_ignore),
+        || {
+            let (mut selected, errors) = files::select(root, opts.no_ignore);
+            selected.retain(|f| keep(&f.rel));
+            (selected, errors)
+        },
     );
     let shared = Shared {
         python: python_queries.map_err(ScanError::Internal)?,

@@ -14,7 +14,8 @@ violation! {
     /// Compares the WebSocket message `type` strings the two halves of the
     /// app send with the ones the other half handles, over the whole
     /// checkout (the file selection of `recon scan`, whatever files are
-    /// given), and flags each send site, in the files checked, of a type the
+    /// given; for a checked file, the files of the other side are what is
+    /// read), and flags each send site, in the files checked, of a type the
     /// other side never handles:
     ///
     /// - a type the frontend (TypeScript, JavaScript, Svelte) sends that no
