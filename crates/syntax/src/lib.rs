@@ -209,29 +209,23 @@ pub fn svelte_lines(src: &str) -> Result<Vec<usize>, String> {
     Ok(lines)
 }
 
-/// Everything the workers share.
+/// Everything the workers share. A language's queries are compiled only
+/// when a selected file is in it (compiling is most of a small scan, and
+/// all of `recon check`'s OBS010 context for one side of an app).
 struct Shared {
-    python: &'static python::PythonQueries,
-    typescript: &'static typescript::TsQueries,
+    python: Option<&'static python::PythonQueries>,
+    typescript: Option<&'static typescript::TsQueries>,
     prefilter: bool,
     max_parse_bytes: u64,
 }
 
-/// Per-worker parsers (one of each language).
+/// Per-worker parsers, one per language, made on the worker's first file
+/// in that language.
+#[derive(Default)]
 struct Workers {
-    python: Result<python::Worker, String>,
-    typescript: Result<typescript::Worker, String>,
-    sql: Result<sql::Worker, String>,
-}
-
-impl Workers {
-    fn new() -> Self {
-        Workers {
-            python: python::Worker::new(),
-            typescript: typescript::Worker::new(),
-            sql: sql::Worker::new(),
-        }
-    }
+    python: Option<Result<python::Worker, String>>,
+    typescript: Option<Result<typescript::Worker, String>>,
+    sql: Option<Result<sql::Worker, String>>,
 }
 
 fn scan_with(
@@ -244,18 +238,26 @@ fn scan_with(
         path: root.display().to_string(),
         message: io_message(&e),
     })?;
-    // Compiling the queries (tree-sitter's query analysis) is most of a
-    // small scan: do the languages in parallel, and beside the file walk.
-    let ((python_queries, (typescript_queries, sql_worker)), (selected, walk_errors)) = rayon::join(
+    let (mut selected, walk_errors) = files::select(root, opts.no_ignore);
+    selected.retain(|f| keep(&f.rel));
+    let scanned: Vec<(&files::SourceFile, Lang)> = selected
+        .iter()
+        .filter_map(|f| language_of(&f.rel).map(|lang| (f, lang)))
+        .collect();
+    let has = |langs: &[Lang]| scanned.iter().any(|(_, lang)| langs.contains(lang));
+    // The languages present compile in parallel; a grammar that does not
+    // load fails the scan here, not once per file.
+    let (python_queries, (typescript_queries, sql_queries)) = rayon::join(
+        || has(&[Lang::Python]).then(python::queries).transpose(),
         || {
-            rayon::join(python::queries, || {
-                rayon::join(typescript::queries, sql::Worker::new)
-            })
-        },
-        || {
-            let (mut selected, errors) = files::select(root, opts.no_ignore);
-            selected.retain(|f| keep(&f.rel));
-            (selected, errors)
+            rayon::join(
+                || {
+                    has(&[Lang::TypeScript, Lang::Svelte])
+                        .then(typescript::queries)
+                        .transpose()
+                },
+                || has(&[Lang::Sql]).then(sql::Worker::new).transpose(),
+            )
         },
     );
     let shared = Shared {
@@ -266,19 +268,17 @@ fn scan_with(
             .max_parse_bytes
             .unwrap_or(guard::DEFAULT_MAX_PARSE_BYTES as u64),
     };
-    // Fail early (not per file) if a grammar does not load.
-    python::Worker::new().map_err(ScanError::Internal)?;
-    typescript::Worker::new().map_err(ScanError::Internal)?;
-    sql_worker.map_err(ScanError::Internal)?;
-
-    let scanned: Vec<(&files::SourceFile, Lang)> = selected
-        .iter()
-        .filter_map(|f| language_of(&f.rel).map(|lang| (f, lang)))
-        .collect();
+    sql_queries.map_err(ScanError::Internal)?;
+    if shared.python.is_some() {
+        python::Worker::new().map_err(ScanError::Internal)?;
+    }
+    if shared.typescript.is_some() {
+        typescript::Worker::new().map_err(ScanError::Internal)?;
+    }
 
     let per_file: Vec<FileFindings> = scanned
         .par_iter()
-        .map_init(Workers::new, |workers, (file, lang)| {
+        .map_init(Workers::default, |workers, (file, lang)| {
             scan_file(workers, &shared, file, *lang)
         })
         .collect();
@@ -365,6 +365,9 @@ fn scan_with(
     Ok(findings)
 }
 
+/// A file's language had no queries compiled: a bug in the scan's setup.
+const NOT_COMPILED: &str = "internal error: queries not compiled";
+
 /// Read one file and run its language's extractors.
 fn scan_file(
     workers: &mut Workers,
@@ -407,19 +410,32 @@ fn scan_file(
     } else {
         let rel = file.rel.as_str();
         match lang {
-            Lang::Python => match &mut workers.python {
-                Ok(worker) => worker.scan(shared.python, rel, &src),
-                Err(message) => FileFindings::error(rel, message.clone()),
-            },
-            Lang::TypeScript => match &mut workers.typescript {
-                Ok(worker) => worker.scan_ts(shared.typescript, rel, &src),
-                Err(message) => FileFindings::error(rel, message.clone()),
-            },
-            Lang::Svelte => match &mut workers.typescript {
-                Ok(worker) => worker.scan_svelte(shared.typescript, rel, &src),
-                Err(message) => FileFindings::error(rel, message.clone()),
-            },
-            Lang::Sql => match &mut workers.sql {
+            Lang::Python => {
+                match (
+                    workers.python.get_or_insert_with(python::Worker::new),
+                    shared.python,
+                ) {
+                    (Ok(worker), Some(queries)) => worker.scan(queries, rel, &src),
+                    (Err(message), _) => FileFindings::error(rel, message.clone()),
+                    (_, None) => FileFindings::error(rel, NOT_COMPILED.to_owned()),
+                }
+            }
+            Lang::TypeScript | Lang::Svelte => {
+                match (
+                    workers
+                        .typescript
+                        .get_or_insert_with(typescript::Worker::new),
+                    shared.typescript,
+                ) {
+                    (Ok(worker), Some(queries)) if lang == Lang::Svelte => {
+                        worker.scan_svelte(queries, rel, &src)
+                    }
+                    (Ok(worker), Some(queries)) => worker.scan_ts(queries, rel, &src),
+                    (Err(message), _) => FileFindings::error(rel, message.clone()),
+                    (_, None) => FileFindings::error(rel, NOT_COMPILED.to_owned()),
+                }
+            }
+            Lang::Sql => match workers.sql.get_or_insert_with(sql::Worker::new) {
                 Ok(worker) => worker.scan(rel, &src),
                 Err(message) => FileFindings::error(rel, message.clone()),
             },
@@ -459,12 +475,12 @@ mod tests {
     #[test]
     fn skipped_files_give_nothing() {
         let shared = Shared {
-            python: python::queries().unwrap(),
-            typescript: typescript::queries().unwrap(),
+            python: Some(python::queries().unwrap()),
+            typescript: Some(typescript::queries().unwrap()),
             prefilter: false,
             max_parse_bytes: guard::DEFAULT_MAX_PARSE_BYTES as u64,
         };
-        let mut workers = Workers::new();
+        let mut workers = Workers::default();
         let dir = std::env::temp_dir().join(format!("recon-prefilter-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for (rel, text) in [
