@@ -35,7 +35,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
-use recon_findings::{Side, WebsocketMessage};
+use recon_findings::{MessageDirection, Side, WebsocketMessage};
 use recon_syntax::files;
 
 pub use checker::{FileInfo, Language, Suppression, parse_suppression};
@@ -310,13 +310,40 @@ fn join_components(path: &Path) -> String {
         .join("/")
 }
 
-/// The WebSocket messages OBS010 needs, test code left out: those of the
-/// files [`MessageScope`] reads.
+/// The WebSocket messages OBS010 needs, test code left out.
+///
+/// A send is only flagged when the side across from its file handles some
+/// type, and handled types can be anywhere on that side: the sides across
+/// from the checked senders are read whole first, then only the senders
+/// whose side across handles anything. A checked Python file thus needs
+/// the frontend read, not the rest of the backend, and in a repository
+/// with one side only no file is parsed at all.
 fn checkout_messages(root: &Path, senders: &HashSet<&str>) -> Vec<WebsocketMessage> {
     let scope = MessageScope::new(senders);
-    let keep = |rel: &str| scope.reads(rel);
+    // The senders' queries compile while the sides across are read.
+    let (mut messages, ()) = rayon::join(
+        || websocket_messages(root, &|rel: &str| scope.across(rel)),
+        || recon_syntax::prepare(senders.iter().copied()),
+    );
+    let mut handling: Vec<Side> = messages
+        .iter()
+        .filter(|m| m.direction == MessageDirection::Handled)
+        .map(|m| m.side)
+        .collect();
+    handling.sort();
+    handling.dedup();
+    if !handling.is_empty() {
+        messages.extend(websocket_messages(root, &|rel: &str| {
+            scope.sends_into(rel, &handling)
+        }));
+    }
+    messages
+}
+
+/// The WebSocket messages of the files `keep` accepts, test code left out.
+fn websocket_messages(root: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<WebsocketMessage> {
     let mut messages =
-        match recon_syntax::scan_only(root, &recon_syntax::ScanOptions::default(), &keep) {
+        match recon_syntax::scan_only(root, &recon_syntax::ScanOptions::default(), keep) {
             Ok(findings) => findings.websocket_messages,
             Err(_) => Vec::new(),
         };
@@ -324,13 +351,11 @@ fn checkout_messages(root: &Path, senders: &HashSet<&str>) -> Vec<WebsocketMessa
     messages
 }
 
-/// The checkout files whose WebSocket messages OBS010 reads: the checked
-/// files that may send, and every file of the side of the app across from
-/// each of them, which is where their types must be handled. A checked
-/// Python file needs the frontend read, not the rest of the backend; in a
-/// repository with one side only, nothing else is parsed.
+/// Which checkout files OBS010 reads for a set of checked files that may
+/// send (`senders`).
 struct MessageScope<'a> {
     senders: &'a HashSet<&'a str>,
+    /// The sides across from the senders' sides.
     across: Vec<Side>,
 }
 
@@ -339,19 +364,32 @@ impl<'a> MessageScope<'a> {
         let mut across: Vec<Side> = senders
             .iter()
             .filter_map(|rel| recon_syntax::side_of(rel))
-            .map(|side| match side {
-                Side::Backend => Side::Frontend,
-                Side::Frontend => Side::Backend,
-            })
+            .map(other_side)
             .collect();
         across.sort();
         across.dedup();
         MessageScope { senders, across }
     }
 
-    fn reads(&self, rel: &str) -> bool {
+    /// A file of a side across from some sender: read whole, for the types
+    /// it handles.
+    fn across(&self, rel: &str) -> bool {
+        recon_syntax::side_of(rel).is_some_and(|side| self.across.contains(&side))
+    }
+
+    /// A sender not read with the sides across, whose own side across
+    /// handles some type (`handling`).
+    fn sends_into(&self, rel: &str, handling: &[Side]) -> bool {
         self.senders.contains(rel)
-            || recon_syntax::side_of(rel).is_some_and(|side| self.across.contains(&side))
+            && !self.across(rel)
+            && recon_syntax::side_of(rel).is_some_and(|side| handling.contains(&other_side(side)))
+    }
+}
+
+fn other_side(side: Side) -> Side {
+    match side {
+        Side::Backend => Side::Frontend,
+        Side::Frontend => Side::Backend,
     }
 }
 
@@ -361,26 +399,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn obs010_reads_the_senders_and_the_side_across() {
+    fn obs010_reads_the_side_across_then_the_senders_it_can_judge() {
+        use Side::{Backend, Frontend};
         let backend: HashSet<&str> = ["core/main.py"].into_iter().collect();
         let scope = MessageScope::new(&backend);
-        assert!(scope.reads("core/main.py"));
-        assert!(scope.reads("frontend/src/lib/ws.ts"));
-        assert!(scope.reads("frontend/src/routes/+page.svelte"));
-        assert!(!scope.reads("core/db.py"), "the rest of the backend");
-        assert!(!scope.reads("migrations/001.sql"));
+        assert!(scope.across("frontend/src/lib/ws.ts"));
+        assert!(scope.across("frontend/src/routes/+page.svelte"));
+        assert!(!scope.across("core/db.py"), "the rest of the backend");
+        assert!(!scope.across("migrations/001.sql"));
+        assert!(scope.sends_into("core/main.py", &[Frontend]));
+        assert!(
+            !scope.sends_into("core/main.py", &[]),
+            "no frontend handler"
+        );
+        assert!(!scope.sends_into("core/main.py", &[Backend]));
+        assert!(!scope.sends_into("core/db.py", &[Frontend]), "not checked");
 
         let frontend: HashSet<&str> = ["frontend/src/lib/ws.ts"].into_iter().collect();
         let scope = MessageScope::new(&frontend);
-        assert!(scope.reads("frontend/src/lib/ws.ts"));
-        assert!(scope.reads("core/db.py"));
-        assert!(!scope.reads("frontend/src/lib/other.ts"));
+        assert!(scope.across("core/db.py"));
+        assert!(!scope.across("frontend/src/lib/other.ts"));
+        assert!(scope.sends_into("frontend/src/lib/ws.ts", &[Backend]));
 
+        // Both sides checked: each side is read whole, once.
         let both: HashSet<&str> = ["core/main.py", "frontend/src/lib/ws.ts"]
             .into_iter()
             .collect();
         let scope = MessageScope::new(&both);
-        assert!(scope.reads("core/db.py") && scope.reads("frontend/src/lib/other.ts"));
+        assert!(scope.across("core/db.py") && scope.across("frontend/src/lib/other.ts"));
+        assert!(!scope.sends_into("core/main.py", &[Backend, Frontend]));
     }
 
     #[test]

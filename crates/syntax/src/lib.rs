@@ -162,6 +162,24 @@ pub fn scan_only(
     scan_with(root, opts, true, keep)
 }
 
+/// Compile now the queries a scan of the files `rels` will need (paths as
+/// [`scan_only`] sees them), so a caller can overlap that with other work:
+/// queries are compiled once per process, and a scan otherwise compiles
+/// them when it starts. Errors are left for the scan to report.
+pub fn prepare<'a>(rels: impl IntoIterator<Item = &'a str>) {
+    let langs: Vec<Lang> = rels.into_iter().filter_map(language_of).collect();
+    let has = |wanted: &[Lang]| langs.iter().any(|l| wanted.contains(l));
+    rayon::join(
+        || has(&[Lang::Python]).then(python::queries),
+        || {
+            rayon::join(
+                || has(&[Lang::TypeScript, Lang::Svelte]).then(typescript::queries),
+                || has(&[Lang::Sql]).then(sql::Worker::new),
+            )
+        },
+    );
+}
+
 /// The side of the app a file's WebSocket messages belong to, from its
 /// name: Python is the backend; TypeScript, JavaScript and Svelte the
 /// frontend; other files have none.
