@@ -6,9 +6,11 @@
 //! each file is read once, parsed once (Python with tree-sitter-python;
 //! TypeScript, JavaScript and Svelte `<script>` bodies with
 //! tree-sitter-typescript) and walked once, every per-file rule looking at
-//! every node. OBS010 needs the whole checkout (what one side sends, the
-//! other must handle): it reads the checkout's WebSocket messages only when
-//! it is enabled, and still reports only in the files checked.
+//! every node. OBS010 needs more than the files checked (what one side
+//! sends, the other must handle): when it is enabled and a checked file may
+//! send, it reads the WebSocket messages of the side of the app across from
+//! that file, in the whole checkout, and still reports only in the files
+//! checked.
 //!
 //! Files run in parallel (rayon; one set of parsers per worker) and the
 //! diagnostics are sorted by (path, line, column, code, message), so the
