@@ -168,8 +168,22 @@ pub fn scan_only(
 /// them when it starts. Errors are left for the scan to report.
 pub fn prepare<'a>(rels: impl IntoIterator<Item = &'a str>) {
     let langs: Vec<Lang> = rels.into_iter().filter_map(language_of).collect();
+    compile(&langs);
+}
+
+/// What [`compile`] gives: each language's queries, `None` when no file is
+/// in it.
+struct Compiled {
+    python: Option<Result<&'static python::PythonQueries, String>>,
+    typescript: Option<Result<&'static typescript::TsQueries, String>>,
+    sql: Option<Result<sql::Worker, String>>,
+}
+
+/// Compile the query sets of the languages in `langs`, in parallel (each
+/// once per process; compiling is most of a small scan).
+fn compile(langs: &[Lang]) -> Compiled {
     let has = |wanted: &[Lang]| langs.iter().any(|l| wanted.contains(l));
-    rayon::join(
+    let (python, (typescript, sql)) = rayon::join(
         || has(&[Lang::Python]).then(python::queries),
         || {
             rayon::join(
@@ -178,6 +192,11 @@ pub fn prepare<'a>(rels: impl IntoIterator<Item = &'a str>) {
             )
         },
     );
+    Compiled {
+        python,
+        typescript,
+        sql,
+    }
 }
 
 /// The side of the app a file's WebSocket messages belong to, from its
@@ -262,31 +281,22 @@ fn scan_with(
         .iter()
         .filter_map(|f| language_of(&f.rel).map(|lang| (f, lang)))
         .collect();
-    let has = |langs: &[Lang]| scanned.iter().any(|(_, lang)| langs.contains(lang));
-    // The languages present compile in parallel; a grammar that does not
-    // load fails the scan here, not once per file.
-    let (python_queries, (typescript_queries, sql_queries)) = rayon::join(
-        || has(&[Lang::Python]).then(python::queries).transpose(),
-        || {
-            rayon::join(
-                || {
-                    has(&[Lang::TypeScript, Lang::Svelte])
-                        .then(typescript::queries)
-                        .transpose()
-                },
-                || has(&[Lang::Sql]).then(sql::Worker::new).transpose(),
-            )
-        },
-    );
+    let langs: Vec<Lang> = scanned.iter().map(|(_, lang)| *lang).collect();
+    // A grammar or query set that does not load fails the scan here, not
+    // once per file.
+    let compiled = compile(&langs);
     let shared = Shared {
-        python: python_queries.map_err(ScanError::Internal)?,
-        typescript: typescript_queries.map_err(ScanError::Internal)?,
+        python: compiled.python.transpose().map_err(ScanError::Internal)?,
+        typescript: compiled
+            .typescript
+            .transpose()
+            .map_err(ScanError::Internal)?,
         prefilter,
         max_parse_bytes: opts
             .max_parse_bytes
             .unwrap_or(guard::DEFAULT_MAX_PARSE_BYTES as u64),
     };
-    sql_queries.map_err(ScanError::Internal)?;
+    compiled.sql.transpose().map_err(ScanError::Internal)?;
     if shared.python.is_some() {
         python::Worker::new().map_err(ScanError::Internal)?;
     }
