@@ -1,8 +1,8 @@
 //! Criterion benchmarks of the engine's parts on the bundled fixture app:
 //! planning the seed mission, running it (the grep pass), the structural
-//! scan (parse + queries, reported per MB of source), and rendering the
-//! deliverable. `cargo bench --bench engine`; the whole-command comparison
-//! with bash + GNU grep is `benches/vs_grep.py`.
+//! scan (parse + queries, reported per MB of source), checking one file,
+//! and rendering the deliverable. `cargo bench --bench engine`; the
+//! whole-command comparison with bash + GNU grep is `benches/vs_grep.py`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -57,6 +57,15 @@ fn engine(c: &mut Criterion) {
         b.iter(|| black_box(recon_syntax::scan(root, &options).is_ok()))
     });
     group.finish();
+    // One file, as pre-commit runs it: the per-file rules, and OBS010
+    // reading the frontend's WebSocket messages. Queries are compiled once
+    // per process, so this is the warm cost; the CLI adds their compile.
+    if let Ok(config) = recon_rules::Config::discover(root, None) {
+        let files = [root.join("core/main.py")];
+        c.bench_function("check one file (core/main.py, warm)", |b| {
+            b.iter(|| black_box(recon_rules::check(root, &files, &config).diagnostics.len()))
+        });
+    }
     if let Ok(findings) = recon_syntax::scan(root, &options) {
         c.bench_function("render deliverable (md)", |b| {
             b.iter(|| {

@@ -11,6 +11,9 @@ runs of:
   scan   `recon scan` (the structural scan and report);
   rg     one `rg -uuu` pass with the mission's main patterns, if rg exists
          (the practical floor);
+  check  `recon check FILE` on one Python file of the corpus that sends
+         WebSocket messages (`send_json`), so rule OBS010 reads the other
+         side of the app: the pre-commit case (`--check-file` picks another);
 
 and prints the median wall time of each and the ratios. Timings come from
 paired, alternating runs on a shared machine: read the medians and ratios,
@@ -18,7 +21,7 @@ not single figures.
 
   python3 benches/vs_grep.py [--copies N] [--deps-files N] [--repeat N] [--runs N] [--short]
          [--checkout DIR | --working-checkout DIR]
-         [--corpus DIR] [--recon PATH] [--guard]
+         [--corpus DIR] [--recon PATH] [--check-file REL] [--guard]
 
 `--working-checkout DIR` benchmarks the closest thing to the issue's
 reference: the fixture app with `pip install -r requirements.txt` into
@@ -134,6 +137,21 @@ def mission_commands(recon, corpus):
     return [(c["cwd"], c["command"]) for t in data["tasks"] for c in t["commands"]]
 
 
+def first_sender(corpus):
+    """The first Python file, in sorted walk order outside hidden and
+    dependency directories, that calls `send_json`."""
+    for directory, dirs, names in os.walk(corpus):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "venv", "site-packages"))
+        for name in sorted(names):
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(directory, name)
+            with open(path, "rb") as f:
+                if b"send_json" in f.read():
+                    return os.path.relpath(path, corpus)
+    return None
+
+
 def time_it(fn):
     start = time.perf_counter()
     fn()
@@ -153,6 +171,8 @@ def main():
                     help="benchmark the fixture app with its real .venv and node_modules, built in DIR (pip and npm; reused)")
     ap.add_argument("--recon", default=os.path.join(ROOT, "target", "release", "recon"))
     ap.add_argument("--guard", action="store_true", help="exit 1 if recon run is slower than the shell")
+    ap.add_argument("--check-file", metavar="REL",
+                    help="file for the check timing, relative to the corpus (default: the first .py that calls send_json)")
     args = ap.parse_args()
     if args.short:
         args.copies, args.deps_files, args.repeat, args.runs = 3, 1500, 10, 5
@@ -195,7 +215,14 @@ def main():
         cmd = [rg, "-uuu", "-n"] + [a for p in patterns for a in ("-e", p)] + [corpus]
         subprocess.run(cmd, stdout=devnull, stderr=devnull)
 
+    check_file = args.check_file or first_sender(corpus)
+
+    def check():
+        # Exit 1 (violations found) is a normal outcome here.
+        subprocess.run([args.recon, "check", check_file], cwd=corpus, stdout=devnull, stderr=devnull)
+
     contenders = [("shell", shell), ("run", run), ("scan", scan)] + ([("rg", rg_pass)] if rg else [])
+    contenders += [("check", check)] if check_file else []
     for _, fn in contenders:  # warm the page cache
         fn()
     times = {name: [] for name, _ in contenders}
@@ -213,6 +240,8 @@ def main():
     print(f"ratio shell/scan: {med['shell'] / med['scan']:.1f}x")
     if rg:
         print(f"ratio run/rg:     {med['run'] / med['rg']:.2f}x")
+    if check_file:
+        print(f"check: {check_file}")
     if tmp:
         shutil.rmtree(tmp, ignore_errors=True)
     if args.guard and med["run"] > med["shell"]:
