@@ -174,6 +174,7 @@ def main():
     ap.add_argument("--check-file", metavar="REL",
                     help="file for the check timing, relative to the corpus (default: the first .py that calls send_json)")
     args = ap.parse_args()
+    args.recon = os.path.abspath(args.recon)
     if args.short:
         args.copies, args.deps_files, args.repeat, args.runs = 3, 1500, 10, 5
 

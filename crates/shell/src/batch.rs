@@ -13,7 +13,8 @@
 //! plus what the mission prints.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -22,7 +23,7 @@ use crate::grep::CompiledGrep;
 use crate::grep_files::{
     GrepInput, InputResult, inputs, read_failure, read_input, search_data, search_input,
 };
-use crate::program::GrepCommand;
+use crate::program::{GrepCommand, Recursion};
 use crate::script::Pipeline;
 use crate::stream::{StreamPatterns, StreamState};
 use crate::walk::Checkout;
@@ -49,11 +50,36 @@ pub struct Job<'a> {
 pub enum Prefetched {
     /// A grep's inputs and the result for each.
     Results {
-        inputs: Vec<GrepInput>,
+        inputs: Arc<Vec<GrepInput>>,
         results: Vec<InputResult>,
     },
     /// A whole streamed pipeline's stdout and stderr.
     Streamed(Output),
+}
+
+/// What a grep's input listing depends on: where it runs, its operands
+/// and its file filters (see [`inputs`]).
+#[derive(PartialEq, Eq, Hash)]
+struct InputsKey<'a> {
+    cwd: &'a Path,
+    recursion: Option<Recursion>,
+    includes: &'a [String],
+    excludes: &'a [String],
+    exclude_dirs: &'a [String],
+    files: Vec<&'a str>,
+}
+
+impl<'a> InputsKey<'a> {
+    fn of(job: &'a Job<'a>) -> Self {
+        InputsKey {
+            cwd: &job.cwd,
+            recursion: job.cmd.recursion,
+            includes: &job.cmd.includes,
+            excludes: &job.cmd.excludes,
+            exclude_dirs: &job.cmd.exclude_dirs,
+            files: job.cmd.files.iter().map(|w| w.text.as_str()).collect(),
+        }
+    }
 }
 
 /// How one job consumes results.
@@ -71,27 +97,55 @@ enum Consumer<'a> {
 /// Lists every job's inputs, reads each distinct file once, and searches it
 /// for every job that still needs it.
 pub fn prefetch<'a>(checkout: &Checkout, jobs: &'a [Job<'a>]) -> HashMap<StageId, Prefetched> {
-    // Listing inputs walks the tree once per grep (directory listings are
-    // cached in the checkout): spread the greps over the workers.
-    let job_inputs: Vec<Vec<GrepInput>> = jobs
+    // A grep's inputs depend on its cwd, operands and file filters only,
+    // and greps that share them share one listing (19 of the seed
+    // mission's 34 are `grep -rn ... --include="*.py"` from the root).
+    // Distinct listings walk the tree in parallel (directory listings are
+    // cached in the checkout).
+    let mut listing_of: HashMap<InputsKey<'_>, usize> = HashMap::new();
+    let mut listed_by: Vec<&Job<'_>> = Vec::new();
+    let listing_ids: Vec<usize> = jobs
+        .iter()
+        .map(|job| {
+            *listing_of.entry(InputsKey::of(job)).or_insert_with(|| {
+                listed_by.push(job);
+                listed_by.len() - 1
+            })
+        })
+        .collect();
+    let listings: Vec<Arc<Vec<GrepInput>>> = listed_by
         .par_iter()
-        .map(|j| inputs(j.cmd, checkout, &checkout.root().join(&j.cwd)))
+        .map(|j| Arc::new(inputs(j.cmd, checkout, &checkout.root().join(&j.cwd))))
         .collect();
     // Distinct files in first-seen order, each with the (job, input) pairs
-    // that read it.
+    // that read it; a listing's files are looked up once, not once a job.
     let mut index: HashMap<&PathBuf, usize> = HashMap::new();
     let mut files: Vec<(&PathBuf, Vec<(usize, usize)>)> = Vec::new();
-    for (j, list) in job_inputs.iter().enumerate() {
-        for (k, input) in list.iter().enumerate() {
-            if let GrepInput::File { path, .. } = input {
-                let slot = *index.entry(path).or_insert_with(|| {
-                    files.push((path, Vec::new()));
-                    files.len() - 1
-                });
-                files[slot].1.push((j, k));
+    let slots: Vec<Vec<Option<usize>>> = listings
+        .iter()
+        .map(|list| {
+            list.iter()
+                .map(|input| match input {
+                    GrepInput::File { path, .. } => Some(*index.entry(path).or_insert_with(|| {
+                        files.push((path, Vec::new()));
+                        files.len() - 1
+                    })),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    for (j, &listing) in listing_ids.iter().enumerate() {
+        for (k, slot) in slots[listing].iter().enumerate() {
+            if let Some(slot) = slot {
+                files[*slot].1.push((j, k));
             }
         }
     }
+    let job_inputs: Vec<Arc<Vec<GrepInput>>> = listing_ids
+        .iter()
+        .map(|&listing| Arc::clone(&listings[listing]))
+        .collect();
     let mut consumers: Vec<Consumer<'a>> = jobs
         .iter()
         .zip(&job_inputs)
@@ -175,7 +229,7 @@ pub fn prefetch<'a>(checkout: &Checkout, jobs: &'a [Job<'a>]) -> HashMap<StageId
                     // operands) are answered without reading anything.
                     let results = results
                         .into_iter()
-                        .zip(&inputs)
+                        .zip(inputs.iter())
                         .map(|(r, input)| {
                             r.unwrap_or_else(|| search_input(job.cmd, job.compiled, input, &[]))
                         })

@@ -17,7 +17,7 @@ pub enum PatternSyntax {
 }
 
 /// How a recursive grep treats symlinks met while recursing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Recursion {
     /// `-r`: skip symlinks found in directories (command-line ones are followed).
     Physical,
