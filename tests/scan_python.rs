@@ -901,7 +901,7 @@ fn fixture_app_settings() {
     let edges: Vec<(&str, &str)> = found
         .call_graph
         .iter()
-        .map(|e| (e.caller.as_str(), e.callee.as_str()))
+        .map(|e| (&*e.caller, &*e.callee))
         .collect();
     for hop in [
         ("websocket_endpoint", "handle_message"),

@@ -135,7 +135,7 @@ pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
         .collect();
     bad_files.sort();
     bad_files.dedup();
-    let clean = |file: &String| oracle_reads(file) && !bad_files.contains(file);
+    let clean = |file: &str| oracle_reads(file) && !bad_files.iter().any(|b| b == file);
 
     let mut reports = Vec::new();
     if got.files_scanned != want.files_scanned {

@@ -540,6 +540,8 @@
 //! segment of the decorator's receiver `R` (`@admin_router.get` gives
 //! `admin_router`, `@self.router.get` gives `router`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// The value of [`Findings::schema`].
@@ -988,18 +990,20 @@ pub enum AiKind {
     EnvFile,
 }
 
-/// A call from one function of the checkout to another.
+/// A call from one function of the checkout to another. A large checkout
+/// has 10^5 edges and more; their names and files are shared, not copied
+/// (they serialize as plain strings).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CallEdge {
     /// Where the call is.
-    pub file: String,
+    pub file: Arc<str>,
     pub line: usize,
     /// The calling function's qualified name (`EnterpriseTwin.answer_stream`).
-    pub caller: String,
+    pub caller: Arc<str>,
     /// The called function's qualified name (`EnterpriseRAG.search`).
-    pub callee: String,
+    pub callee: Arc<str>,
     /// Where the called function is defined.
-    pub callee_file: String,
+    pub callee_file: Arc<str>,
     pub callee_line: usize,
 }
 

@@ -2,6 +2,7 @@
 //! function definitions of the whole checkout, by name.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use recon_findings::CallEdge;
@@ -39,13 +40,13 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
 fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) -> Vec<At<CallEdge>> {
     let mut out = Vec::new();
     {
-        let mut edge = |callee: String, callee_file: String, callee_line: usize| {
+        let mut edge = |callee: Arc<str>, callee_file: Arc<str>, callee_line: usize| {
             out.push((
                 call.column,
                 CallEdge {
-                    file: call.file.to_string(),
+                    file: Arc::clone(&call.file),
                     line: call.line,
-                    caller: call.caller.to_string(),
+                    caller: Arc::clone(&call.caller),
                     callee,
                     callee_file,
                     callee_line,
@@ -54,7 +55,7 @@ fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) ->
         };
         match &call.callee {
             CalleeRef::Resolved { qualname, line } => {
-                edge(qualname.clone(), call.file.to_string(), *line);
+                edge(Arc::clone(qualname), Arc::clone(&call.file), *line);
             }
             CalleeRef::Bare(name) => {
                 let functions: Vec<&&FunctionDef> = by_name
@@ -74,7 +75,7 @@ fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) ->
                     Vec::new()
                 };
                 for def in chosen {
-                    edge(def.qualname.clone(), def.file.clone(), def.line);
+                    edge(Arc::clone(&def.qualname), Arc::clone(&def.file), def.line);
                 }
             }
             CalleeRef::Attribute(name) => {
@@ -86,7 +87,7 @@ fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) ->
                     return out;
                 }
                 for def in defs {
-                    edge(def.qualname.clone(), def.file.clone(), def.line);
+                    edge(Arc::clone(&def.qualname), Arc::clone(&def.file), def.line);
                 }
             }
         }

@@ -16,10 +16,10 @@ pub(crate) type At<T> = (usize, T);
 /// A function definition, for the call graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FunctionDef {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: usize,
     /// Enclosing classes and functions, then the name, joined by `.`.
-    pub qualname: String,
+    pub qualname: Arc<str>,
     pub name: String,
     /// Defined directly in a class body.
     pub is_method: bool,
@@ -30,7 +30,7 @@ pub(crate) struct FunctionDef {
 pub(crate) enum CalleeRef {
     /// `self.x()` / `cls.x()` resolved to a method of the enclosing class:
     /// its qualified name and line.
-    Resolved { qualname: String, line: usize },
+    Resolved { qualname: Arc<str>, line: usize },
     /// `x()`.
     Bare(String),
     /// `R.x()` (any other receiver).

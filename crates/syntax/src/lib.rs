@@ -485,7 +485,7 @@ fn scan_file(
 /// Sort by `(file, line)`, then column, then the finding itself.
 fn sorted<T: Ord + Send>(
     mut items: Vec<(usize, T)>,
-    key: impl Fn(&T) -> (&String, usize) + Sync,
+    key: impl Fn(&T) -> (&str, usize) + Sync,
 ) -> Vec<T> {
     // A total order: the parallel sort gives the same bytes as a serial one.
     items.par_sort_by(|(col_a, a), (col_b, b)| {

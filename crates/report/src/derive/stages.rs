@@ -259,13 +259,10 @@ pub fn derive(input: &Input) -> Vec<Stage> {
     let mut call_sites: rustc_hash::FxHashMap<(&str, &str), usize> =
         rustc_hash::FxHashMap::default();
     for e in &input.f.call_graph {
-        *call_sites
-            .entry((e.callee.as_str(), e.callee_file.as_str()))
-            .or_default() += 1;
+        *call_sites.entry((&*e.callee, &*e.callee_file)).or_default() += 1;
     }
     for e in &input.f.call_graph {
-        let (callee, def_file, def_line) =
-            (e.callee.as_str(), e.callee_file.as_str(), e.callee_line);
+        let (callee, def_file, def_line) = (&*e.callee, &*e.callee_file, e.callee_line);
         if callee.is_empty()
             || def_file.is_empty()
             || def_line == 0

@@ -221,20 +221,17 @@ impl<'t> Ancestry<'t> {
     }
 
     /// Enclosing classes and functions (outermost first), then the name of
-    /// the definition `node` (a target).
-    pub(crate) fn definition_qualname<'a>(&'a self, node: Node<'t>, src: &'a str) -> &'a str {
+    /// the definition `node` (a target), shared with every call site and
+    /// edge that names it.
+    pub(crate) fn shared_definition_qualname(&self, node: Node<'t>, src: &str) -> Arc<str> {
         match self.place(node).and_then(|p| p.own_scope) {
-            Some(scope) => self.qualname(scope),
-            None => name_of(node, src),
+            Some(scope) => self.shared_qualname(scope),
+            None => Arc::from(name_of(node, src)),
         }
     }
 
-    /// The qualified name of a scope index (as in [`Place::caller`]).
-    pub(crate) fn qualname(&self, scope: usize) -> &str {
-        self.scopes.get(scope).map_or("", |s| &s.qualname)
-    }
-
-    /// [`Self::qualname`], shared.
+    /// The qualified name of a scope index (as in [`Place::caller`]),
+    /// shared.
     pub(crate) fn shared_qualname(&self, scope: usize) -> Arc<str> {
         self.scopes
             .get(scope)
@@ -432,7 +429,9 @@ except Exception:
             for node in &targets {
                 let place = ancestry.place(*node).unwrap();
                 let fast = (
-                    place.caller.map(|c| ancestry.qualname(c).to_owned()),
+                    place
+                        .caller
+                        .map(|c| ancestry.shared_qualname(c).to_string()),
                     place.class.map(|n| n.id()),
                     place.except.map(|n| n.id()),
                     place.in_main,
@@ -442,7 +441,7 @@ except Exception:
                 assert_eq!(place.parent, node.parent(), "{node:?}");
                 if matches!(node.kind(), "function_definition" | "class_definition") {
                     assert_eq!(
-                        ancestry.definition_qualname(*node, SOURCE),
+                        &*ancestry.shared_definition_qualname(*node, SOURCE),
                         slow_qualname(*node, SOURCE).as_str()
                     );
                 }
@@ -475,7 +474,7 @@ except Exception:
         let qualnames: Vec<String> = all
             .iter()
             .filter(|n| n.kind() == "function_definition")
-            .map(|n| ancestry.definition_qualname(*n, SOURCE).to_owned())
+            .map(|n| ancestry.shared_definition_qualname(*n, SOURCE).to_string())
             .collect();
         assert!(qualnames.contains(&"top.Local.method".to_owned()));
         assert!(qualnames.contains(&"Outer.Mid.deep".to_owned()));

@@ -34,11 +34,12 @@ pub(super) fn definitions<'t>(
     ancestry: &Ancestry<'t>,
     ctx: &Ctx<'_>,
 ) -> Vec<FunctionDef> {
+    let file: Arc<str> = ctx.file.into();
     defs.iter()
         .map(|d| FunctionDef {
-            file: ctx.file.to_owned(),
+            file: Arc::clone(&file),
             line: ctx.line(*d),
-            qualname: ancestry.definition_qualname(*d, ctx.src).to_owned(),
+            qualname: ancestry.shared_definition_qualname(*d, ctx.src),
             name: name_of(*d, ctx.src).to_owned(),
             is_method: ancestry.place(*d).is_some_and(|p| p.is_method),
         })
@@ -105,7 +106,7 @@ pub(super) fn call_sites<'t>(
                     .copied()
             }) {
                 Some(method) => CalleeRef::Resolved {
-                    qualname: ancestry.definition_qualname(method, ctx.src).to_owned(),
+                    qualname: ancestry.shared_definition_qualname(method, ctx.src),
                     line: ctx.line(method),
                 },
                 None => CalleeRef::Attribute(name.to_owned()),
