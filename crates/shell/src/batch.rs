@@ -21,9 +21,9 @@ use rayon::prelude::*;
 use crate::exec::Output;
 use crate::grep::CompiledGrep;
 use crate::grep_files::{
-    GrepInput, InputResult, inputs, read_failure, read_input, search_data, search_input,
+    GrepInput, InputResult, InputSpec, inputs, read_failure, read_input, search_data, search_input,
 };
-use crate::program::{GrepCommand, Recursion};
+use crate::program::GrepCommand;
 use crate::script::Pipeline;
 use crate::stream::{StreamPatterns, StreamState};
 use crate::walk::Checkout;
@@ -57,31 +57,6 @@ pub enum Prefetched {
     Streamed(Output),
 }
 
-/// What a grep's input listing depends on: where it runs, its operands
-/// and its file filters (see [`inputs`]).
-#[derive(PartialEq, Eq, Hash)]
-struct InputsKey<'a> {
-    cwd: &'a Path,
-    recursion: Option<Recursion>,
-    includes: &'a [String],
-    excludes: &'a [String],
-    exclude_dirs: &'a [String],
-    files: Vec<&'a str>,
-}
-
-impl<'a> InputsKey<'a> {
-    fn of(job: &'a Job<'a>) -> Self {
-        InputsKey {
-            cwd: &job.cwd,
-            recursion: job.cmd.recursion,
-            includes: &job.cmd.includes,
-            excludes: &job.cmd.excludes,
-            exclude_dirs: &job.cmd.exclude_dirs,
-            files: job.cmd.files.iter().map(|w| w.text.as_str()).collect(),
-        }
-    }
-}
-
 /// How one job consumes results.
 enum Consumer<'a> {
     All(Vec<Option<InputResult>>),
@@ -102,12 +77,13 @@ pub fn prefetch<'a>(checkout: &Checkout, jobs: &'a [Job<'a>]) -> HashMap<StageId
     // mission's 34 are `grep -rn ... --include="*.py"` from the root).
     // Distinct listings walk the tree in parallel (directory listings are
     // cached in the checkout).
-    let mut listing_of: HashMap<InputsKey<'_>, usize> = HashMap::new();
+    let mut listing_of: HashMap<(&Path, InputSpec<'_>), usize> = HashMap::new();
     let mut listed_by: Vec<&Job<'_>> = Vec::new();
     let listing_ids: Vec<usize> = jobs
         .iter()
         .map(|job| {
-            *listing_of.entry(InputsKey::of(job)).or_insert_with(|| {
+            let key = (job.cwd.as_path(), InputSpec::of(job.cmd));
+            *listing_of.entry(key).or_insert_with(|| {
                 listed_by.push(job);
                 listed_by.len() - 1
             })

@@ -41,14 +41,43 @@ pub enum GrepInput {
 /// The result of searching one input; I/O errors are kept as their message.
 pub type InputResult = Result<FileOutcome, String>;
 
+/// Everything of a grep that decides its inputs: its operands, whether it
+/// recurses, and its file filters. Greps with equal specs, run in the same
+/// directory, list the same inputs ([`crate::batch`] lists them once).
+#[derive(PartialEq, Eq, Hash)]
+pub struct InputSpec<'a> {
+    recursion: Option<Recursion>,
+    includes: &'a [String],
+    excludes: &'a [String],
+    exclude_dirs: &'a [String],
+    files: Vec<&'a str>,
+}
+
+impl<'a> InputSpec<'a> {
+    pub fn of(cmd: &'a GrepCommand) -> Self {
+        InputSpec {
+            recursion: cmd.recursion,
+            includes: &cmd.includes,
+            excludes: &cmd.excludes,
+            exclude_dirs: &cmd.exclude_dirs,
+            files: cmd.files.iter().map(|w| w.text.as_str()).collect(),
+        }
+    }
+}
+
 /// Lists the inputs of `cmd` run in `cwd` (absolute), in the order GNU grep
 /// reads them.
 pub fn inputs(cmd: &GrepCommand, checkout: &Checkout, cwd: &Path) -> Vec<GrepInput> {
+    list_inputs(&InputSpec::of(cmd), checkout, cwd)
+}
+
+/// [`inputs`] from the spec alone.
+fn list_inputs(spec: &InputSpec<'_>, checkout: &Checkout, cwd: &Path) -> Vec<GrepInput> {
     let filter = WalkFilter {
-        follow: cmd.recursion == Some(Recursion::Logical),
-        includes: &cmd.includes,
-        excludes: &cmd.excludes,
-        exclude_dirs: &cmd.exclude_dirs,
+        follow: spec.recursion == Some(Recursion::Logical),
+        includes: spec.includes,
+        excludes: spec.excludes,
+        exclude_dirs: spec.exclude_dirs,
     };
     let mut inputs = Vec::new();
     let push_walk = |events: Vec<WalkEvent>, inputs: &mut Vec<GrepInput>| {
@@ -61,8 +90,8 @@ pub fn inputs(cmd: &GrepCommand, checkout: &Checkout, cwd: &Path) -> Vec<GrepInp
             WalkEvent::Message { text, error } => GrepInput::Message { text, error },
         }));
     };
-    if cmd.files.is_empty() {
-        if cmd.recursion.is_some() {
+    if spec.files.is_empty() {
+        if spec.recursion.is_some() {
             let mut events = Vec::new();
             walk_dir(checkout, cwd, b"", &filter, &mut events);
             push_walk(events, &mut inputs);
@@ -70,20 +99,20 @@ pub fn inputs(cmd: &GrepCommand, checkout: &Checkout, cwd: &Path) -> Vec<GrepInp
             inputs.push(GrepInput::Stdin);
         }
     }
-    for word in &cmd.files {
-        if word.text == "-" {
+    for &word in &spec.files {
+        if word == "-" {
             inputs.push(GrepInput::Stdin);
             continue;
         }
-        let path = cwd.join(&word.text);
-        let display = word.text.as_bytes().to_vec();
+        let path = cwd.join(word);
+        let display = word.as_bytes().to_vec();
         match std::fs::metadata(&path) {
             Err(e) => inputs.push(GrepInput::Message {
                 text: io_message(&display, &e),
                 error: true,
             }),
             Ok(m) if m.is_dir() => {
-                if cmd.recursion.is_some() {
+                if spec.recursion.is_some() {
                     if filter.takes_dir(last_segment(&display)) {
                         let mut events = Vec::new();
                         walk_dir(checkout, &path, &display, &filter, &mut events);

@@ -38,59 +38,53 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
 
 /// The edges of one call site.
 fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) -> Vec<At<CallEdge>> {
-    let mut out = Vec::new();
-    {
-        let mut edge = |callee: Arc<str>, callee_file: Arc<str>, callee_line: usize| {
-            out.push((
-                call.column,
-                CallEdge {
-                    file: Arc::clone(&call.file),
-                    line: call.line,
-                    caller: Arc::clone(&call.caller),
-                    callee,
-                    callee_file,
-                    callee_line,
-                },
-            ));
-        };
-        match &call.callee {
-            CalleeRef::Resolved { qualname, line } => {
-                edge(Arc::clone(qualname), Arc::clone(&call.file), *line);
-            }
-            CalleeRef::Bare(name) => {
-                let functions: Vec<&&FunctionDef> = by_name
-                    .get(name.as_str())
-                    .map(|v| v.iter().filter(|d| !d.is_method).collect())
-                    .unwrap_or_default();
-                let local: Vec<&&FunctionDef> = functions
-                    .iter()
-                    .copied()
-                    .filter(|d| *d.file == *call.file)
-                    .collect();
-                let chosen = if !local.is_empty() {
-                    local
-                } else if functions.len() <= MAX_CANDIDATES {
-                    functions
-                } else {
-                    Vec::new()
-                };
-                for def in chosen {
-                    edge(Arc::clone(&def.qualname), Arc::clone(&def.file), def.line);
-                }
-            }
-            CalleeRef::Attribute(name) => {
-                let defs = by_name
-                    .get(name.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                if defs.len() > MAX_CANDIDATES {
-                    return out;
-                }
-                for def in defs {
-                    edge(Arc::clone(&def.qualname), Arc::clone(&def.file), def.line);
-                }
+    let edge = |callee: &Arc<str>, callee_file: &Arc<str>, callee_line: usize| {
+        (
+            call.column,
+            CallEdge {
+                file: Arc::clone(&call.file),
+                line: call.line,
+                caller: Arc::clone(&call.caller),
+                callee: Arc::clone(callee),
+                callee_file: Arc::clone(callee_file),
+                callee_line,
+            },
+        )
+    };
+    let chosen: Vec<&FunctionDef> = match &call.callee {
+        CalleeRef::Resolved { qualname, line } => return vec![edge(qualname, &call.file, *line)],
+        CalleeRef::Bare(name) => {
+            let functions: Vec<&FunctionDef> = by_name
+                .get(name.as_str())
+                .map(|v| v.iter().copied().filter(|d| !d.is_method).collect())
+                .unwrap_or_default();
+            let local: Vec<&FunctionDef> = functions
+                .iter()
+                .copied()
+                .filter(|d| d.file == call.file)
+                .collect();
+            if !local.is_empty() {
+                local
+            } else if functions.len() <= MAX_CANDIDATES {
+                functions
+            } else {
+                Vec::new()
             }
         }
-    }
-    out
+        CalleeRef::Attribute(name) => {
+            let defs = by_name
+                .get(name.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if defs.len() > MAX_CANDIDATES {
+                Vec::new()
+            } else {
+                defs.to_vec()
+            }
+        }
+    };
+    chosen
+        .into_iter()
+        .map(|d| edge(&d.qualname, &d.file, d.line))
+        .collect()
 }
