@@ -15,11 +15,39 @@ use scan_common::{workspace, write_corpus};
 fn assert_same(root: &Path, opts: &ScanOptions) -> recon_findings::Findings {
     let filtered = scan(root, opts).unwrap();
     let unfiltered = scan_unfiltered(root, opts).unwrap();
-    assert_eq!(
-        serde_json::to_string_pretty(&filtered).unwrap(),
-        serde_json::to_string_pretty(&unfiltered).unwrap(),
-        "prefilter changed the findings of {}",
-        root.display()
+    let (fast, slow) = (
+        serde_json::to_value(&filtered).unwrap(),
+        serde_json::to_value(&unfiltered).unwrap(),
+    );
+    // Name the categories that differ and the items only one side has.
+    let mut differences = Vec::new();
+    for (category, slow_items) in slow.as_object().unwrap() {
+        let fast_items = &fast[category];
+        if fast_items == slow_items {
+            continue;
+        }
+        let only = |a: &serde_json::Value, b: &serde_json::Value| -> Vec<String> {
+            let b = b.as_array().cloned().unwrap_or_default();
+            a.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter(|x| !b.contains(x))
+                        .map(|x| x.to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        differences.push(format!(
+            "{category}:\n  only fast: {:?}\n  only slow: {:?}",
+            only(fast_items, slow_items),
+            only(slow_items, fast_items)
+        ));
+    }
+    assert!(
+        differences.is_empty(),
+        "the shortcuts changed the findings of {}:\n{}",
+        root.display(),
+        differences.join("\n")
     );
     filtered
 }

@@ -218,11 +218,20 @@ pub fn side_of(rel: &str) -> Option<recon_findings::Side> {
     }
 }
 
-/// [`scan`] without the literal prefilter: every file is parsed. The result
-/// is the same (a test holds recon to it); this exists for that test.
+/// [`scan`] the slow way, for the tests that hold the fast one to it: no
+/// literal prefilter (every file is parsed) and no token pass (every Python
+/// module is read whole from its tree).
 #[doc(hidden)]
 pub fn scan_unfiltered(root: &Path, opts: &ScanOptions) -> Result<Findings, ScanError> {
     scan_with(root, opts, false, &|_| true)
+}
+
+/// For tests: where the token pass and the tree reading disagree on a
+/// Python module's dense categories; `Err` with the reason when the token
+/// pass doubted it.
+#[doc(hidden)]
+pub fn token_pass_differences(file: &str, src: &str) -> Result<Vec<String>, String> {
+    python::token_pass_differences(file, src)
 }
 
 /// Whether the literal prefilter lets a file through to the parser (its
@@ -252,7 +261,9 @@ pub fn svelte_lines(src: &str) -> Result<Vec<usize>, String> {
 struct Shared {
     python: Option<&'static python::PythonQueries>,
     typescript: Option<&'static typescript::TsQueries>,
-    prefilter: bool,
+    /// Skip what cannot give a finding: files without the prefilter's
+    /// literals, Python units without a sparse trigger.
+    shortcuts: bool,
     max_parse_bytes: u64,
 }
 
@@ -268,7 +279,7 @@ struct Workers {
 fn scan_with(
     root: &Path,
     opts: &ScanOptions,
-    prefilter: bool,
+    shortcuts: bool,
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Findings, ScanError> {
     std::fs::metadata(root).map_err(|e| ScanError::Root {
@@ -291,7 +302,7 @@ fn scan_with(
             .typescript
             .transpose()
             .map_err(ScanError::Internal)?,
-        prefilter,
+        shortcuts,
         max_parse_bytes: opts
             .max_parse_bytes
             .unwrap_or(guard::DEFAULT_MAX_PARSE_BYTES as u64),
@@ -433,7 +444,7 @@ fn scan_file(
     // is not parsed, and so has no syntax error to report. Without the
     // prefilter it is parsed, and its syntax errors are dropped the same way.
     let may_match = prefilter::may_match(lang, &file.rel, src.as_bytes());
-    let mut out = if shared.prefilter && !may_match {
+    let mut out = if shared.shortcuts && !may_match {
         FileFindings::default()
     } else {
         let rel = file.rel.as_str();
@@ -443,7 +454,9 @@ fn scan_file(
                     workers.python.get_or_insert_with(python::Worker::new),
                     shared.python,
                 ) {
-                    (Ok(worker), Some(queries)) => worker.scan(queries, rel, &src),
+                    (Ok(worker), Some(queries)) => {
+                        worker.scan(queries, rel, &src, shared.shortcuts)
+                    }
                     (Err(message), _) => FileFindings::error(rel, message.clone()),
                     (_, None) => FileFindings::error(rel, NOT_COMPILED.to_owned()),
                 }
@@ -505,7 +518,7 @@ mod tests {
         let shared = Shared {
             python: Some(python::queries().unwrap()),
             typescript: Some(typescript::queries().unwrap()),
-            prefilter: false,
+            shortcuts: false,
             max_parse_bytes: guard::DEFAULT_MAX_PARSE_BYTES as u64,
         };
         let mut workers = Workers::default();

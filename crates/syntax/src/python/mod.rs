@@ -16,6 +16,7 @@ mod clients;
 pub(crate) mod context_carriers;
 mod except_handlers;
 mod imports;
+mod lexer;
 mod log_calls;
 pub(crate) mod logging_setup;
 mod metrics_calls;
@@ -24,6 +25,8 @@ mod routes;
 mod strings;
 pub(crate) mod text;
 mod timing;
+mod token_pass;
+mod units;
 mod websocket_messages;
 
 use std::sync::OnceLock;
@@ -219,10 +222,18 @@ impl Worker {
         })
     }
 
-    /// Parse `src` and run every extractor over it. Never fails: a tree with
-    /// syntax errors still gives what parsed, plus an entry in `errors`.
-    pub(crate) fn scan(&mut self, q: &PythonQueries, file: &str, src: &str) -> FileFindings {
-        let mut out = FileFindings::default();
+    /// Read one module: the dense categories from tokens and the rest from
+    /// tree-sitter over the units that can hold a finding (`units`), or the
+    /// whole module from its tree (without `units`, or when the token pass
+    /// doubts the module). Never fails: a tree with syntax errors still gives
+    /// what parsed, plus an entry in `errors`.
+    pub(crate) fn scan(
+        &mut self,
+        q: &PythonQueries,
+        file: &str,
+        src: &str,
+        units: bool,
+    ) -> FileFindings {
         if let Some(reason) = crate::guard::parse_hazard(
             crate::guard::Grammar::Python,
             src,
@@ -230,6 +241,49 @@ impl Worker {
         ) {
             return FileFindings::error(file, reason);
         }
+        if units && let Some(found) = self.scan_units(q, file, src) {
+            return found;
+        }
+        self.scan_tree(q, file, src)
+    }
+
+    /// The token pass, and the tree over the units it selects; `None` when
+    /// it doubts the module.
+    fn scan_units(&mut self, q: &PythonQueries, file: &str, src: &str) -> Option<FileFindings> {
+        let tokens = lexer::tokenize(src).ok()?;
+        let dense = token_pass::extract(file, src, &tokens).ok()?;
+        let ranges = units::selected(src, &tokens, &dense.units);
+        let mut found = if ranges.is_empty() {
+            FileFindings::default()
+        } else {
+            let set = self.parser.set_included_ranges(&ranges);
+            let found = set.is_ok().then(|| self.scan_tree(q, file, src));
+            // Back to whole files for the next module.
+            self.parser.set_included_ranges(&[]).ok()?;
+            found?
+        };
+        // Log calls come from the tree; the bodies holding one, by place.
+        let logging: rustc_hash::FxHashSet<(usize, usize)> = found
+            .except_bodies
+            .iter()
+            .filter(|(_, b)| b.logs)
+            .map(|(column, b)| (b.line, *column))
+            .collect();
+        found.except_bodies = dense.except_bodies;
+        for (column, body) in &mut found.except_bodies {
+            body.logs = logging.contains(&(body.line, *column));
+        }
+        found.except_handlers = dense.except_handlers;
+        found.print_calls = dense.print_calls;
+        found.function_defs = dense.function_defs;
+        found.call_sites = dense.call_sites;
+        Some(found)
+    }
+
+    /// Parse `src` (within the parser's included ranges) and run every
+    /// extractor over the tree.
+    fn scan_tree(&mut self, q: &PythonQueries, file: &str, src: &str) -> FileFindings {
+        let mut out = FileFindings::default();
         let Some(tree) = self.parser.parse(src, None) else {
             out.errors.push(FileError {
                 file: file.to_owned(),
@@ -337,6 +391,57 @@ impl Worker {
     }
 }
 
+/// Where the token pass and the tree disagree on one module's dense
+/// categories; `Err` with the reason when the token pass doubted the module.
+pub(crate) fn token_pass_differences(file: &str, src: &str) -> Result<Vec<String>, String> {
+    let tokens = lexer::tokenize(src).map_err(|d| d.0.to_owned())?;
+    let dense = token_pass::extract(file, src, &tokens).map_err(|d| d.0.to_owned())?;
+    let mut worker = Worker::new()?;
+    let tree = worker.scan(queries()?, file, src, false);
+    let mut diffs = Vec::new();
+    let mut compare = |what: &str, a: String, b: String| {
+        if a != b {
+            diffs.push(format!("{file}: {what}\n  tree:   {a}\n  tokens: {b}"));
+        }
+    };
+    let mut bodies = tree.except_bodies.clone();
+    for (_, b) in &mut bodies {
+        b.logs = false;
+    }
+    compare(
+        "except_handlers",
+        format!("{:?}", tree.except_handlers),
+        format!("{:?}", dense.except_handlers),
+    );
+    compare(
+        "except_bodies",
+        format!("{bodies:?}"),
+        format!("{:?}", dense.except_bodies),
+    );
+    compare(
+        "print_calls",
+        format!("{:?}", tree.print_calls),
+        format!("{:?}", dense.print_calls),
+    );
+    compare(
+        "function_defs",
+        format!("{:?}", tree.function_defs),
+        format!("{:?}", dense.function_defs),
+    );
+    let sites = |s: &[crate::collect::CallSite]| {
+        let mut v: Vec<String> = s.iter().map(|c| format!("{c:?}")).collect();
+        v.sort();
+        v
+    };
+    let (a, b) = (sites(&tree.call_sites), sites(&dense.call_sites));
+    if a != b {
+        let only_tree: Vec<&String> = a.iter().filter(|x| !b.contains(x)).take(3).collect();
+        let only_tokens: Vec<&String> = b.iter().filter(|x| !a.contains(x)).take(3).collect();
+        diffs.push(format!("{file}: call_sites {} vs {}\n  tree only: {only_tree:?}\n  tokens only: {only_tokens:?}", a.len(), b.len()));
+    }
+    Ok(diffs)
+}
+
 /// "syntax error at line N" for the first error or missing node.
 fn syntax_error(root: Node<'_>) -> String {
     let mut cursor = root.walk();
@@ -374,6 +479,7 @@ mod tests {
             queries().unwrap(),
             "m.py",
             "a = b = c = logging.getLogger()\n",
+            false,
         );
         let names: Vec<&str> = found.loggers.iter().map(|(_, l)| l.name.as_str()).collect();
         assert_eq!(names, ["c", "b", "a"]);

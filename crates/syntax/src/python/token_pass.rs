@@ -1,0 +1,813 @@
+//! The dense Python categories read from tokens: `function_defs` and
+//! `call_sites` (the call graph), `except_handlers`, `except_bodies`
+//! (`logs` aside) and `print_calls`.
+//!
+//! These are in nearly every file, so reading them from tree-sitter meant
+//! parsing everything (issue #6). Each answer here is the tree reading's
+//! definition restated on the logical-line structure: the block a token sits
+//! in is known from the indentation, and the innermost function body, class,
+//! `except` block and `if __name__ == "__main__":` body follow from the
+//! headers that opened the blocks ([`super::ancestry`] is the tree version).
+//! A call is `NAME (`, its start is where its primary expression starts.
+//! Anything the structure does not model is a [`Doubt`]: the file is then
+//! read from the tree as before. Tests hold every category to the tree
+//! reading on the fixtures and generated code.
+
+use std::sync::Arc;
+
+use recon_findings::{ExceptBody, ExceptHandler, PrintCall};
+use rustc_hash::FxHashMap;
+
+use super::lexer::{Doubt, Kind, NO_PAIR, Token};
+use super::text::{decode, is_test_path};
+use crate::collect::{At, CallSite, CalleeRef, FunctionDef};
+
+/// What the token pass gives for one module.
+#[derive(Debug, Default)]
+pub(crate) struct Dense {
+    pub function_defs: Vec<FunctionDef>,
+    pub call_sites: Vec<CallSite>,
+    pub except_handlers: Vec<At<ExceptHandler>>,
+    /// `logs` is false here; the tree reading of log calls sets it.
+    pub except_bodies: Vec<At<ExceptBody>>,
+    pub print_calls: Vec<At<PrintCall>>,
+    /// The module's units, in order: what tree-sitter may parse apart.
+    pub units: Vec<Unit>,
+}
+
+/// A part of a module that parses on its own: a top-level statement (its
+/// decorators included), or of a top-level class with an indented body,
+/// the header and each member statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Unit {
+    pub kind: UnitKind,
+    /// Tokens `[first, end)`.
+    pub first: usize,
+    pub end: usize,
+    /// Bytes: from the start of the first token's line to the start of the
+    /// next unit's (comments and blank lines go with the unit before).
+    pub start_byte: usize,
+    pub end_byte: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnitKind {
+    Statement,
+    ClassHeader,
+    Member,
+}
+
+/// Python 3's hard keywords: never a callee name.
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// What the enclosing headers say about a token (as [`super::ancestry::Place`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Ctx {
+    /// The innermost function whose body holds the token (a scope index).
+    caller: Option<usize>,
+    /// The innermost class (a scope index), its header included.
+    class: Option<usize>,
+    /// The innermost `except` block, no def or class between (an index
+    /// into the handlers).
+    except: Option<usize>,
+    in_main: bool,
+    /// The innermost function or class (a scope index).
+    scope: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Class,
+    Match,
+    Except,
+    Other,
+}
+
+/// An open indented block.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    kind: BlockKind,
+    ctx: Ctx,
+}
+
+struct Scope {
+    qualname: Arc<str>,
+    /// For a class: its methods by name (the last definition wins).
+    methods: FxHashMap<String, (Arc<str>, usize)>,
+}
+
+/// An `except` clause met so far.
+struct Handler {
+    body: ExceptBody,
+    column: usize,
+    /// The `except` block around this clause's, no def or class between.
+    outer: Option<usize>,
+}
+
+/// A call site whose callee waits for the class's methods to be known.
+struct PendingCall {
+    site: CallSite,
+    name: String,
+    /// `self.name()` / `cls.name()` inside this class (scope index).
+    self_class: Option<usize>,
+    bare: bool,
+}
+
+struct Pass<'s> {
+    src: &'s str,
+    tokens: &'s [Token],
+    file: Arc<str>,
+    test_file: bool,
+    lines: Vec<usize>,
+    scopes: Vec<Scope>,
+    handlers: Vec<Handler>,
+    calls: Vec<PendingCall>,
+    out: Dense,
+}
+
+/// Read the dense categories of one module from its tokens.
+pub(crate) fn extract(file: &str, src: &str, tokens: &[Token]) -> Result<Dense, Doubt> {
+    let mut lines = vec![0];
+    lines.extend(memchr_newlines(src));
+    let mut pass = Pass {
+        src,
+        tokens,
+        file: file.into(),
+        test_file: is_test_path(file),
+        lines,
+        scopes: Vec::new(),
+        handlers: Vec::new(),
+        calls: Vec::new(),
+        out: Dense::default(),
+    };
+    pass.module()?;
+    Ok(pass.finish())
+}
+
+fn memchr_newlines(src: &str) -> impl Iterator<Item = usize> + '_ {
+    src.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+impl<'s> Pass<'s> {
+    fn text(&self, i: usize) -> &'s str {
+        let t = self.tokens[i];
+        self.src.get(t.start..t.end).unwrap_or("")
+    }
+
+    fn is_op(&self, i: usize, op: &str) -> bool {
+        i < self.tokens.len() && self.tokens[i].kind == Kind::Op && self.text(i) == op
+    }
+
+    fn is_name(&self, i: usize, name: &str) -> bool {
+        i < self.tokens.len() && self.tokens[i].kind == Kind::Name && self.text(i) == name
+    }
+
+    /// 1-based line and byte column of a byte offset.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let line = self.lines.partition_point(|&start| start <= offset);
+        (line, offset - self.lines[line - 1])
+    }
+
+    fn module(&mut self) -> Result<(), Doubt> {
+        let mut stack: Vec<Block> = Vec::new();
+        // The context of the block the next INDENT opens.
+        let mut pending: Option<Block> = None;
+        // The last unit-level line was a decorator.
+        let mut decorated = false;
+        let mut i = 0;
+        let n = self.tokens.len();
+        while i < n {
+            // Leading DEDENTs close blocks; an INDENT opens the pending one.
+            while i < n && self.tokens[i].kind == Kind::Dedent {
+                stack.pop().ok_or(Doubt("dedent below the module"))?;
+                i += 1;
+            }
+            if i == n {
+                break;
+            }
+            if self.tokens[i].kind == Kind::Indent {
+                stack.push(pending.take().ok_or(Doubt("indent after no header"))?);
+                i += 1;
+            } else if pending.is_some() {
+                return Err(Doubt("header without an indented block"));
+            }
+            let start = i;
+            while i < n && self.tokens[i].kind != Kind::Newline {
+                i += 1;
+            }
+            if i == start {
+                return Err(Doubt("empty logical line"));
+            }
+            let end = i;
+            i += 1; // the NEWLINE
+            let block = stack.last().copied();
+            let unit_level =
+                stack.is_empty() || (stack.len() == 1 && stack[0].kind == BlockKind::Class);
+            if unit_level {
+                let kind = if stack.is_empty() {
+                    if self.is_name(start, "class") && self.is_op(end - 1, ":") {
+                        UnitKind::ClassHeader
+                    } else {
+                        UnitKind::Statement
+                    }
+                } else {
+                    UnitKind::Member
+                };
+                match self.out.units.last_mut() {
+                    // A decorated statement is one unit with its decorators.
+                    Some(unit) if decorated => {
+                        if kind == UnitKind::ClassHeader {
+                            unit.kind = kind;
+                        }
+                    }
+                    _ => self.out.units.push(Unit {
+                        kind,
+                        first: start,
+                        end: 0,
+                        start_byte: 0,
+                        end_byte: 0,
+                    }),
+                }
+                decorated = self.is_op(start, "@");
+            }
+            pending = self.logical_line(start, end, block)?;
+        }
+        if pending.is_some() {
+            return Err(Doubt("header at the end of the module"));
+        }
+        self.bound_units();
+        Ok(())
+    }
+
+    /// Each unit's end, in tokens and in bytes.
+    fn bound_units(&mut self) {
+        let line_start = |offset: usize| self.src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let starts: Vec<usize> = self
+            .out
+            .units
+            .iter()
+            .map(|u| line_start(self.tokens[u.first].start))
+            .collect();
+        let n = self.out.units.len();
+        for k in 0..n {
+            let next = self.out.units.get(k + 1).map(|u| u.first);
+            let unit = &mut self.out.units[k];
+            unit.end = next.unwrap_or(self.tokens.len());
+            unit.start_byte = starts[k];
+            unit.end_byte = starts.get(k + 1).copied().unwrap_or(self.src.len());
+        }
+    }
+
+    /// One logical line `[start, end)` directly in `block`; returns the block
+    /// its trailing header opens, if any.
+    fn logical_line(
+        &mut self,
+        start: usize,
+        end: usize,
+        block: Option<Block>,
+    ) -> Result<Option<Block>, Doubt> {
+        let outer = block.map(|b| b.ctx).unwrap_or_default();
+        let ends_with_colon = self.is_op(end - 1, ":");
+        if let Some(Block {
+            kind: BlockKind::Except,
+            ctx,
+        }) = block
+            && let Some(handler) = ctx.except
+        {
+            self.judge_body(handler, start, end);
+        }
+        let first = self.text(start);
+        let keyword = if first == "async" && start + 1 < end {
+            self.text(start + 1)
+        } else {
+            first
+        };
+        match keyword {
+            "def" | "class" if self.tokens[start].kind == Kind::Name => {
+                let at = if first == "async" { start + 1 } else { start };
+                self.definition(start, at, end, block)
+            }
+            "except" => {
+                let colon = self.header_colon(start, end)?;
+                let line_col = self.position(self.tokens[start].start);
+                let handler = self.handlers.len();
+                self.handlers.push(Handler {
+                    body: ExceptBody {
+                        file: self.file.to_string(),
+                        line: line_col.0,
+                        swallowed: true,
+                        logs: false,
+                        reraises: false,
+                    },
+                    column: line_col.1,
+                    outer: outer.except,
+                });
+                self.out.except_handlers.push((
+                    line_col.1,
+                    ExceptHandler {
+                        file: self.file.to_string(),
+                        line: line_col.0,
+                        bare: colon == start + 1,
+                    },
+                ));
+                self.tokens_in(start + 1, colon, outer)?;
+                let body = Ctx {
+                    except: Some(handler),
+                    ..outer
+                };
+                self.body(colon, end, body, BlockKind::Except, Some(handler))
+            }
+            "if" if first == "if" && self.tokens[start].kind == Kind::Name => {
+                let colon = self.header_colon(start, end)?;
+                self.tokens_in(start + 1, colon, outer)?;
+                let body = Ctx {
+                    in_main: outer.in_main || self.is_main_test(start + 1, colon),
+                    ..outer
+                };
+                self.body(colon, end, body, BlockKind::Other, None)
+            }
+            "match" if ends_with_colon && self.is_match_header(start, end) => {
+                self.tokens_in(start + 1, end - 1, outer)?;
+                Ok(Some(Block {
+                    kind: BlockKind::Match,
+                    ctx: outer,
+                }))
+            }
+            "case" if ends_with_colon && block.is_some_and(|b| b.kind == BlockKind::Match) => {
+                // A pattern's `Name(...)` is a class pattern, not a call;
+                // a guard after `if` is an expression.
+                let colon = self.header_colon(start, end)?;
+                let guard = (start + 1..colon).find(|&j| self.depth_zero_name(start, j, "if"));
+                if let Some(guard) = guard {
+                    self.tokens_in(guard + 1, colon, outer)?;
+                }
+                self.body(colon, end, outer, BlockKind::Other, None)
+            }
+            _ => {
+                self.tokens_in(start, end, outer)?;
+                Ok(ends_with_colon.then_some(Block {
+                    kind: BlockKind::Other,
+                    ctx: outer,
+                }))
+            }
+        }
+    }
+
+    /// Whether token `j` is the name `name` at bracket depth 0 of the line
+    /// starting at `start`.
+    fn depth_zero_name(&self, start: usize, j: usize, name: &str) -> bool {
+        self.is_name(j, name) && self.at_depth_zero(start, j)
+    }
+
+    /// Whether token `j` is the operator `op` at bracket depth 0 of the
+    /// line starting at `start`.
+    fn depth_zero_op(&self, start: usize, j: usize, op: &str) -> bool {
+        self.is_op(j, op) && self.at_depth_zero(start, j)
+    }
+
+    fn at_depth_zero(&self, start: usize, j: usize) -> bool {
+        let mut k = start;
+        while k < j {
+            let t = self.tokens[k];
+            if t.pair != NO_PAIR && t.pair > k {
+                if t.pair > j {
+                    return false;
+                }
+                k = t.pair;
+            }
+            k += 1;
+        }
+        true
+    }
+
+    /// `match SUBJECT:` as a statement (`match` is a soft keyword).
+    fn is_match_header(&self, start: usize, end: usize) -> bool {
+        if end - start < 3 {
+            return false;
+        }
+        let next = start + 1;
+        match self.tokens[next].kind {
+            Kind::Op => matches!(self.text(next), "(" | "[" | "{" | "-" | "~" | "*"),
+            _ => true,
+        }
+    }
+
+    /// A `def` or `class` header (keyword at `at`, the line from `start`).
+    fn definition(
+        &mut self,
+        start: usize,
+        at: usize,
+        end: usize,
+        block: Option<Block>,
+    ) -> Result<Option<Block>, Doubt> {
+        let outer = block.map(|b| b.ctx).unwrap_or_default();
+        let is_class = self.text(at) == "class";
+        let name_at = at + 1;
+        if name_at >= end || self.tokens[name_at].kind != Kind::Name {
+            return Err(Doubt("definition without a name"));
+        }
+        let name = self.text(name_at);
+        let qualname: Arc<str> = match outer.scope {
+            Some(s) => format!("{}.{name}", self.scopes[s].qualname).into(),
+            None => name.into(),
+        };
+        let scope = self.scopes.len();
+        self.scopes.push(Scope {
+            qualname: Arc::clone(&qualname),
+            methods: FxHashMap::default(),
+        });
+        let colon = self.header_colon(name_at, end)?;
+        let line = self.position(self.tokens[start].start).0;
+        let (header, body, kind) = if is_class {
+            let ctx = Ctx {
+                caller: outer.caller,
+                class: Some(scope),
+                except: None,
+                in_main: outer.in_main,
+                scope: Some(scope),
+            };
+            (ctx, ctx, BlockKind::Class)
+        } else {
+            let is_method = block.is_some_and(|b| b.kind == BlockKind::Class);
+            self.out.function_defs.push(FunctionDef {
+                file: Arc::clone(&self.file),
+                line,
+                qualname: Arc::clone(&qualname),
+                name: name.to_owned(),
+                is_method,
+            });
+            // Directly in a class body, the block's scope is the class.
+            if is_method && let Some(class) = outer.scope {
+                self.scopes[class]
+                    .methods
+                    .insert(name.to_owned(), (Arc::clone(&qualname), line));
+            }
+            let header = Ctx {
+                except: None,
+                ..outer
+            };
+            let body = Ctx {
+                caller: Some(scope),
+                class: outer.class,
+                except: None,
+                in_main: outer.in_main,
+                scope: Some(scope),
+            };
+            (header, body, BlockKind::Other)
+        };
+        self.tokens_in(name_at + 1, colon, header)?;
+        self.body(colon, end, body, kind, None)
+    }
+
+    /// After a header's `colon`: the inline body up to `end`, or the block
+    /// the next INDENT opens.
+    fn body(
+        &mut self,
+        colon: usize,
+        end: usize,
+        ctx: Ctx,
+        kind: BlockKind,
+        handler: Option<usize>,
+    ) -> Result<Option<Block>, Doubt> {
+        if colon + 1 == end {
+            return Ok(Some(Block { kind, ctx }));
+        }
+        if let Some(h) = handler {
+            self.judge_body(h, colon + 1, end);
+        }
+        self.tokens_in(colon + 1, end, ctx)?;
+        Ok(None)
+    }
+
+    /// The statements `[start, end)` of one logical line directly in the
+    /// body of `handler`: it stays swallowed only if each is `pass`,
+    /// `continue` or `...`.
+    fn judge_body(&mut self, handler: usize, start: usize, end: usize) {
+        let mut from = start;
+        let mut swallowed = true;
+        let mut j = start;
+        while j <= end {
+            if j == end || self.is_op(j, ";") {
+                if j > from {
+                    swallowed &= self.is_swallowing(from, j);
+                }
+                from = j + 1;
+            } else if self.tokens[j].pair != NO_PAIR && self.tokens[j].pair > j {
+                j = self.tokens[j].pair;
+            }
+            j += 1;
+        }
+        if !swallowed {
+            self.handlers[handler].body.swallowed = false;
+        }
+    }
+
+    /// `pass`, `continue` or a (parenthesized) `...`.
+    fn is_swallowing(&self, mut start: usize, mut end: usize) -> bool {
+        if end - start == 1 && (self.is_name(start, "pass") || self.is_name(start, "continue")) {
+            return true;
+        }
+        while end - start >= 2 && self.is_op(start, "(") && self.tokens[start].pair == end - 1 {
+            start += 1;
+            end -= 1;
+        }
+        end - start == 1 && self.is_op(start, "...")
+    }
+
+    /// The header's closing `:` at bracket depth 0 (a lambda's own colon
+    /// skipped).
+    fn header_colon(&self, start: usize, end: usize) -> Result<usize, Doubt> {
+        let mut lambdas = 0;
+        let mut j = start;
+        while j < end {
+            let t = self.tokens[j];
+            if t.pair != NO_PAIR && t.pair > j {
+                j = t.pair + 1;
+                continue;
+            }
+            if t.kind == Kind::Name && self.text(j) == "lambda" {
+                lambdas += 1;
+            } else if self.is_op(j, ":") {
+                if lambdas == 0 {
+                    return Ok(j);
+                }
+                lambdas -= 1;
+            }
+            j += 1;
+        }
+        Err(Doubt("header without its colon"))
+    }
+
+    /// `__name__ == "__main__"` (either order, parentheses allowed, one `==`).
+    fn is_main_test(&self, start: usize, end: usize) -> bool {
+        let (start, end) = self.unparenthesize(start, end);
+        let mut eq = None;
+        let mut j = start;
+        while j < end {
+            let t = self.tokens[j];
+            if t.pair != NO_PAIR && t.pair > j {
+                j = t.pair + 1;
+                continue;
+            }
+            if self.is_op(j, "==") {
+                if eq.is_some() {
+                    return false;
+                }
+                eq = Some(j);
+            }
+            j += 1;
+        }
+        let Some(eq) = eq else {
+            return false;
+        };
+        let is_name = |(a, b): (usize, usize)| b == a + 1 && self.is_name(a, "__name__");
+        let is_main =
+            |(a, b): (usize, usize)| self.string_value(a, b).as_deref() == Some("__main__");
+        let left = self.unparenthesize(start, eq);
+        let right = self.unparenthesize(eq + 1, end);
+        (is_name(left) && is_main(right)) || (is_main(left) && is_name(right))
+    }
+
+    fn unparenthesize(&self, mut start: usize, mut end: usize) -> (usize, usize) {
+        while end > start + 1 && self.is_op(start, "(") && self.tokens[start].pair == end - 1 {
+            start += 1;
+            end -= 1;
+        }
+        (start, end)
+    }
+
+    /// The value of a run of plain `str` literals (as
+    /// [`super::text::string_value`]); `None` for anything else.
+    fn string_value(&self, start: usize, end: usize) -> Option<String> {
+        if start >= end {
+            return None;
+        }
+        let mut value = String::new();
+        let mut j = start;
+        while j < end {
+            let t = self.tokens[j];
+            // A plain string, or an f-string without a replacement field.
+            let (body_end, next) = match t.kind {
+                Kind::String => (t.end, j + 1),
+                Kind::FStart if t.pair == j + 1 => (self.tokens[j + 1].end, j + 2),
+                _ => return None,
+            };
+            let text = self.src.get(t.start..body_end)?;
+            let prefix_len = text.find(['\'', '"'])?;
+            let prefix = text[..prefix_len].to_ascii_lowercase();
+            if prefix.contains('b') {
+                return None;
+            }
+            let body = &text[prefix_len..];
+            let quotes =
+                if body.len() >= 6 && (body.starts_with("'''") || body.starts_with("\"\"\"")) {
+                    3
+                } else {
+                    1
+                };
+            let inner = body.get(quotes..body.len().saturating_sub(quotes))?;
+            value.push_str(&decode(inner, prefix.contains('r'), prefix.contains('f')));
+            j = next;
+        }
+        Some(value)
+    }
+
+    /// Read the calls and `raise`s among tokens `[start, end)`, all in `ctx`.
+    fn tokens_in(&mut self, start: usize, end: usize, ctx: Ctx) -> Result<(), Doubt> {
+        if self.is_name(start, "type")
+            && (start + 1 < end)
+            && matches!(self.tokens[start + 1].kind, Kind::Name | Kind::Op)
+            && !matches!(
+                self.text(start + 1),
+                "=" | "." | ":" | ")" | "]" | "}" | ","
+            )
+            && (start..end).any(|j| self.depth_zero_op(start, j, "="))
+        {
+            // tree-sitter-python reads `type(x).a = 1` as a type alias.
+            return Err(Doubt("statement starting with `type`"));
+        }
+        for j in start..end {
+            let t = self.tokens[j];
+            if t.kind == Kind::Op && self.text(j) == "*" && self.splat_calls(j) {
+                // tree-sitter-python reads `*f()` and `*a.f()` in lists,
+                // tuples and some argument lists as a call of the splat.
+                return Err(Doubt("a call under a splat"));
+            }
+            if t.kind == Kind::Name && self.text(j) == "raise" {
+                let mut handler = ctx.except;
+                while let Some(h) = handler {
+                    self.handlers[h].body.reraises = true;
+                    handler = self.handlers[h].outer;
+                }
+            }
+            if t.kind == Kind::Op && self.text(j) == "(" && j > start {
+                self.call(j - 1, ctx)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the star at `j` is a splat (not a product) of a name or
+    /// attribute chain that is called.
+    fn splat_calls(&self, j: usize) -> bool {
+        if j > 0 && self.ends_primary(j - 1) {
+            return false;
+        }
+        let mut k = j + 1;
+        if k >= self.tokens.len() || self.tokens[k].kind != Kind::Name {
+            return false;
+        }
+        while self.is_op(k + 1, ".") && self.tokens.get(k + 2).is_some_and(|t| t.kind == Kind::Name)
+        {
+            k += 2;
+        }
+        self.is_op(k + 1, "(")
+    }
+
+    /// A call whose callee name is token `name_at` (followed by `(`), if it
+    /// is one.
+    fn call(&mut self, name_at: usize, ctx: Ctx) -> Result<(), Doubt> {
+        if self.tokens[name_at].kind != Kind::Name {
+            return Ok(());
+        }
+        let name = self.text(name_at);
+        let attribute = name_at > 0 && self.is_op(name_at - 1, ".");
+        // `from . import (...)` is no call; `def f(` and `class C(` neither.
+        if is_keyword(name)
+            || (name_at > 0
+                && (self.is_name(name_at - 1, "def") || self.is_name(name_at - 1, "class")))
+        {
+            return Ok(());
+        }
+        let start = if attribute {
+            let receiver = name_at.checked_sub(2).ok_or(Doubt("no receiver"))?;
+            self.primary_start(receiver)?
+        } else {
+            name_at
+        };
+        let (line, column) = self.position(self.tokens[start].start);
+        if !attribute && name == "print" {
+            self.out.print_calls.push((
+                column,
+                PrintCall {
+                    file: self.file.to_string(),
+                    line,
+                    exempt: self.test_file || ctx.in_main,
+                },
+            ));
+        }
+        let Some(caller) = ctx.caller else {
+            return Ok(());
+        };
+        if name.starts_with("__") && name.ends_with("__") {
+            return Ok(());
+        }
+        let is_self = attribute
+            && name_at >= 2
+            && self.tokens[name_at - 2].kind == Kind::Name
+            && matches!(self.text(name_at - 2), "self" | "cls")
+            && !(name_at >= 3 && self.is_op(name_at - 3, "."));
+        self.calls.push(PendingCall {
+            site: CallSite {
+                file: Arc::clone(&self.file),
+                line,
+                column,
+                caller: Arc::clone(&self.scopes[caller].qualname),
+                callee: CalleeRef::Bare(String::new()),
+            },
+            name: name.to_owned(),
+            self_class: ctx.class.filter(|_| is_self),
+            bare: !attribute,
+        });
+        Ok(())
+    }
+
+    /// Where the primary expression ending at token `last` starts: back over
+    /// `.name`, calls, subscripts and implicitly concatenated strings.
+    fn primary_start(&self, mut last: usize) -> Result<usize, Doubt> {
+        loop {
+            let t = self.tokens.get(last).ok_or(Doubt("no receiver"))?;
+            match t.kind {
+                Kind::Op => match self.text(last) {
+                    ")" | "]" => {
+                        let open = t.pair;
+                        if open > 0 && self.ends_primary(open - 1) {
+                            last = open - 1;
+                        } else {
+                            return Ok(open);
+                        }
+                    }
+                    "}" | "..." => return Ok(if t.pair == NO_PAIR { last } else { t.pair }),
+                    _ => return Err(Doubt("operator before a dot")),
+                },
+                Kind::Name => {
+                    if last >= 2 && self.is_op(last - 1, ".") {
+                        last -= 2;
+                    } else {
+                        return Ok(last);
+                    }
+                }
+                Kind::String | Kind::FEnd => {
+                    let first = if t.kind == Kind::FEnd { t.pair } else { last };
+                    if first > 0 && matches!(self.tokens[first - 1].kind, Kind::String | Kind::FEnd)
+                    {
+                        last = first - 1;
+                    } else {
+                        return Ok(first);
+                    }
+                }
+                Kind::Number => return Ok(last),
+                _ => return Err(Doubt("no receiver")),
+            }
+        }
+    }
+
+    /// Whether token `i` ends a primary expression (so a bracket after it
+    /// is a call or a subscript).
+    fn ends_primary(&self, i: usize) -> bool {
+        let t = self.tokens[i];
+        match t.kind {
+            Kind::Name => {
+                let name = self.text(i);
+                !is_keyword(name) || matches!(name, "None" | "True" | "False")
+            }
+            Kind::Number | Kind::String | Kind::FEnd => true,
+            Kind::Op => matches!(self.text(i), ")" | "]" | "}" | "..."),
+            _ => false,
+        }
+    }
+
+    fn finish(mut self) -> Dense {
+        for call in std::mem::take(&mut self.calls) {
+            let mut site = call.site;
+            site.callee = match call
+                .self_class
+                .and_then(|c| self.scopes[c].methods.get(&call.name))
+            {
+                Some((qualname, line)) => CalleeRef::Resolved {
+                    qualname: Arc::clone(qualname),
+                    line: *line,
+                },
+                None if call.bare => CalleeRef::Bare(call.name),
+                None => CalleeRef::Attribute(call.name),
+            };
+            self.out.call_sites.push(site);
+        }
+        for handler in self.handlers {
+            self.out.except_bodies.push((handler.column, handler.body));
+        }
+        self.out
+    }
+}
