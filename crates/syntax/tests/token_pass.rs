@@ -168,6 +168,14 @@ if __name__ != "__main__": print("not equal")
 }
 
 #[test]
+fn nested_f_strings_as_tree_sitter_reads_them() {
+    assert_agrees(
+        "fstrings.py",
+        "def f():\n    a = f\"{d[\"k\"]()}\"\n    b = f\"{f'{g()}'}\"\n    c = f\"\\{h()}\"\n    g = f\"{k}{(2)}{'a'}{'b'.strip()}\"\n    d = f\"\\N{DASH} {i()}\"\n    e = rf\"\\{j()}\"\n",
+    );
+}
+
+#[test]
 fn layout_the_structure_must_follow() {
     assert_agrees(
         "layout.py",
@@ -179,14 +187,15 @@ fn layout_the_structure_must_follow() {
 }
 
 #[test]
-fn what_it_doubts() {
-    // Shapes tree-sitter-python reads differently from CPython, or the
-    // tokenizer does not model: the module is read from the tree instead.
+fn what_it_leaves_to_the_tree() {
+    // Shapes tree-sitter-python reads differently from CPython (their unit
+    // is read from the tree), or the tokenizer does not model (the module
+    // is read from the tree).
     for src in [
         "def f():\n    args = *a, *b.c()\n",
         "def f():\n    x = [*range(4)]\n",
         "type(m).a = 1\n",
-        "x = f\"{d[\"k\"]}\"\n",
+        "x = f'{y!z'\n",
         "x = 'unterminated\n",
         "f(\n",
         "print `x`\n",

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::{Node, Query, QueryMatch};
 
+use super::lexer::{Kind, Token};
 use super::text::{dotted_name, text};
 use super::{capture, node};
 
@@ -97,5 +98,102 @@ impl Imports {
             Some(rest) => format!("{head}.{rest}"),
             None => head.to_owned(),
         })
+    }
+}
+
+/// The import bindings of a module read from its tokens, as [`collect`]
+/// reads them from the tree: `import a.b [as x]`, `from m import n [as x]`
+/// (a parenthesized list too) anywhere in the module; relative, `*` and
+/// `__future__` imports bind nothing. The token pass gives these to the
+/// extractors when the tree holds only some units: the first binding of a
+/// name wins, so a partial list could qualify a call differently.
+pub(super) fn from_tokens(src: &str, tokens: &[Token]) -> Vec<Raw> {
+    let text = |i: usize| src.get(tokens[i].start..tokens[i].end).unwrap_or("");
+    let is_op =
+        |i: usize, op: &str| tokens.get(i).is_some_and(|t| t.kind == Kind::Op) && text(i) == op;
+    let is_name = |i: usize| tokens.get(i).is_some_and(|t| t.kind == Kind::Name);
+    // A dotted name from `i`: its text and the index after it.
+    let dotted = |mut i: usize| -> Option<(String, usize)> {
+        if !is_name(i) {
+            return None;
+        }
+        let mut name = text(i).to_owned();
+        i += 1;
+        while is_op(i, ".") && is_name(i + 1) {
+            name.push('.');
+            name.push_str(text(i + 1));
+            i += 2;
+        }
+        Some((name, i))
+    };
+    // `as ALIAS` at `i`: the alias token's index.
+    let alias = |i: usize| (is_name(i) && text(i) == "as" && is_name(i + 1)).then_some(i + 1);
+    let mut out = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if token.kind != Kind::Name || text(i) != "import" {
+            continue;
+        }
+        // `from MODULE import`: back over the module to `from`.
+        let mut j = i;
+        while j > 0
+            && (is_name(j - 1) && text(j - 1) != "from" || is_op(j - 1, ".") || is_op(j - 1, "..."))
+        {
+            j -= 1;
+        }
+        let from = j > 0 && is_name(j - 1) && text(j - 1) == "from";
+        if !from {
+            // `import a.b [as x], c`
+            let mut k = i + 1;
+            while let Some((module, next)) = dotted(k) {
+                let (at, bound, target) = match alias(next) {
+                    Some(a) => (tokens[a].start, text(a).to_owned(), module),
+                    None => {
+                        let first = module.split('.').next().unwrap_or("").to_owned();
+                        (tokens[k].start, first.clone(), first)
+                    }
+                };
+                out.push(Raw { at, bound, target });
+                k = alias(next).map_or(next, |a| a + 1);
+                if !is_op(k, ",") {
+                    break;
+                }
+                k += 1;
+            }
+            continue;
+        }
+        let Some((module, after)) = dotted(j) else {
+            continue; // relative: `from . import x`, `from .m import x`
+        };
+        if after != i || module == "__future__" {
+            continue;
+        }
+        let mut k = i + 1;
+        if is_op(k, "(") {
+            k += 1;
+        }
+        while let Some((name, next)) = dotted(k) {
+            let (at, bound) = match alias(next) {
+                Some(a) => (tokens[a].start, text(a).to_owned()),
+                None => (tokens[k].start, name.clone()),
+            };
+            out.push(Raw {
+                at,
+                bound,
+                target: format!("{module}.{name}"),
+            });
+            k = alias(next).map_or(next, |a| a + 1);
+            if !is_op(k, ",") {
+                break;
+            }
+            k += 1;
+        }
+    }
+    out
+}
+
+impl Raw {
+    /// The bound name and what it stands for.
+    pub(super) fn binding(&self) -> (&str, &str) {
+        (&self.bound, &self.target)
     }
 }

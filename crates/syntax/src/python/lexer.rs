@@ -19,6 +19,9 @@ pub(crate) enum Kind {
     FStart,
     /// The closing quotes of an f-string.
     FEnd,
+    /// The end of a replacement field: what follows in the next field is
+    /// not adjacent to what precedes (`f"{a}{(b)}"` calls nothing).
+    FieldEnd,
     Op,
     /// The end of a logical line.
     Newline,
@@ -43,12 +46,28 @@ pub(crate) const NO_PAIR: usize = usize::MAX;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Doubt(pub &'static str);
 
-/// Operators, longest first (maximal munch).
-const OPS: &[&str] = &[
-    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>",
-    "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "+", "-", "*", "/", "%", "@", "&", "|",
-    "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=",
-];
+/// The length of the operator at the start of `rest` (maximal munch), if
+/// one is there.
+fn operator_len(rest: &[u8]) -> Option<usize> {
+    let first = *rest.first()?;
+    let second = rest.get(1).copied().unwrap_or(0);
+    let third = rest.get(2).copied().unwrap_or(0);
+    Some(match first {
+        b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' | b';' | b'~' => 1,
+        b'.' if second == b'.' && third == b'.' => 3,
+        b'.' => 1,
+        b':' | b'+' | b'%' | b'&' | b'|' | b'^' | b'@' | b'=' if second == b'=' => 2,
+        b':' | b'+' | b'%' | b'&' | b'|' | b'^' | b'@' | b'=' => 1,
+        b'-' if second == b'>' || second == b'=' => 2,
+        b'-' => 1,
+        b'!' if second == b'=' => 2,
+        // `*` `**` `**=` `*=`, and the same for `/`, `<`, `>`
+        b'*' | b'/' | b'<' | b'>' if second == first && third == b'=' => 3,
+        b'*' | b'/' | b'<' | b'>' if second == first || second == b'=' => 2,
+        b'*' | b'/' | b'<' | b'>' => 1,
+        _ => return None,
+    })
+}
 
 /// Tokenize a whole module.
 pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, Doubt> {
@@ -57,6 +76,7 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, Doubt> {
         pos: 0,
         tokens: Vec::with_capacity(src.len() / 4),
         brackets: Vec::new(),
+        fstrings: 0,
     };
     lexer.module()?;
     Ok(lexer.tokens)
@@ -68,7 +88,12 @@ struct Lexer<'s> {
     tokens: Vec<Token>,
     /// Open brackets (token indexes), innermost last.
     brackets: Vec<usize>,
+    /// f-strings open around the current position.
+    fstrings: usize,
 }
+
+/// How deep f-strings may nest in each other's replacement fields.
+const MAX_FSTRING_NESTING: usize = 32;
 
 fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
@@ -150,7 +175,7 @@ impl Lexer<'_> {
                     if self.space_or_comment()? {
                         continue;
                     }
-                    self.token(false)?;
+                    self.token()?;
                     line_has_tokens = true;
                 }
             }
@@ -237,7 +262,7 @@ impl Lexer<'_> {
     }
 
     /// One token at `self.pos` (not blank, not a newline).
-    fn token(&mut self, in_field: bool) -> Result<(), Doubt> {
+    fn token(&mut self) -> Result<(), Doubt> {
         let start = self.pos;
         let b = self.peek(0);
         if is_name_start(b) {
@@ -250,7 +275,7 @@ impl Lexer<'_> {
                 && self.src[start..end].iter().all(|&c| is_prefix_byte(c))
             {
                 self.pos = end;
-                return self.string(start, in_field);
+                return self.string(start);
             }
             if quote == b'`' {
                 return Err(Doubt("backquote"));
@@ -260,22 +285,21 @@ impl Lexer<'_> {
             return Ok(());
         }
         if b == b'"' || b == b'\'' {
-            return self.string(start, in_field);
+            return self.string(start);
         }
         if b.is_ascii_digit() || (b == b'.' && self.peek(1).is_ascii_digit()) {
             self.number();
             self.push(Kind::Number, start, self.pos);
             return Ok(());
         }
-        let rest = &self.src[self.pos..];
-        let Some(op) = OPS.iter().find(|op| rest.starts_with(op.as_bytes())) else {
+        let Some(len) = operator_len(&self.src[self.pos..]) else {
             return Err(Doubt("character outside Python's tokens"));
         };
-        self.pos += op.len();
+        self.pos += len;
         let index = self.push(Kind::Op, start, self.pos);
-        match *op {
-            "(" | "[" | "{" => self.brackets.push(index),
-            ")" | "]" | "}" => {
+        match b {
+            b'(' | b'[' | b'{' => self.brackets.push(index),
+            b')' | b']' | b'}' => {
                 let Some(open) = self.brackets.pop() else {
                     return Err(Doubt("unmatched closing bracket"));
                 };
@@ -329,7 +353,7 @@ impl Lexer<'_> {
 
     /// A string literal whose prefix starts at `start` and whose opening
     /// quote is at `self.pos`.
-    fn string(&mut self, start: usize, in_field: bool) -> Result<(), Doubt> {
+    fn string(&mut self, start: usize) -> Result<(), Doubt> {
         let prefix = &self.src[start..self.pos];
         let raw = prefix.iter().any(|&c| c | 0x20 == b'r');
         let format = prefix.iter().any(|&c| matches!(c | 0x20, b'f' | b't'));
@@ -341,13 +365,16 @@ impl Lexer<'_> {
             self.push(Kind::String, start, self.pos);
             return Ok(());
         }
-        if in_field {
-            // An f-string inside a replacement field: PEP 701 territory.
-            return Err(Doubt("nested f-string"));
+        // f-strings nest inside replacement fields (PEP 701, as
+        // tree-sitter-python reads them); bounded, the recursion is.
+        if self.fstrings >= MAX_FSTRING_NESTING {
+            return Err(Doubt("f-strings nested too deep"));
         }
+        self.fstrings += 1;
         let open = self.push(Kind::FStart, start, self.pos);
         let close_start = self.string_body(quote, triple, raw, true)?;
         let close = self.push(Kind::FEnd, close_start, self.pos);
+        self.fstrings -= 1;
         self.tokens[open].pair = close;
         self.tokens[close].pair = open;
         Ok(())
@@ -371,7 +398,21 @@ impl Lexer<'_> {
             match b {
                 b'\\' => {
                     if format && matches!(self.peek(1), b'{' | b'}') {
-                        return Err(Doubt("backslash before a brace in an f-string"));
+                        // tree-sitter: the backslash is text, the brace
+                        // opens a field (or is half of `}}`).
+                        self.pos += 1;
+                        continue;
+                    }
+                    if format && !raw && self.peek(1) == b'N' && self.peek(2) == b'{' {
+                        // `\N{NAME}`: an escape, not a field.
+                        while !self.at_end() && self.peek(0) != b'}' && self.peek(0) != b'\n' {
+                            self.pos += 1;
+                        }
+                        if self.peek(0) != b'}' {
+                            return Err(Doubt("unterminated \\N{...} escape"));
+                        }
+                        self.pos += 1;
+                        continue;
                     }
                     if raw {
                         // As tree-sitter: a backslash steps over an escaped
@@ -412,6 +453,7 @@ impl Lexer<'_> {
                     } else {
                         self.pos += 1;
                         self.field(quote, triple)?;
+                        self.push(Kind::FieldEnd, self.pos, self.pos);
                     }
                 }
                 b'}' if format => {
@@ -434,10 +476,6 @@ impl Lexer<'_> {
                 return Err(Doubt("unterminated replacement field"));
             }
             let b = self.peek(0);
-            if b == quote {
-                // The enclosing string's quote inside its field (PEP 701).
-                return Err(Doubt("quote of the enclosing string in a field"));
-            }
             match b {
                 b'\n' => {
                     if !triple {
@@ -470,7 +508,7 @@ impl Lexer<'_> {
                     if self.space_or_comment()? {
                         continue;
                     }
-                    self.token(true)?;
+                    self.token()?;
                 }
             }
         }
@@ -491,6 +529,7 @@ impl Lexer<'_> {
                 b'{' => {
                     self.pos += 1;
                     self.field(quote, triple)?;
+                    self.push(Kind::FieldEnd, self.pos, self.pos);
                 }
                 b'\\' => return Err(Doubt("backslash in a format spec")),
                 b'\n' if !triple => return Err(Doubt("line end in a format spec")),
@@ -548,12 +587,14 @@ mod tests {
                 "1",
                 ")",
                 "w",
+                "",
+                "",
                 "'",
                 "\n"
             ]
         );
         assert_eq!(got[6].0, Kind::FStart);
-        assert_eq!(got[12].0, Kind::FEnd);
+        assert_eq!(got[14].0, Kind::FEnd);
     }
 
     #[test]
@@ -565,6 +606,20 @@ mod tests {
     }
 
     #[test]
+    fn operators_are_read_longest_first() {
+        let src = "a **= b // c -> d := e ... f != g <<= h >> i @ j == k\n";
+        let ops: Vec<&str> = kinds(src)
+            .into_iter()
+            .filter(|(k, _)| *k == Kind::Op)
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(
+            ops,
+            ["**=", "//", "->", ":=", "...", "!=", "<<=", ">>", "@", "=="]
+        );
+    }
+
+    #[test]
     fn doubts() {
         for src in [
             "x = 'abc\n",
@@ -573,7 +628,8 @@ mod tests {
             "if x:\n        a\n    b\n",
             "x = `y`\n",
             "x = $\n",
-            "f'{x:{\"a\"}}'\n",
+            "f'{x'\n",
+            "f'{x:{y'\n",
         ] {
             assert!(tokenize(src).is_err(), "{src:?}");
         }

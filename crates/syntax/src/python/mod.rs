@@ -26,6 +26,7 @@ mod strings;
 pub(crate) mod text;
 mod timing;
 mod token_pass;
+mod triggers;
 mod units;
 mod websocket_messages;
 
@@ -244,7 +245,7 @@ impl Worker {
         if units && let Some(found) = self.scan_units(q, file, src) {
             return found;
         }
-        self.scan_tree(q, file, src)
+        self.scan_tree(q, file, src, None)
     }
 
     /// The token pass, and the tree over the units it selects; `None` when
@@ -252,12 +253,15 @@ impl Worker {
     fn scan_units(&mut self, q: &PythonQueries, file: &str, src: &str) -> Option<FileFindings> {
         let tokens = lexer::tokenize(src).ok()?;
         let dense = token_pass::extract(file, src, &tokens).ok()?;
-        let ranges = units::selected(src, &tokens, &dense.units);
+        let imports = imports::from_tokens(src, &tokens);
+        let ranges = units::selected(src, &tokens, &dense.units, &imports);
         let mut found = if ranges.is_empty() {
             FileFindings::default()
         } else {
             let set = self.parser.set_included_ranges(&ranges);
-            let found = set.is_ok().then(|| self.scan_tree(q, file, src));
+            let found = set
+                .is_ok()
+                .then(|| self.scan_tree(q, file, src, Some(imports)));
             // Back to whole files for the next module.
             self.parser.set_included_ranges(&[]).ok()?;
             found?
@@ -269,20 +273,62 @@ impl Worker {
             .filter(|(_, b)| b.logs)
             .map(|(column, b)| (b.line, *column))
             .collect();
-        found.except_bodies = dense.except_bodies;
+        // The dense categories from tokens, but in units tree-sitter reads
+        // otherwise, from the tree.
+        let lines = crate::common::LineIndex::new(src);
+        let quirks: Vec<(usize, usize)> = dense
+            .units
+            .iter()
+            .filter(|u| u.quirk)
+            .map(|u| (lines.position(u.start_byte).0, lines.position(u.end_byte).0))
+            .collect();
+        let from_tree = |line: usize| quirks.iter().any(|&(a, b)| a <= line && line < b);
+        found.except_bodies = merge(
+            dense.except_bodies,
+            std::mem::take(&mut found.except_bodies),
+            |b| b.1.line,
+            &from_tree,
+        );
         for (column, body) in &mut found.except_bodies {
             body.logs = logging.contains(&(body.line, *column));
         }
-        found.except_handlers = dense.except_handlers;
-        found.print_calls = dense.print_calls;
-        found.function_defs = dense.function_defs;
-        found.call_sites = dense.call_sites;
+        found.except_handlers = merge(
+            dense.except_handlers,
+            std::mem::take(&mut found.except_handlers),
+            |h| h.1.line,
+            &from_tree,
+        );
+        found.print_calls = merge(
+            dense.print_calls,
+            std::mem::take(&mut found.print_calls),
+            |p| p.1.line,
+            &from_tree,
+        );
+        found.function_defs = merge(
+            dense.function_defs,
+            std::mem::take(&mut found.function_defs),
+            |d| d.line,
+            &from_tree,
+        );
+        found.call_sites = merge(
+            dense.call_sites,
+            std::mem::take(&mut found.call_sites),
+            |c| c.line,
+            &from_tree,
+        );
         Some(found)
     }
 
     /// Parse `src` (within the parser's included ranges) and run every
-    /// extractor over the tree.
-    fn scan_tree(&mut self, q: &PythonQueries, file: &str, src: &str) -> FileFindings {
+    /// extractor over the tree; `imports`, the module's whole import map,
+    /// when the tree holds only some of it.
+    fn scan_tree(
+        &mut self,
+        q: &PythonQueries,
+        file: &str,
+        src: &str,
+        imports: Option<Vec<imports::Raw>>,
+    ) -> FileFindings {
         let mut out = FileFindings::default();
         let Some(tree) = self.parser.parse(src, None) else {
             out.errors.push(FileError {
@@ -372,7 +418,7 @@ impl Worker {
         out.metrics_calls = metrics_calls::extract(&raw.metrics, &ancestry, &ctx);
         out.background_tasks = background_tasks::extract(&raw.background, &ctx);
 
-        let imports = imports::Imports::new(raw.imports);
+        let imports = imports::Imports::new(imports.unwrap_or(raw.imports));
         let clients = clients::extract(&raw.calls, &imports, &ctx);
         let setup = logging_setup::extract(&raw.calls, &imports, &ancestry, &ctx);
         out.logging_config = setup.logging_config;
@@ -391,11 +437,27 @@ impl Worker {
     }
 }
 
+/// The token pass's findings of one dense category, except on the lines
+/// `from_tree` names, where the tree's are taken.
+fn merge<T>(
+    tokens: Vec<T>,
+    tree: Vec<T>,
+    line: impl Fn(&T) -> usize,
+    from_tree: &impl Fn(usize) -> bool,
+) -> Vec<T> {
+    let mut out: Vec<T> = tokens.into_iter().filter(|t| !from_tree(line(t))).collect();
+    out.extend(tree.into_iter().filter(|t| from_tree(line(t))));
+    out
+}
+
 /// Where the token pass and the tree disagree on one module's dense
 /// categories; `Err` with the reason when the token pass doubted the module.
 pub(crate) fn token_pass_differences(file: &str, src: &str) -> Result<Vec<String>, String> {
     let tokens = lexer::tokenize(src).map_err(|d| d.0.to_owned())?;
     let dense = token_pass::extract(file, src, &tokens).map_err(|d| d.0.to_owned())?;
+    if dense.units.iter().any(|u| u.quirk) {
+        return Err("a unit tree-sitter-python reads otherwise".to_owned());
+    }
     let mut worker = Worker::new()?;
     let tree = worker.scan(queries()?, file, src, false);
     let mut diffs = Vec::new();

@@ -41,6 +41,9 @@ pub(crate) struct Dense {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Unit {
     pub kind: UnitKind,
+    /// tree-sitter-python reads something in it otherwise than CPython and
+    /// this pass: its dense categories come from the tree.
+    pub quirk: bool,
     /// Tokens `[first, end)`.
     pub first: usize,
     pub end: usize,
@@ -225,15 +228,20 @@ impl<'s> Pass<'s> {
                 } else {
                     UnitKind::Member
                 };
+                // A decorated statement is one unit with its decorators, a
+                // compound statement one with its `except`, `else`... clauses.
+                let continues = decorated
+                    || (self.tokens[start].kind == Kind::Name
+                        && matches!(self.text(start), "except" | "else" | "elif" | "finally"));
                 match self.out.units.last_mut() {
-                    // A decorated statement is one unit with its decorators.
-                    Some(unit) if decorated => {
+                    Some(unit) if continues => {
                         if kind == UnitKind::ClassHeader {
                             unit.kind = kind;
                         }
                     }
                     _ => self.out.units.push(Unit {
                         kind,
+                        quirk: false,
                         first: start,
                         end: 0,
                         start_byte: 0,
@@ -636,14 +644,14 @@ impl<'s> Pass<'s> {
             && (start..end).any(|j| self.depth_zero_op(start, j, "="))
         {
             // tree-sitter-python reads `type(x).a = 1` as a type alias.
-            return Err(Doubt("statement starting with `type`"));
+            self.quirk();
         }
         for j in start..end {
             let t = self.tokens[j];
             if t.kind == Kind::Op && self.text(j) == "*" && self.splat_calls(j) {
                 // tree-sitter-python reads `*f()` and `*a.f()` in lists,
                 // tuples and some argument lists as a call of the splat.
-                return Err(Doubt("a call under a splat"));
+                self.quirk();
             }
             if t.kind == Kind::Name && self.text(j) == "raise" {
                 let mut handler = ctx.except;
@@ -657,6 +665,14 @@ impl<'s> Pass<'s> {
             }
         }
         Ok(())
+    }
+
+    /// The current unit holds a shape tree-sitter-python reads otherwise:
+    /// the tree's reading of it is the one the scan reports.
+    fn quirk(&mut self) {
+        if let Some(unit) = self.out.units.last_mut() {
+            unit.quirk = true;
+        }
     }
 
     /// Whether the star at `j` is a splat (not a product) of a name or

@@ -3,12 +3,27 @@
 
 use tree_sitter::{Point, Range};
 
+use crate::common::LineIndex;
+
+use super::imports::Raw as ImportBinding;
 use super::lexer::Token;
 use super::token_pass::{Unit, UnitKind};
+use super::triggers;
 
-/// The byte ranges to parse, in order.
-pub(crate) fn selected(src: &str, tokens: &[Token], units: &[Unit]) -> Vec<Range> {
-    let wanted: Vec<bool> = units.iter().map(|u| needs_tree(src, tokens, u)).collect();
+/// The byte ranges to parse, in order: the units holding a trigger, and a
+/// class's header with any of its members that does.
+pub(crate) fn selected(
+    src: &str,
+    tokens: &[Token],
+    units: &[Unit],
+    imports: &[ImportBinding],
+) -> Vec<Range> {
+    let module = triggers::module(src, tokens, imports);
+    let mut buffer = Vec::new();
+    let wanted: Vec<bool> = units
+        .iter()
+        .map(|u| u.quirk || triggers::triggered(src, tokens, u.first..u.end, &module, &mut buffer))
+        .collect();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut k = 0;
     while k < units.len() {
@@ -19,7 +34,9 @@ pub(crate) fn selected(src: &str, tokens: &[Token], units: &[Unit]) -> Vec<Range
                 .take_while(|u| u.kind == UnitKind::Member)
                 .count();
             let class = &units[k..=k + members];
-            if wanted[k] {
+            // A member read from the tree resolves `self.m()` against the
+            // whole class.
+            if wanted[k] || class.iter().any(|u| u.quirk) {
                 push(&mut spans, unit.start_byte, class[class.len() - 1].end_byte);
             } else if wanted[k + 1..=k + members].iter().any(|w| *w) {
                 push(&mut spans, unit.start_byte, unit.end_byte);
@@ -38,13 +55,20 @@ pub(crate) fn selected(src: &str, tokens: &[Token], units: &[Unit]) -> Vec<Range
         k += 1;
     }
     let lines = LineIndex::new(src);
+    let point = |offset: usize| {
+        let (line, column) = lines.position(offset);
+        Point {
+            row: line - 1,
+            column,
+        }
+    };
     spans
         .into_iter()
         .map(|(start, end)| Range {
             start_byte: start,
             end_byte: end,
-            start_point: lines.point(start),
-            end_point: lines.point(end),
+            start_point: point(start),
+            end_point: point(end),
         })
         .collect()
 }
@@ -54,36 +78,5 @@ fn push(spans: &mut Vec<(usize, usize)>, start: usize, end: usize) {
     match spans.last_mut() {
         Some(last) if last.1 == start => last.1 = end,
         _ => spans.push((start, end)),
-    }
-}
-
-/// Whether a unit may hold a sparse finding or what one reads.
-fn needs_tree(_src: &str, _tokens: &[Token], _unit: &Unit) -> bool {
-    true
-}
-
-/// Row and column of byte offsets.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(src: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
-    }
-
-    fn point(&self, offset: usize) -> Point {
-        let row = self.starts.partition_point(|&s| s <= offset) - 1;
-        Point {
-            row,
-            column: offset - self.starts[row],
-        }
     }
 }
