@@ -58,16 +58,28 @@ pub(super) struct Names {
 impl Names {
     /// Whether `name` (a last segment) is a router.
     pub fn is_router(&self, name: &str) -> bool {
-        ROUTER_NAMES.contains(&name)
-            || name.ends_with("router")
-            || name.ends_with("_app")
-            || self.routers.contains(name)
+        is_router_name(name, |n| self.routers.contains(n))
     }
 
     /// Whether `name` (a last segment) is a logger.
     pub fn is_logger(&self, name: &str) -> bool {
-        LOGGER_NAMES.contains(&name) || self.logger_names.contains(name)
+        is_logger_name(name, |n| self.logger_names.contains(n))
     }
+}
+
+/// Whether `name` (a last segment) is a router, `bound` telling the names
+/// the module binds to a router factory's result.
+pub(super) fn is_router_name(name: &str, bound: impl Fn(&str) -> bool) -> bool {
+    ROUTER_NAMES.contains(&name)
+        || name.ends_with("router")
+        || name.ends_with("_app")
+        || bound(name)
+}
+
+/// Whether `name` (a last segment) is a logger, `bound` telling the names
+/// the module binds to a logger factory's result.
+pub(super) fn is_logger_name(name: &str, bound: impl Fn(&str) -> bool) -> bool {
+    LOGGER_NAMES.contains(&name) || bound(name)
 }
 
 /// Resolve the module's bindings. A chain `a = b = f()` matches once, on its

@@ -17,13 +17,11 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashSet;
 
-use super::bindings::{LOGGER_FACTORIES, ROUTER_FACTORIES};
+use super::bindings::{LOGGER_FACTORIES, ROUTER_FACTORIES, is_logger_name, is_router_name};
 use super::clients::{
-    AI_CLIENTS, DB_CALLS, EMBEDDING_CALLS, NOTIFY_CLIENTS, REDIS_CALLS, REDIS_ROOTS, SMTP_CLASSES,
-    SMTP_ROOTS,
+    AI_CLIENTS, DB_CALLS, EMBEDDING_CALLS, NOTIFY_CLIENTS, REDIS_ROOTS, SMTP_ROOTS,
 };
 use super::context_carriers::{CARRIER_HEADERS, CARRIER_NAMES};
 use super::imports::Raw as ImportBinding;
@@ -33,45 +31,45 @@ use super::timing::{CLOCKS, is_duration_name};
 use super::{log_calls, metrics_calls::is_metrics_receiver, routes};
 use crate::common::MODEL_PREFIXES;
 
-/// What the triggers read from the whole module.
+/// What the triggers read from the whole module, in any scope.
 pub(crate) struct ModuleTriggers<'s> {
     /// Names bound where a `"type"` string is read: `kind = msg["type"]`
     /// makes `kind == "ping"` anywhere a handled message type.
     type_reads: FxHashSet<&'s str>,
+    /// Names bound to a logger factory's result (`self.log = getLogger()`).
+    loggers: FxHashSet<&'s str>,
+    /// Names bound to a router factory's result.
+    routers: FxHashSet<&'s str>,
     /// Names imports bind to a client module or callable, a logging
     /// configuration function or an environment reader.
     imported: FxHashSet<String>,
 }
 
-/// Names a sparse rule matches on their own (any position).
+/// Names a sparse rule matches wherever they are: the rules' factories,
+/// modules and classes that any receiver or an import can reach.
 fn trigger_names() -> &'static FxHashSet<&'static str> {
     static NAMES: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
         let mut names: FxHashSet<&'static str> = FxHashSet::default();
-        // loggers; routers (context of routes and middleware); middleware
+        // loggers; routers (the context of routes and middleware)
         names.extend(LOGGER_FACTORIES);
         names.extend(ROUTER_FACTORIES);
         names.insert("add_middleware");
         names.extend(CARRIER_NAMES);
-        // clients: their modules, their callables (any receiver); env reads
-        for (_, roots, calls) in DB_CALLS {
+        // clients, qualified through imports: their modules by name (an
+        // alias or a name imported from them is in `imported`)
+        for (_, roots, _) in DB_CALLS {
             names.extend(roots.iter());
-            names.extend(calls.iter());
         }
         names.extend(REDIS_ROOTS);
-        names.extend(REDIS_CALLS);
-        for (root, calls, _) in AI_CLIENTS {
-            names.insert(*root);
-            names.extend(calls.iter());
-        }
+        names.extend(AI_CLIENTS.iter().map(|(root, _, _)| *root));
         names.extend(SMTP_ROOTS);
-        names.extend(SMTP_CLASSES);
+        // clients matched on the callee's last name, any receiver
         names.extend(NOTIFY_CLIENTS);
-        names.extend(["getenv", "environ"]);
-        names.extend(["basicConfig", "dictConfig", "fileConfig"]);
-        // embeddings
         names.extend(EMBEDDING_CALLS);
         names.extend(["embeddings", "Embedding"]);
+        // logging configuration: `logging.config.dictConfig(...)`
+        names.extend(["basicConfig", "dictConfig", "fileConfig"]);
         names
     })
 }
@@ -86,55 +84,91 @@ const TASK_CALLEES: &[&str] = &[
     "Thread",
 ];
 
-/// Text a string's value may hold for a rule to match it (compared ASCII
-/// case-insensitively): the `type` key, context headers, URLs, model names.
-fn string_needles() -> &'static AhoCorasick {
-    static NEEDLES: OnceLock<AhoCorasick> = OnceLock::new();
-    NEEDLES.get_or_init(|| {
-        let mut needles: Vec<&str> = vec!["type", "http://", "https://"];
-        needles.extend(CARRIER_HEADERS);
-        needles.extend(MODEL_PREFIXES.iter().map(|(prefix, _)| *prefix));
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(needles)
-            .unwrap_or_else(|_| unreachable!("literal needles build"))
-    })
+/// Token helpers over one module.
+struct View<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+}
+
+impl<'a> View<'a> {
+    fn text(&self, i: usize) -> &'a str {
+        self.tokens
+            .get(i)
+            .and_then(|t| self.src.get(t.start..t.end))
+            .unwrap_or("")
+    }
+
+    fn is_op(&self, i: usize, op: &str) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.kind == Kind::Op) && self.text(i) == op
+    }
+
+    fn is_name(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.kind == Kind::Name)
+    }
+
+    /// Token `j` is a name after a `.`.
+    fn after_dot(&self, j: usize) -> bool {
+        j > 0 && self.is_op(j - 1, ".")
+    }
+
+    /// The receiver name of the attribute named at `j` (`r` of `r.m`),
+    /// itself not an attribute's name when `bare`.
+    fn receiver(&self, j: usize) -> Option<&'a str> {
+        (self.after_dot(j) && j >= 2 && self.is_name(j - 2)).then(|| self.text(j - 2))
+    }
 }
 
 /// The module-wide part of the triggers.
 pub(crate) fn module<'s>(
     src: &'s str,
-    tokens: &[Token],
+    tokens: &'s [Token],
     imports: &[ImportBinding],
 ) -> ModuleTriggers<'s> {
-    let text = |i: usize| src.get(tokens[i].start..tokens[i].end).unwrap_or("");
-    let mut type_reads = FxHashSet::default();
-    // Logical lines holding a `"type"` string: the names they bind.
-    let mut line_start = 0;
+    let view = View { src, tokens };
+    let mut found = ModuleTriggers {
+        type_reads: FxHashSet::default(),
+        loggers: FxHashSet::default(),
+        routers: FxHashSet::default(),
+        imported: FxHashSet::default(),
+    };
     let mut buffer = Vec::new();
-    for i in 0..=tokens.len() {
-        let end_of_line = i == tokens.len() || tokens[i].kind == Kind::Newline;
-        if !end_of_line {
+    let mut line_start = 0;
+    for end in 0..=tokens.len() {
+        if end < tokens.len() && tokens[end].kind != Kind::Newline {
             continue;
         }
-        let line = line_start..i;
-        line_start = i + 1;
-        let holds_type = string_groups(src, tokens, line.clone(), &mut buffer).any(contains_type);
-        if !holds_type {
+        let line = line_start..end;
+        line_start = end + 1;
+        let called = |names: &[&str]| {
+            line.clone()
+                .any(|j| view.is_name(j) && names.contains(&view.text(j)) && view.is_op(j + 1, "("))
+        };
+        let (logger, router) = (called(LOGGER_FACTORIES), called(ROUTER_FACTORIES));
+        let type_read =
+            string_groups(src, tokens, line.clone(), &mut buffer).any(|value| value == b"type");
+        if !(logger || router || type_read) {
             continue;
         }
         for j in line.clone() {
-            let bound = tokens[j].kind == Kind::Name
-                && (j == 0 || text(j - 1) != ".")
-                && tokens
-                    .get(j + 1)
-                    .is_some_and(|t| t.kind == Kind::Op && matches!(text(j + 1), "=" | ":" | ":="));
-            if bound {
-                type_reads.insert(text(j));
+            if !view.is_name(j) {
+                continue;
+            }
+            let name = view.text(j);
+            // An assignment's target (its last name), annotated or not.
+            if !(view.is_op(j + 1, "=") || view.is_op(j + 1, ":")) {
+                continue;
+            }
+            if logger {
+                found.loggers.insert(name);
+            }
+            if router {
+                found.routers.insert(name);
+            }
+            if type_read && !view.after_dot(j) {
+                found.type_reads.insert(name);
             }
         }
     }
-    let mut imported = FxHashSet::default();
     for binding in imports {
         let (bound, target) = binding.binding();
         let root = target.split('.').next().unwrap_or("");
@@ -146,17 +180,109 @@ pub(crate) fn module<'s>(
             || root == "logging";
         let env_reader = target == "os.getenv" || target.starts_with("os.environ");
         if (client_root && bound != target) || env_reader || NOTIFY_CLIENTS.contains(&last) {
-            imported.insert(bound.to_owned());
+            found.imported.insert(bound.to_owned());
         }
     }
-    ModuleTriggers {
-        type_reads,
-        imported,
-    }
+    found
 }
 
-fn contains_type(value: &[u8]) -> bool {
-    value.windows(4).any(|w| w.eq_ignore_ascii_case(b"type"))
+/// Whether tokens `range` (one unit) hold a trigger.
+pub(crate) fn triggered(
+    src: &str,
+    tokens: &[Token],
+    range: std::ops::Range<usize>,
+    module: &ModuleTriggers<'_>,
+    buffer: &mut Vec<u8>,
+) -> bool {
+    let view = View { src, tokens };
+    let names = trigger_names();
+    let mut decorator_line = false;
+    let mut posts = false;
+    let mut webhook_name = false;
+    for j in range.clone() {
+        let t = tokens[j];
+        if j == range.start
+            || matches!(
+                tokens[j - 1].kind,
+                Kind::Newline | Kind::Indent | Kind::Dedent
+            )
+        {
+            decorator_line = view.is_op(j, "@");
+        }
+        if t.kind != Kind::Name {
+            continue;
+        }
+        let name = view.text(j);
+        let after_dot = view.after_dot(j);
+        let called = view.is_op(j + 1, "(");
+        let receiver = view.receiver(j);
+        let fires = names.contains(name)
+            || module.imported.contains(name)
+            || (!after_dot && module.type_reads.contains(name))
+            // timing: a duration variable assigned; a clock called
+            || (is_duration_name(name) && (view.is_op(j + 1, "=") || view.is_op(j + 1, ":")))
+            || (called && is_clock(&view, j))
+            // env reads: `getenv(...)`, `environ[...]`, `environ.get(...)`
+            || (name == "getenv" && called)
+            || (name == "environ"
+                && (view.is_op(j + 1, "[")
+                    || (view.is_op(j + 1, ".") && view.text(j + 2) == "get" && view.is_op(j + 3, "("))))
+            || (is_metrics_receiver(name) && view.is_op(j + 1, "."))
+            // log calls: `logger.info(...)`, `logging.info(...)`
+            || (called
+                && log_calls::level(name).is_some()
+                && receiver.is_some_and(|r| {
+                    is_logger_name(r, |n| module.loggers.contains(n))
+                        || (r == "logging" && !(j >= 3 && view.is_op(j - 3, ".")))
+                }))
+            || (called && (TASK_CALLEES.contains(&name) || name.ends_with("Scheduler")))
+            // decorators: routes and middleware on a router, celery tasks
+            || (decorator_line
+                && called
+                && (routes::method(name).is_some() || name == "middleware")
+                && receiver.is_some_and(|r| is_router_name(r, |n| module.routers.contains(n))))
+            || (decorator_line && matches!(name, "task" | "shared_task"));
+        if fires {
+            return true;
+        }
+        posts |= called && matches!(name, "post" | "put");
+        let upper = name.to_ascii_uppercase();
+        webhook_name |= upper.contains("WEBHOOK") || upper.contains("SLACK");
+    }
+    if posts && webhook_name {
+        return true;
+    }
+    string_groups(src, tokens, range, buffer).any(string_fires)
+}
+
+/// A clock call (`time.time()`, `perf_counter()`...) named at `j`.
+fn is_clock(view: &View<'_>, j: usize) -> bool {
+    let name = view.text(j);
+    CLOCKS.iter().any(|clock| match clock.split_once('.') {
+        Some((module, function)) => {
+            function == name
+                && view.receiver(j) == Some(module)
+                && !(j >= 3 && view.is_op(j - 3, "."))
+        }
+        None => *clock == name && !view.after_dot(j),
+    })
+}
+
+/// Whether a string's value is one a rule reads: the `type` key, a context
+/// header, a URL (leading), a model name (leading).
+fn string_fires(value: &[u8]) -> bool {
+    let starts_ci = |prefix: &str| {
+        value.len() >= prefix.len() && value[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    value == b"type"
+        || CARRIER_HEADERS
+            .iter()
+            .any(|h| value.eq_ignore_ascii_case(h.as_bytes()))
+        || starts_ci("http://")
+        || starts_ci("https://")
+        || MODEL_PREFIXES
+            .iter()
+            .any(|(prefix, _)| value.starts_with(prefix.as_bytes()))
 }
 
 /// The decoded values of the string groups (implicitly concatenated
@@ -222,60 +348,4 @@ fn push_value(literal: &str, out: &mut Vec<u8>) {
     } else {
         out.extend_from_slice(inner.as_bytes());
     }
-}
-
-/// Whether tokens `range` (one unit) hold a trigger.
-pub(crate) fn triggered(
-    src: &str,
-    tokens: &[Token],
-    range: std::ops::Range<usize>,
-    module: &ModuleTriggers<'_>,
-    buffer: &mut Vec<u8>,
-) -> bool {
-    let text = |i: usize| src.get(tokens[i].start..tokens[i].end).unwrap_or("");
-    let is_op =
-        |i: usize, op: &str| i < tokens.len() && tokens[i].kind == Kind::Op && text(i) == op;
-    let names = trigger_names();
-    let mut decorator_line = false;
-    let mut posts = false;
-    let mut webhook_name = false;
-    for j in range.clone() {
-        let t = tokens[j];
-        let at_line_start = j == range.start
-            || matches!(
-                tokens[j - 1].kind,
-                Kind::Newline | Kind::Indent | Kind::Dedent
-            );
-        if at_line_start {
-            decorator_line = is_op(j, "@");
-        }
-        if t.kind != Kind::Name {
-            continue;
-        }
-        let name = text(j);
-        let after_dot = j > 0 && is_op(j - 1, ".");
-        let called = is_op(j + 1, "(");
-        let fires = names.contains(name)
-            || module.imported.contains(name)
-            || (!after_dot && module.type_reads.contains(name))
-            || is_duration_name(name)
-            || (is_metrics_receiver(name) && is_op(j + 1, "."))
-            || (after_dot && called && log_calls::level(name).is_some())
-            || (called && (TASK_CALLEES.contains(&name) || name.ends_with("Scheduler")))
-            || (called && CLOCKS.iter().any(|c| c.rsplit('.').next() == Some(name)))
-            || (decorator_line
-                && (routes::method(name).is_some()
-                    || matches!(name, "middleware" | "task" | "shared_task")));
-        if fires {
-            return true;
-        }
-        posts |= called && matches!(name, "post" | "put");
-        let upper = name.to_ascii_uppercase();
-        webhook_name |= upper.contains("WEBHOOK") || upper.contains("SLACK");
-    }
-    if posts && webhook_name {
-        return true;
-    }
-    let needles = string_needles();
-    string_groups(src, tokens, range, buffer).any(|value| needles.is_match(value))
 }
