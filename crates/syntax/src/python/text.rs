@@ -226,9 +226,18 @@ pub fn bracket_prefix(text: &str) -> Option<String> {
 /// written (no Unicode name table here). In f-strings `{{` and `}}` are one
 /// brace each.
 pub fn decode(body: &str, raw: bool, fstring: bool) -> String {
-    let mut out = String::with_capacity(body.len());
+    decode_prefix(body, raw, fstring, usize::MAX)
+}
+
+/// The start of [`decode`]'s value: decoding stops once more than `max`
+/// bytes are out (a caller testing a short value or prefix needs no more).
+pub fn decode_prefix(body: &str, raw: bool, fstring: bool, max: usize) -> String {
+    let mut out = String::with_capacity(body.len().min(max.saturating_add(8)));
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {
+        if out.len() > max {
+            break;
+        }
         match c {
             '{' | '}' if fstring && chars.peek() == Some(&c) => {
                 chars.next();

@@ -7,9 +7,10 @@
 //! finding, so leaving it unparsed loses nothing. The dense categories come
 //! from the token pass for every unit. Where a rule reads the module around
 //! the match, the context comes along: assignments from a router factory are
-//! triggers themselves; names bound to a message's `type` field and names
-//! bound by imports become triggers of the module; the import map itself is
-//! read from tokens and handed to the extractors ([`super::imports`]).
+//! triggers themselves; names bound to a logger, a router or a message's
+//! `type` field, and names bound by imports, become triggers of the module;
+//! the import map itself is read from tokens and handed to the extractors
+//! ([`super::imports`]).
 //!
 //! The scan tests compare every category with and without this selection on
 //! the fixtures and generated corpora; the stdlib and site-packages figures
@@ -17,7 +18,7 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bindings::{LOGGER_FACTORIES, ROUTER_FACTORIES, is_logger_name, is_router_name};
 use super::clients::{
@@ -26,9 +27,9 @@ use super::clients::{
 use super::context_carriers::{CARRIER_HEADERS, CARRIER_NAMES};
 use super::imports::Raw as ImportBinding;
 use super::lexer::{Kind, Token};
-use super::text::decode;
+use super::metrics_calls::is_metrics_receiver;
+use super::text::decode_prefix;
 use super::timing::{CLOCKS, is_duration_name};
-use super::{log_calls, metrics_calls::is_metrics_receiver, routes};
 use crate::common::MODEL_PREFIXES;
 
 /// What the triggers read from the whole module, in any scope.
@@ -45,37 +46,60 @@ pub(crate) struct ModuleTriggers<'s> {
     imported: FxHashSet<String>,
 }
 
-/// Names a sparse rule matches wherever they are: the rules' factories,
-/// modules and classes that any receiver or an import can reach.
-fn trigger_names() -> &'static FxHashSet<&'static str> {
-    static NAMES: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        let mut names: FxHashSet<&'static str> = FxHashSet::default();
-        // loggers; routers (the context of routes and middleware)
-        names.extend(LOGGER_FACTORIES);
-        names.extend(ROUTER_FACTORIES);
-        names.insert("add_middleware");
-        names.extend(CARRIER_NAMES);
-        // clients, qualified through imports: their modules by name (an
-        // alias or a name imported from them is in `imported`)
-        for (_, roots, _) in DB_CALLS {
-            names.extend(roots.iter());
-        }
-        names.extend(REDIS_ROOTS);
-        names.extend(AI_CLIENTS.iter().map(|(root, _, _)| *root));
-        names.extend(SMTP_ROOTS);
-        // clients matched on the callee's last name, any receiver
-        names.extend(NOTIFY_CLIENTS);
-        names.extend(EMBEDDING_CALLS);
-        names.extend(["embeddings", "Embedding"]);
-        // logging configuration: `logging.config.dictConfig(...)`
-        names.extend(["basicConfig", "dictConfig", "fileConfig"]);
-        names
-    })
+/// What a name can be to a rule (bits); most names are nothing.
+mod role {
+    /// A trigger wherever it is.
+    pub const ALWAYS: u16 = 1;
+    /// The last name of a clock (`time.time`, `perf_counter`).
+    pub const CLOCK: u16 = 1 << 1;
+    /// A log level method.
+    pub const LEVEL: u16 = 1 << 2;
+    /// A callee of background work.
+    pub const TASK: u16 = 1 << 3;
+    /// A route decorator's method, or `middleware`.
+    pub const ROUTE: u16 = 1 << 4;
+    /// A celery task decorator.
+    pub const CELERY: u16 = 1 << 5;
+    pub const GETENV: u16 = 1 << 6;
+    pub const ENVIRON: u16 = 1 << 7;
+    /// `post` / `put` (webhook posts).
+    pub const POST: u16 = 1 << 8;
+    pub const LOGGER_FACTORY: u16 = 1 << 9;
+    pub const ROUTER_FACTORY: u16 = 1 << 10;
 }
 
-/// Callees of background work (`background_tasks`' call rule).
-const TASK_CALLEES: &[&str] = &[
+/// The log level methods (`log_calls`' query and [`super::log_calls::level`];
+/// a test holds them together).
+pub(super) const LOG_LEVELS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+];
+
+/// The route decorators' methods (`routes`' query and
+/// [`super::routes::method`]; a test holds them together).
+pub(super) const ROUTE_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "options",
+    "head",
+    "websocket",
+    "api_route",
+    "route",
+];
+
+/// Callees of background work (`background_tasks`' call rule; a name ending
+/// in `Scheduler` is one too).
+pub(super) const TASK_CALLEES: &[&str] = &[
     "create_task",
     "ensure_future",
     "add_task",
@@ -83,6 +107,55 @@ const TASK_CALLEES: &[&str] = &[
     "run_in_executor",
     "Thread",
 ];
+
+/// Each interesting name's roles, looked up once per name token.
+fn roles() -> &'static FxHashMap<&'static str, u16> {
+    static ROLES: OnceLock<FxHashMap<&'static str, u16>> = OnceLock::new();
+    ROLES.get_or_init(|| {
+        let mut roles: FxHashMap<&'static str, u16> = FxHashMap::default();
+        let mut add = |names: &[&'static str], role: u16| {
+            for name in names {
+                *roles.entry(*name).or_default() |= role;
+            }
+        };
+        // loggers; routers (the context of routes and middleware)
+        add(LOGGER_FACTORIES, role::ALWAYS | role::LOGGER_FACTORY);
+        add(ROUTER_FACTORIES, role::ALWAYS | role::ROUTER_FACTORY);
+        add(&["add_middleware"], role::ALWAYS);
+        add(CARRIER_NAMES, role::ALWAYS);
+        // clients, qualified through imports: their modules by name (an
+        // alias or a name imported from them is in `imported`)
+        for (_, roots, _) in DB_CALLS {
+            add(roots, role::ALWAYS);
+        }
+        add(REDIS_ROOTS, role::ALWAYS);
+        let ai_roots: Vec<&'static str> = AI_CLIENTS.iter().map(|(root, _, _)| *root).collect();
+        add(&ai_roots, role::ALWAYS);
+        add(SMTP_ROOTS, role::ALWAYS);
+        // clients matched on the callee's last name, any receiver
+        add(NOTIFY_CLIENTS, role::ALWAYS);
+        add(EMBEDDING_CALLS, role::ALWAYS);
+        add(&["embeddings", "Embedding"], role::ALWAYS);
+        // logging configuration: `logging.config.dictConfig(...)`
+        add(&["basicConfig", "dictConfig", "fileConfig"], role::ALWAYS);
+        let clocks: Vec<&'static str> =
+            CLOCKS.iter().filter_map(|c| c.rsplit('.').next()).collect();
+        add(&clocks, role::CLOCK);
+        add(LOG_LEVELS, role::LEVEL);
+        add(TASK_CALLEES, role::TASK);
+        add(ROUTE_METHODS, role::ROUTE);
+        add(&["middleware"], role::ROUTE);
+        add(&["task", "shared_task"], role::CELERY);
+        add(&["getenv"], role::GETENV);
+        add(&["environ"], role::ENVIRON);
+        add(&["post", "put"], role::POST);
+        roles
+    })
+}
+
+fn role_of(name: &str) -> u16 {
+    roles().get(name).copied().unwrap_or(0)
+}
 
 /// Token helpers over one module.
 struct View<'a> {
@@ -111,10 +184,14 @@ impl<'a> View<'a> {
         j > 0 && self.is_op(j - 1, ".")
     }
 
-    /// The receiver name of the attribute named at `j` (`r` of `r.m`),
-    /// itself not an attribute's name when `bare`.
+    /// The receiver name of the attribute named at `j` (`r` of `r.m`).
     fn receiver(&self, j: usize) -> Option<&'a str> {
         (self.after_dot(j) && j >= 2 && self.is_name(j - 2)).then(|| self.text(j - 2))
+    }
+
+    /// The receiver at `j` is a bare name (`r.m`, not `x.r.m`).
+    fn bare_receiver(&self, j: usize) -> bool {
+        !(j >= 3 && self.is_op(j - 3, "."))
     }
 }
 
@@ -131,7 +208,6 @@ pub(crate) fn module<'s>(
         routers: FxHashSet::default(),
         imported: FxHashSet::default(),
     };
-    let mut buffer = Vec::new();
     let mut line_start = 0;
     for end in 0..=tokens.len() {
         if end < tokens.len() && tokens[end].kind != Kind::Newline {
@@ -139,25 +215,25 @@ pub(crate) fn module<'s>(
         }
         let line = line_start..end;
         line_start = end + 1;
-        let called = |names: &[&str]| {
-            line.clone()
-                .any(|j| view.is_name(j) && names.contains(&view.text(j)) && view.is_op(j + 1, "("))
-        };
-        let (logger, router) = (called(LOGGER_FACTORIES), called(ROUTER_FACTORIES));
-        let type_read =
-            string_groups(src, tokens, line.clone(), &mut buffer).any(|value| value == b"type");
+        let mut roles = 0;
+        for j in line.clone() {
+            if view.is_name(j) && view.is_op(j + 1, "(") {
+                roles |= role_of(view.text(j));
+            }
+        }
+        let logger = roles & role::LOGGER_FACTORY != 0;
+        let router = roles & role::ROUTER_FACTORY != 0;
+        let type_read = string_values(src, tokens, line.clone())
+            .any(|(value, whole)| whole && value == b"type");
         if !(logger || router || type_read) {
             continue;
         }
-        for j in line.clone() {
-            if !view.is_name(j) {
+        for j in line {
+            // An assignment's target (its last name), annotated or not.
+            if !view.is_name(j) || !(view.is_op(j + 1, "=") || view.is_op(j + 1, ":")) {
                 continue;
             }
             let name = view.text(j);
-            // An assignment's target (its last name), annotated or not.
-            if !(view.is_op(j + 1, "=") || view.is_op(j + 1, ":")) {
-                continue;
-            }
             if logger {
                 found.loggers.insert(name);
             }
@@ -192,15 +268,11 @@ pub(crate) fn triggered(
     tokens: &[Token],
     range: std::ops::Range<usize>,
     module: &ModuleTriggers<'_>,
-    buffer: &mut Vec<u8>,
 ) -> bool {
     let view = View { src, tokens };
-    let names = trigger_names();
     let mut decorator_line = false;
     let mut posts = false;
-    let mut webhook_name = false;
     for j in range.clone() {
-        let t = tokens[j];
         if j == range.start
             || matches!(
                 tokens[j - 1].kind,
@@ -209,50 +281,76 @@ pub(crate) fn triggered(
         {
             decorator_line = view.is_op(j, "@");
         }
-        if t.kind != Kind::Name {
+        if tokens[j].kind != Kind::Name {
             continue;
         }
         let name = view.text(j);
-        let after_dot = view.after_dot(j);
-        let called = view.is_op(j + 1, "(");
-        let receiver = view.receiver(j);
-        let fires = names.contains(name)
-            || module.imported.contains(name)
-            || (!after_dot && module.type_reads.contains(name))
-            // timing: a duration variable assigned; a clock called
-            || (is_duration_name(name) && (view.is_op(j + 1, "=") || view.is_op(j + 1, ":")))
-            || (called && is_clock(&view, j))
-            // env reads: `getenv(...)`, `environ[...]`, `environ.get(...)`
-            || (name == "getenv" && called)
-            || (name == "environ"
-                && (view.is_op(j + 1, "[")
-                    || (view.is_op(j + 1, ".") && view.text(j + 2) == "get" && view.is_op(j + 3, "("))))
-            || (is_metrics_receiver(name) && view.is_op(j + 1, "."))
-            // log calls: `logger.info(...)`, `logging.info(...)`
-            || (called
-                && log_calls::level(name).is_some()
-                && receiver.is_some_and(|r| {
-                    is_logger_name(r, |n| module.loggers.contains(n))
-                        || (r == "logging" && !(j >= 3 && view.is_op(j - 3, ".")))
-                }))
-            || (called && (TASK_CALLEES.contains(&name) || name.ends_with("Scheduler")))
-            // decorators: routes and middleware on a router, celery tasks
-            || (decorator_line
-                && called
-                && (routes::method(name).is_some() || name == "middleware")
-                && receiver.is_some_and(|r| is_router_name(r, |n| module.routers.contains(n))))
-            || (decorator_line && matches!(name, "task" | "shared_task"));
+        let role = role_of(name);
+        if role & role::ALWAYS != 0
+            || (!module.imported.is_empty() && module.imported.contains(name))
+            || (!module.type_reads.is_empty()
+                && !view.after_dot(j)
+                && module.type_reads.contains(name))
+            || (decorator_line && role & role::CELERY != 0)
+        {
+            return true;
+        }
+        let next = tokens
+            .get(j + 1)
+            .filter(|t| t.kind == Kind::Op)
+            .map(|_| view.text(j + 1));
+        let fires = match next {
+            // timing: a duration variable assigned
+            Some("=" | ":") => is_duration_name(name),
+            Some(".") => {
+                is_metrics_receiver(name)
+                    || (role & role::ENVIRON != 0
+                        && view.text(j + 2) == "get"
+                        && view.is_op(j + 3, "("))
+            }
+            Some("[") => role & role::ENVIRON != 0,
+            Some("(") => {
+                posts |= role & role::POST != 0;
+                let receiver = view.receiver(j);
+                (role & role::CLOCK != 0 && is_clock(&view, j))
+                    || role & (role::TASK | role::GETENV) != 0
+                    || name.ends_with("Scheduler")
+                    // log calls: `logger.info(...)`, `logging.info(...)`
+                    || (role & role::LEVEL != 0
+                        && receiver.is_some_and(|r| {
+                            is_logger_name(r, |n| module.loggers.contains(n))
+                                || (r == "logging" && view.bare_receiver(j))
+                        }))
+                    // routes and middleware on a router
+                    || (decorator_line
+                        && role & role::ROUTE != 0
+                        && receiver
+                            .is_some_and(|r| is_router_name(r, |n| module.routers.contains(n))))
+            }
+            _ => false,
+        };
         if fires {
             return true;
         }
-        posts |= called && matches!(name, "post" | "put");
-        let upper = name.to_ascii_uppercase();
-        webhook_name |= upper.contains("WEBHOOK") || upper.contains("SLACK");
     }
-    if posts && webhook_name {
+    // A webhook post: `post(...)` or `put(...)` with a webhook or Slack name.
+    if posts
+        && range.clone().any(|j| {
+            view.is_name(j) && {
+                let name = view.text(j).as_bytes();
+                contains_ci(name, b"webhook") || contains_ci(name, b"slack")
+            }
+        })
+    {
         return true;
     }
-    string_groups(src, tokens, range, buffer).any(string_fires)
+    string_values(src, tokens, range).any(|(value, whole)| string_fires(&value, whole))
+}
+
+fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// A clock call (`time.time()`, `perf_counter()`...) named at `j`.
@@ -260,24 +358,27 @@ fn is_clock(view: &View<'_>, j: usize) -> bool {
     let name = view.text(j);
     CLOCKS.iter().any(|clock| match clock.split_once('.') {
         Some((module, function)) => {
-            function == name
-                && view.receiver(j) == Some(module)
-                && !(j >= 3 && view.is_op(j - 3, "."))
+            function == name && view.receiver(j) == Some(module) && view.bare_receiver(j)
         }
         None => *clock == name && !view.after_dot(j),
     })
 }
 
+/// The longest value start any rule compares: a context header.
+const VALUE_PREFIX: usize = 32;
+
 /// Whether a string's value is one a rule reads: the `type` key, a context
-/// header, a URL (leading), a model name (leading).
-fn string_fires(value: &[u8]) -> bool {
+/// header, a URL (leading), a model name (leading). `value` is the value's
+/// start, all of it when `whole`.
+fn string_fires(value: &[u8], whole: bool) -> bool {
     let starts_ci = |prefix: &str| {
         value.len() >= prefix.len() && value[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
     };
-    value == b"type"
-        || CARRIER_HEADERS
-            .iter()
-            .any(|h| value.eq_ignore_ascii_case(h.as_bytes()))
+    (whole
+        && (value == b"type"
+            || CARRIER_HEADERS
+                .iter()
+                .any(|h| value.eq_ignore_ascii_case(h.as_bytes()))))
         || starts_ci("http://")
         || starts_ci("https://")
         || MODEL_PREFIXES
@@ -285,55 +386,49 @@ fn string_fires(value: &[u8]) -> bool {
             .any(|(prefix, _)| value.starts_with(prefix.as_bytes()))
 }
 
-/// The decoded values of the string groups (implicitly concatenated
-/// literals; an f-string's fields kept as text) among tokens `range`.
-fn string_groups<'b>(
-    src: &str,
-    tokens: &[Token],
+/// The values of the string groups (implicitly concatenated literals; an
+/// f-string's fields kept as written) among tokens `range`: each value's
+/// first [`VALUE_PREFIX`] bytes or more, and whether that is all of it.
+fn string_values<'t>(
+    src: &'t str,
+    tokens: &'t [Token],
     range: std::ops::Range<usize>,
-    buffer: &'b mut Vec<u8>,
-) -> impl Iterator<Item = &'b [u8]> {
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    buffer.clear();
+) -> impl Iterator<Item = (Vec<u8>, bool)> + 't {
     let mut j = range.start;
-    let mut open: Option<usize> = None;
-    while j < range.end {
-        let t = tokens[j];
-        let part_end = match t.kind {
-            Kind::String => Some((t.start, t.end, j + 1)),
-            Kind::FStart if t.pair < tokens.len() => {
-                Some((t.start, tokens[t.pair].end, t.pair + 1))
-            }
-            _ => None,
-        };
-        match part_end {
-            Some((start, end, next)) => {
-                open.get_or_insert(buffer.len());
-                push_value(src.get(start..end).unwrap_or(""), buffer);
-                j = next;
-            }
-            None => {
-                if let Some(start) = open.take() {
-                    groups.push((start, buffer.len()));
-                }
-                j += 1;
-            }
+    std::iter::from_fn(move || {
+        // The next group's first part.
+        while j < range.end && !matches!(tokens[j].kind, Kind::String | Kind::FStart) {
+            j += 1;
         }
-    }
-    if let Some(start) = open.take() {
-        groups.push((start, buffer.len()));
-    }
-    let buffer: &'b Vec<u8> = buffer;
-    groups.into_iter().map(move |(a, b)| &buffer[a..b])
+        if j >= range.end {
+            return None;
+        }
+        let mut value = Vec::new();
+        let mut whole = true;
+        while j < range.end {
+            let t = tokens[j];
+            let (end, next) = match t.kind {
+                Kind::String => (t.end, j + 1),
+                Kind::FStart if t.pair < tokens.len() => (tokens[t.pair].end, t.pair + 1),
+                _ => break,
+            };
+            if whole {
+                whole = push_value(src.get(t.start..end).unwrap_or(""), &mut value);
+            }
+            j = next;
+        }
+        Some((value, whole))
+    })
 }
 
-/// Append a literal's value (escapes decoded; an f-string's fields as
-/// written) to `out`.
-fn push_value(literal: &str, out: &mut Vec<u8>) {
+/// Append the start of a literal's value (escapes decoded; an f-string's
+/// fields as written) to `out`, up to [`VALUE_PREFIX`] bytes; whether all of
+/// it fit.
+fn push_value(literal: &str, out: &mut Vec<u8>) -> bool {
     let Some(quote) = literal.find(['\'', '"']) else {
-        return;
+        return true;
     };
-    let prefix = literal[..quote].to_ascii_lowercase();
+    let prefix = &literal[..quote];
     let body = &literal[quote..];
     let quotes = if body.starts_with("'''") || body.starts_with("\"\"\"") {
         3
@@ -343,9 +438,58 @@ fn push_value(literal: &str, out: &mut Vec<u8>) {
     let inner = body
         .get(quotes..body.len().saturating_sub(quotes))
         .unwrap_or("");
-    if inner.contains('\\') {
-        out.extend_from_slice(decode(inner, prefix.contains('r'), prefix.contains('f')).as_bytes());
-    } else {
-        out.extend_from_slice(inner.as_bytes());
+    let room = VALUE_PREFIX.saturating_sub(out.len());
+    if !inner.contains('\\') {
+        out.extend_from_slice(&inner.as_bytes()[..inner.len().min(room + 1)]);
+        return inner.len() <= room;
+    }
+    let has = |c: u8| prefix.bytes().any(|p| p | 0x20 == c);
+    let decoded = decode_prefix(inner, has(b'r'), has(b'f'), room);
+    out.extend_from_slice(decoded.as_bytes());
+    decoded.len() <= room
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_lists_agree_with_the_extractors() {
+        for level in LOG_LEVELS {
+            assert!(super::super::log_calls::level(level).is_some(), "{level}");
+        }
+        for method in ROUTE_METHODS {
+            assert!(super::super::routes::method(method).is_some(), "{method}");
+        }
+        let queries = [
+            include_str!("../../../../queries/python/log_calls.scm"),
+            include_str!("../../../../queries/python/routes.scm"),
+            include_str!("../../../../queries/python/background_tasks.scm"),
+        ];
+        // Each name the queries match is in the lists above.
+        for (query, list) in queries
+            .iter()
+            .zip([LOG_LEVELS, ROUTE_METHODS, TASK_CALLEES])
+        {
+            for name in list {
+                assert!(query.contains(name), "{name} is not in its query");
+            }
+        }
+    }
+
+    #[test]
+    fn string_values_are_decoded_and_joined() {
+        let src = "x = 'ty' \"pe\" + '\\x74ype' + f'http://{h}' + '''".to_owned()
+            + &"a".repeat(100)
+            + "'''\n";
+        let tokens = super::super::lexer::tokenize(&src).unwrap_or_default();
+        let values: Vec<(Vec<u8>, bool)> = string_values(&src, &tokens, 0..tokens.len()).collect();
+        assert_eq!(values[0], (b"type".to_vec(), true));
+        assert_eq!(values[1], (b"type".to_vec(), true));
+        assert!(values[2].0.starts_with(b"http://{h}"));
+        assert!(!values[3].1, "a long value is cut");
+        assert!(string_fires(&values[0].0, values[0].1));
+        assert!(string_fires(&values[2].0, values[2].1));
+        assert!(!string_fires(&values[3].0, values[3].1));
     }
 }

@@ -19,10 +19,9 @@ pub(crate) fn selected(
     imports: &[ImportBinding],
 ) -> Vec<Range> {
     let module = triggers::module(src, tokens, imports);
-    let mut buffer = Vec::new();
     let wanted: Vec<bool> = units
         .iter()
-        .map(|u| u.quirk || triggers::triggered(src, tokens, u.first..u.end, &module, &mut buffer))
+        .map(|u| u.quirk || triggers::triggered(src, tokens, u.first..u.end, &module))
         .collect();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut k = 0;
