@@ -1,11 +1,11 @@
 //! `call_graph`: resolve the call sites of every Python file against the
 //! function definitions of the whole checkout, by name.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use recon_findings::CallEdge;
+use rustc_hash::FxHashMap;
 
 use crate::collect::{At, CallSite, CalleeRef, FunctionDef};
 
@@ -25,7 +25,7 @@ pub(crate) const MAX_CANDIDATES: usize = 8;
 /// - `R.x()`: every function and method named `x`, if there are at most
 ///   [`MAX_CANDIDATES`].
 pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEdge>> {
-    let mut by_name: BTreeMap<&str, Vec<&FunctionDef>> = BTreeMap::new();
+    let mut by_name: FxHashMap<&str, Vec<&FunctionDef>> = FxHashMap::default();
     for def in defs {
         by_name.entry(def.name.as_str()).or_default().push(def);
     }
@@ -37,8 +37,11 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEd
 }
 
 /// The edges of one call site.
-fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) -> Vec<At<CallEdge>> {
-    let edge = |callee: &Arc<str>, callee_file: &Arc<str>, callee_line: usize| {
+fn resolve_call<'d>(
+    call: &'d CallSite,
+    by_name: &'d FxHashMap<&str, Vec<&FunctionDef>>,
+) -> impl Iterator<Item = At<CallEdge>> + 'd {
+    let edge = move |callee: &Arc<str>, callee_file: &Arc<str>, callee_line: usize| {
         (
             call.column,
             CallEdge {
@@ -51,40 +54,36 @@ fn resolve_call(call: &CallSite, by_name: &BTreeMap<&str, Vec<&FunctionDef>>) ->
             },
         )
     };
-    let chosen: Vec<&FunctionDef> = match &call.callee {
-        CalleeRef::Resolved { qualname, line } => return vec![edge(qualname, &call.file, *line)],
+    let same_file = |d: &&FunctionDef| Arc::ptr_eq(&d.file, &call.file) || d.file == call.file;
+    let named = |name: &str| by_name.get(name).map(Vec::as_slice).unwrap_or_default();
+    let (resolved, chosen): (Option<At<CallEdge>>, Vec<&FunctionDef>) = match &call.callee {
+        CalleeRef::Resolved { qualname, line } => {
+            (Some(edge(qualname, &call.file, *line)), Vec::new())
+        }
         CalleeRef::Bare(name) => {
-            let functions: Vec<&FunctionDef> = by_name
-                .get(name.as_str())
-                .map(|v| v.iter().copied().filter(|d| !d.is_method).collect())
-                .unwrap_or_default();
-            let local: Vec<&FunctionDef> = functions
-                .iter()
-                .copied()
-                .filter(|d| d.file == call.file)
-                .collect();
-            if !local.is_empty() {
-                local
-            } else if functions.len() <= MAX_CANDIDATES {
-                functions
+            let functions = || named(name).iter().copied().filter(|d| !d.is_method);
+            let chosen = if functions().any(|d| same_file(&d)) {
+                functions().filter(same_file).collect()
+            } else if functions().count() <= MAX_CANDIDATES {
+                functions().collect()
             } else {
                 Vec::new()
-            }
+            };
+            (None, chosen)
         }
         CalleeRef::Attribute(name) => {
-            let defs = by_name
-                .get(name.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            if defs.len() > MAX_CANDIDATES {
+            let defs = named(name);
+            let chosen = if defs.len() > MAX_CANDIDATES {
                 Vec::new()
             } else {
                 defs.to_vec()
-            }
+            };
+            (None, chosen)
         }
     };
-    chosen
-        .into_iter()
-        .map(|d| edge(&d.qualname, &d.file, d.line))
-        .collect()
+    resolved.into_iter().chain(
+        chosen
+            .into_iter()
+            .map(move |d| edge(&d.qualname, &d.file, d.line)),
+    )
 }
