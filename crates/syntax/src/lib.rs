@@ -241,6 +241,23 @@ pub fn prefilter_passes(rel: &str, bytes: &[u8]) -> bool {
     language_of(rel).is_some_and(|lang| prefilter::may_match(lang, rel, bytes))
 }
 
+/// Runs the Python reading of [`scan`] (token pass, units, tree-sitter on
+/// the triggered ones) on one source and returns the lines of what it found
+/// and of its errors (0). For the fuzz target and tests; never panics.
+#[doc(hidden)]
+pub fn python_lines(src: &str) -> Result<Vec<usize>, String> {
+    let queries = python::queries()?;
+    let mut worker = python::Worker::new()?;
+    let found = worker.scan(queries, "fuzz.py", src, true);
+    let mut lines: Vec<usize> = found.call_sites.iter().map(|c| c.line).collect();
+    lines.extend(found.function_defs.iter().map(|d| d.line));
+    lines.extend(found.except_bodies.iter().map(|b| b.1.line));
+    lines.extend(found.print_calls.iter().map(|p| p.1.line));
+    lines.extend(found.log_calls.iter().map(|c| c.1.line));
+    lines.extend(found.errors.iter().map(|_| 0));
+    Ok(lines)
+}
+
 /// Runs the Svelte extraction (regions, `<script>` and template re-parsed
 /// as TypeScript, positions mapped back) on one source, as `scan` does for
 /// a `.svelte` file, and returns the lines of what it found and of its

@@ -252,9 +252,10 @@ impl Worker {
     /// it doubts the module.
     fn scan_units(&mut self, q: &PythonQueries, file: &str, src: &str) -> Option<FileFindings> {
         let tokens = lexer::tokenize(src).ok()?;
-        let dense = token_pass::extract(file, src, &tokens).ok()?;
+        let lines = crate::common::LineIndex::new(src);
+        let dense = token_pass::extract(file, src, &lines, &tokens).ok()?;
         let imports = imports::from_tokens(src, &tokens);
-        let ranges = units::selected(src, &tokens, &dense.units, &imports);
+        let ranges = units::selected(src, &lines, &tokens, &dense.units, &imports);
         let mut found = if ranges.is_empty() {
             FileFindings::default()
         } else {
@@ -275,7 +276,6 @@ impl Worker {
             .collect();
         // The dense categories from tokens, but in units tree-sitter reads
         // otherwise, from the tree.
-        let lines = crate::common::LineIndex::new(src);
         let quirks: Vec<(usize, usize)> = dense
             .units
             .iter()
@@ -454,7 +454,8 @@ fn merge<T>(
 /// categories; `Err` with the reason when the token pass doubted the module.
 pub(crate) fn token_pass_differences(file: &str, src: &str) -> Result<Vec<String>, String> {
     let tokens = lexer::tokenize(src).map_err(|d| d.0.to_owned())?;
-    let dense = token_pass::extract(file, src, &tokens).map_err(|d| d.0.to_owned())?;
+    let lines = crate::common::LineIndex::new(src);
+    let dense = token_pass::extract(file, src, &lines, &tokens).map_err(|d| d.0.to_owned())?;
     if dense.units.iter().any(|u| u.quirk) {
         return Err("a unit tree-sitter-python reads otherwise".to_owned());
     }

@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 use super::lexer::{Doubt, Kind, NO_PAIR, Token};
 use super::text::{decode, is_test_path};
 use crate::collect::{At, CallSite, CalleeRef, FunctionDef};
+use crate::common::LineIndex;
 
 /// What the token pass gives for one module.
 #[derive(Debug, Default)]
@@ -130,7 +131,7 @@ struct Pass<'s> {
     tokens: &'s [Token],
     file: Arc<str>,
     test_file: bool,
-    lines: Vec<usize>,
+    lines: &'s LineIndex,
     scopes: Vec<Scope>,
     handlers: Vec<Handler>,
     calls: Vec<PendingCall>,
@@ -138,9 +139,12 @@ struct Pass<'s> {
 }
 
 /// Read the dense categories of one module from its tokens.
-pub(crate) fn extract(file: &str, src: &str, tokens: &[Token]) -> Result<Dense, Doubt> {
-    let mut lines = vec![0];
-    lines.extend(memchr_newlines(src));
+pub(crate) fn extract<'s>(
+    file: &str,
+    src: &'s str,
+    lines: &'s LineIndex,
+    tokens: &'s [Token],
+) -> Result<Dense, Doubt> {
     let mut pass = Pass {
         src,
         tokens,
@@ -154,13 +158,6 @@ pub(crate) fn extract(file: &str, src: &str, tokens: &[Token]) -> Result<Dense, 
     };
     pass.module()?;
     Ok(pass.finish())
-}
-
-fn memchr_newlines(src: &str) -> impl Iterator<Item = usize> + '_ {
-    src.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 impl<'s> Pass<'s> {
@@ -179,8 +176,7 @@ impl<'s> Pass<'s> {
 
     /// 1-based line and byte column of a byte offset.
     fn position(&self, offset: usize) -> (usize, usize) {
-        let line = self.lines.partition_point(|&start| start <= offset);
-        (line, offset - self.lines[line - 1])
+        self.lines.position(offset)
     }
 
     fn module(&mut self) -> Result<(), Doubt> {
@@ -261,7 +257,7 @@ impl<'s> Pass<'s> {
 
     /// Each unit's end, in tokens and in bytes.
     fn bound_units(&mut self) {
-        let line_start = |offset: usize| self.src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = |offset: usize| offset - self.lines.position(offset).1;
         let starts: Vec<usize> = self
             .out
             .units

@@ -14,6 +14,7 @@ use super::triggers;
 /// class's header with any of its members that does.
 pub(crate) fn selected(
     src: &str,
+    lines: &LineIndex,
     tokens: &[Token],
     units: &[Unit],
     imports: &[ImportBinding],
@@ -53,7 +54,6 @@ pub(crate) fn selected(
         }
         k += 1;
     }
-    let lines = LineIndex::new(src);
     let point = |offset: usize| {
         let (line, column) = lines.position(offset);
         Point {
