@@ -1003,6 +1003,9 @@ fn call_graph_snippet(rng: &mut Rng, j: usize, src: &mut String) {
         "        [self.step(i) for i in x]",
         "        getattr(self, 'step')(x)",
         "        self.items[0](x)",
+        "        args = *x, *self.step(x)",
+        "        [*helper_{j}(x)]",
+        "        type(self).limit = compute(x)",
     ] {
         if rng.chance(50) {
             let _ = writeln!(src, "{}", line.replace("{j}", &j.to_string()));
@@ -1181,6 +1184,7 @@ pub fn write_corpus(dir: &Path, seed: u64) {
 /// `except_bodies` (each one statement at module level, possibly a block).
 const LOGGING_LINES: &[&str] = &[
     "print(\"module level\")",
+    "x = [*print(\"splat\")]",
     "print",
     "console.print(\"not the builtin\")",
     "self_print = print",

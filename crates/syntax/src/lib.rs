@@ -219,8 +219,10 @@ pub fn side_of(rel: &str) -> Option<recon_findings::Side> {
 }
 
 /// [`scan`] the slow way, for the tests that hold the fast one to it: no
-/// literal prefilter (every file is parsed) and no token pass (every Python
-/// module is read whole from its tree).
+/// literal prefilter (every file is parsed) and no unit selection (every
+/// Python unit is parsed; the dense categories still come from the token
+/// pass, which tests/token_pass.rs holds to the tree and the oracle tests to
+/// CPython).
 #[doc(hidden)]
 pub fn scan_unfiltered(root: &Path, opts: &ScanOptions) -> Result<Findings, ScanError> {
     scan_with(root, opts, false, &|_| true)

@@ -224,16 +224,16 @@ impl Worker {
     }
 
     /// Read one module: the dense categories from tokens and the rest from
-    /// tree-sitter over the units that can hold a finding (`units`), or the
-    /// whole module from its tree (without `units`, or when the token pass
-    /// doubts the module). Never fails: a tree with syntax errors still gives
-    /// what parsed, plus an entry in `errors`.
+    /// tree-sitter over the units that can hold a finding (all units
+    /// without `shortcuts`), or the whole module from its tree when the
+    /// token pass doubts it. Never fails: a tree with syntax errors still
+    /// gives what parsed, plus an entry in `errors`.
     pub(crate) fn scan(
         &mut self,
         q: &PythonQueries,
         file: &str,
         src: &str,
-        units: bool,
+        shortcuts: bool,
     ) -> FileFindings {
         if let Some(reason) = crate::guard::parse_hazard(
             crate::guard::Grammar::Python,
@@ -242,20 +242,26 @@ impl Worker {
         ) {
             return FileFindings::error(file, reason);
         }
-        if units && let Some(found) = self.scan_units(q, file, src) {
+        if let Some(found) = self.scan_units(q, file, src, shortcuts) {
             return found;
         }
         self.scan_tree(q, file, src, None)
     }
 
-    /// The token pass, and the tree over the units it selects; `None` when
-    /// it doubts the module.
-    fn scan_units(&mut self, q: &PythonQueries, file: &str, src: &str) -> Option<FileFindings> {
+    /// The token pass, and the tree over the units it selects (all of them
+    /// without `shortcuts`); `None` when it doubts the module.
+    fn scan_units(
+        &mut self,
+        q: &PythonQueries,
+        file: &str,
+        src: &str,
+        shortcuts: bool,
+    ) -> Option<FileFindings> {
         let tokens = lexer::tokenize(src).ok()?;
         let lines = crate::common::LineIndex::new(src);
         let dense = token_pass::extract(file, src, &lines, &tokens).ok()?;
         let imports = imports::from_tokens(src, &tokens);
-        let ranges = units::selected(src, &lines, &tokens, &dense.units, &imports);
+        let ranges = units::selected(src, &lines, &tokens, &dense.units, &imports, shortcuts);
         let mut found = if ranges.is_empty() {
             FileFindings::default()
         } else {
@@ -274,48 +280,14 @@ impl Worker {
             .filter(|(_, b)| b.logs)
             .map(|(column, b)| (b.line, *column))
             .collect();
-        // The dense categories from tokens, but in units tree-sitter reads
-        // otherwise, from the tree.
-        let quirks: Vec<(usize, usize)> = dense
-            .units
-            .iter()
-            .filter(|u| u.quirk)
-            .map(|u| (lines.position(u.start_byte).0, lines.position(u.end_byte).0))
-            .collect();
-        let from_tree = |line: usize| quirks.iter().any(|&(a, b)| a <= line && line < b);
-        found.except_bodies = merge(
-            dense.except_bodies,
-            std::mem::take(&mut found.except_bodies),
-            |b| b.1.line,
-            &from_tree,
-        );
+        found.except_bodies = dense.except_bodies;
         for (column, body) in &mut found.except_bodies {
             body.logs = logging.contains(&(body.line, *column));
         }
-        found.except_handlers = merge(
-            dense.except_handlers,
-            std::mem::take(&mut found.except_handlers),
-            |h| h.1.line,
-            &from_tree,
-        );
-        found.print_calls = merge(
-            dense.print_calls,
-            std::mem::take(&mut found.print_calls),
-            |p| p.1.line,
-            &from_tree,
-        );
-        found.function_defs = merge(
-            dense.function_defs,
-            std::mem::take(&mut found.function_defs),
-            |d| d.line,
-            &from_tree,
-        );
-        found.call_sites = merge(
-            dense.call_sites,
-            std::mem::take(&mut found.call_sites),
-            |c| c.line,
-            &from_tree,
-        );
+        found.except_handlers = dense.except_handlers;
+        found.print_calls = dense.print_calls;
+        found.function_defs = dense.function_defs;
+        found.call_sites = dense.call_sites;
         Some(found)
     }
 
@@ -437,30 +409,14 @@ impl Worker {
     }
 }
 
-/// The token pass's findings of one dense category, except on the lines
-/// `from_tree` names, where the tree's are taken.
-fn merge<T>(
-    tokens: Vec<T>,
-    tree: Vec<T>,
-    line: impl Fn(&T) -> usize,
-    from_tree: &impl Fn(usize) -> bool,
-) -> Vec<T> {
-    let mut out: Vec<T> = tokens.into_iter().filter(|t| !from_tree(line(t))).collect();
-    out.extend(tree.into_iter().filter(|t| from_tree(line(t))));
-    out
-}
-
 /// Where the token pass and the tree disagree on one module's dense
 /// categories; `Err` with the reason when the token pass doubted the module.
 pub(crate) fn token_pass_differences(file: &str, src: &str) -> Result<Vec<String>, String> {
     let tokens = lexer::tokenize(src).map_err(|d| d.0.to_owned())?;
     let lines = crate::common::LineIndex::new(src);
     let dense = token_pass::extract(file, src, &lines, &tokens).map_err(|d| d.0.to_owned())?;
-    if dense.units.iter().any(|u| u.quirk) {
-        return Err("a unit tree-sitter-python reads otherwise".to_owned());
-    }
     let mut worker = Worker::new()?;
-    let tree = worker.scan(queries()?, file, src, false);
+    let tree = worker.scan_tree(queries()?, file, src, None);
     let mut diffs = Vec::new();
     let mut compare = |what: &str, a: String, b: String| {
         if a != b {
@@ -542,7 +498,7 @@ mod tests {
             queries().unwrap(),
             "m.py",
             "a = b = c = logging.getLogger()\n",
-            false,
+            true,
         );
         let names: Vec<&str> = found.loggers.iter().map(|(_, l)| l.name.as_str()).collect();
         assert_eq!(names, ["c", "b", "a"]);

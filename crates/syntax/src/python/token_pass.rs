@@ -42,9 +42,6 @@ pub(crate) struct Dense {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Unit {
     pub kind: UnitKind,
-    /// tree-sitter-python reads something in it otherwise than CPython and
-    /// this pass: its dense categories come from the tree.
-    pub quirk: bool,
     /// Tokens `[first, end)`.
     pub first: usize,
     pub end: usize,
@@ -237,7 +234,6 @@ impl<'s> Pass<'s> {
                     }
                     _ => self.out.units.push(Unit {
                         kind,
-                        quirk: false,
                         first: start,
                         end: 0,
                         start_byte: 0,
@@ -373,12 +369,6 @@ impl<'s> Pass<'s> {
     /// starting at `start`.
     fn depth_zero_name(&self, start: usize, j: usize, name: &str) -> bool {
         self.is_name(j, name) && self.at_depth_zero(start, j)
-    }
-
-    /// Whether token `j` is the operator `op` at bracket depth 0 of the
-    /// line starting at `start`.
-    fn depth_zero_op(&self, start: usize, j: usize, op: &str) -> bool {
-        self.is_op(j, op) && self.at_depth_zero(start, j)
     }
 
     fn at_depth_zero(&self, start: usize, j: usize) -> bool {
@@ -630,25 +620,12 @@ impl<'s> Pass<'s> {
 
     /// Read the calls and `raise`s among tokens `[start, end)`, all in `ctx`.
     fn tokens_in(&mut self, start: usize, end: usize, ctx: Ctx) -> Result<(), Doubt> {
-        if self.is_name(start, "type")
-            && (start + 1 < end)
-            && matches!(self.tokens[start + 1].kind, Kind::Name | Kind::Op)
-            && !matches!(
-                self.text(start + 1),
-                "=" | "." | ":" | ")" | "]" | "}" | ","
-            )
-            && (start..end).any(|j| self.depth_zero_op(start, j, "="))
-        {
-            // tree-sitter-python reads `type(x).a = 1` as a type alias.
-            self.quirk();
-        }
+        // Two shapes tree-sitter-python reads otherwise than CPython, read
+        // here as CPython does: `type(x).a = 1` (tree-sitter: a type alias
+        // statement) and a called splat, `[*f()]` or `x = *a.f(), 1`
+        // (tree-sitter: a call of the splat). tests/oracle holds them.
         for j in start..end {
             let t = self.tokens[j];
-            if t.kind == Kind::Op && self.text(j) == "*" && self.splat_calls(j) {
-                // tree-sitter-python reads `*f()` and `*a.f()` in lists,
-                // tuples and some argument lists as a call of the splat.
-                self.quirk();
-            }
             if t.kind == Kind::Name && self.text(j) == "raise" {
                 let mut handler = ctx.except;
                 while let Some(h) = handler {
@@ -661,31 +638,6 @@ impl<'s> Pass<'s> {
             }
         }
         Ok(())
-    }
-
-    /// The current unit holds a shape tree-sitter-python reads otherwise:
-    /// the tree's reading of it is the one the scan reports.
-    fn quirk(&mut self) {
-        if let Some(unit) = self.out.units.last_mut() {
-            unit.quirk = true;
-        }
-    }
-
-    /// Whether the star at `j` is a splat (not a product) of a name or
-    /// attribute chain that is called.
-    fn splat_calls(&self, j: usize) -> bool {
-        if j > 0 && self.ends_primary(j - 1) {
-            return false;
-        }
-        let mut k = j + 1;
-        if k >= self.tokens.len() || self.tokens[k].kind != Kind::Name {
-            return false;
-        }
-        while self.is_op(k + 1, ".") && self.tokens.get(k + 2).is_some_and(|t| t.kind == Kind::Name)
-        {
-            k += 2;
-        }
-        self.is_op(k + 1, "(")
     }
 
     /// A call whose callee name is token `name_at` (followed by `(`), if it

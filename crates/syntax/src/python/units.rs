@@ -11,18 +11,20 @@ use super::token_pass::{Unit, UnitKind};
 use super::triggers;
 
 /// The byte ranges to parse, in order: the units holding a trigger, and a
-/// class's header with any of its members that does.
+/// class's header with any of its members that does; every unit when
+/// `shortcuts` is off (the reference the tests hold the selection to).
 pub(crate) fn selected(
     src: &str,
     lines: &LineIndex,
     tokens: &[Token],
     units: &[Unit],
     imports: &[ImportBinding],
+    shortcuts: bool,
 ) -> Vec<Range> {
     let module = triggers::module(src, tokens, imports);
     let wanted: Vec<bool> = units
         .iter()
-        .map(|u| u.quirk || triggers::triggered(src, tokens, u.first..u.end, &module))
+        .map(|u| !shortcuts || triggers::triggered(src, tokens, u.first..u.end, &module))
         .collect();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut k = 0;
@@ -34,9 +36,7 @@ pub(crate) fn selected(
                 .take_while(|u| u.kind == UnitKind::Member)
                 .count();
             let class = &units[k..=k + members];
-            // A member read from the tree resolves `self.m()` against the
-            // whole class.
-            if wanted[k] || class.iter().any(|u| u.quirk) {
+            if wanted[k] {
                 push(&mut spans, unit.start_byte, class[class.len() - 1].end_byte);
             } else if wanted[k + 1..=k + members].iter().any(|w| *w) {
                 push(&mut spans, unit.start_byte, unit.end_byte);
