@@ -223,8 +223,8 @@ pub(crate) fn module<'s>(
         }
         let logger = roles & role::LOGGER_FACTORY != 0;
         let router = roles & role::ROUTER_FACTORY != 0;
-        let type_read = string_values(src, tokens, line.clone())
-            .any(|(value, whole)| whole && value == b"type");
+        let type_read = string_groups(src, tokens, line.clone())
+            .any(|(first, value, whole)| whole && value == b"type" && reads_type(&view, first));
         if !(logger || router || type_read) {
             continue;
         }
@@ -249,17 +249,35 @@ pub(crate) fn module<'s>(
         let (bound, target) = binding.binding();
         let root = target.split('.').next().unwrap_or("");
         let last = target.rsplit('.').next().unwrap_or("");
-        let client_root = DB_CALLS.iter().any(|(_, roots, _)| roots.contains(&root))
+        // A client module's name, or anything imported from one: the calls
+        // it reaches are qualified through it.
+        let client = DB_CALLS.iter().any(|(_, roots, _)| roots.contains(&root))
             || REDIS_ROOTS.contains(&root)
             || AI_CLIENTS.iter().any(|(r, _, _)| *r == root)
-            || SMTP_ROOTS.contains(&root)
-            || root == "logging";
-        let env_reader = target == "os.getenv" || target.starts_with("os.environ");
-        if (client_root && bound != target) || env_reader || NOTIFY_CLIENTS.contains(&last) {
+            || SMTP_ROOTS.contains(&root);
+        // What a chain holding the rules' own names would not show: a
+        // logging configuration function, an environment reader or a
+        // notification client under another name.
+        let renamed = bound != last
+            && ((root == "logging" && matches!(last, "basicConfig" | "dictConfig" | "fileConfig"))
+                || (root == "os" && matches!(last, "getenv" | "environ" | "get"))
+                || NOTIFY_CLIENTS.contains(&last));
+        if (client && bound != target) || renamed {
             found.imported.insert(bound.to_owned());
         }
     }
     found
+}
+
+/// Whether the string group starting at token `first` is read as a direct
+/// type read: `X["type"]` or `X.get("type", ...)`, parentheses allowed.
+fn reads_type(view: &View<'_>, first: usize) -> bool {
+    let mut j = first;
+    while j > 0 && view.is_op(j - 1, "(") {
+        j -= 1;
+    }
+    (j > 0 && view.is_op(j - 1, "["))
+        || (j < first && j > 0 && view.text(j - 1) == "get" && view.after_dot(j - 1))
 }
 
 /// Whether tokens `range` (one unit) hold a trigger.
@@ -394,6 +412,15 @@ fn string_values<'t>(
     tokens: &'t [Token],
     range: std::ops::Range<usize>,
 ) -> impl Iterator<Item = (Vec<u8>, bool)> + 't {
+    string_groups(src, tokens, range).map(|(_, value, whole)| (value, whole))
+}
+
+/// [`string_values`], each with the index of its group's first token.
+fn string_groups<'t>(
+    src: &'t str,
+    tokens: &'t [Token],
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = (usize, Vec<u8>, bool)> + 't {
     let mut j = range.start;
     std::iter::from_fn(move || {
         // The next group's first part.
@@ -403,6 +430,7 @@ fn string_values<'t>(
         if j >= range.end {
             return None;
         }
+        let first = j;
         let mut value = Vec::new();
         let mut whole = true;
         while j < range.end {
@@ -417,7 +445,7 @@ fn string_values<'t>(
             }
             j = next;
         }
-        Some((value, whole))
+        Some((first, value, whole))
     })
 }
 
