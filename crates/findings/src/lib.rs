@@ -67,7 +67,12 @@
 //!   did not parse cleanly; such a file still contributes every finding in
 //!   the parts that parsed. A file that holds none of the literals any rule
 //!   of its language needs (the prefilter of `recon-syntax`) cannot give a
-//!   finding: it is not parsed, and a syntax error in it is not listed.
+//!   finding: it is not parsed, and a syntax error in it is not listed. The
+//!   same holds inside a Python module: tree-sitter parses only the units
+//!   (top-level statements, class members) that hold a sparse rule's
+//!   trigger, so a syntax error is listed when it is in such a unit, or
+//!   when the tokenizer finds the module malformed (it is then parsed
+//!   whole).
 //!
 //! Files scanned: what git would not ignore (`.gitignore`, `.ignore`, also
 //! outside a git repository), no hidden paths except `.env*` files, never a
