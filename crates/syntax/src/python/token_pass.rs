@@ -132,6 +132,8 @@ struct Pass<'s> {
     scopes: Vec<Scope>,
     handlers: Vec<Handler>,
     calls: Vec<PendingCall>,
+    /// Where the primary expression ending at a receiver token starts.
+    starts: FxHashMap<usize, usize>,
     out: Dense,
 }
 
@@ -151,6 +153,7 @@ pub(crate) fn extract<'s>(
         scopes: Vec::new(),
         handlers: Vec::new(),
         calls: Vec::new(),
+        starts: FxHashMap::default(),
         out: Dense::default(),
     };
     pass.module()?;
@@ -700,8 +703,14 @@ impl<'s> Pass<'s> {
 
     /// Where the primary expression ending at token `last` starts: back over
     /// `.name`, calls, subscripts and implicitly concatenated strings.
-    fn primary_start(&self, mut last: usize) -> Result<usize, Doubt> {
-        loop {
+    fn primary_start(&mut self, receiver: usize) -> Result<usize, Doubt> {
+        let mut last = receiver;
+        let start = loop {
+            // A chain of calls (`a.f().g().h()`) walks back over the calls
+            // before it: each walk ends where the previous one began.
+            if let Some(&start) = self.starts.get(&last) {
+                break start;
+            }
             let t = self.tokens.get(last).ok_or(Doubt("no receiver"))?;
             match t.kind {
                 Kind::Op => match self.text(last) {
@@ -710,17 +719,17 @@ impl<'s> Pass<'s> {
                         if open > 0 && self.ends_primary(open - 1) {
                             last = open - 1;
                         } else {
-                            return Ok(open);
+                            break open;
                         }
                     }
-                    "}" | "..." => return Ok(if t.pair == NO_PAIR { last } else { t.pair }),
+                    "}" | "..." => break if t.pair == NO_PAIR { last } else { t.pair },
                     _ => return Err(Doubt("operator before a dot")),
                 },
                 Kind::Name => {
                     if last >= 2 && self.is_op(last - 1, ".") {
                         last -= 2;
                     } else {
-                        return Ok(last);
+                        break last;
                     }
                 }
                 Kind::String | Kind::FEnd => {
@@ -729,13 +738,15 @@ impl<'s> Pass<'s> {
                     {
                         last = first - 1;
                     } else {
-                        return Ok(first);
+                        break first;
                     }
                 }
-                Kind::Number => return Ok(last),
+                Kind::Number => break last,
                 _ => return Err(Doubt("no receiver")),
             }
-        }
+        };
+        self.starts.insert(receiver, start);
+        Ok(start)
     }
 
     /// Whether token `i` ends a primary expression (so a bracket after it
