@@ -316,6 +316,17 @@ fn deep_chains_are_listed_and_valid_chains_analysed() {
         "fluent.py",
         format!("def f():\n    x = a{fluent}\n    print(x)\n").as_bytes(),
     );
+    // A `case` of 100k alternatives: its guard is found in one scan.
+    let alternatives: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+    write(
+        root,
+        "cases.py",
+        format!(
+            "def f(x):\n    match x:\n        case {} if g(x):\n            print(x)\n",
+            alternatives.join(" | ")
+        )
+        .as_bytes(),
+    );
 
     let mut cmd = recon();
     cmd.args(["scan", "--format", "findings", "."])
@@ -335,7 +346,7 @@ fn deep_chains_are_listed_and_valid_chains_analysed() {
     assert!(json["call_graph"].as_array().unwrap().is_empty());
     assert_eq!(
         common::field_of(&json, "print_calls", "file"),
-        ["fluent.py"]
+        ["cases.py", "fluent.py"]
     );
     assert_eq!(json["log_calls"][0]["line"], 4);
 

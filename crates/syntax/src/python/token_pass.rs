@@ -352,7 +352,7 @@ impl<'s> Pass<'s> {
                 // A pattern's `Name(...)` is a class pattern, not a call;
                 // a guard after `if` is an expression.
                 let colon = self.header_colon(start, end)?;
-                let guard = (start + 1..colon).find(|&j| self.depth_zero_name(start, j, "if"));
+                let guard = self.depth_zero_name(start + 1, colon, "if");
                 if let Some(guard) = guard {
                     self.tokens_in(guard + 1, colon, outer)?;
                 }
@@ -368,25 +368,22 @@ impl<'s> Pass<'s> {
         }
     }
 
-    /// Whether token `j` is the name `name` at bracket depth 0 of the line
-    /// starting at `start`.
-    fn depth_zero_name(&self, start: usize, j: usize, name: &str) -> bool {
-        self.is_name(j, name) && self.at_depth_zero(start, j)
-    }
-
-    fn at_depth_zero(&self, start: usize, j: usize) -> bool {
+    /// The first name `name` at bracket depth 0 among tokens `[start, end)`
+    /// (bracketed groups skipped whole).
+    fn depth_zero_name(&self, start: usize, end: usize, name: &str) -> Option<usize> {
         let mut k = start;
-        while k < j {
-            let t = self.tokens[k];
-            if t.pair != NO_PAIR && t.pair > k {
-                if t.pair > j {
-                    return false;
-                }
-                k = t.pair;
+        while k < end {
+            if self.is_name(k, name) {
+                return Some(k);
             }
-            k += 1;
+            let t = self.tokens[k];
+            k = if t.pair != NO_PAIR && t.pair > k {
+                t.pair + 1
+            } else {
+                k + 1
+            };
         }
-        true
+        None
     }
 
     /// `match SUBJECT:` as a statement (`match` is a soft keyword).
