@@ -57,6 +57,17 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
+/// Callees of background work (the call rule below; a name ending in
+/// `Scheduler` is one too).
+pub(super) const TASK_CALLEES: &[&str] = &[
+    "create_task",
+    "ensure_future",
+    "add_task",
+    "add_job",
+    "run_in_executor",
+    "Thread",
+];
+
 pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<BackgroundTask>> {
     raws.iter()
         .filter_map(|raw| {

@@ -47,6 +47,20 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
+/// The level methods (the query's list; [`level`] reads each, a test in
+/// `triggers` holds the three together).
+pub(super) const LOG_LEVELS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+];
+
 /// The level a method name logs at.
 pub fn level(name: &str) -> Option<LogLevel> {
     Some(match name {

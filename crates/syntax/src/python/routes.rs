@@ -46,6 +46,21 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
 }
 
 /// The method a decorator attribute declares.
+/// The route decorators' methods (the query's list; [`method`] reads
+/// each, a test in `triggers` holds the three together).
+pub(super) const ROUTE_METHODS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "options",
+    "head",
+    "websocket",
+    "api_route",
+    "route",
+];
+
 pub fn method(name: &str) -> Option<HttpMethod> {
     Some(match name {
         "get" => HttpMethod::Get,

@@ -371,19 +371,7 @@ impl<'s> Pass<'s> {
     /// The first name `name` at bracket depth 0 among tokens `[start, end)`
     /// (bracketed groups skipped whole).
     fn depth_zero_name(&self, start: usize, end: usize, name: &str) -> Option<usize> {
-        let mut k = start;
-        while k < end {
-            if self.is_name(k, name) {
-                return Some(k);
-            }
-            let t = self.tokens[k];
-            k = if t.pair != NO_PAIR && t.pair > k {
-                t.pair + 1
-            } else {
-                k + 1
-            };
-        }
-        None
+        self.depth_zero(start, end).find(|&k| self.is_name(k, name))
     }
 
     /// `match SUBJECT:` as a statement (`match` is a soft keyword).
@@ -524,14 +512,8 @@ impl<'s> Pass<'s> {
     /// skipped).
     fn header_colon(&self, start: usize, end: usize) -> Result<usize, Doubt> {
         let mut lambdas = 0;
-        let mut j = start;
-        while j < end {
-            let t = self.tokens[j];
-            if t.pair != NO_PAIR && t.pair > j {
-                j = t.pair + 1;
-                continue;
-            }
-            if t.kind == Kind::Name && self.text(j) == "lambda" {
+        for j in self.depth_zero(start, end) {
+            if self.is_name(j, "lambda") {
                 lambdas += 1;
             } else if self.is_op(j, ":") {
                 if lambdas == 0 {
@@ -539,29 +521,40 @@ impl<'s> Pass<'s> {
                 }
                 lambdas -= 1;
             }
-            j += 1;
         }
         Err(Doubt("header without its colon"))
+    }
+
+    /// The tokens `[start, end)` at bracket depth 0: a bracketed group or
+    /// an f-string is its opening token alone.
+    fn depth_zero(&self, start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut j = start;
+        std::iter::from_fn(move || {
+            if j >= end {
+                return None;
+            }
+            let here = j;
+            let t = self.tokens[j];
+            j = if t.pair != NO_PAIR && t.pair > j {
+                t.pair + 1
+            } else {
+                j + 1
+            };
+            Some(here)
+        })
     }
 
     /// `__name__ == "__main__"` (either order, parentheses allowed, one `==`).
     fn is_main_test(&self, start: usize, end: usize) -> bool {
         let (start, end) = self.unparenthesize(start, end);
         let mut eq = None;
-        let mut j = start;
-        while j < end {
-            let t = self.tokens[j];
-            if t.pair != NO_PAIR && t.pair > j {
-                j = t.pair + 1;
-                continue;
-            }
+        for j in self.depth_zero(start, end) {
             if self.is_op(j, "==") {
                 if eq.is_some() {
                     return false;
                 }
                 eq = Some(j);
             }
-            j += 1;
         }
         let Some(eq) = eq else {
             return false;

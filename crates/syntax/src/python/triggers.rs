@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::background_tasks::TASK_CALLEES;
 use super::bindings::{LOGGER_FACTORIES, ROUTER_FACTORIES, is_logger_name, is_router_name};
 use super::clients::{
     AI_CLIENTS, DB_CALLS, EMBEDDING_CALLS, NOTIFY_CLIENTS, REDIS_ROOTS, SMTP_ROOTS,
@@ -27,7 +28,9 @@ use super::clients::{
 use super::context_carriers::{CARRIER_HEADERS, CARRIER_NAMES};
 use super::imports::Raw as ImportBinding;
 use super::lexer::{Kind, Token};
+use super::log_calls::LOG_LEVELS;
 use super::metrics_calls::is_metrics_receiver;
+use super::routes::ROUTE_METHODS;
 use super::text::decode_prefix;
 use super::timing::{CLOCKS, is_duration_name};
 use crate::common::MODEL_PREFIXES;
@@ -67,46 +70,6 @@ mod role {
     pub const LOGGER_FACTORY: u16 = 1 << 9;
     pub const ROUTER_FACTORY: u16 = 1 << 10;
 }
-
-/// The log level methods (`log_calls`' query and [`super::log_calls::level`];
-/// a test holds them together).
-pub(super) const LOG_LEVELS: &[&str] = &[
-    "debug",
-    "info",
-    "warning",
-    "warn",
-    "error",
-    "exception",
-    "critical",
-    "fatal",
-    "log",
-];
-
-/// The route decorators' methods (`routes`' query and
-/// [`super::routes::method`]; a test holds them together).
-pub(super) const ROUTE_METHODS: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "delete",
-    "patch",
-    "options",
-    "head",
-    "websocket",
-    "api_route",
-    "route",
-];
-
-/// Callees of background work (`background_tasks`' call rule; a name ending
-/// in `Scheduler` is one too).
-pub(super) const TASK_CALLEES: &[&str] = &[
-    "create_task",
-    "ensure_future",
-    "add_task",
-    "add_job",
-    "run_in_executor",
-    "Thread",
-];
 
 /// Each interesting name's roles, looked up once per name token.
 fn roles() -> &'static FxHashMap<&'static str, u16> {
