@@ -114,3 +114,77 @@ fn files_without_literals_are_skipped_and_change_nothing() {
     assert_eq!(found.files_scanned, files.len());
     assert!(found.errors.is_empty(), "{:?}", found.errors);
 }
+
+/// Statements in the bodies of defs and classes are parsed apart, each with
+/// the headers around it: what a finding reads from its place (an `except`
+/// around a log call, a parameter, a nested def) must come out as from the
+/// whole module, with no syntax error from the bodies left out.
+#[test]
+fn statements_in_bodies_parse_with_their_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = r#"import logging
+import requests
+
+logger = logging.getLogger(__name__)
+
+
+class Service:
+    """Doc."""
+
+    def handle(self, request_id):
+        total = 1
+        return total
+
+    def work(self):
+        x = 1
+        if x:
+            logger.info("deep %s", x)
+        try:
+            x += 1
+        except ValueError:
+            logger.exception("failed")
+        else:
+            pass
+        def inner():
+            y = 2
+            logger.debug("inner")
+            return y
+        return inner
+
+    @staticmethod
+    def plain(a, b):
+        return a + b
+
+
+def handler():
+    resp = requests.get("https://example.com/api")
+    return resp
+
+
+def untouched():
+    return 42
+"#;
+    std::fs::write(dir.path().join("service.py"), module).unwrap();
+    let found = assert_same(dir.path(), &ScanOptions::default());
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    let loggers: Vec<usize> = found.loggers.iter().map(|l| l.line).collect();
+    assert_eq!(loggers, [4]);
+    let log_calls: Vec<usize> = found.log_calls.iter().map(|c| c.line).collect();
+    assert_eq!(log_calls, [17, 21, 26]);
+    let in_except: Vec<(usize, bool)> = found
+        .log_messages
+        .iter()
+        .map(|m| (m.line, m.in_except))
+        .collect();
+    assert_eq!(in_except, [(17, false), (21, true), (26, false)]);
+    assert!(
+        found
+            .context_carriers
+            .iter()
+            .any(|c| c.line == 10 && c.name == "request_id"),
+        "{:?}",
+        found.context_carriers
+    );
+    let urls: Vec<usize> = found.external_urls.iter().map(|u| u.line).collect();
+    assert_eq!(urls, [36]);
+}

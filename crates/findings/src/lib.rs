@@ -69,10 +69,10 @@
 //!   of its language needs (the prefilter of `recon-syntax`) cannot give a
 //!   finding: it is not parsed, and a syntax error in it is not listed. The
 //!   same holds inside a Python module: tree-sitter parses only the units
-//!   (top-level statements, class members) that hold a sparse rule's
-//!   trigger, so a syntax error is listed when it is in such a unit, or
-//!   when the tokenizer finds the module malformed (it is then parsed
-//!   whole).
+//!   (top-level statements, statements in def and class bodies, with the
+//!   headers around them) that hold a sparse rule's trigger, so a syntax
+//!   error is listed when it is in such a unit, or when the tokenizer finds
+//!   the module malformed (it is then parsed whole).
 //!
 //! Files scanned: what git would not ignore (`.gitignore`, `.ignore`, also
 //! outside a git repository), no hidden paths except `.env*` files, never a

@@ -36,12 +36,17 @@ pub(crate) struct Dense {
     pub units: Vec<Unit>,
 }
 
-/// A part of a module that parses on its own: a top-level statement (its
-/// decorators included), or of a top-level class with an indented body,
-/// the header and each member statement.
+/// A part of a module that parses on its own, given the headers around it:
+/// a top-level statement (its decorators and its `except`, `else`...
+/// clauses included), or, in the body of a `def` or `class` that is itself
+/// a unit, its header and each statement of its body, recursively. So a
+/// `logger.info(...)` in a method is parsed with the class and method
+/// headers around it, not with the whole class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Unit {
     pub kind: UnitKind,
+    /// How many [`UnitKind::Header`] units enclose this one.
+    pub depth: usize,
     /// Tokens `[first, end)`.
     pub first: usize,
     pub end: usize,
@@ -53,9 +58,11 @@ pub(crate) struct Unit {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum UnitKind {
+    /// A statement, whole.
     Statement,
-    ClassHeader,
-    Member,
+    /// A `def` or `class` header (decorators included) whose indented body
+    /// follows as units one level deeper.
+    Header,
 }
 
 /// Python 3's hard keywords: never a callee name.
@@ -88,6 +95,8 @@ struct Ctx {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BlockKind {
     Class,
+    /// A `def`'s body.
+    Function,
     Match,
     Except,
     Other,
@@ -212,40 +221,36 @@ impl<'s> Pass<'s> {
             let end = i;
             i += 1; // the NEWLINE
             let block = stack.last().copied();
-            let unit_level =
-                stack.is_empty() || (stack.len() == 1 && stack[0].kind == BlockKind::Class);
+            // Statements directly in the body of a def or class that is a
+            // unit itself are units (every enclosing block is such a body).
+            let unit_level = stack
+                .iter()
+                .all(|b| matches!(b.kind, BlockKind::Class | BlockKind::Function));
             if unit_level {
-                let kind = if stack.is_empty() {
-                    if self.is_name(start, "class") && self.is_op(end - 1, ":") {
-                        UnitKind::ClassHeader
-                    } else {
-                        UnitKind::Statement
-                    }
-                } else {
-                    UnitKind::Member
-                };
                 // A decorated statement is one unit with its decorators, a
                 // compound statement one with its `except`, `else`... clauses.
                 let continues = decorated
                     || (self.tokens[start].kind == Kind::Name
                         && matches!(self.text(start), "except" | "else" | "elif" | "finally"));
-                match self.out.units.last_mut() {
-                    Some(unit) if continues => {
-                        if kind == UnitKind::ClassHeader {
-                            unit.kind = kind;
-                        }
-                    }
-                    _ => self.out.units.push(Unit {
-                        kind,
+                if !continues || self.out.units.is_empty() {
+                    self.out.units.push(Unit {
+                        kind: UnitKind::Statement,
+                        depth: stack.len(),
                         first: start,
                         end: 0,
                         start_byte: 0,
                         end_byte: 0,
-                    }),
+                    });
                 }
                 decorated = self.is_op(start, "@");
             }
             pending = self.logical_line(start, end, block)?;
+            if unit_level
+                && pending.is_some_and(|b| matches!(b.kind, BlockKind::Class | BlockKind::Function))
+                && let Some(unit) = self.out.units.last_mut()
+            {
+                unit.kind = UnitKind::Header;
+            }
         }
         if pending.is_some() {
             return Err(Doubt("header at the end of the module"));
@@ -447,7 +452,7 @@ impl<'s> Pass<'s> {
                 in_main: outer.in_main,
                 scope: Some(scope),
             };
-            (header, body, BlockKind::Other)
+            (header, body, BlockKind::Function)
         };
         self.tokens_in(name_at + 1, colon, header)?;
         self.body(colon, end, body, kind, None)

@@ -378,37 +378,53 @@ fn string_values<'t>(
     string_groups(src, tokens, range).map(|(_, value, whole)| (value, whole))
 }
 
-/// [`string_values`], each with the index of its group's first token.
+/// [`string_values`], each with the index of its group's first token. The
+/// replacement fields of an f-string are read too, after its group: their
+/// strings are groups of their own, as tree-sitter parses them
+/// (`f"{'https://x'}"` holds a URL).
 fn string_groups<'t>(
     src: &'t str,
     tokens: &'t [Token],
     range: std::ops::Range<usize>,
 ) -> impl Iterator<Item = (usize, Vec<u8>, bool)> + 't {
-    let mut j = range.start;
+    // Token ranges left to read: the unit, then the fields met.
+    let mut pending = vec![range];
     std::iter::from_fn(move || {
-        // The next group's first part.
-        while j < range.end && !matches!(tokens[j].kind, Kind::String | Kind::FStart) {
-            j += 1;
-        }
-        if j >= range.end {
-            return None;
-        }
-        let first = j;
-        let mut value = Vec::new();
-        let mut whole = true;
-        while j < range.end {
-            let t = tokens[j];
-            let (end, next) = match t.kind {
-                Kind::String => (t.end, j + 1),
-                Kind::FStart if t.pair < tokens.len() => (tokens[t.pair].end, t.pair + 1),
-                _ => break,
-            };
-            if whole {
-                whole = push_value(src.get(t.start..end).unwrap_or(""), &mut value);
+        loop {
+            let range = pending.last_mut()?;
+            // The next group's first part.
+            let mut j = range.start;
+            while j < range.end && !matches!(tokens[j].kind, Kind::String | Kind::FStart) {
+                j += 1;
             }
-            j = next;
+            if j >= range.end {
+                pending.pop();
+                continue;
+            }
+            let end = range.end;
+            let first = j;
+            let mut value = Vec::new();
+            let mut whole = true;
+            let mut fields = Vec::new();
+            while j < end {
+                let t = tokens[j];
+                let (last, next) = match t.kind {
+                    Kind::String => (t.end, j + 1),
+                    Kind::FStart if t.pair < tokens.len() => {
+                        fields.push(j + 1..t.pair);
+                        (tokens[t.pair].end, t.pair + 1)
+                    }
+                    _ => break,
+                };
+                if whole {
+                    whole = push_value(src.get(t.start..last).unwrap_or(""), &mut value);
+                }
+                j = next;
+            }
+            range.start = j;
+            pending.extend(fields.into_iter().rev());
+            return Some((first, value, whole));
         }
-        Some((first, value, whole))
     })
 }
 
@@ -482,5 +498,20 @@ mod tests {
         assert!(string_fires(&values[0].0, values[0].1));
         assert!(string_fires(&values[2].0, values[2].1));
         assert!(!string_fires(&values[3].0, values[3].1));
+    }
+
+    #[test]
+    fn strings_in_fields_are_read() {
+        let src = "u = f\"{'https://in.field'} {d[\"type\"]}\"\n";
+        let tokens = super::super::lexer::tokenize(src).unwrap_or_default();
+        let values: Vec<Vec<u8>> = string_values(src, &tokens, 0..tokens.len())
+            .map(|(value, _)| value)
+            .collect();
+        assert_eq!(values.len(), 3, "{values:?}");
+        assert!(values.contains(&b"https://in.field".to_vec()));
+        assert!(values.contains(&b"type".to_vec()));
+        let imports = Vec::new();
+        let module = module(src, &tokens, &imports);
+        assert!(module.type_reads.contains("u"));
     }
 }

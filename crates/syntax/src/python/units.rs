@@ -10,9 +10,15 @@ use super::lexer::Token;
 use super::token_pass::{Unit, UnitKind};
 use super::triggers;
 
-/// The byte ranges to parse, in order: the units holding a trigger, and a
-/// class's header with any of its members that does; every unit when
-/// `shortcuts` is off (the reference the tests hold the selection to).
+/// The byte ranges to parse, in order: the units holding a trigger, each
+/// with the headers of the units around it; every unit when `shortcuts` is
+/// off (the reference the tests hold the selection to).
+///
+/// A header is parsed without the body statements it does not need:
+/// tree-sitter-python reads a `def` or `class` header followed by a line no
+/// deeper as an empty block (no error), and nests a deeper line in it, so
+/// the ranges keep the file's structure as long as each starts at a line
+/// start (columns are the file's).
 pub(crate) fn selected(
     src: &str,
     lines: &LineIndex,
@@ -22,37 +28,28 @@ pub(crate) fn selected(
     shortcuts: bool,
 ) -> Vec<Range> {
     let module = triggers::module(src, tokens, imports);
-    let wanted: Vec<bool> = units
-        .iter()
-        .map(|u| !shortcuts || triggers::triggered(src, tokens, u.first..u.end, &module))
-        .collect();
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    let mut k = 0;
-    while k < units.len() {
-        let unit = units[k];
-        if unit.kind == UnitKind::ClassHeader {
-            let members = units[k + 1..]
-                .iter()
-                .take_while(|u| u.kind == UnitKind::Member)
-                .count();
-            let class = &units[k..=k + members];
-            if wanted[k] {
-                push(&mut spans, unit.start_byte, class[class.len() - 1].end_byte);
-            } else if wanted[k + 1..=k + members].iter().any(|w| *w) {
-                push(&mut spans, unit.start_byte, unit.end_byte);
-                for (member, w) in class[1..].iter().zip(&wanted[k + 1..=k + members]) {
-                    if *w {
-                        push(&mut spans, member.start_byte, member.end_byte);
-                    }
+    // The headers around the current unit, and whether each is in `spans`.
+    let mut around: Vec<(usize, bool)> = Vec::new();
+    for (k, unit) in units.iter().enumerate() {
+        around.truncate(unit.depth);
+        let wanted = !shortcuts || triggers::triggered(src, tokens, unit.first..unit.end, &module);
+        if wanted {
+            for (header, pushed) in &mut around {
+                if !*pushed {
+                    push(
+                        &mut spans,
+                        units[*header].start_byte,
+                        units[*header].end_byte,
+                    );
+                    *pushed = true;
                 }
             }
-            k += members + 1;
-            continue;
-        }
-        if wanted[k] {
             push(&mut spans, unit.start_byte, unit.end_byte);
         }
-        k += 1;
+        if unit.kind == UnitKind::Header {
+            around.push((k, wanted));
+        }
     }
     let point = |offset: usize| {
         let (line, column) = lines.position(offset);
