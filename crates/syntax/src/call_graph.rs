@@ -24,16 +24,53 @@ pub(crate) const MAX_CANDIDATES: usize = 8;
 ///   [`MAX_CANDIDATES`];
 /// - `R.x()`: every function and method named `x`, if there are at most
 ///   [`MAX_CANDIDATES`].
-pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<At<CallEdge>> {
+///
+/// The edges come out in the findings' order: by file, then line, column
+/// and edge. Each file's calls are resolved and sorted on their own, in
+/// parallel (10^5 edges and more on a large codebase: one global sort was a
+/// tenth of a scan's wall time).
+pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<CallEdge> {
     let mut by_name: FxHashMap<&str, Vec<&FunctionDef>> = FxHashMap::default();
     for def in defs {
         by_name.entry(def.name.as_str()).or_default().push(def);
     }
-    // Calls resolve independently; rayon keeps their order.
-    calls
+    by_file(calls)
         .par_iter()
-        .flat_map_iter(|call| resolve_call(call, &by_name))
+        .map(|calls| {
+            let mut edges: Vec<At<CallEdge>> = calls
+                .iter()
+                .flat_map(|call| resolve_call(call, &by_name))
+                .collect();
+            edges.sort_by(|(col_a, a), (col_b, b)| {
+                (a.line, col_a).cmp(&(b.line, col_b)).then_with(|| a.cmp(b))
+            });
+            edges
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .map(|(_, edge)| edge)
         .collect()
+}
+
+/// The call sites of each file, files in name order. A scan gives them file
+/// by file already; runs of one file are found and ordered all the same.
+fn by_file(calls: &[CallSite]) -> Vec<Vec<&CallSite>> {
+    let mut runs: Vec<&[CallSite]> = calls
+        .chunk_by(|a, b| Arc::ptr_eq(&a.file, &b.file) || a.file == b.file)
+        .collect();
+    runs.sort_by(|a, b| a[0].file.cmp(&b[0].file));
+    let mut files: Vec<Vec<&CallSite>> = Vec::new();
+    for (k, run) in runs.iter().enumerate() {
+        if k > 0 && runs[k - 1][0].file == run[0].file {
+            if let Some(last) = files.last_mut() {
+                last.extend(run.iter());
+            }
+        } else {
+            files.push(run.iter().collect());
+        }
+    }
+    files
 }
 
 /// The edges of one call site.

@@ -388,10 +388,7 @@ fn scan_with(
     findings.db_connections = sorted(all.db_connections, |d| (&d.file, d.line));
     findings.redis = sorted(all.redis, |r| (&r.file, r.line));
     findings.ai_providers = sorted(all.ai_providers, |a| (&a.file, a.line));
-    findings.call_graph = sorted(
-        call_graph::resolve(&all.function_defs, &all.call_sites),
-        |e| (&e.file, e.line),
-    );
+    findings.call_graph = call_graph::resolve(&all.function_defs, &all.call_sites);
     findings.sql_tables = sorted(all.sql_tables, |t| (&t.file, t.line));
     findings.sql_indexes = sorted(all.sql_indexes, |i| (&i.file, i.line));
     findings.frontend_routes = sorted(all.frontend_routes, |r| (&r.file, r.line));
