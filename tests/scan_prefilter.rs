@@ -188,3 +188,43 @@ def untouched():
     let urls: Vec<usize> = found.external_urls.iter().map(|u| u.line).collect();
     assert_eq!(urls, [36]);
 }
+
+/// A message `type` read into a name in one function and compared in
+/// another: the comparison's unit brings the binding's along, though the
+/// binding holds no finding; a `"type"` key with no comparison, `match` or
+/// send call near it is not parsed.
+#[test]
+fn type_reads_bring_their_bindings() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = r#"async def receive(ws):
+    msg = await ws.receive_json()
+    kind = msg["type"]
+    return kind
+
+
+def handle(kind):
+    if kind == "ping":
+        return 1
+    match kind:
+        case "chat" | "join":
+            return 2
+
+
+async def send(ws):
+    await ws.send_json({"type": "pong", "n": 1})
+
+
+SCHEMA = {"type": "object"}
+"#;
+    std::fs::write(dir.path().join("ws.py"), module).unwrap();
+    let found = assert_same(dir.path(), &ScanOptions::default());
+    let messages: Vec<(usize, &str)> = found
+        .websocket_messages
+        .iter()
+        .map(|m| (m.line, m.message_type.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(8, "ping"), (11, "chat"), (11, "join"), (16, "pong")]
+    );
+}

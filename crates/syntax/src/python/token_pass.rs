@@ -73,7 +73,7 @@ const KEYWORDS: &[&str] = &[
     "with", "yield",
 ];
 
-fn is_keyword(name: &str) -> bool {
+pub(crate) fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 

@@ -33,6 +33,8 @@ use super::metrics_calls::is_metrics_receiver;
 use super::routes::ROUTE_METHODS;
 use super::text::decode_prefix;
 use super::timing::{CLOCKS, is_duration_name};
+use super::token_pass::is_keyword;
+use super::websocket_messages::SEND_METHODS;
 use crate::common::MODEL_PREFIXES;
 
 /// What the triggers read from the whole module, in any scope.
@@ -40,6 +42,10 @@ pub(crate) struct ModuleTriggers<'s> {
     /// Names bound where a `"type"` string is read: `kind = msg["type"]`
     /// makes `kind == "ping"` anywhere a handled message type.
     type_reads: FxHashSet<&'s str>,
+    /// A line compares or matches one of `type_reads` (`kind == "ping"`,
+    /// `kind in (...)`, `match kind:`): the lines binding them are then
+    /// the context the comparison is read with.
+    type_compared: bool,
     /// Names bound to a logger factory's result (`self.log = getLogger()`).
     loggers: FxHashSet<&'s str>,
     /// Names bound to a router factory's result.
@@ -167,17 +173,12 @@ pub(crate) fn module<'s>(
     let view = View { src, tokens };
     let mut found = ModuleTriggers {
         type_reads: FxHashSet::default(),
+        type_compared: false,
         loggers: FxHashSet::default(),
         routers: FxHashSet::default(),
         imported: FxHashSet::default(),
     };
-    let mut line_start = 0;
-    for end in 0..=tokens.len() {
-        if end < tokens.len() && tokens[end].kind != Kind::Newline {
-            continue;
-        }
-        let line = line_start..end;
-        line_start = end + 1;
+    for line in lines(tokens) {
         let mut roles = 0;
         for j in line.clone() {
             if view.is_name(j) && view.is_op(j + 1, "(") {
@@ -203,10 +204,23 @@ pub(crate) fn module<'s>(
             if router {
                 found.routers.insert(name);
             }
-            if type_read && !view.after_dot(j) {
+            if type_read && !view.after_dot(j) && !is_keyword(name) {
                 found.type_reads.insert(name);
             }
         }
+    }
+    if !found.type_reads.is_empty() {
+        found.type_compared = lines(tokens).any(|line| {
+            let mut named = false;
+            let mut compares = false;
+            for j in line {
+                named |= view.is_name(j)
+                    && !view.after_dot(j)
+                    && found.type_reads.contains(view.text(j));
+                compares |= compares_at(&view, j);
+            }
+            named && compares
+        });
     }
     for binding in imports {
         let (bound, target) = binding.binding();
@@ -232,6 +246,25 @@ pub(crate) fn module<'s>(
     found
 }
 
+/// The logical lines of a module, as token ranges.
+fn lines(tokens: &[Token]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    (0..=tokens.len()).filter_map(move |end| {
+        if end < tokens.len() && tokens[end].kind != Kind::Newline {
+            return None;
+        }
+        let line = start..end;
+        start = end + 1;
+        Some(line)
+    })
+}
+
+/// Token `j` can make a comparison or `match` the websocket rule reads:
+/// `==`, `in`, `match`.
+fn compares_at(view: &View<'_>, j: usize) -> bool {
+    view.is_op(j, "==") || (view.is_name(j) && matches!(view.text(j), "in" | "match"))
+}
+
 /// Whether the string group starting at token `first` is read as a direct
 /// type read: `X["type"]` or `X.get("type", ...)`, parentheses allowed.
 fn reads_type(view: &View<'_>, first: usize) -> bool {
@@ -253,6 +286,11 @@ pub(crate) fn triggered(
     let view = View { src, tokens };
     let mut decorator_line = false;
     let mut posts = false;
+    // The websocket rule's company for a `"type"` string or a type-read
+    // name: a comparison, a `match`, a send call.
+    let mut compares = false;
+    let mut sends = false;
+    let mut type_name = false;
     for j in range.clone() {
         if j == range.start
             || matches!(
@@ -262,6 +300,7 @@ pub(crate) fn triggered(
         {
             decorator_line = view.is_op(j, "@");
         }
+        compares |= compares_at(&view, j);
         if tokens[j].kind != Kind::Name {
             continue;
         }
@@ -269,13 +308,12 @@ pub(crate) fn triggered(
         let role = role_of(name);
         if role & role::ALWAYS != 0
             || (!module.imported.is_empty() && module.imported.contains(name))
-            || (!module.type_reads.is_empty()
-                && !view.after_dot(j)
-                && module.type_reads.contains(name))
             || (decorator_line && role & role::CELERY != 0)
         {
             return true;
         }
+        type_name |=
+            !module.type_reads.is_empty() && !view.after_dot(j) && module.type_reads.contains(name);
         let next = tokens
             .get(j + 1)
             .filter(|t| t.kind == Kind::Op)
@@ -292,6 +330,7 @@ pub(crate) fn triggered(
             Some("[") => role & role::ENVIRON != 0,
             Some("(") => {
                 posts |= role & role::POST != 0;
+                sends |= view.after_dot(j) && SEND_METHODS.contains(&name);
                 let receiver = view.receiver(j);
                 (role & role::CLOCK != 0 && is_clock(&view, j))
                     || role & (role::TASK | role::GETENV) != 0
@@ -325,7 +364,18 @@ pub(crate) fn triggered(
     {
         return true;
     }
-    string_values(src, tokens, range).any(|(value, whole)| string_fires(&value, whole))
+    if type_name && compares {
+        return true;
+    }
+    string_groups(src, tokens, range).any(|(first, value, whole)| {
+        if whole && value == b"type" {
+            // Sent in a payload, compared or matched here, or read into a
+            // name some line compares.
+            compares || sends || (module.type_compared && reads_type(&view, first))
+        } else {
+            string_fires(&value, whole)
+        }
+    })
 }
 
 fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
@@ -348,18 +398,17 @@ fn is_clock(view: &View<'_>, j: usize) -> bool {
 /// The longest value start any rule compares: a context header.
 const VALUE_PREFIX: usize = 32;
 
-/// Whether a string's value is one a rule reads: the `type` key, a context
-/// header, a URL (leading), a model name (leading). `value` is the value's
+/// Whether a string's value is one a rule reads (the `type` key aside): a
+/// context header, a URL (leading), a model name (leading). `value` is the value's
 /// start, all of it when `whole`.
 fn string_fires(value: &[u8], whole: bool) -> bool {
     let starts_ci = |prefix: &str| {
         value.len() >= prefix.len() && value[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
     };
     (whole
-        && (value == b"type"
-            || CARRIER_HEADERS
-                .iter()
-                .any(|h| value.eq_ignore_ascii_case(h.as_bytes()))))
+        && CARRIER_HEADERS
+            .iter()
+            .any(|h| value.eq_ignore_ascii_case(h.as_bytes())))
         || starts_ci("http://")
         || starts_ci("https://")
         || MODEL_PREFIXES
@@ -367,19 +416,10 @@ fn string_fires(value: &[u8], whole: bool) -> bool {
             .any(|(prefix, _)| value.starts_with(prefix.as_bytes()))
 }
 
-/// The values of the string groups (implicitly concatenated literals; an
-/// f-string's fields kept as written) among tokens `range`: each value's
-/// first [`VALUE_PREFIX`] bytes or more, and whether that is all of it.
-fn string_values<'t>(
-    src: &'t str,
-    tokens: &'t [Token],
-    range: std::ops::Range<usize>,
-) -> impl Iterator<Item = (Vec<u8>, bool)> + 't {
-    string_groups(src, tokens, range).map(|(_, value, whole)| (value, whole))
-}
-
-/// [`string_values`], each with the index of its group's first token. The
-/// replacement fields of an f-string are read too, after its group: their
+/// The string groups (implicitly concatenated literals; an f-string's
+/// fields kept as written) among tokens `range`: each group's first token,
+/// its value's first [`VALUE_PREFIX`] bytes or more, and whether that is
+/// all of it. The replacement fields of an f-string are read too, after its group: their
 /// strings are groups of their own, as tree-sitter parses them
 /// (`f"{'https://x'}"` holds a URL).
 fn string_groups<'t>(
@@ -468,19 +508,39 @@ mod tests {
         for method in ROUTE_METHODS {
             assert!(super::super::routes::method(method).is_some(), "{method}");
         }
-        let queries = [
-            include_str!("../../../../queries/python/log_calls.scm"),
-            include_str!("../../../../queries/python/routes.scm"),
-            include_str!("../../../../queries/python/background_tasks.scm"),
-        ];
-        // Each name the queries match is in the lists above.
-        for (query, list) in queries
-            .iter()
-            .zip([LOG_LEVELS, ROUTE_METHODS, TASK_CALLEES])
-        {
-            for name in list {
-                assert!(query.contains(name), "{name} is not in its query");
-            }
+        // The names an `#any-of?` predicate of the query accepts.
+        fn any_of(query: &str) -> Vec<&str> {
+            let start = query.find("(#any-of?").expect("an #any-of? predicate");
+            let end = start + query[start..].find(')').expect("closed");
+            let mut names: Vec<&str> = query[start..end].split('"').skip(1).step_by(2).collect();
+            names.sort_unstable();
+            names
+        }
+        let sorted = |list: &[&'static str]| {
+            let mut list = list.to_vec();
+            list.sort_unstable();
+            list
+        };
+        // The triggers know exactly the names the queries match.
+        for (query, list) in [
+            (
+                include_str!("../../../../queries/python/log_calls.scm"),
+                LOG_LEVELS,
+            ),
+            (
+                include_str!("../../../../queries/python/routes.scm"),
+                ROUTE_METHODS,
+            ),
+            (
+                include_str!("../../../../queries/python/websocket_messages.scm"),
+                SEND_METHODS,
+            ),
+        ] {
+            assert_eq!(any_of(query), sorted(list));
+        }
+        let background = include_str!("../../../../queries/python/background_tasks.scm");
+        for name in TASK_CALLEES {
+            assert!(background.contains(name), "{name} is not in its query");
         }
     }
 
@@ -490,12 +550,13 @@ mod tests {
             + &"a".repeat(100)
             + "'''\n";
         let tokens = super::super::lexer::tokenize(&src).unwrap_or_default();
-        let values: Vec<(Vec<u8>, bool)> = string_values(&src, &tokens, 0..tokens.len()).collect();
+        let values: Vec<(Vec<u8>, bool)> = string_groups(&src, &tokens, 0..tokens.len())
+            .map(|(_, value, whole)| (value, whole))
+            .collect();
         assert_eq!(values[0], (b"type".to_vec(), true));
         assert_eq!(values[1], (b"type".to_vec(), true));
         assert!(values[2].0.starts_with(b"http://{h}"));
         assert!(!values[3].1, "a long value is cut");
-        assert!(string_fires(&values[0].0, values[0].1));
         assert!(string_fires(&values[2].0, values[2].1));
         assert!(!string_fires(&values[3].0, values[3].1));
     }
@@ -504,8 +565,8 @@ mod tests {
     fn strings_in_fields_are_read() {
         let src = "u = f\"{'https://in.field'} {d[\"type\"]}\"\n";
         let tokens = super::super::lexer::tokenize(src).unwrap_or_default();
-        let values: Vec<Vec<u8>> = string_values(src, &tokens, 0..tokens.len())
-            .map(|(value, _)| value)
+        let values: Vec<Vec<u8>> = string_groups(src, &tokens, 0..tokens.len())
+            .map(|(_, value, _)| value)
             .collect();
         assert_eq!(values.len(), 3, "{values:?}");
         assert!(values.contains(&b"https://in.field".to_vec()));

@@ -12,6 +12,10 @@ use super::text::{
 };
 use super::{At, Ctx, capture, node};
 
+/// The methods whose dict payload's `"type"` is a sent message type (the
+/// query's list).
+pub(crate) const SEND_METHODS: &[&str] = &["send_json", "send_text", "send", "broadcast"];
+
 pub(super) struct Captures {
     send: u32,
     send_arguments: u32,
