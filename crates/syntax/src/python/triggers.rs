@@ -369,9 +369,10 @@ pub(crate) fn triggered(
     }
     string_groups(src, tokens, range).any(|(first, value, whole)| {
         if whole && value == b"type" {
-            // Sent in a payload, compared or matched here, or read into a
+            // A key of a payload sent here; or read (`X["type"]`,
+            // `X.get("type")`) and compared or matched here, or bound to a
             // name some line compares.
-            compares || sends || (module.type_compared && reads_type(&view, first))
+            sends || (reads_type(&view, first) && (compares || module.type_compared))
         } else {
             string_fires(&value, whole)
         }
