@@ -1,9 +1,12 @@
 //! The call graph of the findings (`call_graph` items with `caller`,
 //! `callee`, `callee_file`, `callee_line`), walked from the entry handlers.
 
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
-use recon_findings::Findings;
+use rayon::prelude::*;
+use recon_findings::{CallEdge, Findings};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Input, is_test_file};
@@ -38,7 +41,9 @@ impl<'f> Edge<'f> {
 /// edges and more.
 #[derive(Debug, Default)]
 pub struct Graph<'f> {
-    pub calls: BTreeMap<FunctionKey<'f>, Vec<Edge<'f>>>,
+    calls: FxHashMap<FunctionKey<'f>, Vec<Edge<'f>>>,
+    /// The calling functions of each file.
+    callers: FxHashMap<&'f str, Vec<&'f str>>,
 }
 
 /// An entry handler: a route or WebSocket handler (WebSockets first).
@@ -51,23 +56,37 @@ pub struct Entry {
 
 impl<'f> Graph<'f> {
     pub fn build(findings: &'f Findings) -> Graph<'f> {
-        // Grouped in a hash map first: an ordered map's string comparisons
-        // per edge were most of a large report (10^5 edges, 10^4 callers).
-        let mut groups: FxHashMap<FunctionKey<'f>, Callees<'f>> = FxHashMap::default();
-        for e in &findings.call_graph {
-            if e.caller.is_empty() || e.callee.is_empty() {
-                continue;
+        // A scan gives the edges file by file, and a caller's key holds its
+        // file: each file's edges are grouped on their own, in parallel.
+        let runs: Vec<&'f [CallEdge]> = findings
+            .call_graph
+            .chunk_by(|a, b| Arc::ptr_eq(&a.file, &b.file) || a.file == b.file)
+            .collect();
+        let grouped: Vec<Vec<(&'f str, Callees<'f>)>> =
+            runs.par_iter().map(|run| by_caller(run)).collect();
+        let mut graph = Graph::default();
+        for (caller, callees) in grouped.into_iter().flatten() {
+            let file: &'f str = callees.edges[0].file;
+            match graph.calls.entry((caller, file)) {
+                Slot::Vacant(vacant) => {
+                    vacant.insert(callees.edges);
+                    graph.callers.entry(file).or_default().push(caller);
+                }
+                // The same caller in another run of its file (findings not
+                // in file order): its calls follow, deduplicated the same.
+                Slot::Occupied(mut occupied) => {
+                    let mut known = Callees {
+                        edges: std::mem::take(occupied.get_mut()),
+                        index: FxHashSet::default(),
+                    };
+                    for edge in callees.edges {
+                        known.add(edge);
+                    }
+                    *occupied.get_mut() = known.edges;
+                }
             }
-            groups.entry((&e.caller, &e.file)).or_default().add(Edge {
-                callee: &e.callee,
-                callee_file: &e.callee_file,
-                file: &e.file,
-                line: e.line,
-            });
         }
-        Graph {
-            calls: groups.into_iter().map(|(k, c)| (k, c.edges)).collect(),
-        }
+        graph
     }
 
     pub fn is_empty(&self) -> bool {
@@ -75,15 +94,21 @@ impl<'f> Graph<'f> {
     }
 
     /// The calls made by `entry`'s function: a caller of its file named
-    /// like the handler (or `X.handler`).
+    /// like the handler (or `X.handler`), callers in name order.
     pub fn entry_calls(&self, entry: &Entry) -> Vec<Edge<'f>> {
         let method = format!(".{}", entry.handler);
-        self.calls
+        let Some((file, callers)) = self.callers.get_key_value(entry.file.as_str()) else {
+            return Vec::new();
+        };
+        let mut callers: Vec<&'f str> = callers
             .iter()
-            .filter(|((caller, file), _)| {
-                *file == entry.file && (*caller == entry.handler || caller.ends_with(&method))
-            })
-            .flat_map(|(_, edges)| edges.iter().copied())
+            .copied()
+            .filter(|caller| *caller == entry.handler || caller.ends_with(&method))
+            .collect();
+        callers.sort_unstable();
+        callers
+            .into_iter()
+            .flat_map(|caller| self.calls_of((caller, file)).iter().copied())
             .collect()
     }
 
@@ -113,6 +138,29 @@ impl<'f> Graph<'f> {
         }
         depth
     }
+}
+
+/// The calls of each function among the edges of one file, callers in the
+/// order of their first call.
+fn by_caller(edges: &[CallEdge]) -> Vec<(&str, Callees<'_>)> {
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut out: Vec<(&str, Callees<'_>)> = Vec::new();
+    for e in edges {
+        if e.caller.is_empty() || e.callee.is_empty() {
+            continue;
+        }
+        let k = *index.entry(&e.caller).or_insert_with(|| {
+            out.push((&e.caller, Callees::default()));
+            out.len() - 1
+        });
+        out[k].1.add(Edge {
+            callee: &e.callee,
+            callee_file: &e.callee_file,
+            file: &e.file,
+            line: e.line,
+        });
+    }
+    out
 }
 
 /// The calls of one function, one per callee (the first).
@@ -173,4 +221,65 @@ pub fn entries(input: &Input) -> Vec<Entry> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(file: &str, line: usize, caller: &str, callee: &str) -> CallEdge {
+        CallEdge {
+            file: file.into(),
+            line,
+            caller: caller.into(),
+            callee: callee.into(),
+            callee_file: "lib.py".into(),
+            callee_line: 1,
+        }
+    }
+
+    fn callees<'f>(graph: &Graph<'f>, caller: &'f str, file: &'f str) -> Vec<(&'f str, usize)> {
+        graph
+            .calls_of((caller, file))
+            .iter()
+            .map(|e| (e.callee, e.line))
+            .collect()
+    }
+
+    /// Each caller keeps its first call of each callee, in call order,
+    /// whether its file's edges come in one run or several (findings not in
+    /// file order).
+    #[test]
+    fn calls_are_grouped_by_caller_in_order() {
+        let findings = Findings {
+            call_graph: vec![
+                edge("a.py", 1, "f", "x"),
+                edge("a.py", 2, "f", "y"),
+                edge("b.py", 1, "f", "x"),
+                edge("a.py", 3, "f", "x"),
+                edge("a.py", 4, "f", "z"),
+                edge("a.py", 5, "g", "x"),
+                edge("b.py", 2, "f", "x"),
+                edge("b.py", 3, "", "x"),
+            ],
+            ..Findings::default()
+        };
+        let graph = Graph::build(&findings);
+        assert_eq!(callees(&graph, "f", "a.py"), [("x", 1), ("y", 2), ("z", 4)]);
+        assert_eq!(callees(&graph, "g", "a.py"), [("x", 5)]);
+        assert_eq!(callees(&graph, "f", "b.py"), [("x", 1)]);
+        assert!(callees(&graph, "", "b.py").is_empty());
+        let entry = |handler: &str, file: &str| Entry {
+            handler: handler.to_owned(),
+            file: file.to_owned(),
+            at: Loc::new(file, 1),
+        };
+        let lines: Vec<usize> = graph
+            .entry_calls(&entry("f", "a.py"))
+            .iter()
+            .map(|e| e.line)
+            .collect();
+        assert_eq!(lines, [1, 2, 4]);
+        assert!(graph.entry_calls(&entry("f", "c.py")).is_empty());
+    }
 }

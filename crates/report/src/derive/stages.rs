@@ -1,7 +1,9 @@
 //! Span boundaries: the six logical operations of the skeleton, each with
 //! the findings that show where it happens in this checkout.
 
-use recon_findings::{HttpMethod, MessageDirection, Side, TimingKind};
+use rayon::prelude::*;
+use recon_findings::{CallEdge, HttpMethod, MessageDirection, Side, TimingKind};
+use rustc_hash::FxHashMap;
 
 use super::{Input, at, code, is_test_file, plural};
 use crate::model::{Evidence, Loc, Stage};
@@ -52,6 +54,60 @@ pub fn stage_of(name: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// How a function (callee, definition file) is called.
+#[derive(Debug, Clone, Copy, Default)]
+struct Called {
+    /// Call sites.
+    calls: usize,
+    /// The first edge that gives its definition line: its index and that
+    /// line.
+    first: Option<(usize, usize)>,
+}
+
+/// Every function the call graph reaches, in the order of its first edge
+/// with a definition line (functions without one last), counted in
+/// parallel: one hash map per thread's share of the edges, then merged.
+fn called_functions(edges: &[CallEdge]) -> Vec<(&str, &str, Called)> {
+    let share = edges
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let parts: Vec<FxHashMap<(&str, &str), Called>> = edges
+        .par_chunks(share)
+        .enumerate()
+        .map(|(part, edges)| {
+            let mut counted: FxHashMap<(&str, &str), Called> = FxHashMap::default();
+            for (i, e) in edges.iter().enumerate() {
+                let called = counted.entry((&e.callee, &e.callee_file)).or_default();
+                called.calls += 1;
+                if called.first.is_none() && e.callee_line != 0 {
+                    called.first = Some((part * share + i, e.callee_line));
+                }
+            }
+            counted
+        })
+        .collect();
+    let mut all: FxHashMap<(&str, &str), Called> = FxHashMap::default();
+    // Parts in edge order: an earlier part's first edge stays first.
+    for part in parts {
+        if all.is_empty() {
+            all = part;
+            continue;
+        }
+        for (key, called) in part {
+            let known = all.entry(key).or_default();
+            known.calls += called.calls;
+            known.first = known.first.or(called.first);
+        }
+    }
+    let mut out: Vec<(&str, &str, Called)> = all
+        .into_iter()
+        .map(|((callee, file), called)| (callee, file, called))
+        .collect();
+    out.sort_unstable_by_key(|(_, _, called)| called.first.map_or(usize::MAX, |(i, _)| i));
+    out
 }
 
 /// The stage of a function of the checkout by its qualified name
@@ -253,30 +309,21 @@ pub fn derive(input: &Input) -> Vec<Stage> {
     // Functions of the checkout (call-graph callees, at their definition),
     // the ones reachable from an entry handler first, shallowest first.
     let depths = input.graph.depths(&super::graph::entries(input));
-    // Each function once; whether a file is a test file, and a function's
-    // stage, are asked once per function, not per call (10^5 calls).
-    let mut seen_functions = rustc_hash::FxHashSet::default();
+    // Each function once, in the order of its first call; whether a file is
+    // a test file, and a function's stage, are asked once per function, not
+    // per call (10^5 calls).
     let mut functions: Vec<(usize, &'static str, Loc, String)> = Vec::new();
-    // Call sites per definition, counted once (linear in the graph).
-    let mut call_sites: rustc_hash::FxHashMap<(&str, &str), usize> =
-        rustc_hash::FxHashMap::default();
-    for e in &input.f.call_graph {
-        *call_sites.entry((&*e.callee, &*e.callee_file)).or_default() += 1;
-    }
-    for e in &input.f.call_graph {
-        let (callee, def_file, def_line) = (&*e.callee, &*e.callee_file, e.callee_line);
-        if callee.is_empty()
-            || def_file.is_empty()
-            || def_line == 0
-            || !seen_functions.insert((callee, def_file))
-            || is_test_file(def_file)
-        {
+    for (callee, def_file, called) in called_functions(&input.f.call_graph) {
+        let Some((_, def_line)) = called.first else {
+            continue;
+        };
+        if callee.is_empty() || def_file.is_empty() || is_test_file(def_file) {
             continue;
         }
         let Some(key) = function_stage(callee) else {
             continue;
         };
-        let calls = call_sites.get(&(callee, def_file)).copied().unwrap_or(0);
+        let calls = called.calls;
         let depth = depths
             .get(&(callee, def_file))
             .copied()
@@ -359,4 +406,38 @@ pub fn first_of(stages: &[Stage], key: &str) -> Option<(Loc, String)> {
     let stage = stages.iter().find(|s| s.key == key)?;
     let e = stage.evidence.first()?;
     Some((e.at.clone(), format!("{} ({})", at(&e.at), e.what)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Functions in the order of their first edge with a definition line,
+    /// every call site counted, however the edges are split over threads.
+    #[test]
+    fn called_functions_count_and_keep_first_order() {
+        let edge = |callee: &str, callee_line: usize| CallEdge {
+            file: "a.py".into(),
+            line: 1,
+            caller: "f".into(),
+            callee: callee.into(),
+            callee_file: "lib.py".into(),
+            callee_line,
+        };
+        let mut edges = vec![edge("b", 0), edge("c", 7), edge("b", 3)];
+        // Enough edges that every thread gets a share.
+        edges.extend((0..1000).map(|i| edge(if i % 2 == 0 { "a" } else { "b" }, 9)));
+        let called: Vec<(&str, usize, Option<(usize, usize)>)> = called_functions(&edges)
+            .into_iter()
+            .map(|(callee, _, c)| (callee, c.calls, c.first))
+            .collect();
+        assert_eq!(
+            called,
+            [
+                ("c", 1, Some((1, 7))),
+                ("b", 502, Some((2, 3))),
+                ("a", 500, Some((3, 9))),
+            ]
+        );
+    }
 }
