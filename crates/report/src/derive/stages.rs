@@ -427,7 +427,8 @@ mod tests {
         let mut edges = vec![edge("b", 0), edge("c", 7), edge("b", 3)];
         // Enough edges that every thread gets a share.
         edges.extend((0..1000).map(|i| edge(if i % 2 == 0 { "a" } else { "b" }, 9)));
-        let called: Vec<(&str, usize, Option<(usize, usize)>)> = called_functions(&edges)
+        type Seen<'a> = (&'a str, usize, Option<(usize, usize)>);
+        let called: Vec<Seen<'_>> = called_functions(&edges)
             .into_iter()
             .map(|(callee, _, c)| (callee, c.calls, c.first))
             .collect();
