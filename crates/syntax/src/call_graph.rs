@@ -29,9 +29,11 @@ pub(crate) const MAX_CANDIDATES: usize = 8;
 /// and edge. Each file's calls are resolved and sorted on their own, in
 /// parallel (10^5 edges and more on a large codebase: one global sort was a
 /// tenth of a scan's wall time).
-pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<CallEdge> {
+///
+/// `defs` and `calls` come as the scan gives them, a list per file.
+pub(crate) fn resolve(defs: &[Vec<FunctionDef>], calls: &[Vec<CallSite>]) -> Vec<CallEdge> {
     let mut by_name: FxHashMap<&str, Vec<&FunctionDef>> = FxHashMap::default();
-    for def in defs {
+    for def in defs.iter().flatten() {
         by_name.entry(def.name.as_str()).or_default().push(def);
     }
     by_file(calls)
@@ -55,9 +57,10 @@ pub(crate) fn resolve(defs: &[FunctionDef], calls: &[CallSite]) -> Vec<CallEdge>
 
 /// The call sites of each file, files in name order. A scan gives them file
 /// by file already; runs of one file are found and ordered all the same.
-fn by_file(calls: &[CallSite]) -> Vec<Vec<&CallSite>> {
+fn by_file(calls: &[Vec<CallSite>]) -> Vec<Vec<&CallSite>> {
     let mut runs: Vec<&[CallSite]> = calls
-        .chunk_by(|a, b| Arc::ptr_eq(&a.file, &b.file) || a.file == b.file)
+        .iter()
+        .flat_map(|calls| calls.chunk_by(|a, b| Arc::ptr_eq(&a.file, &b.file) || a.file == b.file))
         .collect();
     runs.sort_by(|a, b| a[0].file.cmp(&b[0].file));
     let mut files: Vec<Vec<&CallSite>> = Vec::new();

@@ -358,8 +358,13 @@ fn scan_with(
         errors: walk_errors,
         ..Findings::default()
     };
+    // The call graph reads each file's definitions and calls where they are.
+    let mut defs = Vec::with_capacity(per_file.len());
+    let mut calls = Vec::with_capacity(per_file.len());
     let mut all = FileFindings::default();
-    for file in per_file {
+    for mut file in per_file {
+        defs.push(std::mem::take(&mut file.function_defs));
+        calls.push(std::mem::take(&mut file.call_sites));
         all.append(file);
     }
     findings.routes = sorted(all.routes, |r| (&r.file, r.line));
@@ -388,7 +393,10 @@ fn scan_with(
     findings.db_connections = sorted(all.db_connections, |d| (&d.file, d.line));
     findings.redis = sorted(all.redis, |r| (&r.file, r.line));
     findings.ai_providers = sorted(all.ai_providers, |a| (&a.file, a.line));
-    findings.call_graph = call_graph::resolve(&all.function_defs, &all.call_sites);
+    findings.call_graph = call_graph::resolve(&defs, &calls);
+    // 10^5 call sites and more: freed on another thread while the scan
+    // goes on (the report is built on this one).
+    rayon::spawn(move || drop((defs, calls)));
     findings.sql_tables = sorted(all.sql_tables, |t| (&t.file, t.line));
     findings.sql_indexes = sorted(all.sql_indexes, |i| (&i.file, i.line));
     findings.frontend_routes = sorted(all.frontend_routes, |r| (&r.file, r.line));
