@@ -187,8 +187,9 @@ pub(crate) fn module<'s>(
         }
         let logger = roles & role::LOGGER_FACTORY != 0;
         let router = roles & role::ROUTER_FACTORY != 0;
-        let type_read = string_groups(src, tokens, line.clone())
-            .any(|(first, value, whole)| whole && value == b"type" && reads_type(&view, first));
+        let type_read = string_groups(src, tokens, line.clone()).any(|(first, value, whole)| {
+            whole && value.as_bytes() == b"type" && reads_type(&view, first)
+        });
         if !(logger || router || type_read) {
             continue;
         }
@@ -260,7 +261,7 @@ fn lines(tokens: &[Token]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
 }
 
 /// Token `j` can make a comparison or `match` the websocket rule reads:
-/// `==`, `in`, `match`.
+/// `==`, `in`, `match` (as [`triggered`] tests them).
 fn compares_at(view: &View<'_>, j: usize) -> bool {
     view.is_op(j, "==") || (view.is_name(j) && matches!(view.text(j), "in" | "match"))
 }
@@ -300,11 +301,14 @@ pub(crate) fn triggered(
         {
             decorator_line = view.is_op(j, "@");
         }
-        compares |= compares_at(&view, j);
-        if tokens[j].kind != Kind::Name {
+        let token = tokens[j];
+        if token.kind != Kind::Name {
+            compares |=
+                token.kind == Kind::Op && token.end - token.start == 2 && view.text(j) == "==";
             continue;
         }
         let name = view.text(j);
+        compares |= matches!(name, "in" | "match");
         let role = role_of(name);
         if role & role::ALWAYS != 0
             || (!module.imported.is_empty() && module.imported.contains(name))
@@ -368,13 +372,13 @@ pub(crate) fn triggered(
         return true;
     }
     string_groups(src, tokens, range).any(|(first, value, whole)| {
-        if whole && value == b"type" {
+        if whole && value.as_bytes() == b"type" {
             // A key of a payload sent here; or read (`X["type"]`,
             // `X.get("type")`) and compared or matched here, or bound to a
             // name some line compares.
             sends || (reads_type(&view, first) && (compares || module.type_compared))
         } else {
-            string_fires(&value, whole)
+            string_fires(value.as_bytes(), whole)
         }
     })
 }
@@ -427,32 +431,35 @@ fn string_groups<'t>(
     src: &'t str,
     tokens: &'t [Token],
     range: std::ops::Range<usize>,
-) -> impl Iterator<Item = (usize, Vec<u8>, bool)> + 't {
-    // Token ranges left to read: the unit, then the fields met.
-    let mut pending = vec![range];
+) -> impl Iterator<Item = (usize, Value, bool)> + 't {
+    // What is left of the range, then the fields met (read first).
+    let mut rest = range;
+    let mut fields: Vec<std::ops::Range<usize>> = Vec::new();
     std::iter::from_fn(move || {
         loop {
-            let range = pending.last_mut()?;
+            let range = fields.last_mut().unwrap_or(&mut rest);
             // The next group's first part.
             let mut j = range.start;
             while j < range.end && !matches!(tokens[j].kind, Kind::String | Kind::FStart) {
                 j += 1;
             }
             if j >= range.end {
-                pending.pop();
+                range.start = range.end;
+                fields.pop()?;
                 continue;
             }
             let end = range.end;
             let first = j;
-            let mut value = Vec::new();
+            let mut value = Value::default();
             let mut whole = true;
-            let mut fields = Vec::new();
+            // This group's fields (an allocation for f-strings only).
+            let mut met = Vec::new();
             while j < end {
                 let t = tokens[j];
                 let (last, next) = match t.kind {
                     Kind::String => (t.end, j + 1),
                     Kind::FStart if t.pair < tokens.len() => {
-                        fields.push(j + 1..t.pair);
+                        met.push(j + 1..t.pair);
                         (tokens[t.pair].end, t.pair + 1)
                     }
                     _ => break,
@@ -463,16 +470,46 @@ fn string_groups<'t>(
                 j = next;
             }
             range.start = j;
-            pending.extend(fields.into_iter().rev());
+            fields.extend(met.into_iter().rev());
             return Some((first, value, whole));
         }
     })
 }
 
+/// The first bytes of a string's value, kept inline (one per string token
+/// of every unit: no allocation).
+#[derive(Debug, Clone, Copy)]
+struct Value {
+    bytes: [u8; VALUE_PREFIX + 1],
+    len: usize,
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value {
+            bytes: [0; VALUE_PREFIX + 1],
+            len: 0,
+        }
+    }
+}
+
+impl Value {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Append what fits.
+    fn extend(&mut self, more: &[u8]) {
+        let n = more.len().min(self.bytes.len() - self.len);
+        self.bytes[self.len..self.len + n].copy_from_slice(&more[..n]);
+        self.len += n;
+    }
+}
+
 /// Append the start of a literal's value (escapes decoded; an f-string's
 /// fields as written) to `out`, up to [`VALUE_PREFIX`] bytes; whether all of
 /// it fit.
-fn push_value(literal: &str, out: &mut Vec<u8>) -> bool {
+fn push_value(literal: &str, out: &mut Value) -> bool {
     let Some(quote) = literal.find(['\'', '"']) else {
         return true;
     };
@@ -486,14 +523,14 @@ fn push_value(literal: &str, out: &mut Vec<u8>) -> bool {
     let inner = body
         .get(quotes..body.len().saturating_sub(quotes))
         .unwrap_or("");
-    let room = VALUE_PREFIX.saturating_sub(out.len());
+    let room = VALUE_PREFIX.saturating_sub(out.len);
     if !inner.contains('\\') {
-        out.extend_from_slice(&inner.as_bytes()[..inner.len().min(room + 1)]);
+        out.extend(&inner.as_bytes()[..inner.len().min(room + 1)]);
         return inner.len() <= room;
     }
     let has = |c: u8| prefix.bytes().any(|p| p | 0x20 == c);
     let decoded = decode_prefix(inner, has(b'r'), has(b'f'), room);
-    out.extend_from_slice(decoded.as_bytes());
+    out.extend(decoded.as_bytes());
     decoded.len() <= room
 }
 
@@ -552,7 +589,7 @@ mod tests {
             + "'''\n";
         let tokens = super::super::lexer::tokenize(&src).unwrap_or_default();
         let values: Vec<(Vec<u8>, bool)> = string_groups(&src, &tokens, 0..tokens.len())
-            .map(|(_, value, whole)| (value, whole))
+            .map(|(_, value, whole)| (value.as_bytes().to_vec(), whole))
             .collect();
         assert_eq!(values[0], (b"type".to_vec(), true));
         assert_eq!(values[1], (b"type".to_vec(), true));
@@ -567,7 +604,7 @@ mod tests {
         let src = "u = f\"{'https://in.field'} {d[\"type\"]}\"\n";
         let tokens = super::super::lexer::tokenize(src).unwrap_or_default();
         let values: Vec<Vec<u8>> = string_groups(src, &tokens, 0..tokens.len())
-            .map(|(_, value, _)| value)
+            .map(|(_, value, _)| value.as_bytes().to_vec())
             .collect();
         assert_eq!(values.len(), 3, "{values:?}");
         assert!(values.contains(&b"https://in.field".to_vec()));
