@@ -269,7 +269,8 @@ fn files_over_the_parse_limit_are_listed_not_parsed() {
 /// prefilter passes (`def`, `toast`) are listed as not analysed instead of
 /// taking minutes in tree-sitter's query cursor, when tree-sitter reads
 /// them; the Python token pass reads such a chain in linear time, so it is
-/// listed only where a sparse rule sends it to tree-sitter (`log.info`). A
+/// listed only where a sparse rule sends its statement to tree-sitter
+/// (`log.info(...)`). A
 /// chain CPython still accepts (2,900 terms) is analysed as usual.
 #[test]
 fn deep_chains_are_listed_and_valid_chains_analysed() {
@@ -284,10 +285,15 @@ fn deep_chains_are_listed_and_valid_chains_analysed() {
     );
     let attr: String = (0..100_000).map(|i| format!(".b{i}")).collect();
     write(root, "plus.py", plus.as_bytes());
+    // The chain in a statement a sparse rule needs (a log call).
     write(
         root,
         "plus_logged.py",
-        format!("{plus}    log.info(x)\n").as_bytes(),
+        format!(
+            "def f():\n    log.info({})\n",
+            terms(100_000, &|i| format!("g({i})"))
+        )
+        .as_bytes(),
     );
     write(
         root,
