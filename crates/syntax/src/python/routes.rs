@@ -45,7 +45,6 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-/// The method a decorator attribute declares.
 /// The route decorators' methods (the query's list; [`method`] reads
 /// each, a test in `triggers` holds the three together).
 pub(super) const ROUTE_METHODS: &[&str] = &[
@@ -61,6 +60,7 @@ pub(super) const ROUTE_METHODS: &[&str] = &[
     "route",
 ];
 
+/// The method a decorator attribute declares.
 pub fn method(name: &str) -> Option<HttpMethod> {
     Some(match name {
         "get" => HttpMethod::Get,

@@ -213,14 +213,14 @@ pub(crate) fn module<'s>(
     if !found.type_reads.is_empty() {
         found.type_compared = lines(tokens).any(|line| {
             let mut named = false;
-            let mut compares = false;
+            let mut comparison = false;
             for j in line {
                 named |= view.is_name(j)
                     && !view.after_dot(j)
                     && found.type_reads.contains(view.text(j));
-                compares |= compares_at(&view, j);
+                comparison |= compares(tokens[j], view.text(j));
             }
-            named && compares
+            named && comparison
         });
     }
     for binding in imports {
@@ -260,10 +260,14 @@ fn lines(tokens: &[Token]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
     })
 }
 
-/// Token `j` can make a comparison or `match` the websocket rule reads:
-/// `==`, `in`, `match` (as [`triggered`] tests them).
-fn compares_at(view: &View<'_>, j: usize) -> bool {
-    view.is_op(j, "==") || (view.is_name(j) && matches!(view.text(j), "in" | "match"))
+/// A token that can make a comparison or `match` the websocket rule reads:
+/// `==`, `in`, `match`.
+fn compares(token: Token, text: &str) -> bool {
+    match token.kind {
+        Kind::Op => text == "==",
+        Kind::Name => matches!(text, "in" | "match"),
+        _ => false,
+    }
 }
 
 /// Whether the string group starting at token `first` is read as a direct
@@ -289,7 +293,7 @@ pub(crate) fn triggered(
     let mut posts = false;
     // The websocket rule's company for a `"type"` string or a type-read
     // name: a comparison, a `match`, a send call.
-    let mut compares = false;
+    let mut comparison = false;
     let mut sends = false;
     let mut type_name = false;
     for j in range.clone() {
@@ -301,14 +305,12 @@ pub(crate) fn triggered(
         {
             decorator_line = view.is_op(j, "@");
         }
-        let token = tokens[j];
-        if token.kind != Kind::Name {
-            compares |=
-                token.kind == Kind::Op && token.end - token.start == 2 && view.text(j) == "==";
+        let text = view.text(j);
+        comparison |= compares(tokens[j], text);
+        if tokens[j].kind != Kind::Name {
             continue;
         }
-        let name = view.text(j);
-        compares |= matches!(name, "in" | "match");
+        let name = text;
         let role = role_of(name);
         if role & role::ALWAYS != 0
             || (!module.imported.is_empty() && module.imported.contains(name))
@@ -368,7 +370,7 @@ pub(crate) fn triggered(
     {
         return true;
     }
-    if type_name && compares {
+    if type_name && comparison {
         return true;
     }
     string_groups(src, tokens, range).any(|(first, value, whole)| {
@@ -376,7 +378,7 @@ pub(crate) fn triggered(
             // A key of a payload sent here; or read (`X["type"]`,
             // `X.get("type")`) and compared or matched here, or bound to a
             // name some line compares.
-            sends || (reads_type(&view, first) && (compares || module.type_compared))
+            sends || (reads_type(&view, first) && (comparison || module.type_compared))
         } else {
             string_fires(value.as_bytes(), whole)
         }
@@ -404,8 +406,8 @@ fn is_clock(view: &View<'_>, j: usize) -> bool {
 const VALUE_PREFIX: usize = 32;
 
 /// Whether a string's value is one a rule reads (the `type` key aside): a
-/// context header, a URL (leading), a model name (leading). `value` is the value's
-/// start, all of it when `whole`.
+/// context header, a URL (leading), a model name (leading). `value` is the
+/// value's start, all of it when `whole`.
 fn string_fires(value: &[u8], whole: bool) -> bool {
     let starts_ci = |prefix: &str| {
         value.len() >= prefix.len() && value[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
@@ -424,9 +426,9 @@ fn string_fires(value: &[u8], whole: bool) -> bool {
 /// The string groups (implicitly concatenated literals; an f-string's
 /// fields kept as written) among tokens `range`: each group's first token,
 /// its value's first [`VALUE_PREFIX`] bytes or more, and whether that is
-/// all of it. The replacement fields of an f-string are read too, after its group: their
-/// strings are groups of their own, as tree-sitter parses them
-/// (`f"{'https://x'}"` holds a URL).
+/// all of it. An f-string's replacement fields are read too, after its
+/// group: their strings are groups of their own, as tree-sitter parses
+/// them (`f"{'https://x'}"` holds a URL).
 fn string_groups<'t>(
     src: &'t str,
     tokens: &'t [Token],
