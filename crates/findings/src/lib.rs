@@ -333,31 +333,43 @@
 //!   `GROK` (xai) `DEEPINFRA` (the first such gives the provider);
 //! - `env_file`: a `.env*` line defining such a name.
 //!
-//! ## `call_graph`: [`CallEdge`] (Python)
+//! ## `call_graph`: [`CallEdge`], `external_calls`: [`ExternalCall`], `call_resolution`: [`CallResolution`] (Python)
 //!
-//! A *definition* is every `def` / `async def` of the checkout; its
-//! qualified name joins the names of the enclosing classes and functions and
-//! its own with `.` (`EnterpriseRAG.search`, `outer.inner`); it is a
-//! *method* when it sits directly in a class body (decorators allowed). A
-//! *call site* is a call whose callee is an identifier `x` or an attribute
-//! `R.x`, with `x` not a dunder name (`__init__`), inside the body of a
-//! function: the *caller* is the innermost function whose body holds it
-//! (decorators, defaults and annotations of a nested `def` belong to the
-//! outer one; lambdas and class bodies to the enclosing function;
-//! module-level calls have none). Each call site gives one edge per
-//! *candidate*:
+//! Every call of the checkout's Python (a call whose callee is any
+//! expression, anywhere: function bodies, module level, class bodies,
+//! decorators, defaults) is resolved by the semantic model
+//! (`recon-semantic`) to what the code shows it reaches; never by the
+//! called name alone:
 //!
-//! - `self.x()` / `cls.x()` when the innermost class around the call has a
-//!   method `x` directly in its body: that method (the last one of that
-//!   name);
-//! - otherwise `R.x()`: every definition named `x` in the checkout, when
-//!   there are at most 8 (more is too ambiguous: no edge);
-//! - `x()`: the definitions named `x` that are not methods, those of the
-//!   caller's file when there are any, else all of them when there are at
-//!   most 8.
+//! - *project*: functions or methods defined in the checkout: one
+//!   `call_graph` edge each. `Foo(...)` of a project class reaches the
+//!   first `__init__` on its MRO when the checkout defines it; a method
+//!   call reaches the method its receiver's class (or `super()`) gives
+//!   through the C3 MRO. Several edges from one call only when the
+//!   receiver has several known types (assigned different classes on
+//!   different branches). FastAPI's `Depends(f)` in a handler's parameter
+//!   gives an edge from the handler to `f`, at `f`.
+//! - *external*: something outside the checkout, one `external_calls`
+//!   item with its qualified name (`asyncio.run`, `psycopg2.connect`,
+//!   `openai.AsyncOpenAI.chat.completions.create`, `httpx.AsyncClient.post`:
+//!   the import path, then the attributes and calls taken from it, a call's
+//!   result keeping the callee's name).
+//! - *builtin*: `print`, `len`, methods of builtin values (`[].append`,
+//!   `"".join`): nothing listed.
+//! - *unresolved*: what the model cannot show (an untyped parameter's
+//!   method, a subscripted callee, a dynamic attribute): nothing listed,
+//!   counted in `call_resolution`.
 //!
-//! `file` and `line` are the call's, `callee_file` and `callee_line` the
-//! definition's (the line of `def`).
+//! Types come from syntax only: constructor calls, annotations (`x: Foo`,
+//! `Optional[Foo]`, `Foo | None`, `"Foo"`), `self.x = ...` in the class's
+//! methods, return annotations and `return`s whose values are all known,
+//! module-level values reached through imports.
+//!
+//! `file`, `line` and `column` (1-based, bytes) are the called name's (`c`
+//! in `a.b.c()`); `caller` the qualified name of the innermost enclosing
+//! `def` (`Class.method`, `outer.inner`; lambdas and comprehensions are
+//! transparent), or `<module>`; `callee`, `callee_file` and `callee_line`
+//! the definition's (its qualified name and the line of `def`).
 //!
 //! ## `sql_tables`: [`SqlTable`] and `sql_indexes`: [`SqlIndex`]
 //!
@@ -607,9 +619,15 @@ pub struct Findings {
     /// Model provider clients, endpoints, models, keys and embedding calls.
     #[serde(default)]
     pub ai_providers: Vec<AiProvider>,
-    /// Calls between functions defined in the checkout (Python).
+    /// Calls that reach functions defined in the checkout (Python).
     #[serde(default)]
     pub call_graph: Vec<CallEdge>,
+    /// Calls of things outside the checkout, by qualified name (Python).
+    #[serde(default)]
+    pub external_calls: Vec<ExternalCall>,
+    /// How the Python calls resolved.
+    #[serde(default)]
+    pub call_resolution: CallResolution,
     /// `CREATE TABLE` statements.
     #[serde(default)]
     pub sql_tables: Vec<SqlTable>,
@@ -669,6 +687,8 @@ impl Default for Findings {
             redis: Vec::new(),
             ai_providers: Vec::new(),
             call_graph: Vec::new(),
+            external_calls: Vec::new(),
+            call_resolution: CallResolution::default(),
             sql_tables: Vec::new(),
             sql_indexes: Vec::new(),
             frontend_routes: Vec::new(),
@@ -1000,9 +1020,11 @@ pub enum AiKind {
 /// (they serialize as plain strings).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CallEdge {
-    /// Where the call is.
+    /// Where the called name is.
     pub file: Arc<str>,
     pub line: usize,
+    #[serde(default)]
+    pub column: usize,
     /// The calling function's qualified name (`EnterpriseTwin.answer_stream`).
     pub caller: Arc<str>,
     /// The called function's qualified name (`EnterpriseRAG.search`).
@@ -1010,6 +1032,33 @@ pub struct CallEdge {
     /// Where the called function is defined.
     pub callee_file: Arc<str>,
     pub callee_line: usize,
+}
+
+/// A call of something outside the checkout.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ExternalCall {
+    /// Where the called name is.
+    pub file: Arc<str>,
+    pub line: usize,
+    pub column: usize,
+    /// The calling function's qualified name, or `<module>`.
+    pub caller: Arc<str>,
+    /// The callee's qualified name (`httpx.AsyncClient.post`).
+    pub callee: Arc<str>,
+}
+
+/// How many Python calls resolved, and how: each call counts once, under
+/// the first of project, external, builtin it reaches, else unresolved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallResolution {
+    pub calls: usize,
+    pub project: usize,
+    pub external: usize,
+    pub builtin: usize,
+    pub unresolved: usize,
+    /// Python modules the model could not read (their tokens were not
+    /// Python it models); their calls are not counted.
+    pub unread_modules: usize,
 }
 
 /// `CREATE TABLE`.

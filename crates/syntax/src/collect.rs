@@ -13,42 +13,6 @@ use recon_findings::{
 /// One finding and the column it starts at (for a stable order within a line).
 pub(crate) type At<T> = (usize, T);
 
-/// A function definition, for the call graph.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FunctionDef {
-    pub file: Arc<str>,
-    pub line: usize,
-    /// Enclosing classes and functions, then the name, joined by `.`.
-    pub qualname: Arc<str>,
-    pub name: String,
-    /// Defined directly in a class body.
-    pub is_method: bool,
-}
-
-/// How a call site names its callee.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum CalleeRef {
-    /// `self.x()` / `cls.x()` resolved to a method of the enclosing class:
-    /// its qualified name and line.
-    Resolved { qualname: Arc<str>, line: usize },
-    /// `x()`.
-    Bare(String),
-    /// `R.x()` (any other receiver).
-    Attribute(String),
-}
-
-/// A call inside a function body, for the call graph. A large module has
-/// hundreds of thousands: the file and the caller are shared, not copied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CallSite {
-    pub file: Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    /// The qualified name of the innermost function whose body holds the call.
-    pub caller: Arc<str>,
-    pub callee: CalleeRef,
-}
-
 /// What one file gave.
 #[derive(Debug, Default)]
 pub(crate) struct FileFindings {
@@ -77,8 +41,9 @@ pub(crate) struct FileFindings {
     pub log_messages: Vec<At<LogMessage>>,
     pub except_bodies: Vec<At<ExceptBody>>,
     pub route_routers: Vec<At<RouteRouter>>,
-    pub function_defs: Vec<FunctionDef>,
-    pub call_sites: Vec<CallSite>,
+    /// A Python module's semantic summary (its path relative to the root),
+    /// for the call graph; `None` when its tokens could not be read.
+    pub module: Option<(Arc<str>, recon_semantic::ModuleSummary)>,
     pub errors: Vec<FileError>,
 }
 
@@ -123,8 +88,9 @@ impl FileFindings {
         self.log_messages.append(&mut other.log_messages);
         self.except_bodies.append(&mut other.except_bodies);
         self.route_routers.append(&mut other.route_routers);
-        self.function_defs.append(&mut other.function_defs);
-        self.call_sites.append(&mut other.call_sites);
+        if other.module.is_some() {
+            self.module = other.module.take();
+        }
         self.errors.append(&mut other.errors);
     }
 
@@ -156,7 +122,6 @@ impl FileFindings {
             && self.log_messages.is_empty()
             && self.except_bodies.is_empty()
             && self.route_routers.is_empty()
-            && self.function_defs.is_empty()
-            && self.call_sites.is_empty()
+            && self.module.as_ref().is_none_or(|(_, m)| m.calls.is_empty())
     }
 }

@@ -111,26 +111,9 @@ pub fn is_webhook_url(url: &str, host: &str) -> bool {
     host == "hooks.slack.com" || url.to_ascii_lowercase().contains("webhook")
 }
 
-/// Start offsets of the lines of a text.
-#[derive(Debug, Clone, Default)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
-    }
-
-    /// 1-based line and 0-based byte column of a byte offset.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
-        let row = self.starts.partition_point(|s| *s <= offset).max(1) - 1;
-        let start = self.starts.get(row).copied().unwrap_or(0);
-        (row + 1, offset - start)
-    }
-}
+/// Line starts (shared with the semantic model, which reads the same
+/// tokens).
+pub use recon_semantic::LineIndex;
 
 /// Where the pieces of a virtual document (regions of a file copied one after
 /// the other, with glue text between them) came from.

@@ -15,8 +15,9 @@
 //! prefilter (Aho-Corasick over the rules' literals) skips the parse of files
 //! that cannot give a finding; the output is the same without it.
 //!
-//! The call graph is the one cross-file step: each Python file gives its
-//! definitions and call sites, resolved by name once all files are read.
+//! The call graph is the one cross-file step: each Python module gives its
+//! semantic summary (`recon-semantic`: scopes, bindings, call sites), and
+//! the program of all of them resolves every call once all files are read.
 //!
 //! ```no_run
 //! use recon_syntax::{scan, ScanOptions};
@@ -25,7 +26,6 @@
 //! # Ok::<(), recon_syntax::ScanError>(())
 //! ```
 
-mod call_graph;
 mod collect;
 mod common;
 mod env;
@@ -105,6 +105,51 @@ pub fn io_message(err: &std::io::Error) -> String {
         Some(at) => text[..at].to_owned(),
         None => text,
     }
+}
+
+/// The semantic model's answers as findings.
+fn call_findings(
+    calls: recon_semantic::Resolution,
+    unread_modules: usize,
+) -> (
+    Vec<recon_findings::CallEdge>,
+    Vec<recon_findings::ExternalCall>,
+    recon_findings::CallResolution,
+) {
+    let edges = calls
+        .project
+        .into_iter()
+        .map(|c| recon_findings::CallEdge {
+            file: c.file,
+            line: c.line,
+            column: c.column,
+            caller: c.caller,
+            callee: c.callee,
+            callee_file: c.callee_file,
+            callee_line: c.callee_line,
+        })
+        .collect();
+    let external = calls
+        .external
+        .into_iter()
+        .map(|c| recon_findings::ExternalCall {
+            file: c.file,
+            line: c.line,
+            column: c.column,
+            caller: c.caller,
+            callee: c.callee,
+        })
+        .collect();
+    let n = calls.counts;
+    let resolution = recon_findings::CallResolution {
+        calls: n.calls,
+        project: n.project,
+        external: n.external,
+        builtin: n.builtin,
+        unresolved: n.unresolved,
+        unread_modules,
+    };
+    (edges, external, resolution)
 }
 
 /// The language a selected file is read as.
@@ -251,8 +296,11 @@ pub fn python_lines(src: &str) -> Result<Vec<usize>, String> {
     let queries = python::queries()?;
     let mut worker = python::Worker::new()?;
     let found = worker.scan(queries, "fuzz.py", src, true);
-    let mut lines: Vec<usize> = found.call_sites.iter().map(|c| c.line).collect();
-    lines.extend(found.function_defs.iter().map(|d| d.line));
+    let mut lines: Vec<usize> = found
+        .module
+        .iter()
+        .flat_map(|(_, m)| m.calls.iter().map(|c| c.line))
+        .collect();
     lines.extend(found.except_bodies.iter().map(|b| b.1.line));
     lines.extend(found.print_calls.iter().map(|p| p.1.line));
     lines.extend(found.log_calls.iter().map(|c| c.1.line));
@@ -358,13 +406,16 @@ fn scan_with(
         errors: walk_errors,
         ..Findings::default()
     };
-    // The call graph reads each file's definitions and calls where they are.
-    let mut defs = Vec::with_capacity(per_file.len());
-    let mut calls = Vec::with_capacity(per_file.len());
+    // The semantic model reads every module's summary.
+    let mut modules = Vec::with_capacity(per_file.len());
+    let mut unread = 0;
     let mut all = FileFindings::default();
-    for mut file in per_file {
-        defs.push(std::mem::take(&mut file.function_defs));
-        calls.push(std::mem::take(&mut file.call_sites));
+    for (mut file, (_, lang)) in per_file.into_iter().zip(&scanned) {
+        match file.module.take() {
+            Some(m) => modules.push(m),
+            None if *lang == Lang::Python => unread += 1,
+            None => {}
+        }
         all.append(file);
     }
     findings.routes = sorted(all.routes, |r| (&r.file, r.line));
@@ -393,10 +444,13 @@ fn scan_with(
     findings.db_connections = sorted(all.db_connections, |d| (&d.file, d.line));
     findings.redis = sorted(all.redis, |r| (&r.file, r.line));
     findings.ai_providers = sorted(all.ai_providers, |a| (&a.file, a.line));
-    findings.call_graph = call_graph::resolve(&defs, &calls);
+    let program = recon_semantic::Program::new(modules);
+    let calls = program.resolve();
+    (findings.call_graph, findings.external_calls, findings.call_resolution) =
+        call_findings(calls, unread);
     // 10^5 call sites and more: freed on another thread while the scan
     // goes on (the report is built on this one).
-    rayon::spawn(move || drop((defs, calls)));
+    rayon::spawn(move || drop(program));
     findings.sql_tables = sorted(all.sql_tables, |t| (&t.file, t.line));
     findings.sql_indexes = sorted(all.sql_indexes, |i| (&i.file, i.line));
     findings.frontend_routes = sorted(all.frontend_routes, |r| (&r.file, r.line));

@@ -1,5 +1,8 @@
-//! The literal prefilter: a file none of whose bytes hold any literal that
-//! some rule needs cannot give a finding, and is not parsed.
+//! The literal prefilter: a TypeScript, Svelte or SQL file none of whose
+//! bytes hold any literal that some rule needs cannot give a finding, and
+//! is not parsed. Python files always pass: every module is part of the
+//! semantic model, and the token pass's triggers choose what tree-sitter
+//! parses in them.
 //!
 //! Each list below has, for every rule of its language, a literal that any
 //! match of the rule contains (compared ASCII case-insensitively): a name the
@@ -16,80 +19,6 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use crate::Lang;
-
-/// Literals of the Python rules.
-pub const PYTHON: &[&str] = &[
-    // routes, middleware, celery tasks: decorators; add_middleware
-    "@",
-    "add_middleware",
-    // loggers, log_calls
-    "getlogger",
-    "get_logger",
-    "debug",
-    "info",
-    "warn",
-    "error",
-    "exception",
-    "critical",
-    "fatal",
-    "log",
-    // except_handlers, except_bodies
-    "except",
-    // print_calls (logging_config calls need `logging`, covered by "log")
-    "print",
-    // websocket_messages (sent and handled): the "type" key
-    "type",
-    // any string value can be spelled with escapes
-    "\\",
-    // context_carriers: its own name and header lists, see PYTHON_LISTS
-    // timing: clocks and duration names
-    "time",
-    "perf_counter",
-    "monotonic",
-    "_ms",
-    "_sec",
-    "elapsed",
-    "duration",
-    "latency",
-    "ttft",
-    // metrics_calls
-    "metrics",
-    "statsd",
-    // background_tasks
-    "task",
-    "ensure_future",
-    "add_job",
-    "run_in_executor",
-    "thread",
-    "scheduler",
-    // notifications
-    "smtp",
-    "webclient",
-    "webhook",
-    "slack",
-    "getenv",
-    "environ",
-    // external_urls, endpoints, webhook URLs
-    "http",
-    // db_connections, redis
-    "asyncpg",
-    "psycopg",
-    "sqlalchemy",
-    "sqlite",
-    "mysql",
-    "redis",
-    // ai_providers
-    "openai",
-    "anthropic",
-    "xai",
-    "grok",
-    "deepinfra",
-    "claude-",
-    "gpt-",
-    "embed",
-    // call_graph: calls are looked for in function bodies only
-    "def",
-];
 
 /// Literals of the TypeScript / Svelte rules.
 pub const TYPESCRIPT: &[&str] = &[
@@ -112,15 +41,6 @@ pub const TYPESCRIPT: &[&str] = &[
     "vega",
     // external_urls
     "http",
-];
-
-/// Everything the Python prefilter looks for: [`PYTHON`], and the word
-/// lists a rule matches exactly, used as they are so the prefilter cannot
-/// fall behind them.
-const PYTHON_LISTS: &[&[&str]] = &[
-    PYTHON,
-    crate::python::context_carriers::CARRIER_NAMES,
-    crate::python::context_carriers::CARRIER_HEADERS,
 ];
 
 /// Literals of the SQL rules.
@@ -146,11 +66,13 @@ fn matches(
 
 /// Whether a file may hold a finding (and so must be parsed).
 pub(crate) fn may_match(lang: Lang, rel: &str, bytes: &[u8]) -> bool {
-    static PY: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     static TS: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     static SQ: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     match lang {
-        Lang::Python => matches(&PY, PYTHON_LISTS, bytes),
+        // Every module is part of the semantic model (its imports,
+        // definitions and calls), so every one is read: the token pass is
+        // cheap, and tree-sitter still parses only triggered units.
+        Lang::Python => true,
         Lang::TypeScript | Lang::Svelte => {
             crate::typescript::path_findings(rel) || matches(&TS, &[TYPESCRIPT], bytes)
         }

@@ -11,12 +11,11 @@
 pub(crate) mod ancestry;
 mod background_tasks;
 mod bindings;
-mod call_graph;
 mod clients;
 pub(crate) mod context_carriers;
 mod except_handlers;
 mod imports;
-mod lexer;
+pub(crate) use recon_semantic::lexer;
 mod log_calls;
 pub(crate) mod logging_setup;
 mod metrics_calls;
@@ -92,10 +91,6 @@ const TOPICS: &[(Topic, &str)] = &[
         Topic::Strings,
         include_str!("../../../../queries/python/strings.scm"),
     ),
-    (
-        Topic::Definitions,
-        include_str!("../../../../queries/python/definitions.scm"),
-    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +108,6 @@ enum Topic {
     Imports,
     Calls,
     Strings,
-    Definitions,
 }
 
 /// The compiled Python queries and the capture indexes the extractors read.
@@ -132,7 +126,6 @@ pub(crate) struct PythonQueries {
     imports: imports::Captures,
     calls: clients::Captures,
     string: u32,
-    definitions: call_graph::Captures,
 }
 
 pub(crate) fn language() -> Language {
@@ -162,7 +155,6 @@ fn compile() -> Result<PythonQueries, String> {
         imports: imports::Captures::new(query)?,
         calls: clients::Captures::new(query)?,
         string: capture(query, "string")?,
-        definitions: call_graph::Captures::new(query)?,
         topics,
     })
 }
@@ -202,7 +194,6 @@ struct RawMatches<'t> {
     imports: Vec<imports::Raw>,
     calls: Vec<clients::Raw<'t>>,
     strings: Vec<Node<'t>>,
-    definitions: Vec<Node<'t>>,
 }
 
 /// Per-worker parsing state.
@@ -260,6 +251,7 @@ impl Worker {
         let tokens = lexer::tokenize(src).ok()?;
         let lines = crate::common::LineIndex::new(src);
         let dense = token_pass::extract(file, src, &lines, &tokens).ok()?;
+        let module = recon_semantic::summarize(src, &tokens, &lines);
         let imports = imports::from_tokens(src, &tokens);
         let ranges = units::selected(src, &lines, &tokens, &dense.units, &imports, shortcuts);
         let mut found = if ranges.is_empty() {
@@ -286,8 +278,7 @@ impl Worker {
         }
         found.except_handlers = dense.except_handlers;
         found.print_calls = dense.print_calls;
-        found.function_defs = dense.function_defs;
-        found.call_sites = dense.call_sites;
+        found.module = Some((file.into(), module));
         Some(found)
     }
 
@@ -350,9 +341,6 @@ impl Worker {
                 Some(Topic::Imports) => raw.imports.extend(imports::collect(&q.imports, m, src)),
                 Some(Topic::Calls) => raw.calls.extend(clients::collect(&q.calls, m)),
                 Some(Topic::Strings) => raw.strings.extend(node(m, q.string)),
-                Some(Topic::Definitions) => raw
-                    .definitions
-                    .extend(call_graph::collect(&q.definitions, m)),
                 None => {}
             }
         }
@@ -367,7 +355,6 @@ impl Worker {
             .collect();
         let mut targets: Vec<Node<'_>> = calls.iter().map(|(call, _)| *call).collect();
         targets.extend(&raw.strings);
-        targets.extend(&raw.definitions);
         log_calls::targets(&raw.log_calls, &mut targets);
         context_carriers::targets(&raw.carriers, &mut targets);
         metrics_calls::targets(&raw.metrics, &mut targets);
@@ -403,8 +390,6 @@ impl Worker {
         out.notifications = clients.notifications;
         out.notifications.extend(strings.notifications);
         out.external_urls = strings.external_urls;
-        out.function_defs = call_graph::definitions(&raw.definitions, &ancestry, &ctx);
-        out.call_sites = call_graph::call_sites(&calls, &ancestry, &ctx);
         out
     }
 }
@@ -442,22 +427,6 @@ pub(crate) fn token_pass_differences(file: &str, src: &str) -> Result<Vec<String
         format!("{:?}", tree.print_calls),
         format!("{:?}", dense.print_calls),
     );
-    compare(
-        "function_defs",
-        format!("{:?}", tree.function_defs),
-        format!("{:?}", dense.function_defs),
-    );
-    let sites = |s: &[crate::collect::CallSite]| {
-        let mut v: Vec<String> = s.iter().map(|c| format!("{c:?}")).collect();
-        v.sort();
-        v
-    };
-    let (a, b) = (sites(&tree.call_sites), sites(&dense.call_sites));
-    if a != b {
-        let only_tree: Vec<&String> = a.iter().filter(|x| !b.contains(x)).take(3).collect();
-        let only_tokens: Vec<&String> = b.iter().filter(|x| !a.contains(x)).take(3).collect();
-        diffs.push(format!("{file}: call_sites {} vs {}\n  tree only: {only_tree:?}\n  tokens only: {only_tokens:?}", a.len(), b.len()));
-    }
     Ok(diffs)
 }
 

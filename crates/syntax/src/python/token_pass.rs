@@ -1,6 +1,7 @@
-//! The dense Python categories read from tokens: `function_defs` and
-//! `call_sites` (the call graph), `except_handlers`, `except_bodies`
-//! (`logs` aside) and `print_calls`.
+//! The dense Python categories read from tokens: `except_handlers`,
+//! `except_bodies` (`logs` aside) and `print_calls`; and the units
+//! tree-sitter may parse apart. (Definitions and calls are read by the
+//! semantic model, `recon-semantic`, from the same tokens.)
 //!
 //! These are in nearly every file, so reading them from tree-sitter meant
 //! parsing everything (issue #6). Each answer here is the tree reading's
@@ -20,14 +21,12 @@ use rustc_hash::FxHashMap;
 
 use super::lexer::{Doubt, Kind, NO_PAIR, Token};
 use super::text::{decode, is_test_path};
-use crate::collect::{At, CallSite, CalleeRef, FunctionDef};
+use crate::collect::At;
 use crate::common::LineIndex;
 
 /// What the token pass gives for one module.
 #[derive(Debug, Default)]
 pub(crate) struct Dense {
-    pub function_defs: Vec<FunctionDef>,
-    pub call_sites: Vec<CallSite>,
     pub except_handlers: Vec<At<ExceptHandler>>,
     /// `logs` is false here; the tree reading of log calls sets it.
     pub except_bodies: Vec<At<ExceptBody>>,
@@ -111,8 +110,6 @@ struct Block {
 
 struct Scope {
     qualname: Arc<str>,
-    /// For a class: its methods by name (the last definition wins).
-    methods: FxHashMap<String, (Arc<str>, usize)>,
 }
 
 /// An `except` clause met so far.
@@ -123,15 +120,6 @@ struct Handler {
     outer: Option<usize>,
 }
 
-/// A call site whose callee waits for the class's methods to be known.
-struct PendingCall {
-    site: CallSite,
-    name: String,
-    /// `self.name()` / `cls.name()` inside this class (scope index).
-    self_class: Option<usize>,
-    bare: bool,
-}
-
 struct Pass<'s> {
     src: &'s str,
     tokens: &'s [Token],
@@ -140,9 +128,6 @@ struct Pass<'s> {
     lines: &'s LineIndex,
     scopes: Vec<Scope>,
     handlers: Vec<Handler>,
-    calls: Vec<PendingCall>,
-    /// Where the primary expression ending at a receiver token starts.
-    starts: FxHashMap<usize, usize>,
     out: Dense,
 }
 
@@ -161,8 +146,6 @@ pub(crate) fn extract<'s>(
         lines,
         scopes: Vec::new(),
         handlers: Vec::new(),
-        calls: Vec::new(),
-        starts: FxHashMap::default(),
         out: Dense::default(),
     };
     pass.module()?;
@@ -413,7 +396,6 @@ impl<'s> Pass<'s> {
         let scope = self.scopes.len();
         self.scopes.push(Scope {
             qualname: Arc::clone(&qualname),
-            methods: FxHashMap::default(),
         });
         let colon = self.header_colon(name_at, end)?;
         let line = self.position(self.tokens[start].start).0;
@@ -427,20 +409,6 @@ impl<'s> Pass<'s> {
             };
             (ctx, ctx, BlockKind::Class)
         } else {
-            let is_method = block.is_some_and(|b| b.kind == BlockKind::Class);
-            self.out.function_defs.push(FunctionDef {
-                file: Arc::clone(&self.file),
-                line,
-                qualname: Arc::clone(&qualname),
-                name: name.to_owned(),
-                is_method,
-            });
-            // Directly in a class body, the block's scope is the class.
-            if is_method && let Some(class) = outer.scope {
-                self.scopes[class]
-                    .methods
-                    .insert(name.to_owned(), (Arc::clone(&qualname), line));
-            }
             let header = Ctx {
                 except: None,
                 ..outer
@@ -653,14 +621,8 @@ impl<'s> Pass<'s> {
         {
             return Ok(());
         }
-        let start = if attribute {
-            let receiver = name_at.checked_sub(2).ok_or(Doubt("no receiver"))?;
-            self.primary_start(receiver)?
-        } else {
-            name_at
-        };
-        let (line, column) = self.position(self.tokens[start].start);
         if !attribute && name == "print" {
+            let (line, column) = self.position(self.tokens[name_at].start);
             self.out.print_calls.push((
                 column,
                 PrintCall {
@@ -670,111 +632,10 @@ impl<'s> Pass<'s> {
                 },
             ));
         }
-        let Some(caller) = ctx.caller else {
-            return Ok(());
-        };
-        if name.starts_with("__") && name.ends_with("__") {
-            return Ok(());
-        }
-        let is_self = attribute
-            && name_at >= 2
-            && self.tokens[name_at - 2].kind == Kind::Name
-            && matches!(self.text(name_at - 2), "self" | "cls")
-            && !(name_at >= 3 && self.is_op(name_at - 3, "."));
-        self.calls.push(PendingCall {
-            site: CallSite {
-                file: Arc::clone(&self.file),
-                line,
-                column,
-                caller: Arc::clone(&self.scopes[caller].qualname),
-                callee: CalleeRef::Bare(String::new()),
-            },
-            name: name.to_owned(),
-            self_class: ctx.class.filter(|_| is_self),
-            bare: !attribute,
-        });
         Ok(())
     }
 
-    /// Where the primary expression ending at token `last` starts: back over
-    /// `.name`, calls, subscripts and implicitly concatenated strings.
-    fn primary_start(&mut self, receiver: usize) -> Result<usize, Doubt> {
-        let mut last = receiver;
-        let start = loop {
-            // A chain of calls (`a.f().g().h()`) walks back over the calls
-            // before it: each walk ends where the previous one began.
-            if let Some(&start) = self.starts.get(&last) {
-                break start;
-            }
-            let t = self.tokens.get(last).ok_or(Doubt("no receiver"))?;
-            match t.kind {
-                Kind::Op => match self.text(last) {
-                    ")" | "]" => {
-                        let open = t.pair;
-                        if open > 0 && self.ends_primary(open - 1) {
-                            last = open - 1;
-                        } else {
-                            break open;
-                        }
-                    }
-                    "}" | "..." => break if t.pair == NO_PAIR { last } else { t.pair },
-                    _ => return Err(Doubt("operator before a dot")),
-                },
-                Kind::Name => {
-                    if last >= 2 && self.is_op(last - 1, ".") {
-                        last -= 2;
-                    } else {
-                        break last;
-                    }
-                }
-                Kind::String | Kind::FEnd => {
-                    let first = if t.kind == Kind::FEnd { t.pair } else { last };
-                    if first > 0 && matches!(self.tokens[first - 1].kind, Kind::String | Kind::FEnd)
-                    {
-                        last = first - 1;
-                    } else {
-                        break first;
-                    }
-                }
-                Kind::Number => break last,
-                _ => return Err(Doubt("no receiver")),
-            }
-        };
-        self.starts.insert(receiver, start);
-        Ok(start)
-    }
-
-    /// Whether token `i` ends a primary expression (so a bracket after it
-    /// is a call or a subscript).
-    fn ends_primary(&self, i: usize) -> bool {
-        let t = self.tokens[i];
-        match t.kind {
-            Kind::Name => {
-                let name = self.text(i);
-                !is_keyword(name) || matches!(name, "None" | "True" | "False")
-            }
-            Kind::Number | Kind::String | Kind::FEnd => true,
-            Kind::Op => matches!(self.text(i), ")" | "]" | "}" | "..."),
-            _ => false,
-        }
-    }
-
     fn finish(mut self) -> Dense {
-        for call in std::mem::take(&mut self.calls) {
-            let mut site = call.site;
-            site.callee = match call
-                .self_class
-                .and_then(|c| self.scopes[c].methods.get(&call.name))
-            {
-                Some((qualname, line)) => CalleeRef::Resolved {
-                    qualname: Arc::clone(qualname),
-                    line: *line,
-                },
-                None if call.bare => CalleeRef::Bare(call.name),
-                None => CalleeRef::Attribute(call.name),
-            };
-            self.out.call_sites.push(site);
-        }
         for handler in self.handlers {
             self.out.except_bodies.push((handler.column, handler.body));
         }

@@ -9,7 +9,7 @@
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     Name,
     Number,
     /// A whole string literal without replacement fields (prefix included).
@@ -32,7 +32,7 @@ pub(crate) enum Kind {
 /// One token: its kind, its bytes, and for a bracket or f-string delimiter
 /// the index of its partner.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Token {
+pub struct Token {
     pub kind: Kind,
     pub start: usize,
     pub end: usize,
@@ -40,11 +40,11 @@ pub(crate) struct Token {
     pub pair: usize,
 }
 
-pub(crate) const NO_PAIR: usize = usize::MAX;
+pub const NO_PAIR: usize = usize::MAX;
 
 /// Why the tokenizer gave up (the file is then parsed whole).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Doubt(pub &'static str);
+pub struct Doubt(pub &'static str);
 
 /// The length of the operator at the start of `rest` (maximal munch), if
 /// one is there.
@@ -70,7 +70,7 @@ fn operator_len(rest: &[u8]) -> Option<usize> {
 }
 
 /// Tokenize a whole module.
-pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, Doubt> {
+pub fn tokenize(src: &str) -> Result<Vec<Token>, Doubt> {
     let mut lexer = Lexer {
         src: src.as_bytes(),
         pos: 0,
