@@ -218,6 +218,19 @@ impl<'a> Extractor<'a> {
         let mut s = pos;
         if self.is_op(s, "@") {
             let decorator = self.expr(s + 1, end, scope);
+            // Applying a decorator calls it with the function: at its
+            // name when it is one (`@log_calls`), else at the `@`.
+            let at = match decorator {
+                Expr::Name(_) | Expr::Attribute(..) => end - 1,
+                _ => s,
+            };
+            let (line, column) = self.position(at);
+            self.out.calls.push(CallSite {
+                scope,
+                func: decorator.clone(),
+                line,
+                column,
+            });
             self.pending_decorators.push(decorator);
             return end + 1;
         }
@@ -767,14 +780,35 @@ impl<'a> Extractor<'a> {
         let parts = self.split_commas(a, b);
         let has_comma = !self.top_level(a, b, |x, i| x.is_op(i, ",")).is_empty();
         if has_comma || (a, b) != (s, e) {
+            let starred = parts.iter().position(|&(ps, _)| self.is_op(ps, "*"));
             let values = match &value {
-                Some(Expr::Tuple(items) | Expr::List(items)) if items.len() == parts.len() => {
-                    Some(items.clone())
+                Some(Expr::Tuple(items) | Expr::List(items)) if items.len() == parts.len() && starred.is_none() => {
+                    Some(items.iter().cloned().map(Some).collect::<Vec<_>>())
+                }
+                // `first, *rest, last = a, b, c, d`
+                Some(Expr::Tuple(items) | Expr::List(items))
+                    if starred.is_some() && items.len() + 1 >= parts.len() =>
+                {
+                    let star = starred.unwrap_or_default();
+                    let after = parts.len() - star - 1;
+                    Some(
+                        (0..parts.len())
+                            .map(|k| {
+                                if k < star {
+                                    Some(items[k].clone())
+                                } else if k > star {
+                                    Some(items[items.len() - after + (k - star - 1)].clone())
+                                } else {
+                                    None
+                                }
+                            })
+                            .collect(),
+                    )
                 }
                 _ => None,
             };
             for (k, (ps, pe)) in parts.into_iter().enumerate() {
-                let v = values.as_ref().map(|v| v[k].clone());
+                let v = values.as_ref().and_then(|v| v[k].clone());
                 if self.is_op(ps, "*") {
                     self.bind_unknown_targets(ps + 1, pe, scope);
                 } else {

@@ -34,8 +34,9 @@ pub enum Value {
     BuiltinInstance(&'static str),
     /// A member of a builtin or of a builtin's instance (`xs.append`).
     BuiltinMember,
-    /// `super()` in a method of this class.
-    Super(FileId, ScopeId),
+    /// `super()` / `super(C, obj)`: lookups go along the MRO of the first
+    /// class, after the second.
+    Super(FileId, ScopeId, FileId, ScopeId),
 }
 
 pub type Values = Vec<Value>;
@@ -71,6 +72,10 @@ pub use crate::Program;
 pub(crate) struct Evaluator<'p> {
     pub(crate) program: &'p Program,
     memo: FxHashMap<Key, Values>,
+    /// Results a cycle cut short: reused within one top-level question
+    /// (so a cycle costs linear time), forgotten after it (so no answer
+    /// depends on which question came first).
+    partial: FxHashMap<Key, Values>,
     mros: FxHashMap<(FileId, ScopeId), Arc<Vec<MroEntry>>>,
     instance_attrs: FxHashMap<(FileId, ScopeId), Arc<FxHashMap<Box<str>, Vec<(ScopeId, u32)>>>>,
     /// Keys being evaluated, with their depth.
@@ -99,6 +104,7 @@ impl<'p> Evaluator<'p> {
         Evaluator {
             program,
             memo: FxHashMap::default(),
+            partial: FxHashMap::default(),
             mros: FxHashMap::default(),
             instance_attrs: FxHashMap::default(),
             active: FxHashMap::default(),
@@ -114,6 +120,10 @@ impl<'p> Evaluator<'p> {
     /// Memoised evaluation of `key` with cycle and depth cuts.
     fn memoised(&mut self, key: Key, compute: impl FnOnce(&mut Self) -> Values) -> Values {
         if let Some(v) = self.memo.get(&key) {
+            return v.clone();
+        }
+        if let Some(v) = self.partial.get(&key) {
+            self.low = 0;
             return v.clone();
         }
         if let Some(&at) = self.active.get(&key) {
@@ -139,9 +149,17 @@ impl<'p> Evaluator<'p> {
             self.memo.insert(key, values.clone());
             self.low = outer_low;
         } else {
+            self.partial.insert(key, values.clone());
             self.low = outer_low.min(inner_low);
         }
         values
+    }
+
+    /// Start a new top-level question: forget the partial results.
+    pub(crate) fn new_question(&mut self) {
+        if !self.partial.is_empty() {
+            self.partial.clear();
+        }
     }
 
     // ---- names ----
@@ -291,6 +309,14 @@ impl<'p> Evaluator<'p> {
                 module,
                 name,
             } => match self.import_base(file, *level, module) {
+                // `from . import sub` in `pkg/__init__.py`: the submodule
+                // (the name it binds is this very binding).
+                Some(Ok(m)) if m == ModuleRef::File(file) => {
+                    match self.program.index.submodule(m, name) {
+                        Some(sub) => vec![Value::Module(sub)],
+                        None => Values::new(),
+                    }
+                }
                 Some(Ok(m)) => self.module_attribute(m, name),
                 Some(Err(external)) => vec![Value::External(format!("{external}.{name}").into())],
                 None => Values::new(),
@@ -507,15 +533,18 @@ impl<'p> Evaluator<'p> {
 
     /// `super()` / `super(C, self)` in a method.
     fn super_of(&mut self, file: FileId, scope: ScopeId, args: &[Argument]) -> Values {
-        if let Some(first) = args.first() {
-            return self
-                .eval(file, scope, &first.value)
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::Class(f, c) => Some(Value::Super(f, c)),
-                    _ => None,
-                })
-                .collect();
+        if let [first, second, ..] = args {
+            let after = self.eval(file, scope, &first.value);
+            let owner = self.eval(file, scope, &second.value);
+            let mut out = Values::new();
+            for a in &after {
+                for o in &owner {
+                    if let (Value::Class(af, ac), Value::Instance(of, oc) | Value::Class(of, oc)) = (a, o) {
+                        push_unique(&mut out, Value::Super(*of, *oc, *af, *ac));
+                    }
+                }
+            }
+            return out;
         }
         // The class whose body holds the innermost enclosing def.
         let mut current = scope;
@@ -525,7 +554,7 @@ impl<'p> Evaluator<'p> {
                 return Values::new();
             };
             if s.kind == ScopeKind::Function && self.scope(file, parent).kind == ScopeKind::Class {
-                return vec![Value::Super(file, parent)];
+                return vec![Value::Super(file, parent, file, parent)];
             }
             current = parent;
         }
@@ -537,7 +566,7 @@ impl<'p> Evaluator<'p> {
             Value::Module(m) => self.module_attribute(m, name),
             Value::Class(f, c) => self.class_member(f, c, name, false),
             Value::Instance(f, c) => self.class_member(f, c, name, true),
-            Value::Super(f, c) => self.super_member(f, c, name),
+            Value::Super(of, oc, af, ac) => self.super_member(of, oc, af, ac, name),
             Value::External(q) | Value::ExternalInstance(q) => {
                 vec![Value::External(format!("{q}.{name}").into())]
             }
@@ -558,9 +587,12 @@ impl<'p> Evaluator<'p> {
         self.member_from(&mro, 0, name, instance)
     }
 
-    fn super_member(&mut self, file: FileId, class: ScopeId, name: &str) -> Values {
+    fn super_member(&mut self, file: FileId, class: ScopeId, after_file: FileId, after: ScopeId, name: &str) -> Values {
         let mro = self.mro(file, class);
-        self.member_from(&mro, 1, name, true)
+        match mro.iter().position(|e| *e == MroEntry::Project(after_file, after)) {
+            Some(at) => self.member_from(&mro, at + 1, name, true),
+            None => Values::new(),
+        }
     }
 
     fn member_from(&mut self, mro: &[MroEntry], skip: usize, name: &str, instance: bool) -> Values {
@@ -759,6 +791,10 @@ impl<'p> Evaluator<'p> {
                     return Values::new();
                 }
                 extend_unique(&mut out, vs);
+            }
+            // Inferred from the `return`s: only one known type is an answer.
+            if out.len() > 1 {
+                out.clear();
             }
             out
         })

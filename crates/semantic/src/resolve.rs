@@ -63,6 +63,7 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
         let mut callers: Vec<Option<Arc<str>>> = vec![None; module.scopes.len()];
         for call in &module.calls {
             let caller = caller_name(&ev, file, call.scope, &mut callers);
+            ev.new_question();
             let values = ev.eval(file, call.scope, &call.func);
             let mut reached = Reach::default();
             for v in values {
@@ -100,6 +101,7 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
             let outer = scope.parent.unwrap_or(MODULE_SCOPE);
             for p in &scope.params {
                 for dep in &p.dependencies {
+                    ev.new_question();
                     if !ev.is_depends(file, outer, &dep.callee) {
                         continue;
                     }
