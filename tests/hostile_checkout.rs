@@ -390,3 +390,123 @@ def f():
     }
     assert!(!stderr.contains("valid.py"), "{stderr}");
 }
+
+/// Python that would hang or overflow a naive resolver: import cycles,
+/// classes that are their own (or each other's) bases, a 10,000-module
+/// import chain, a computed `__all__`, a recursive return, nesting past
+/// the model's limit. The scan finishes, resolves what the code backs,
+/// counts the rest, and gives the same bytes at 1 and 2 threads.
+#[test]
+fn semantic_model_finishes_on_hostile_python() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "cyc/__init__.py", b"");
+    write(
+        root,
+        "cyc/a.py",
+        b"from cyc.b import *\nfrom cyc.b import thing\n\ndef use():\n    thing()\n",
+    );
+    write(
+        root,
+        "cyc/b.py",
+        b"from cyc.a import *\nfrom cyc.a import thing\n",
+    );
+    write(
+        root,
+        "classes.py",
+        b"class Own(Own):\n    pass\n\nclass P(Q):\n    pass\n\nclass Q(P):\n    pass\n\ndef use():\n    Own().m()\n    P().m()\n    Q().m()\n",
+    );
+    // Re-export chains: `long/m0` -> ... -> `long/m9999`, which defines
+    // `f` (Python's own import recursion gives out long before), and a
+    // 200-module one, which resolves.
+    for (package, length) in [("long", 10_000), ("short", 200)] {
+        write(root, &format!("{package}/__init__.py"), b"");
+        for i in 0..length - 1 {
+            let next = i + 1;
+            let text = format!("from {package}.m{next} import f\n");
+            write(root, &format!("{package}/m{i}.py"), text.as_bytes());
+        }
+        let last = length - 1;
+        write(
+            root,
+            &format!("{package}/m{last}.py"),
+            b"def f():\n    pass\n",
+        );
+        let text = format!("from {package}.m0 import f\n\ndef go():\n    f()\n");
+        write(root, &format!("use_{package}.py"), text.as_bytes());
+    }
+    write(
+        root,
+        "dyn.py",
+        b"__all__ = [n for n in dir() if not n.startswith('_')]\n\ndef shown():\n    pass\n",
+    );
+    write(
+        root,
+        "use_dyn.py",
+        b"from dyn import *\n\ndef go():\n    shown()\n",
+    );
+    write(
+        root,
+        "rec.py",
+        b"def again():\n    return again()\n\ndef go():\n    again().x()\n",
+    );
+    let deep = format!(
+        "def f():\n    return {}1{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    write(root, "deep.py", deep.as_bytes());
+    let lambdas = format!("g = {}0\n", "lambda: ".repeat(5000));
+    write(root, "lambdas.py", lambdas.as_bytes());
+
+    let one = run(&["scan", "--format", "findings", "."], root, Some("1"));
+    let stderr = String::from_utf8_lossy(&one.stderr);
+    assert_eq!(one.status.code(), Some(0), "scan failed: {stderr}");
+    let two = run(&["scan", "--format", "findings", "."], root, Some("2"));
+    assert_eq!(one.stdout, two.stdout, "output depends on the thread count");
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    let edges: Vec<(&str, &str, &str)> = json["call_graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap(),
+                e["callee"].as_str().unwrap(),
+                e["callee_file"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The short chain's end, through 200 re-exports; the long one is
+    // unresolved (counted below).
+    assert!(
+        edges.contains(&("use_short.py", "f", "short/m199.py")),
+        "{edges:?}"
+    );
+    assert!(!edges.iter().any(|e| e.0 == "use_long.py"), "{edges:?}");
+    // A computed `__all__`: the module's public names stand in.
+    assert!(
+        edges.contains(&("use_dyn.py", "shown", "dyn.py")),
+        "{edges:?}"
+    );
+    // Recursion in returns: `again` is an edge, `.x()` on its result is not.
+    assert!(edges.contains(&("rec.py", "again", "rec.py")), "{edges:?}");
+    assert!(!edges.iter().any(|e| e.1.ends_with(".x")), "{edges:?}");
+    // Cyclic classes and star-import cycles give no edge and no hang.
+    assert!(
+        !edges
+            .iter()
+            .any(|e| e.0 == "classes.py" || e.0.starts_with("cyc/")),
+        "{edges:?}"
+    );
+    let resolution = &json["call_resolution"];
+    // deep.py and lambdas.py nest past the model's limit: unread, counted.
+    assert_eq!(resolution["unread_modules"], 2, "{resolution}");
+    // 15 calls: `thing()` in the cycle, `.m()` on the three cyclic
+    // classes, the long chain's `f()`, `again().x()` and `n.startswith` on
+    // a comprehension variable are the unresolved ones; `dir()` is a
+    // builtin; the three class calls, the short chain's `f()`, `shown()`
+    // and both `again()` reach the project.
+    let counts = ["calls", "project", "builtin", "unresolved"].map(|k| &resolution[k]);
+    assert_eq!(counts, [15, 7, 1, 7], "{resolution}");
+}

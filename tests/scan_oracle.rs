@@ -1,14 +1,29 @@
-//! `recon scan --format findings` against an independent oracle
-//! (`tests/oracle/py_findings.py`, CPython's `ast`): precision and recall must
-//! be 1.0 for every Python category, on the fixture app and on generated
-//! corpora full of traps. Also: the output does not depend on the thread count.
+//! `recon scan --format findings` against independent oracles: the Python
+//! categories against `tests/oracle/py_findings.py` (CPython's `ast`,
+//! precision and recall 1.0), the call graph against
+//! `tests/oracle/jedi_calls.py` (jedi's `goto` at every call site, precision
+//! and recall above a bar), on the fixture app, on generated corpora full of
+//! traps and on the per-shape fixtures of `fixtures/semantic/`. Also: the
+//! output does not depend on the thread count.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod scan_common;
 
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use recon_findings::{LoggingConfigKind, MessageKind};
-use scan_common::{FINDINGS_FORMAT, assert_agree, recon_scan, scan, workspace, write_corpus};
+use scan_common::{
+    FINDINGS_FORMAT, assert_agree, jedi_agreement, jedi_agreement_with, recon_scan, scan,
+    scan_json, workspace, write_corpus,
+};
+
+/// The bars recon's `call_graph` must clear against jedi on the fixture app
+/// and the generated corpora (jedi itself is not always right, nor complete).
+const JEDI_MIN_PRECISION: f64 = 0.95;
+const JEDI_MIN_RECALL: f64 = 0.85;
 
 #[test]
 fn fixture_app_agrees_with_oracle() {
@@ -225,6 +240,103 @@ fn output_is_identical_at_any_thread_count() {
     let found = scan(dir.path(), &[]);
     assert_eq!(found.files_scanned, 68);
     assert!(!found.frontend_routes.is_empty() && !found.sql_tables.is_empty());
+}
+
+#[test]
+fn call_graph_agrees_with_jedi_on_fixture_app() {
+    let app = workspace().join("fixtures/app");
+    let agreement = jedi_agreement(&app, &scan_json(&app, &[]));
+    agreement.assert_at_least("fixtures/app", JEDI_MIN_PRECISION, JEDI_MIN_RECALL);
+    // Not vacuous: jedi resolves calls to the app's own functions, recon
+    // lists edges, and most of them are judged.
+    assert!(agreement.jedi_project >= 30, "{}", agreement.report(10));
+    assert!(agreement.edges >= 30, "{}", agreement.report(10));
+    assert!(agreement.judged >= 30, "{}", agreement.report(10));
+}
+
+#[test]
+fn call_graph_agrees_with_jedi_on_generated_corpora() {
+    for seed in [1, 7] {
+        let dir = tempfile::tempdir().unwrap();
+        write_corpus(dir.path(), seed);
+        let agreement = jedi_agreement(dir.path(), &scan_json(dir.path(), &[]));
+        agreement.assert_at_least(
+            &format!("corpus seed {seed}"),
+            JEDI_MIN_PRECISION,
+            JEDI_MIN_RECALL,
+        );
+        assert!(
+            agreement.jedi_project >= 50,
+            "seed {seed}: {}",
+            agreement.report(10)
+        );
+        assert!(
+            agreement.edges >= 50 && agreement.judged >= 50,
+            "seed {seed}: {}",
+            agreement.report(10)
+        );
+    }
+}
+
+/// Each directory of `fixtures/semantic/` is a small checkout exercising one
+/// shape of call (imports, MRO, decorators...): wherever jedi resolves a call
+/// site, recon's edges there must be jedi's (precision 1.0; recall is not
+/// asked, jedi resolves more than static rules may).
+#[test]
+fn call_graph_agrees_with_jedi_on_semantic_fixtures() {
+    let root = workspace().join("fixtures/semantic");
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        return;
+    };
+    let mut dirs: Vec<_> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return;
+    }
+    // A few at a time: each runs recon and a python3 with jedi.
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(dir) = dirs.get(i) else { break };
+                    let agreement =
+                        jedi_agreement_with(dir, &scan_json(dir, &[]), &["--jobs", "1"]);
+                    results.lock().unwrap().push((dir.clone(), agreement));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut failures = String::new();
+    let mut judged = 0;
+    for (dir, agreement) in &results {
+        judged += agreement.judged;
+        if agreement.correct != agreement.judged {
+            let name = dir.strip_prefix(&root).unwrap_or(dir).display();
+            let _ = write!(
+                failures,
+                "fixtures/semantic/{name}: {}",
+                agreement.report(20)
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "recon's edges where jedi resolves the call differ from jedi's:\n{failures}"
+    );
+    assert!(
+        judged > 0,
+        "no edge of recon was judged in {} fixtures",
+        dirs.len()
+    );
 }
 
 /// Debugging aid: `RECON_CORPUS_DIR=/tmp/c RECON_CORPUS_SEED=1 cargo test

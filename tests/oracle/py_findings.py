@@ -7,10 +7,10 @@ implicitly concatenated string), sharing no code with recon: routes,
 middleware, loggers, log_calls, except_handlers, and the later categories
 websocket_endpoints, websocket_messages (backend side), context_carriers,
 timing, metrics_calls, background_tasks, notifications, external_urls,
-db_connections, redis, ai_providers and call_graph (Python and `.env*`
-files), and logging_config, print_calls, log_messages, except_bodies and
-route_routers. Prints the same JSON shape (schema recon.findings/1) for a root
-directory:
+db_connections, redis and ai_providers (Python and `.env*` files), and
+logging_config, print_calls, log_messages, except_bodies and route_routers.
+(`call_graph` is judged by `jedi_calls.py`, an oracle built on jedi.) Prints
+the same JSON shape (schema recon.findings/1) for a root directory:
 
     python3 tests/oracle/py_findings.py ROOT [--no-ignore]
 
@@ -58,8 +58,8 @@ CLOCKS = {
 CATEGORIES = [
     "routes", "middleware", "loggers", "log_calls", "except_handlers", "websocket_endpoints",
     "websocket_messages", "context_carriers", "timing", "metrics_calls", "background_tasks",
-    "notifications", "external_urls", "db_connections", "redis", "ai_providers", "call_graph",
-    "logging_config", "print_calls", "log_messages", "except_bodies", "route_routers",
+    "notifications", "external_urls", "db_connections", "redis", "ai_providers", "logging_config",
+    "print_calls", "log_messages", "except_bodies", "route_routers",
 ]
 LOGGING_CONFIG_CALLS = {
     "logging.basicConfig": "basicConfig",
@@ -1031,102 +1031,6 @@ def scan_clients(rel, tree, found):
                 add("ai_providers", line, provider=provider_of_model(value), kind="model", name=value)
 
 
-# --------------------------------------------------------------------------
-# call_graph
-
-
-def graph_of(rel, tree, defs, calls):
-    """Function definitions and the calls in function bodies of one module."""
-    qualnames = {}
-    methods = {}  # id(class) -> {name: method node} (last definition wins)
-
-    def define(node, stack, in_class):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                qualnames[id(child)] = ".".join(stack + [child.name])
-                defs.append(
-                    {"file": rel, "line": child.lineno, "qualname": qualnames[id(child)],
-                     "name": child.name, "is_method": in_class}
-                )
-                define(child, stack + [child.name], False)
-            elif isinstance(child, ast.ClassDef):
-                table = {}
-                for item in child.body:
-                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        table[item.name] = item
-                methods[id(child)] = table
-                define(child, stack + [child.name], True)
-            else:
-                define(child, stack, False)
-
-    define(tree, [], False)
-
-    def visit(node, caller, klass):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for part in node.decorator_list + [node.args] + ([node.returns] if node.returns else []):
-                visit(part, caller, klass)
-            for part in getattr(node, "type_params", []):
-                visit(part, caller, klass)
-            for stmt in node.body:
-                visit(stmt, node, klass)
-            return
-        if isinstance(node, ast.ClassDef):
-            for part in node.decorator_list + node.bases + node.keywords:
-                visit(part, caller, klass)
-            for part in getattr(node, "type_params", []):
-                visit(part, caller, klass)
-            for stmt in node.body:
-                visit(stmt, caller, node)
-            return
-        if isinstance(node, ast.Call) and caller is not None and isinstance(node.func, (ast.Name, ast.Attribute)):
-            name = last_segment(node.func)
-            if not (name.startswith("__") and name.endswith("__")):
-                if isinstance(node.func, ast.Name):
-                    ref = ("bare", name)
-                else:
-                    ref = ("attribute", name)
-                    receiver = node.func.value
-                    if (
-                        isinstance(receiver, ast.Name)
-                        and receiver.id in ("self", "cls")
-                        and klass is not None
-                        and name in methods[id(klass)]
-                    ):
-                        method = methods[id(klass)][name]
-                        ref = ("resolved", qualnames[id(method)], method.lineno)
-                calls.append({"file": rel, "line": node.lineno, "caller": qualnames[id(caller)], "ref": ref})
-        for child in ast.iter_child_nodes(node):
-            visit(child, caller, klass)
-
-    visit(tree, None, None)
-
-
-def resolve_calls(defs, calls):
-    by_name = {}
-    for d in defs:
-        by_name.setdefault(d["name"], []).append(d)
-    edges = []
-    for c in calls:
-        ref = c["ref"]
-        if ref[0] == "resolved":
-            targets = [(ref[1], c["file"], ref[2])]
-        elif ref[0] == "bare":
-            functions = [d for d in by_name.get(ref[1], []) if not d["is_method"]]
-            local = [d for d in functions if d["file"] == c["file"]]
-            # More than 8 candidates elsewhere: too ambiguous, no edge.
-            chosen = local or (functions if len(functions) <= 8 else [])
-            targets = [(d["qualname"], d["file"], d["line"]) for d in chosen]
-        else:
-            candidates = by_name.get(ref[1], [])
-            targets = [(d["qualname"], d["file"], d["line"]) for d in (candidates if len(candidates) <= 8 else [])]
-        for qualname, file, line in targets:
-            edges.append(
-                {"file": c["file"], "line": c["line"], "caller": c["caller"], "callee": qualname,
-                 "callee_file": file, "callee_line": line}
-            )
-    return edges
-
-
 def sort_key(item):
     return (item["file"], item["line"], json.dumps(item, sort_keys=True))
 
@@ -1149,7 +1053,6 @@ def main(argv):
         **{k: [] for k in CATEGORIES},
         "errors": [],
     }
-    defs, calls = [], []
     for rel in env_files:
         with open(os.path.join(root, rel), "rb") as f:
             data = f.read()
@@ -1178,8 +1081,6 @@ def main(argv):
             continue
         for key, items in scan_tree(rel, tree, source).items():
             out[key].extend(items)
-        graph_of(rel, tree, defs, calls)
-    out["call_graph"] = resolve_calls(defs, calls)
     for rel in selected:
         if is_config_file(rel.rsplit("/", 1)[-1]):
             out["logging_config"].append({"file": rel, "line": 1, "kind": "file"})

@@ -27,8 +27,9 @@ pub fn recon_scan(args: &[&str], env: &[(&str, &str)]) -> Output {
 /// The `--format` that prints the typed findings (schema recon.findings/1).
 pub const FINDINGS_FORMAT: &str = "findings";
 
-/// `recon scan --format findings ROOT`, parsed (panics on failure).
-pub fn scan(root: &Path, extra: &[&str]) -> Findings {
+/// `recon scan --format findings ROOT` as printed (panics on failure): every
+/// field recon prints, whether or not `Findings` knows it.
+pub fn scan_json(root: &Path, extra: &[&str]) -> Vec<u8> {
     let root = root.to_str().unwrap();
     let mut args = vec!["--format", FINDINGS_FORMAT];
     args.extend_from_slice(extra);
@@ -41,7 +42,12 @@ pub fn scan(root: &Path, extra: &[&str]) -> Findings {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.stdout.ends_with(b"}\n"), "output ends with a newline");
-    serde_json::from_slice(&out.stdout).expect("recon output is recon.findings/1")
+    out.stdout
+}
+
+/// `recon scan --format findings ROOT`, parsed (panics on failure).
+pub fn scan(root: &Path, extra: &[&str]) -> Findings {
+    serde_json::from_slice(&scan_json(root, extra)).expect("recon output is recon.findings/1")
 }
 
 /// The oracle's findings for `root`.
@@ -60,6 +66,137 @@ pub fn oracle(root: &Path, extra: &[&str]) -> Findings {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("oracle output is recon.findings/1")
+}
+
+/// What `tests/oracle/jedi_calls.py --json` says of recon's `call_graph`:
+/// jedi's `goto` at every call site of the checkout against recon's edges.
+#[derive(Debug, serde::Deserialize)]
+pub struct JediAgreement {
+    /// `correct / judged` (1.0 when nothing was judged).
+    pub precision: f64,
+    /// `found / jedi_project` (1.0 when jedi found no project target).
+    pub recall: f64,
+    /// Recon's edges in files CPython parses.
+    pub edges: usize,
+    /// Recon's edges at call sites jedi resolved (to anything).
+    pub judged: usize,
+    /// Judged edges whose target jedi gives too.
+    pub correct: usize,
+    /// (call site, project function) pairs jedi resolves.
+    pub jedi_project: usize,
+    /// Of these, the ones recon lists.
+    pub found: usize,
+    /// Judged edges jedi does not give: file, line, column, source, recon, jedi.
+    pub false_edges: Vec<serde_json::Value>,
+    /// Jedi's project targets recon does not list: file, line, column,
+    /// source, jedi, recon.
+    pub missed: Vec<serde_json::Value>,
+}
+
+impl JediAgreement {
+    /// The figures and up to `limit` disagreements each way, one per line.
+    pub fn report(&self, limit: usize) -> String {
+        let mut out = format!(
+            "precision {:.3} ({}/{} judged of {} edges), recall {:.3} ({}/{} jedi project targets)\n",
+            self.precision,
+            self.correct,
+            self.judged,
+            self.edges,
+            self.recall,
+            self.found,
+            self.jedi_project
+        );
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        };
+        let site = |e: &serde_json::Value| {
+            // Older recon has no column: the oracle matched by name.
+            let column = e["column"]
+                .as_u64()
+                .map_or("?".to_owned(), |c| c.to_string());
+            format!(
+                "{}:{}:{column} {}",
+                text(&e["file"]),
+                e["line"],
+                text(&e["source"])
+            )
+        };
+        for (title, items, first, second) in [
+            (
+                "recon edges jedi does not give",
+                &self.false_edges,
+                "recon",
+                "jedi",
+            ),
+            (
+                "jedi targets recon does not list",
+                &self.missed,
+                "jedi",
+                "recon",
+            ),
+        ] {
+            if items.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{title} ({}):", items.len());
+            for e in items.iter().take(limit) {
+                let _ = writeln!(
+                    out,
+                    "  {}\n      {first}: {}\n      {second}: {}",
+                    site(e),
+                    text(&e[first]),
+                    text(&e[second])
+                );
+            }
+        }
+        out
+    }
+
+    /// Panics with the disagreements when below either bar.
+    pub fn assert_at_least(&self, what: &str, precision: f64, recall: f64) {
+        assert!(
+            self.precision >= precision && self.recall >= recall,
+            "{what}: recon's call_graph against jedi is below precision {precision} / recall \
+             {recall}:\n{}",
+            self.report(40)
+        );
+    }
+}
+
+/// Run the jedi oracle on recon's findings JSON for `root` (panics when it
+/// fails: python3 with jedi is needed).
+pub fn jedi_agreement(root: &Path, findings_json: &[u8]) -> JediAgreement {
+    jedi_agreement_with(root, findings_json, &[])
+}
+
+/// `jedi_agreement` with extra oracle arguments (`--jobs 1`, `--no-ignore`).
+pub fn jedi_agreement_with(root: &Path, findings_json: &[u8], extra: &[&str]) -> JediAgreement {
+    let script = workspace().join("tests/oracle/jedi_calls.py");
+    let dir = tempfile::tempdir().unwrap();
+    let findings = dir.path().join("findings.json");
+    std::fs::write(&findings, findings_json).unwrap();
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(root)
+        .arg(&findings)
+        .arg("--json")
+        .args(extra)
+        .output()
+        .expect("python3 (with jedi) is needed for the call-graph oracle");
+    assert!(
+        out.status.success(),
+        "jedi oracle failed on {} ({:?}; `pip install jedi`?):\n{}",
+        root.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("jedi oracle output")
 }
 
 /// Multiset difference `a - b`.
@@ -198,7 +335,7 @@ pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
     category!(db_connections);
     category!(redis);
     category!(ai_providers);
-    category!(call_graph);
+    // call_graph: judged by jedi (`jedi_agreement`), not by this oracle.
     category!(print_calls);
     category!(log_messages);
     category!(except_bodies);

@@ -20,10 +20,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(Arc<str>, String)>) {
         }
         if path.is_dir() {
             walk(root, &path, out);
-        } else if name.ends_with(".py") {
-            if let (Ok(src), Ok(rel)) = (std::fs::read_to_string(&path), path.strip_prefix(root)) {
-                out.push((Arc::from(rel.to_string_lossy().as_ref()), src));
-            }
+        } else if name.ends_with(".py")
+            && let (Ok(src), Ok(rel)) = (std::fs::read_to_string(&path), path.strip_prefix(root))
+        {
+            out.push((Arc::from(rel.to_string_lossy().as_ref()), src));
         }
     }
 }
@@ -58,12 +58,18 @@ fn main() {
         }
         "project" => {
             for e in &r.project {
-                println!("{}:{}:{}: {} -> {} ({}:{})", e.file, e.line, e.column, e.caller, e.callee, e.callee_file, e.callee_line);
+                println!(
+                    "{}:{}:{}: {} -> {} ({}:{})",
+                    e.file, e.line, e.column, e.caller, e.callee, e.callee_file, e.callee_line
+                );
             }
         }
         "external" => {
             for e in &r.external {
-                println!("{}:{}:{}: {} -> {}", e.file, e.line, e.column, e.caller, e.callee);
+                println!(
+                    "{}:{}:{}: {} -> {}",
+                    e.file, e.line, e.column, e.caller, e.callee
+                );
             }
         }
         _ => {}

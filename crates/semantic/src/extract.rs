@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::LineIndex;
 use crate::lexer::{Kind, NO_PAIR, Token};
 use crate::summary::*;
@@ -19,32 +21,56 @@ const STATEMENT_WORDS: &[&str] = &[
     "pass", "raise", "return", "try", "while", "with",
 ];
 
-/// Read one module's tokens.
-pub fn summarize(src: &str, tokens: &[Token], lines: &LineIndex) -> ModuleSummary {
+/// Brackets and blocks nested deeper than this make a module unreadable
+/// (CPython's tokenizer stops at 200 brackets and 100 indents; the reader
+/// recurses once per level, on a worker thread's stack).
+pub const MAX_NESTING: u32 = 200;
+
+/// Read one module's tokens; `Err` with the reason when the module nests
+/// deeper than [`MAX_NESTING`].
+pub fn summarize(src: &str, tokens: &[Token], lines: &LineIndex) -> Result<ModuleSummary, String> {
     let mut x = Extractor {
         src,
         toks: tokens,
         lines,
         out: ModuleSummary::default(),
         pending_decorators: Vec::new(),
+        conditional: false,
+        binding_conditional: vec![Vec::new()],
+        depth: 0,
+        too_deep: false,
     };
+    x.out.exprs.push(Expr::Unknown);
     x.out.scopes.push(Scope::new(
         ScopeKind::Module,
         None,
-        "",
+        None,
         Arc::from("<module>"),
         0,
     ));
     let mut pos = 0;
-    while pos < tokens.len() {
+    while pos < tokens.len() && !x.too_deep {
         pos = x.block(pos, MODULE_SCOPE);
     }
-    for scope in &mut x.out.scopes {
-        for (i, (name, _)) in scope.bindings.iter().enumerate() {
-            scope.by_name.entry(name.clone()).or_default().push(i as u32);
+    if x.too_deep {
+        return Err(format!("nested deeper than {MAX_NESTING} levels"));
+    }
+    for (scope, conditional) in x.out.scopes.iter_mut().zip(&x.binding_conditional) {
+        drop_redefined(&mut scope.bindings, conditional);
+        // Sorted by name, source order kept within a name.
+        scope.bindings.sort_by_key(|(name, _)| *name);
+        let mut i = 0;
+        while i < scope.bindings.len() {
+            let name = scope.bindings[i].0;
+            let mut j = i;
+            while j < scope.bindings.len() && scope.bindings[j].0 == name {
+                j += 1;
+            }
+            scope.by_name.insert(name, (i as u32, (j - i) as u32));
+            i = j;
         }
     }
-    x.out
+    Ok(x.out)
 }
 
 struct Extractor<'a> {
@@ -52,10 +78,103 @@ struct Extractor<'a> {
     toks: &'a [Token],
     lines: &'a LineIndex,
     out: ModuleSummary,
-    pending_decorators: Vec<Expr>,
+    pending_decorators: Vec<ExprId>,
+    /// The statement being read is inside an `if`/`for`/`try`/... body of
+    /// its scope (it may not run, or run more than once).
+    conditional: bool,
+    /// Per scope, parallel to its `bindings`: made by a conditional
+    /// statement.
+    binding_conditional: Vec<Vec<bool>>,
+    /// Brackets and blocks open around the token being read.
+    depth: u32,
+    /// [`MAX_NESTING`] was passed: the reader stops.
+    too_deep: bool,
 }
 
+/// Python binds the last `def` or `class` of a name: an earlier binding of
+/// the name is dead once the scope has run, when the redefinition runs
+/// unconditionally and nothing conditional follows it (a redefined method,
+/// the implementation after its `@overload` stubs). Calls are made after
+/// the module and its classes have run, so they see only the last one.
+/// Conditional definitions (`if`/`try` fallbacks) stay a union.
+fn drop_redefined(bindings: &mut Vec<(NameId, Binding)>, conditional: &[bool]) {
+    let mut last_unconditional: FxHashMap<NameId, usize> = FxHashMap::default();
+    for (i, ((name, _), &c)) in bindings.iter().zip(conditional).enumerate() {
+        if !c {
+            last_unconditional.insert(*name, i);
+        }
+    }
+    let keep: Vec<bool> = bindings
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| match last_unconditional.get(name) {
+            Some(&last) if i < last => {
+                !matches!(bindings[last].1, Binding::Def(_) | Binding::Class(_))
+            }
+            _ => true,
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    bindings.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// The arena's `Unknown` (pushed first).
+const UNKNOWN: ExprId = 0;
+
 impl<'a> Extractor<'a> {
+    fn intern(&mut self, name: &str) -> NameId {
+        if let Some(&id) = self.out.name_ids.get(name) {
+            return id;
+        }
+        let id = self.out.names.len() as NameId;
+        self.out.names.push(name.into());
+        self.out.name_ids.insert(name.into(), id);
+        id
+    }
+
+    fn push(&mut self, e: Expr) -> ExprId {
+        if matches!(e, Expr::Unknown) {
+            return UNKNOWN;
+        }
+        self.out.exprs.push(e);
+        (self.out.exprs.len() - 1) as ExprId
+    }
+
+    fn span_of(&mut self, items: Vec<ExprId>) -> Span {
+        let start = self.out.items.len() as u32;
+        let len = items.len() as u32;
+        self.out.items.extend(items);
+        (start, len)
+    }
+
+    fn node(&self, e: ExprId) -> Expr {
+        self.out.exprs[e as usize]
+    }
+
+    /// `["a", "b"]` / `("a",)` as names.
+    fn string_list(&self, value: ExprId) -> Option<Vec<NameId>> {
+        self.elements(value)?
+            .into_iter()
+            .map(|i| match self.node(i) {
+                Expr::Str(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A tuple's or list's items.
+    fn elements(&self, e: ExprId) -> Option<Vec<ExprId>> {
+        match self.node(e) {
+            Expr::Tuple(span) | Expr::List(span) => Some(self.out.items(span).to_vec()),
+            _ => None,
+        }
+    }
+
+    fn name_token(&mut self, i: usize) -> NameId {
+        let text = self.text(i);
+        self.intern(text)
+    }
+
     fn text(&self, i: usize) -> &'a str {
         let t = &self.toks[i];
         &self.src[t.start..t.end]
@@ -118,12 +237,13 @@ impl<'a> Extractor<'a> {
     }
 
     fn bind(&mut self, scope: ScopeId, name: &str, binding: Binding) {
-        self.out.scopes[scope as usize]
-            .bindings
-            .push((name.into(), binding));
+        let id = self.intern(name);
+        self.out.scopes[scope as usize].bindings.push((id, binding));
+        self.binding_conditional[scope as usize].push(self.conditional);
     }
 
     fn new_scope(&mut self, kind: ScopeKind, parent: ScopeId, name: &str, line: usize) -> ScopeId {
+        let name_id = (!name.is_empty()).then(|| self.intern(name));
         let p = &self.out.scopes[parent as usize];
         let qualname: Arc<str> = match kind {
             ScopeKind::Lambda | ScopeKind::Comprehension => Arc::clone(&p.qualname),
@@ -151,7 +271,8 @@ impl<'a> Extractor<'a> {
         };
         self.out
             .scopes
-            .push(Scope::new(kind, Some(parent), name, qualname, line));
+            .push(Scope::new(kind, Some(parent), name_id, qualname, line));
+        self.binding_conditional.push(Vec::new());
         (self.out.scopes.len() - 1) as ScopeId
     }
 
@@ -171,7 +292,27 @@ impl<'a> Extractor<'a> {
 
     /// Statements from `pos` to the DEDENT closing the block (consumed) or
     /// the end; returns the position after.
-    fn block(&mut self, mut pos: usize, scope: ScopeId) -> usize {
+    fn block(&mut self, pos: usize, scope: ScopeId) -> usize {
+        if !self.enter() {
+            return self.toks.len();
+        }
+        let end = self.block_inner(pos, scope);
+        self.depth -= 1;
+        end
+    }
+
+    /// One more level of nesting; `false` (and reading stops) past
+    /// [`MAX_NESTING`].
+    fn enter(&mut self) -> bool {
+        if self.too_deep || self.depth >= MAX_NESTING {
+            self.too_deep = true;
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn block_inner(&mut self, mut pos: usize, scope: ScopeId) -> usize {
         while let Some(kind) = self.kind(pos) {
             match kind {
                 Kind::Dedent => return pos + 1,
@@ -220,16 +361,16 @@ impl<'a> Extractor<'a> {
             let decorator = self.expr(s + 1, end, scope);
             // Applying a decorator calls it with the function: at its
             // name when it is one (`@log_calls`), else at the `@`.
-            let at = match decorator {
+            let at = match self.node(decorator) {
                 Expr::Name(_) | Expr::Attribute(..) => end - 1,
                 _ => s,
             };
             let (line, column) = self.position(at);
             self.out.calls.push(CallSite {
                 scope,
-                func: decorator.clone(),
-                line,
-                column,
+                func: decorator,
+                line: line as u32,
+                column: column as u32,
             });
             self.pending_decorators.push(decorator);
             return end + 1;
@@ -276,15 +417,17 @@ impl<'a> Extractor<'a> {
                 (colon, scope)
             }
         };
+        // A def's or class's body runs as a whole in its own scope; any
+        // other compound's body may not run (or run more than once).
+        let outer = std::mem::replace(&mut self.conditional, !matches!(first, "def" | "class"));
+        let mut next = end + 1;
         if colon + 1 < end {
             // `if x: y()` — the body on the header's line.
             self.simple_statements(colon + 1, end, body_scope);
-            return end + 1;
-        }
-        let mut next = end + 1;
-        if self.kind(next) == Some(Kind::Indent) {
+        } else if self.kind(next) == Some(Kind::Indent) {
             next = self.block(next + 1, body_scope);
         }
+        self.conditional = outer;
         next
     }
 
@@ -307,7 +450,9 @@ impl<'a> Extractor<'a> {
                 // `with (a as b, c as d):`
                 if self.is_op(a, "(")
                     && self.toks[a].pair + 1 == b
-                    && !self.top_level(a + 1, b - 1, |x, i| x.is_word(i, "as")).is_empty()
+                    && !self
+                        .top_level(a + 1, b - 1, |x, i| x.is_word(i, "as"))
+                        .is_empty()
                 {
                     a += 1;
                     b -= 1;
@@ -417,7 +562,10 @@ impl<'a> Extractor<'a> {
             let mut annotation = None;
             let mut default = None;
             let mut dependencies = Vec::new();
-            let eq = self.top_level(a, pe, |x, i| x.is_op(i, "=")).first().copied();
+            let eq = self
+                .top_level(a, pe, |x, i| x.is_op(i, "="))
+                .first()
+                .copied();
             if self.is_op(a + 1, ":") {
                 let ann_end = eq.unwrap_or(pe);
                 self.dependencies(a + 2, ann_end, &mut dependencies);
@@ -427,10 +575,11 @@ impl<'a> Extractor<'a> {
                 self.dependencies(eq + 1, pe, &mut dependencies);
                 default = Some(self.expr(eq + 1, pe, outer));
             }
+            let name_id = self.intern(name);
             let scope = &mut self.out.scopes[function as usize];
             let index = scope.params.len() as u32;
             scope.params.push(Param {
-                name: name.into(),
+                name: name_id,
                 annotation,
                 default,
                 starred,
@@ -441,7 +590,7 @@ impl<'a> Extractor<'a> {
     }
 
     /// Every `X(f` in `[s, e)` with `X` and `f` dotted names.
-    fn dependencies(&self, s: usize, e: usize, out: &mut Vec<Dependency>) {
+    fn dependencies(&mut self, s: usize, e: usize, out: &mut Vec<Dependency>) {
         let mut i = s;
         while i < e {
             if self.is_op(i, "(") && i > s && self.kind(i - 1) == Some(Kind::Name) {
@@ -449,10 +598,8 @@ impl<'a> Extractor<'a> {
                 let arg_end = self.dotted_end(i + 1, e);
                 if arg_end > i + 1
                     && (self.is_op(arg_end, ")") || self.is_op(arg_end, ","))
-                    && let (Some(callee), Some(argument)) = (
-                        self.dotted(callee_start, i),
-                        self.dotted(i + 1, arg_end),
-                    )
+                    && let Some(callee) = self.dotted(callee_start, i)
+                    && let Some(argument) = self.dotted(i + 1, arg_end)
                 {
                     let (line, column) = self.position(arg_end - 1);
                     out.push(Dependency {
@@ -486,17 +633,23 @@ impl<'a> Extractor<'a> {
     }
 
     /// `a.b.c` in exactly `[s, e)`.
-    fn dotted(&self, s: usize, e: usize) -> Option<Expr> {
+    fn dotted(&mut self, s: usize, e: usize) -> Option<ExprId> {
         if s >= e || self.kind(s) != Some(Kind::Name) || STATEMENT_WORDS.contains(&self.text(s)) {
             return None;
         }
-        let mut expr = Expr::Name(self.text(s).into());
         let mut i = s + 1;
         while i < e {
             if !self.is_op(i, ".") || self.kind(i + 1) != Some(Kind::Name) {
                 return None;
             }
-            expr = Expr::Attribute(Box::new(expr), self.text(i + 1).into());
+            i += 2;
+        }
+        let first = self.name_token(s);
+        let mut expr = self.push(Expr::Name(first));
+        let mut i = s + 1;
+        while i < e {
+            let attr = self.name_token(i + 1);
+            expr = self.push(Expr::Attribute(expr, attr));
             i += 2;
         }
         Some(expr)
@@ -563,11 +716,11 @@ impl<'a> Extractor<'a> {
         };
         match first {
             "import" => self.import(s + 1, e, scope),
-            "from" => self.from_import(s + 1, e, scope),
+            "from" => self.import_from(s + 1, e, scope),
             "global" | "nonlocal" => {
                 for (ps, pe) in self.split_commas(s + 1, e) {
                     if pe == ps + 1 && self.kind(ps) == Some(Kind::Name) {
-                        let name: Box<str> = self.text(ps).into();
+                        let name = self.name_token(ps);
                         let sc = &mut self.out.scopes[scope as usize];
                         if first == "global" {
                             sc.globals.push(name);
@@ -587,9 +740,10 @@ impl<'a> Extractor<'a> {
             }
             "pass" | "break" | "continue" => {}
             "del" | "assert" | "raise" => self.scan(s + 1, e, scope),
-            "type" if self.kind(s + 1) == Some(Kind::Name)
-                && self.top_level(s, e, |x, i| x.is_op(i, "=")).len() == 1
-                && !self.is_op(s + 1, "=") =>
+            "type"
+                if self.kind(s + 1) == Some(Kind::Name)
+                    && self.top_level(s, e, |x, i| x.is_op(i, "=")).len() == 1
+                    && !self.is_op(s + 1, "=") =>
             {
                 // `type X = ...` (PEP 695): an alias, not evaluated here.
                 let name = self.text(s + 1);
@@ -611,22 +765,20 @@ impl<'a> Extractor<'a> {
             match as_at {
                 Some(a) if a + 1 < pe => {
                     let name = self.text(a + 1);
-                    self.bind(scope, name, Binding::Import {
-                        module: module.into(),
-                    });
+                    let module = self.intern(&module);
+                    self.bind(scope, name, Binding::Import { module });
                 }
                 _ => {
                     let top = module.split('.').next().unwrap_or_default().to_owned();
-                    self.bind(scope, &top, Binding::Import {
-                        module: top.as_str().into(),
-                    });
+                    let module = self.intern(&top);
+                    self.bind(scope, &top, Binding::Import { module });
                 }
             }
         }
     }
 
     /// `from ..a.b import c as d, e` / `from m import *`.
-    fn from_import(&mut self, s: usize, e: usize, scope: ScopeId) {
+    fn import_from(&mut self, s: usize, e: usize, scope: ScopeId) {
         let Some(import_at) = (s..e).find(|&i| self.is_word(i, "import")) else {
             return;
         };
@@ -639,33 +791,35 @@ impl<'a> Extractor<'a> {
                 t => module.push_str(t),
             }
         }
+        let module = self.intern(&module);
         let (mut a, mut b) = (import_at + 1, e);
         if self.is_op(a, "(") {
             b = self.toks[a].pair.min(e);
             a += 1;
         }
         if self.is_op(a, "*") {
-            self.bind(scope, "*", Binding::Star {
-                level,
-                module: module.into(),
-            });
+            self.bind(scope, "*", Binding::Star { level, module });
             return;
         }
         for (ps, pe) in self.split_commas(a, b) {
             if self.kind(ps) != Some(Kind::Name) {
                 continue;
             }
-            let name = self.text(ps);
+            let name = self.name_token(ps);
             let bound = if self.is_word(ps + 1, "as") && ps + 2 < pe {
                 self.text(ps + 2)
             } else {
-                name
+                self.text(ps)
             };
-            self.bind(scope, bound, Binding::FromImport {
-                level,
-                module: module.as_str().into(),
-                name: name.into(),
-            });
+            self.bind(
+                scope,
+                bound,
+                Binding::FromImport {
+                    level,
+                    module,
+                    name,
+                },
+            );
         }
     }
 
@@ -677,7 +831,9 @@ impl<'a> Extractor<'a> {
             .top_level(s, e, |x, i| {
                 x.kind(i) == Some(Kind::Op) && {
                     let t = x.text(i);
-                    t.len() >= 2 && t.ends_with('=') && !matches!(t, "==" | "!=" | "<=" | ">=" | ":=")
+                    t.len() >= 2
+                        && t.ends_with('=')
+                        && !matches!(t, "==" | "!=" | "<=" | ">=" | ":=")
                 }
             })
             .first()
@@ -689,7 +845,7 @@ impl<'a> Extractor<'a> {
         if let Some(op) = augmented.filter(|_| eqs.is_empty()) {
             let value = self.expr(op + 1, e, scope);
             if self.is_all(s, op, scope) {
-                self.extend_all(&value);
+                self.extend_all(value);
             }
             self.bind_unknown_targets(s, op, scope);
             return;
@@ -708,7 +864,7 @@ impl<'a> Extractor<'a> {
         let value = self.expr(last + 1, e, scope);
         let mut start = s;
         for &eq in &eqs {
-            self.bind_target(start, eq, scope, Some(value.clone()), None);
+            self.bind_target(start, eq, scope, Some(value), None);
             start = eq + 1;
         }
     }
@@ -717,8 +873,8 @@ impl<'a> Extractor<'a> {
         scope == MODULE_SCOPE && e == s + 1 && self.is_word(s, "__all__")
     }
 
-    fn extend_all(&mut self, value: &Expr) {
-        match string_list(value) {
+    fn extend_all(&mut self, value: ExprId) {
+        match self.string_list(value) {
             Some(list) if !self.out.all_dynamic => {
                 self.out.all.get_or_insert_with(Vec::new).extend(list);
             }
@@ -732,8 +888,8 @@ impl<'a> Extractor<'a> {
         s: usize,
         e: usize,
         scope: ScopeId,
-        value: Option<Expr>,
-        annotation: Option<Expr>,
+        value: Option<ExprId>,
+        annotation: Option<ExprId>,
     ) {
         if s >= e {
             return;
@@ -743,7 +899,7 @@ impl<'a> Extractor<'a> {
             if self.is_all(s, e, scope) {
                 self.out.all = None;
                 self.out.all_dynamic = false;
-                match value.as_ref().and_then(string_list) {
+                match value.and_then(|v| self.string_list(v)) {
                     Some(list) => self.out.all = Some(list),
                     None => self.out.all_dynamic = true,
                 }
@@ -758,8 +914,8 @@ impl<'a> Extractor<'a> {
             && self.kind(s + 2) == Some(Kind::Name)
         {
             if let Some(f) = self.function_of(scope) {
-                let object = self.text(s).into();
-                let attr = self.text(s + 2).into();
+                let object = self.name_token(s);
+                let attr = self.name_token(s + 2);
                 self.out.scopes[f as usize]
                     .attribute_assignments
                     .push(AttributeAssignment {
@@ -781,23 +937,22 @@ impl<'a> Extractor<'a> {
         let has_comma = !self.top_level(a, b, |x, i| x.is_op(i, ",")).is_empty();
         if has_comma || (a, b) != (s, e) {
             let starred = parts.iter().position(|&(ps, _)| self.is_op(ps, "*"));
-            let values = match &value {
-                Some(Expr::Tuple(items) | Expr::List(items)) if items.len() == parts.len() && starred.is_none() => {
-                    Some(items.iter().cloned().map(Some).collect::<Vec<_>>())
+            let elements = value.and_then(|v| self.elements(v));
+            let values = match &elements {
+                Some(items) if items.len() == parts.len() && starred.is_none() => {
+                    Some(items.iter().copied().map(Some).collect::<Vec<_>>())
                 }
                 // `first, *rest, last = a, b, c, d`
-                Some(Expr::Tuple(items) | Expr::List(items))
-                    if starred.is_some() && items.len() + 1 >= parts.len() =>
-                {
+                Some(items) if starred.is_some() && items.len() + 1 >= parts.len() => {
                     let star = starred.unwrap_or_default();
                     let after = parts.len() - star - 1;
                     Some(
                         (0..parts.len())
                             .map(|k| {
                                 if k < star {
-                                    Some(items[k].clone())
+                                    Some(items[k])
                                 } else if k > star {
-                                    Some(items[items.len() - after + (k - star - 1)].clone())
+                                    Some(items[items.len() - after + (k - star - 1)])
                                 } else {
                                     None
                                 }
@@ -808,11 +963,11 @@ impl<'a> Extractor<'a> {
                 _ => None,
             };
             for (k, (ps, pe)) in parts.into_iter().enumerate() {
-                let v = values.as_ref().and_then(|v| v[k].clone());
+                let v = values.as_ref().and_then(|v| v[k]);
                 if self.is_op(ps, "*") {
                     self.bind_unknown_targets(ps + 1, pe, scope);
                 } else {
-                    self.bind_target(ps, pe, scope, v.or(Some(Expr::Unknown)), None);
+                    self.bind_target(ps, pe, scope, v.or(Some(UNKNOWN)), None);
                 }
             }
             return;
@@ -828,7 +983,11 @@ impl<'a> Extractor<'a> {
             let t = &self.toks[i];
             if t.kind == Kind::Name {
                 let after_dot = i > s && self.is_op(i - 1, ".");
-                if !after_dot && !self.is_op(i + 1, ".") && !self.is_op(i + 1, "[") && !self.is_op(i + 1, "(") {
+                if !after_dot
+                    && !self.is_op(i + 1, ".")
+                    && !self.is_op(i + 1, "[")
+                    && !self.is_op(i + 1, "(")
+                {
                     let name = self.text(i);
                     if !STATEMENT_WORDS.contains(&name) {
                         self.bind(scope, name, Binding::Unknown);
@@ -866,20 +1025,25 @@ impl<'a> Extractor<'a> {
     // ---- expressions ----
 
     /// The expression in `[s, e)`, its calls recorded in `scope`.
-    fn expr(&mut self, s: usize, e: usize, scope: ScopeId) -> Expr {
+    fn expr(&mut self, s: usize, e: usize, scope: ScopeId) -> ExprId {
         if s >= e {
-            return Expr::Unknown;
+            return UNKNOWN;
         }
         let parts = self.split_commas(s, e);
         let commas = !self.top_level(s, e, |x, i| x.is_op(i, ",")).is_empty();
         if commas {
-            return Expr::Tuple(parts.into_iter().map(|(a, b)| self.single(a, b, scope)).collect());
+            let items: Vec<ExprId> = parts
+                .into_iter()
+                .map(|(a, b)| self.single(a, b, scope))
+                .collect();
+            let span = self.span_of(items);
+            return self.push(Expr::Tuple(span));
         }
         self.single(s, e, scope)
     }
 
     /// One comma-free expression.
-    fn single(&mut self, s: usize, e: usize, scope: ScopeId) -> Expr {
+    fn single(&mut self, s: usize, e: usize, scope: ScopeId) -> ExprId {
         if self.is_word(s, "lambda") {
             return self.lambda(s, e, scope);
         }
@@ -889,20 +1053,20 @@ impl<'a> Extractor<'a> {
             }
             let from = usize::from(self.is_word(s + 1, "from"));
             self.scan(s + 1 + from, e, scope);
-            return Expr::Unknown;
+            return UNKNOWN;
         }
         if self.is_op(s, "*") || self.is_op(s, "**") {
             self.scan(s + 1, e, scope);
-            return Expr::Unknown;
+            return UNKNOWN;
         }
         let awaited = self.is_word(s, "await");
         let start = s + usize::from(awaited);
         let Some((first, mut i)) = self.primary(start, e, scope) else {
             self.scan(s, e, scope);
-            return Expr::Unknown;
+            return UNKNOWN;
         };
         let first = if awaited {
-            Expr::Await(Box::new(first))
+            self.push(Expr::Await(first))
         } else {
             first
         };
@@ -921,29 +1085,39 @@ impl<'a> Extractor<'a> {
             }
         }
         if i == e && union.len() > 1 {
-            return Expr::Union(union);
+            let span = self.span_of(union);
+            return self.push(Expr::Union(span));
         }
         self.scan(i, e, scope);
-        Expr::Unknown
+        UNKNOWN
     }
 
     /// `lambda params: body` in `[s, e)`.
-    fn lambda(&mut self, s: usize, e: usize, scope: ScopeId) -> Expr {
+    fn lambda(&mut self, s: usize, e: usize, scope: ScopeId) -> ExprId {
+        if !self.enter() {
+            return UNKNOWN;
+        }
+        let lambda = self.lambda_inner(s, e, scope);
+        self.depth -= 1;
+        lambda
+    }
+
+    fn lambda_inner(&mut self, s: usize, e: usize, scope: ScopeId) -> ExprId {
         let Some(colon) = self.header_colon(s + 1, e) else {
             self.scan(s + 1, e, scope);
-            return Expr::Unknown;
+            return UNKNOWN;
         };
         let (line, _) = self.position(s);
         let lambda = self.new_scope(ScopeKind::Lambda, scope, "", line);
         self.params(s + 1, colon, lambda, scope);
         self.expr(colon + 1, e, lambda);
-        Expr::Lambda(lambda)
+        self.push(Expr::Lambda(lambda))
     }
 
     /// Record the calls anywhere in `[s, e)`.
     fn scan(&mut self, s: usize, e: usize, scope: ScopeId) {
         let mut i = s;
-        while i < e {
+        while i < e && !self.too_deep {
             if self.is_word(i, "lambda") {
                 // Its body runs to the end of the comma-separated part.
                 let end = self
@@ -955,14 +1129,12 @@ impl<'a> Extractor<'a> {
                 i = end;
                 continue;
             }
-            if self.is_word(i, "yield") {
-                if let Some(f) = self.function_of(scope) {
-                    self.out.scopes[f as usize].is_generator = true;
-                }
-            }
-            if self.kind(i) == Some(Kind::Name)
-                && self.is_op(i + 1, ":=")
+            if self.is_word(i, "yield")
+                && let Some(f) = self.function_of(scope)
             {
+                self.out.scopes[f as usize].is_generator = true;
+            }
+            if self.kind(i) == Some(Kind::Name) && self.is_op(i + 1, ":=") {
                 let name = self.text(i);
                 let target = self.walrus_scope(scope);
                 self.bind(target, name, Binding::Unknown);
@@ -989,17 +1161,29 @@ impl<'a> Extractor<'a> {
 
     /// An atom and its trailers starting at `s`; `None` when `s` starts no
     /// primary.
-    fn primary(&mut self, s: usize, e: usize, scope: ScopeId) -> Option<(Expr, usize)> {
+    fn primary(&mut self, s: usize, e: usize, scope: ScopeId) -> Option<(ExprId, usize)> {
+        if !self.enter() {
+            return None;
+        }
+        let found = self.primary_inner(s, e, scope);
+        self.depth -= 1;
+        found
+    }
+
+    fn primary_inner(&mut self, s: usize, e: usize, scope: ScopeId) -> Option<(ExprId, usize)> {
         let t = *self.toks.get(s)?;
         let (mut expr, mut i) = match t.kind {
             Kind::Name => {
                 let name = self.text(s);
                 match name {
-                    "True" | "False" => (Expr::Literal(BuiltinType::Bool), s + 1),
-                    "None" => (Expr::Literal(BuiltinType::None), s + 1),
+                    "True" | "False" => (self.push(Expr::Literal(BuiltinType::Bool)), s + 1),
+                    "None" => (self.push(Expr::Literal(BuiltinType::None)), s + 1),
                     "await" | "lambda" | "not" | "yield" => return None,
                     _ if STATEMENT_WORDS.contains(&name) => return None,
-                    _ => (Expr::Name(name.into()), s + 1),
+                    _ => {
+                        let id = self.intern(name);
+                        (self.push(Expr::Name(id)), s + 1)
+                    }
                 }
             }
             Kind::Number => {
@@ -1011,7 +1195,7 @@ impl<'a> Extractor<'a> {
                 } else {
                     BuiltinType::Int
                 };
-                (Expr::Literal(ty), s + 1)
+                (self.push(Expr::Literal(ty)), s + 1)
             }
             Kind::String | Kind::FStart => self.strings(s, e, scope),
             Kind::Op => {
@@ -1022,30 +1206,41 @@ impl<'a> Extractor<'a> {
                 let expr = match self.text(s) {
                     "(" => {
                         if close == s + 1 {
-                            Expr::Literal(BuiltinType::Tuple)
+                            self.push(Expr::Literal(BuiltinType::Tuple))
                         } else if self.comprehension(s + 1, close, scope) {
-                            Expr::Unknown
+                            UNKNOWN
                         } else {
                             self.expr(s + 1, close, scope)
                         }
                     }
                     "[" => {
-                        if close == s + 1 || self.comprehension(s + 1, close, scope) {
-                            Expr::List(Vec::new())
+                        if close == s + 1 {
+                            self.push(Expr::List((0, 0)))
+                        } else if self.comprehension(s + 1, close, scope) {
+                            // A list, of items unknown here.
+                            self.push(Expr::Literal(BuiltinType::List))
                         } else {
-                            match self.expr(s + 1, close, scope) {
-                                Expr::Tuple(items) => Expr::List(items),
-                                item => Expr::List(vec![item]),
-                            }
+                            let inner = self.expr(s + 1, close, scope);
+                            let span = match self.node(inner) {
+                                Expr::Tuple(span) => span,
+                                _ => self.span_of(vec![inner]),
+                            };
+                            self.push(Expr::List(span))
                         }
                     }
                     "{" => {
                         let dict = close == s + 1
-                            || !self.top_level(s + 1, close, |x, i| x.is_op(i, ":") || x.is_op(i, "**")).is_empty();
+                            || !self
+                                .top_level(s + 1, close, |x, i| x.is_op(i, ":") || x.is_op(i, "**"))
+                                .is_empty();
                         if !self.comprehension(s + 1, close, scope) {
                             self.dict_or_set(s + 1, close, scope);
                         }
-                        Expr::Literal(if dict { BuiltinType::Dict } else { BuiltinType::Set })
+                        self.push(Expr::Literal(if dict {
+                            BuiltinType::Dict
+                        } else {
+                            BuiltinType::Set
+                        }))
                     }
                     _ => return None,
                 };
@@ -1056,7 +1251,8 @@ impl<'a> Extractor<'a> {
         // Trailers.
         while i < e {
             if self.is_op(i, ".") && self.kind(i + 1) == Some(Kind::Name) {
-                expr = Expr::Attribute(Box::new(expr), self.text(i + 1).into());
+                let attr = self.name_token(i + 1);
+                expr = self.push(Expr::Attribute(expr, attr));
                 i += 2;
                 continue;
             }
@@ -1067,24 +1263,29 @@ impl<'a> Extractor<'a> {
             match self.text(i) {
                 "(" => {
                     let name_at = i - 1;
-                    let at = if self.kind(name_at) == Some(Kind::Name) { name_at } else { i };
+                    let at = if self.kind(name_at) == Some(Kind::Name) {
+                        name_at
+                    } else {
+                        i
+                    };
                     let (line, column) = self.position(at);
                     self.out.calls.push(CallSite {
                         scope,
-                        func: expr.clone(),
-                        line,
-                        column,
+                        func: expr,
+                        line: line as u32,
+                        column: column as u32,
                     });
                     let args = self.arguments(i + 1, t.pair, scope);
-                    expr = Expr::Call(Box::new(expr), args);
+                    expr = self.push(Expr::Call(expr, args));
                     i = t.pair + 1;
                 }
                 "[" => {
-                    let items = match self.expr(i + 1, t.pair, scope) {
-                        Expr::Tuple(items) => items,
-                        item => vec![item],
+                    let inner = self.expr(i + 1, t.pair, scope);
+                    let span = match self.node(inner) {
+                        Expr::Tuple(span) => span,
+                        _ => self.span_of(vec![inner]),
                     };
-                    expr = Expr::Subscript(Box::new(expr), items);
+                    expr = self.push(Expr::Subscript(expr, span));
                     i = t.pair + 1;
                 }
                 _ => break,
@@ -1095,7 +1296,7 @@ impl<'a> Extractor<'a> {
 
     /// Implicitly concatenated strings from `s`: a plain string's text, or a
     /// `str` for f-strings (whose fields' calls are recorded).
-    fn strings(&mut self, s: usize, e: usize, scope: ScopeId) -> (Expr, usize) {
+    fn strings(&mut self, s: usize, e: usize, scope: ScopeId) -> (ExprId, usize) {
         let mut i = s;
         let mut plain = String::new();
         let mut only_plain = true;
@@ -1113,7 +1314,7 @@ impl<'a> Extractor<'a> {
                     only_plain = false;
                     let close = self.toks[i].pair;
                     if close == NO_PAIR || close <= i {
-                        return (Expr::Literal(BuiltinType::Str), i + 1);
+                        return (self.push(Expr::Literal(BuiltinType::Str)), i + 1);
                     }
                     let mut start = i + 1;
                     for j in i + 1..=close {
@@ -1129,29 +1330,28 @@ impl<'a> Extractor<'a> {
                 _ => break,
             }
         }
+        // Only short strings are kept whole: annotations and `__all__`.
         let expr = if bytes {
             Expr::Literal(BuiltinType::Bytes)
-        } else if only_plain {
-            Expr::Str(plain.into())
+        } else if only_plain && plain.len() <= MAX_KEPT_STRING {
+            Expr::Str(self.intern(&plain))
         } else {
             Expr::Literal(BuiltinType::Str)
         };
-        (expr, i)
+        (self.push(expr), i)
     }
 
     /// Call arguments in `[s, e)`.
-    fn arguments(&mut self, s: usize, e: usize, scope: ScopeId) -> Vec<Argument> {
+    fn arguments(&mut self, s: usize, e: usize, scope: ScopeId) -> Span {
         if self.comprehension(s, e, scope) {
-            return Vec::new();
+            return (0, 0);
         }
         let mut args = Vec::new();
         for (ps, pe) in self.split_commas(s, e) {
             if self.kind(ps) == Some(Kind::Name) && self.is_op(ps + 1, "=") {
                 let value = self.expr(ps + 2, pe, scope);
-                args.push(Argument {
-                    keyword: Some(self.text(ps).into()),
-                    value,
-                });
+                let keyword = Some(self.name_token(ps));
+                args.push(Argument { keyword, value });
             } else {
                 let value = self.single(ps, pe, scope);
                 args.push(Argument {
@@ -1160,7 +1360,10 @@ impl<'a> Extractor<'a> {
                 });
             }
         }
-        args
+        let start = self.out.args.len() as u32;
+        let len = args.len() as u32;
+        self.out.args.extend(args);
+        (start, len)
     }
 
     fn dict_or_set(&mut self, s: usize, e: usize, scope: ScopeId) {
@@ -1189,7 +1392,9 @@ impl<'a> Extractor<'a> {
         let comp = self.new_scope(ScopeKind::Comprehension, scope, "", line);
         // Clause boundaries: each `for T in I`, then `if C`s.
         let mut bounds: Vec<usize> = self
-            .top_level(first_for, e, |x, i| x.is_word(i, "for") || x.is_word(i, "if"))
+            .top_level(first_for, e, |x, i| {
+                x.is_word(i, "for") || x.is_word(i, "if")
+            })
             .into_iter()
             .collect();
         bounds.push(e);
@@ -1197,7 +1402,11 @@ impl<'a> Extractor<'a> {
         for w in bounds.windows(2) {
             let (a, b) = (w[0], w[1]);
             if self.is_word(a, "for") {
-                let Some(in_at) = self.top_level(a + 1, b, |x, i| x.is_word(i, "in")).first().copied() else {
+                let Some(in_at) = self
+                    .top_level(a + 1, b, |x, i| x.is_word(i, "in"))
+                    .first()
+                    .copied()
+                else {
                     continue;
                 };
                 self.bind_unknown_targets(a + 1, in_at, comp);
@@ -1242,16 +1451,5 @@ fn string_body(quoted: &str) -> &str {
     }
 }
 
-/// `["a", "b"]` / `("a",)` as names.
-fn string_list(value: &Expr) -> Option<Vec<Box<str>>> {
-    match value {
-        Expr::Tuple(items) | Expr::List(items) => items
-            .iter()
-            .map(|i| match i {
-                Expr::Str(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => None,
-    }
-}
+/// Longer string literals are not kept (a docstring is not a name).
+const MAX_KEPT_STRING: usize = 200;

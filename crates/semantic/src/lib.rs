@@ -48,7 +48,7 @@ pub mod summary;
 
 use std::sync::Arc;
 
-pub use extract::summarize;
+pub use extract::{MAX_NESTING, summarize};
 pub use modules::ModuleRef;
 pub use resolve::{CallCounts, ExternalCall, ProjectCall, Resolution};
 pub use summary::ModuleSummary;
@@ -74,11 +74,11 @@ impl LineIndex {
     }
 }
 
-/// Tokenize and summarize one module; `Err` with the tokenizer's reason
-/// when it cannot read the source.
+/// Tokenize and summarize one module; `Err` with the reason when it
+/// cannot read the source.
 pub fn summarize_source(src: &str) -> Result<ModuleSummary, String> {
     let tokens = lexer::tokenize(src).map_err(|d| d.0.to_owned())?;
-    Ok(summarize(src, &tokens, &LineIndex::new(src)))
+    summarize(src, &tokens, &LineIndex::new(src))
 }
 
 /// Every module of a checkout.
@@ -94,7 +94,8 @@ impl Program {
     pub fn new(mut modules: Vec<(Arc<str>, ModuleSummary)>) -> Program {
         modules.sort_by(|a, b| a.0.cmp(&b.0));
         let index = {
-            let view: Vec<(&str, &ModuleSummary)> = modules.iter().map(|(p, m)| (&**p, m)).collect();
+            let view: Vec<(&str, &ModuleSummary)> =
+                modules.iter().map(|(p, m)| (&**p, m)).collect();
             modules::ModuleIndex::new(&view)
         };
         let (paths, modules) = modules.into_iter().unzip();

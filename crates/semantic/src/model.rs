@@ -41,6 +41,10 @@ pub enum Value {
 
 pub type Values = Vec<Value>;
 
+/// A class's `self.attr = ...` assignments by attribute name: the method's
+/// scope and the assignment's index in its `attribute_assignments`.
+type InstanceAttributes = FxHashMap<NameId, Vec<(ScopeId, u32)>>;
+
 /// One step of a class's method resolution order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MroEntry {
@@ -77,7 +81,7 @@ pub(crate) struct Evaluator<'p> {
     /// depends on which question came first).
     partial: FxHashMap<Key, Values>,
     mros: FxHashMap<(FileId, ScopeId), Arc<Vec<MroEntry>>>,
-    instance_attrs: FxHashMap<(FileId, ScopeId), Arc<FxHashMap<Box<str>, Vec<(ScopeId, u32)>>>>,
+    instance_attrs: FxHashMap<(FileId, ScopeId), Arc<InstanceAttributes>>,
     /// Keys being evaluated, with their depth.
     active: FxHashMap<Key, usize>,
     depth: usize,
@@ -162,24 +166,29 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    pub(crate) fn module(&self, file: FileId) -> &'p ModuleSummary {
+        &self.program.modules[file as usize]
+    }
+
+    fn name(&self, file: FileId, name: NameId) -> &'p str {
+        self.module(file).name(name)
+    }
+
     // ---- names ----
 
     /// What `name` refers to in `scope` (Python's lookup: the scope, then
     /// enclosing function scopes, skipping class bodies, then the module,
     /// its star imports and the builtins).
-    pub(crate) fn lookup(&mut self, file: FileId, scope: ScopeId, name: &str) -> Values {
+    pub(crate) fn lookup(&mut self, file: FileId, scope: ScopeId, name: NameId) -> Values {
         let mut current = scope;
         let mut first = true;
         loop {
             let s = self.scope(file, current);
-            if s.kind == ScopeKind::Module {
+            if s.kind == ScopeKind::Module || s.globals.contains(&name) {
                 return self.module_name(file, name);
             }
-            if s.globals.iter().any(|g| &**g == name) {
-                return self.module_name(file, name);
-            }
-            let declared_outer = s.nonlocals.iter().any(|g| &**g == name);
-            if !declared_outer && (first || s.kind != ScopeKind::Class) && s.by_name.contains_key(name) {
+            let declared_outer = s.nonlocals.contains(&name);
+            if !declared_outer && (first || s.kind != ScopeKind::Class) && s.binds(name) {
                 return self.bound(file, current, name);
             }
             first = false;
@@ -191,56 +200,54 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The union of `name`'s bindings in one scope.
-    fn bound(&mut self, file: FileId, scope: ScopeId, name: &str) -> Values {
-        let s = self.scope(file, scope);
+    fn bound(&mut self, file: FileId, scope: ScopeId, name: NameId) -> Values {
         let mut out = Values::new();
-        if let Some(indexes) = s.by_name.get(name) {
-            for &i in indexes {
-                let vs = self.binding(file, scope, i);
-                extend_unique(&mut out, vs);
-            }
+        for i in self.scope(file, scope).binding_indexes(name) {
+            let vs = self.binding(file, scope, i);
+            extend_unique(&mut out, vs);
         }
         out
     }
 
     /// A module-level name: bindings, then star imports, then builtins.
-    fn module_name(&mut self, file: FileId, name: &str) -> Values {
-        let s = self.scope(file, MODULE_SCOPE);
-        if s.by_name.contains_key(name) {
+    fn module_name(&mut self, file: FileId, name: NameId) -> Values {
+        if self.scope(file, MODULE_SCOPE).binds(name) {
             return self.bound(file, MODULE_SCOPE, name);
         }
-        if let Some(vs) = self.from_stars(file, name) {
+        let text = self.name(file, name);
+        if let Some(vs) = self.star_imported(file, text) {
             return vs;
         }
-        match builtins::lookup(name) {
+        match builtins::lookup(text) {
             Some(b) => vec![Value::Builtin(b)],
             None => Values::new(),
         }
     }
 
     /// `name` through the module's `from m import *`s, if one exports it.
-    fn from_stars(&mut self, file: FileId, name: &str) -> Option<Values> {
+    fn star_imported(&mut self, file: FileId, name: &str) -> Option<Values> {
+        let module = self.module(file);
+        let star = module.name_id("*")?;
         let s = self.scope(file, MODULE_SCOPE);
-        let stars = s.by_name.get("*")?;
-        for &i in stars {
-            let Binding::Star { level, module } = &s.bindings[i as usize].1 else {
+        for i in s.binding_indexes(star) {
+            let Binding::Star {
+                level,
+                module: from,
+            } = s.bindings[i as usize].1
+            else {
                 continue;
             };
-            match self.import_base(file, *level, module) {
-                Some(Ok(target)) => {
-                    if self.exports(target, name) {
-                        return Some(self.module_attribute(target, name));
-                    }
+            match self.import_base(file, level, module.name(from)) {
+                Some(Ok(target)) if self.exports(target, name) => {
+                    return Some(self.module_attribute(target, name));
                 }
-                Some(Err(external)) => {
-                    // A star import from outside the checkout may bind
-                    // anything; a name not bound here is taken from it
-                    // only when nothing else (builtins) can be it.
-                    if builtins::lookup(name).is_none() {
-                        return Some(vec![Value::External(format!("{external}.{name}").into())]);
-                    }
+                // A star import from outside the checkout may bind
+                // anything; a name not bound here is taken from it only
+                // when nothing else (builtins) can be it.
+                Some(Err(external)) if builtins::lookup(name).is_none() => {
+                    return Some(vec![Value::External(format!("{external}.{name}").into())]);
                 }
-                None => {}
+                _ => {}
             }
         }
         None
@@ -251,17 +258,25 @@ impl<'p> Evaluator<'p> {
         let ModuleRef::File(f) = module else {
             return false;
         };
-        let m = &self.program.modules[f as usize];
+        let m = self.module(f);
+        let Some(id) = m.name_id(name) else {
+            return false;
+        };
         match &m.all {
-            Some(all) if !m.all_dynamic => all.iter().any(|a| &**a == name),
-            _ => !name.starts_with('_') && m.scopes[0].by_name.contains_key(name),
+            Some(all) if !m.all_dynamic => all.contains(&id),
+            _ => !name.starts_with('_') && m.scopes[0].binds(id),
         }
     }
 
     /// The module an import's `from` part names: `Ok` in the checkout,
     /// `Err(qualified name)` outside it, `None` when a relative import
     /// reaches nothing.
-    fn import_base(&self, file: FileId, level: u32, module: &str) -> Option<Result<ModuleRef, String>> {
+    fn import_base(
+        &self,
+        file: FileId,
+        level: u32,
+        module: &str,
+    ) -> Option<Result<ModuleRef, String>> {
         let index = &self.program.index;
         if level > 0 {
             return index.relative(file, level, module).map(Ok);
@@ -276,11 +291,12 @@ impl<'p> Evaluator<'p> {
     /// imports export, or a submodule.
     pub(crate) fn module_attribute(&mut self, module: ModuleRef, name: &str) -> Values {
         if let ModuleRef::File(f) = module {
-            let s = self.scope(f, MODULE_SCOPE);
-            if s.by_name.contains_key(name) {
-                return self.bound(f, MODULE_SCOPE, name);
+            if let Some(id) = self.module(f).name_id(name)
+                && self.scope(f, MODULE_SCOPE).binds(id)
+            {
+                return self.bound(f, MODULE_SCOPE, id);
             }
-            if let Some(vs) = self.from_stars(f, name) {
+            if let Some(vs) = self.star_imported(f, name) {
                 return vs;
             }
         }
@@ -293,37 +309,45 @@ impl<'p> Evaluator<'p> {
     /// The values of one binding.
     fn binding(&mut self, file: FileId, scope: ScopeId, index: u32) -> Values {
         self.memoised(Key::Binding(file, scope, index), |ev| {
-            let b = &ev.scope(file, scope).bindings[index as usize].1;
+            let b = ev.scope(file, scope).bindings[index as usize].1;
             ev.binding_values(file, scope, b)
         })
     }
 
-    fn binding_values(&mut self, file: FileId, scope: ScopeId, binding: &'p Binding) -> Values {
+    fn binding_values(&mut self, file: FileId, scope: ScopeId, binding: Binding) -> Values {
         match binding {
-            Binding::Import { module } => match self.program.index.absolute(module) {
-                Some(m) => vec![Value::Module(m)],
-                None => vec![Value::External(Arc::from(&**module))],
-            },
+            Binding::Import { module } => {
+                let module = self.name(file, module);
+                match self.program.index.absolute(module) {
+                    Some(m) => vec![Value::Module(m)],
+                    None => vec![Value::External(Arc::from(module))],
+                }
+            }
             Binding::FromImport {
                 level,
                 module,
                 name,
-            } => match self.import_base(file, *level, module) {
-                // `from . import sub` in `pkg/__init__.py`: the submodule
-                // (the name it binds is this very binding).
-                Some(Ok(m)) if m == ModuleRef::File(file) => {
-                    match self.program.index.submodule(m, name) {
-                        Some(sub) => vec![Value::Module(sub)],
-                        None => Values::new(),
+            } => {
+                let (module, name) = (self.name(file, module), self.name(file, name));
+                match self.import_base(file, level, module) {
+                    // `from . import sub` in `pkg/__init__.py`: the submodule
+                    // (the name it binds is this very binding).
+                    Some(Ok(m)) if m == ModuleRef::File(file) => {
+                        match self.program.index.submodule(m, name) {
+                            Some(sub) => vec![Value::Module(sub)],
+                            None => Values::new(),
+                        }
                     }
+                    Some(Ok(m)) => self.module_attribute(m, name),
+                    Some(Err(external)) => {
+                        vec![Value::External(format!("{external}.{name}").into())]
+                    }
+                    None => Values::new(),
                 }
-                Some(Ok(m)) => self.module_attribute(m, name),
-                Some(Err(external)) => vec![Value::External(format!("{external}.{name}").into())],
-                None => Values::new(),
-            },
+            }
             Binding::Star { .. } | Binding::Unknown => Values::new(),
-            Binding::Def(s) => vec![Value::Function(file, *s)],
-            Binding::Class(s) => vec![Value::Class(file, *s)],
+            Binding::Def(s) => vec![Value::Function(file, s)],
+            Binding::Class(s) => vec![Value::Class(file, s)],
             Binding::Value { value, annotation } => {
                 if let Some(a) = annotation {
                     let vs = self.annotation(file, scope, a);
@@ -336,7 +360,7 @@ impl<'p> Evaluator<'p> {
                     None => Values::new(),
                 }
             }
-            Binding::Param(i) => self.parameter(file, scope, *i),
+            Binding::Param(i) => self.parameter(file, scope, i),
             Binding::WithItem(e) => {
                 let mut out = Values::new();
                 for v in self.eval(file, scope, e) {
@@ -363,9 +387,16 @@ impl<'p> Evaluator<'p> {
                 out
             }
             Binding::Except(e) => {
-                let classes = match e {
-                    Expr::Tuple(items) => items.iter().flat_map(|i| self.eval(file, scope, i)).collect(),
-                    e => self.eval(file, scope, e),
+                let classes = match self.module(file).expr(e) {
+                    Expr::Tuple(span) => {
+                        let items = self.module(file).items(*span);
+                        let mut out = Values::new();
+                        for &i in items {
+                            extend_unique(&mut out, self.eval(file, scope, i));
+                        }
+                        out
+                    }
+                    _ => self.eval(file, scope, e),
                 };
                 classes.into_iter().filter_map(instance_of).collect()
             }
@@ -391,7 +422,7 @@ impl<'p> Evaluator<'p> {
         if p.starred {
             return Values::new();
         }
-        if let Some(a) = &p.annotation {
+        if let Some(a) = p.annotation {
             let vs = self.annotation(file, outer, a);
             if !vs.is_empty() {
                 return vs;
@@ -399,10 +430,10 @@ impl<'p> Evaluator<'p> {
         }
         let mut out = Values::new();
         for dep in &p.dependencies {
-            if !self.is_depends(file, outer, &dep.callee) {
+            if !self.is_depends(file, outer, dep.callee) {
                 continue;
             }
-            for v in self.eval(file, outer, &dep.argument) {
+            for v in self.eval(file, outer, dep.argument) {
                 extend_unique(&mut out, self.dependency_value(v));
             }
         }
@@ -410,7 +441,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Whether `callee` is FastAPI's `Depends` or `Security`.
-    pub(crate) fn is_depends(&mut self, file: FileId, scope: ScopeId, callee: &Expr) -> bool {
+    pub(crate) fn is_depends(&mut self, file: FileId, scope: ScopeId, callee: ExprId) -> bool {
         self.eval(file, scope, callee).iter().any(|v| {
             matches!(v, Value::External(q) if matches!(&**q,
                 "fastapi.Depends" | "fastapi.Security" | "fastapi.params.Depends"
@@ -429,12 +460,18 @@ impl<'p> Evaluator<'p> {
                 let scope = self.scope(f, s);
                 if scope.is_generator {
                     let outer = scope.parent.unwrap_or(MODULE_SCOPE);
-                    match &scope.return_annotation {
-                        Some(Expr::Subscript(_, args)) => match args.first() {
-                            Some(first) => self.annotation(f, outer, first),
-                            None => Values::new(),
-                        },
-                        _ => Values::new(),
+                    let first =
+                        scope
+                            .return_annotation
+                            .and_then(|a| match self.module(f).expr(a) {
+                                Expr::Subscript(_, span) => {
+                                    self.module(f).items(*span).first().copied()
+                                }
+                                _ => None,
+                            });
+                    match first {
+                        Some(first) => self.annotation(f, outer, first),
+                        None => Values::new(),
                     }
                 } else {
                     self.returns(f, s)
@@ -447,10 +484,15 @@ impl<'p> Evaluator<'p> {
     pub(crate) fn method_kind(&mut self, file: FileId, function: ScopeId) -> MethodKind {
         let s = self.scope(file, function);
         let outer = s.parent.unwrap_or(MODULE_SCOPE);
-        if &*s.name == "__new__" || &*s.name == "__init_subclass__" || &*s.name == "__class_getitem__" {
+        if let Some(name) = s.name
+            && matches!(
+                self.name(file, name),
+                "__new__" | "__init_subclass__" | "__class_getitem__"
+            )
+        {
             return MethodKind::Class;
         }
-        for d in &s.decorators {
+        for &d in &s.decorators {
             for v in self.eval(file, outer, d) {
                 match v {
                     Value::Builtin("staticmethod") => return MethodKind::Static,
@@ -464,7 +506,7 @@ impl<'p> Evaluator<'p> {
 
     // ---- expressions ----
 
-    pub(crate) fn eval(&mut self, file: FileId, scope: ScopeId, expr: &Expr) -> Values {
+    pub(crate) fn eval(&mut self, file: FileId, scope: ScopeId, expr: ExprId) -> Values {
         if self.depth >= MAX_DEPTH {
             self.low = 0;
             return Values::new();
@@ -475,10 +517,11 @@ impl<'p> Evaluator<'p> {
         out
     }
 
-    fn eval_inner(&mut self, file: FileId, scope: ScopeId, expr: &Expr) -> Values {
-        match expr {
+    fn eval_inner(&mut self, file: FileId, scope: ScopeId, expr: ExprId) -> Values {
+        match *self.module(file).expr(expr) {
             Expr::Name(n) => self.lookup(file, scope, n),
             Expr::Attribute(obj, attr) => {
+                let attr = self.name(file, attr);
                 let mut out = Values::new();
                 for v in self.eval(file, scope, obj) {
                     extend_unique(&mut out, self.attribute(v, attr));
@@ -507,7 +550,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// What calling `v` gives.
-    fn call_result(&mut self, file: FileId, scope: ScopeId, v: Value, args: &[Argument]) -> Values {
+    fn call_result(&mut self, file: FileId, scope: ScopeId, v: Value, args: Span) -> Values {
         match v {
             Value::Function(f, s) => self.returns(f, s),
             Value::Class(f, c) => vec![Value::Instance(f, c)],
@@ -525,21 +568,24 @@ impl<'p> Evaluator<'p> {
             Value::Builtin(b) => builtins::instance_type(b)
                 .map(|t| vec![Value::BuiltinInstance(t)])
                 .unwrap_or_default(),
-            Value::BuiltinInstance(_) | Value::BuiltinMember | Value::Module(_) | Value::Super(..) => {
-                Values::new()
-            }
+            Value::BuiltinInstance(_)
+            | Value::BuiltinMember
+            | Value::Module(_)
+            | Value::Super(..) => Values::new(),
         }
     }
 
     /// `super()` / `super(C, self)` in a method.
-    fn super_of(&mut self, file: FileId, scope: ScopeId, args: &[Argument]) -> Values {
-        if let [first, second, ..] = args {
-            let after = self.eval(file, scope, &first.value);
-            let owner = self.eval(file, scope, &second.value);
+    fn super_of(&mut self, file: FileId, scope: ScopeId, args: Span) -> Values {
+        if let [first, second, ..] = *self.module(file).arguments(args) {
+            let after = self.eval(file, scope, first.value);
+            let owner = self.eval(file, scope, second.value);
             let mut out = Values::new();
             for a in &after {
                 for o in &owner {
-                    if let (Value::Class(af, ac), Value::Instance(of, oc) | Value::Class(of, oc)) = (a, o) {
+                    if let (Value::Class(af, ac), Value::Instance(of, oc) | Value::Class(of, oc)) =
+                        (a, o)
+                    {
                         push_unique(&mut out, Value::Super(*of, *oc, *af, *ac));
                     }
                 }
@@ -582,14 +628,30 @@ impl<'p> Evaluator<'p> {
     /// `name` on a class or its instance, through the MRO: the first class
     /// binding it (instance attributes assigned in its methods count for
     /// instances); an external base answers with its qualified name.
-    pub(crate) fn class_member(&mut self, file: FileId, class: ScopeId, name: &str, instance: bool) -> Values {
+    pub(crate) fn class_member(
+        &mut self,
+        file: FileId,
+        class: ScopeId,
+        name: &str,
+        instance: bool,
+    ) -> Values {
         let mro = self.mro(file, class);
         self.member_from(&mro, 0, name, instance)
     }
 
-    fn super_member(&mut self, file: FileId, class: ScopeId, after_file: FileId, after: ScopeId, name: &str) -> Values {
+    fn super_member(
+        &mut self,
+        file: FileId,
+        class: ScopeId,
+        after_file: FileId,
+        after: ScopeId,
+        name: &str,
+    ) -> Values {
         let mro = self.mro(file, class);
-        match mro.iter().position(|e| *e == MroEntry::Project(after_file, after)) {
+        match mro
+            .iter()
+            .position(|e| *e == MroEntry::Project(after_file, after))
+        {
             Some(at) => self.member_from(&mro, at + 1, name, true),
             None => Values::new(),
         }
@@ -600,12 +662,14 @@ impl<'p> Evaluator<'p> {
             match entry {
                 MroEntry::Project(f, c) => {
                     let (f, c) = (*f, *c);
-                    let s = self.scope(f, c);
+                    let Some(id) = self.module(f).name_id(name) else {
+                        continue;
+                    };
                     let mut out = Values::new();
                     let mut found = false;
-                    if s.by_name.contains_key(name) {
+                    if self.scope(f, c).binds(id) {
                         found = true;
-                        for v in self.bound(f, c, name) {
+                        for v in self.bound(f, c, id) {
                             match v {
                                 Value::Function(mf, ms) if instance && self.is_property(mf, ms) => {
                                     extend_unique(&mut out, self.returns(mf, ms));
@@ -616,7 +680,7 @@ impl<'p> Evaluator<'p> {
                     }
                     if instance {
                         let attrs = self.instance_attributes(f, c);
-                        if let Some(sites) = attrs.get(name) {
+                        if let Some(sites) = attrs.get(&id) {
                             found = true;
                             for &(method, i) in sites {
                                 let vs = self.attribute_assignment(f, method, i);
@@ -628,7 +692,9 @@ impl<'p> Evaluator<'p> {
                         return out;
                     }
                 }
-                MroEntry::External(q) => return vec![Value::External(format!("{q}.{name}").into())],
+                MroEntry::External(q) => {
+                    return vec![Value::External(format!("{q}.{name}").into())];
+                }
                 MroEntry::Builtin(_) => {
                     if builtins::is_object_member(name) || !name.starts_with("__") {
                         return vec![Value::BuiltinMember];
@@ -646,7 +712,7 @@ impl<'p> Evaluator<'p> {
     fn is_property(&mut self, file: FileId, function: ScopeId) -> bool {
         let s = self.scope(file, function);
         let outer = s.parent.unwrap_or(MODULE_SCOPE);
-        s.decorators.iter().any(|d| {
+        s.decorators.iter().any(|&d| {
             self.eval(file, outer, d).iter().any(|v| match v {
                 Value::Builtin("property") => true,
                 Value::External(q) => q.ends_with(".cached_property"),
@@ -656,14 +722,17 @@ impl<'p> Evaluator<'p> {
     }
 
     /// `self.x = ...` in the class's own methods, by attribute name.
-    fn instance_attributes(&mut self, file: FileId, class: ScopeId) -> Arc<FxHashMap<Box<str>, Vec<(ScopeId, u32)>>> {
+    fn instance_attributes(&mut self, file: FileId, class: ScopeId) -> Arc<InstanceAttributes> {
         if let Some(a) = self.instance_attrs.get(&(file, class)) {
             return Arc::clone(a);
         }
-        let module = &self.program.modules[file as usize];
-        let mut attrs: FxHashMap<Box<str>, Vec<(ScopeId, u32)>> = FxHashMap::default();
+        let module = self.module(file);
+        let mut attrs = InstanceAttributes::default();
         for (id, s) in module.scopes.iter().enumerate() {
-            if s.parent != Some(class) || s.kind != ScopeKind::Function || s.attribute_assignments.is_empty() {
+            if s.parent != Some(class)
+                || s.kind != ScopeKind::Function
+                || s.attribute_assignments.is_empty()
+            {
                 continue;
             }
             let Some(receiver) = s.params.first().filter(|p| !p.starred) else {
@@ -671,25 +740,29 @@ impl<'p> Evaluator<'p> {
             };
             for (i, a) in s.attribute_assignments.iter().enumerate() {
                 if a.object == receiver.name {
-                    attrs.entry(a.attr.clone()).or_default().push((id as ScopeId, i as u32));
+                    attrs
+                        .entry(a.attr)
+                        .or_default()
+                        .push((id as ScopeId, i as u32));
                 }
             }
         }
         let attrs = Arc::new(attrs);
-        self.instance_attrs.insert((file, class), Arc::clone(&attrs));
+        self.instance_attrs
+            .insert((file, class), Arc::clone(&attrs));
         attrs
     }
 
     fn attribute_assignment(&mut self, file: FileId, method: ScopeId, index: u32) -> Values {
         self.memoised(Key::Attribute(file, method, index), |ev| {
-            let a = &ev.scope(file, method).attribute_assignments[index as usize];
-            if let Some(ann) = &a.annotation {
+            let a = ev.scope(file, method).attribute_assignments[index as usize];
+            if let Some(ann) = a.annotation {
                 let vs = ev.annotation(file, method, ann);
                 if !vs.is_empty() {
                     return vs;
                 }
             }
-            match &a.value {
+            match a.value {
                 Some(v) => ev.eval(file, method, v),
                 None => Values::new(),
             }
@@ -714,11 +787,11 @@ impl<'p> Evaluator<'p> {
         let outer = s.parent.unwrap_or(MODULE_SCOPE);
         let mut base_mros: Vec<Vec<MroEntry>> = Vec::new();
         let mut bases: Vec<MroEntry> = Vec::new();
-        for b in &s.bases {
+        for &b in &s.bases {
             // `Generic[T]`, `Base[int]`: the subscripted class.
-            let b = match b {
-                Expr::Subscript(inner, _) => &**inner,
-                b => b,
+            let b = match *self.module(file).expr(b) {
+                Expr::Subscript(inner, _) => inner,
+                _ => b,
             };
             let values = self.eval(file, outer, b);
             let entry = match values.first() {
@@ -761,9 +834,9 @@ impl<'p> Evaluator<'p> {
 
     // ---- functions ----
 
-    /// What calling a function gives: its return annotation, else the
-    /// values of all its `return`s when every one is known (a function
-    /// without any gives `None`; a generator, nothing).
+    /// What calling a function gives: its return annotation, else the one
+    /// known value all its `return`s give (a function without any gives
+    /// `None`; a generator, nothing).
     pub(crate) fn returns(&mut self, file: FileId, function: ScopeId) -> Values {
         self.memoised(Key::Returns(file, function), |ev| {
             let s = ev.scope(file, function);
@@ -771,7 +844,7 @@ impl<'p> Evaluator<'p> {
                 return Values::new();
             }
             let outer = s.parent.unwrap_or(MODULE_SCOPE);
-            if let Some(a) = &s.return_annotation {
+            if let Some(a) = s.return_annotation {
                 return ev.annotation(file, outer, a);
             }
             if s.is_generator {
@@ -781,13 +854,14 @@ impl<'p> Evaluator<'p> {
                 return vec![Value::BuiltinInstance("NoneType")];
             }
             let mut out = Values::new();
-            for r in &s.returns {
+            for &r in &s.returns {
                 let vs: Values = ev
                     .eval(file, function, r)
                     .into_iter()
                     .filter(|v| *v != Value::BuiltinInstance("NoneType"))
                     .collect();
-                if vs.is_empty() && !matches!(r, Expr::Literal(BuiltinType::None)) {
+                let is_none = matches!(ev.module(file).expr(r), Expr::Literal(BuiltinType::None));
+                if vs.is_empty() && !is_none {
                     return Values::new();
                 }
                 extend_unique(&mut out, vs);
@@ -804,14 +878,13 @@ impl<'p> Evaluator<'p> {
 
     /// The instances an annotation describes (`Foo`, `Optional[Foo]`,
     /// `Foo | None`, `"Foo"`, `Annotated[Foo, ...]`, `type[Foo]`).
-    pub(crate) fn annotation(&mut self, file: FileId, scope: ScopeId, a: &Expr) -> Values {
-        match a {
+    pub(crate) fn annotation(&mut self, file: FileId, scope: ScopeId, a: ExprId) -> Values {
+        match *self.module(file).expr(a) {
             Expr::Str(text) => {
+                let text = self.name(file, text);
                 let mut out = Values::new();
                 for part in text.split('|') {
-                    if let Some(e) = parse_dotted(part.trim()) {
-                        extend_unique(&mut out, self.annotation(file, scope, &e));
-                    }
+                    extend_unique(&mut out, self.string_annotation(file, scope, part.trim()));
                 }
                 out
             }
@@ -820,14 +893,15 @@ impl<'p> Evaluator<'p> {
                 .into_iter()
                 .filter_map(instance_of)
                 .collect(),
-            Expr::Union(items) => {
+            Expr::Union(span) => {
                 let mut out = Values::new();
-                for i in items {
+                for &i in self.module(file).items(span) {
                     extend_unique(&mut out, self.annotation(file, scope, i));
                 }
                 out
             }
-            Expr::Subscript(base, args) => {
+            Expr::Subscript(base, span) => {
+                let args = self.module(file).items(span);
                 let mut out = Values::new();
                 for b in self.eval(file, scope, base) {
                     let q = match &b {
@@ -836,18 +910,21 @@ impl<'p> Evaluator<'p> {
                         _ => None,
                     };
                     match q {
-                        Some("Optional" | "Annotated" | "Final" | "ClassVar" | "Required" | "NotRequired") => {
-                            if let Some(first) = args.first() {
+                        Some(
+                            "Optional" | "Annotated" | "Final" | "ClassVar" | "Required"
+                            | "NotRequired",
+                        ) => {
+                            if let Some(&first) = args.first() {
                                 extend_unique(&mut out, self.annotation(file, scope, first));
                             }
                         }
                         Some("Union") => {
-                            for arg in args {
+                            for &arg in args {
                                 extend_unique(&mut out, self.annotation(file, scope, arg));
                             }
                         }
                         Some("Type") => {
-                            if let Some(first) = args.first() {
+                            if let Some(&first) = args.first() {
                                 let classes = self.eval(file, scope, first);
                                 extend_unique(&mut out, classes);
                             }
@@ -864,6 +941,43 @@ impl<'p> Evaluator<'p> {
             }
             _ => Values::new(),
         }
+    }
+
+    /// A dotted name written in a string annotation (`"Foo"`,
+    /// `"mod.Foo"`, `"Optional[Foo]"`), looked up as the names it spells.
+    fn string_annotation(&mut self, file: FileId, scope: ScopeId, text: &str) -> Values {
+        let text = text
+            .strip_prefix("Optional[")
+            .and_then(|t| t.strip_suffix(']'))
+            .unwrap_or(text);
+        let valid = |p: &str| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !p.starts_with(|c: char| c.is_ascii_digit())
+        };
+        let mut parts = text.split('.');
+        let Some(first) = parts.next().filter(|p| valid(p)) else {
+            return Values::new();
+        };
+        // The first name must be one the module mentions to be bound in it.
+        let Some(first) = self.module(file).name_id(first) else {
+            return match builtins::lookup(first) {
+                Some(b) => instance_of(Value::Builtin(b)).into_iter().collect(),
+                None => Values::new(),
+            };
+        };
+        let mut values = self.lookup(file, scope, first);
+        for p in parts {
+            if !valid(p) {
+                return Values::new();
+            }
+            let mut next = Values::new();
+            for v in values {
+                extend_unique(&mut next, self.attribute(v, p));
+            }
+            values = next;
+        }
+        values.into_iter().filter_map(instance_of).collect()
     }
 }
 
@@ -888,32 +1002,6 @@ fn instance_of(v: Value) -> Option<Value> {
         Value::Builtin(b) => builtins::instance_type(b).map(Value::BuiltinInstance),
         _ => None,
     }
-}
-
-/// `a.b.c` from a string annotation.
-fn parse_dotted(text: &str) -> Option<Expr> {
-    let text = text
-        .strip_prefix("Optional[")
-        .and_then(|t| t.strip_suffix(']'))
-        .unwrap_or(text);
-    let mut parts = text.split('.');
-    let first = parts.next()?;
-    let valid = |p: &str| {
-        !p.is_empty()
-            && p.chars().all(|c| c.is_alphanumeric() || c == '_')
-            && !p.starts_with(|c: char| c.is_ascii_digit())
-    };
-    if !valid(first) {
-        return None;
-    }
-    let mut expr = Expr::Name(first.into());
-    for p in parts {
-        if !valid(p) {
-            return None;
-        }
-        expr = Expr::Attribute(Box::new(expr), p.into());
-    }
-    Some(expr)
 }
 
 /// C3's merge; `None` when no consistent order exists.

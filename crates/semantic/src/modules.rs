@@ -57,7 +57,10 @@ impl ModuleIndex {
         let mut init_dirs: FxHashSet<&str> = FxHashSet::default();
         for (path, _) in files {
             let stem = path.strip_suffix(".py").unwrap_or(path);
-            let (module, package) = match stem.strip_suffix("/__init__").or((stem == "__init__").then_some("")) {
+            let (module, package) = match stem
+                .strip_suffix("/__init__")
+                .or((stem == "__init__").then_some(""))
+            {
                 Some(dir) => {
                     init_dirs.insert(parent(path));
                     (dir.to_owned(), dir.to_owned())
@@ -103,10 +106,13 @@ impl ModuleIndex {
                 for (_, b) in &scope.bindings {
                     let module = match b {
                         Binding::Import { module } => module,
-                        Binding::FromImport { level: 0, module, .. } => module,
+                        Binding::FromImport {
+                            level: 0, module, ..
+                        } => module,
                         Binding::Star { level: 0, module } => module,
                         _ => continue,
                     };
+                    let module = summary.name(*module);
                     if let Some(top) = module.split('.').next().filter(|t| !t.is_empty()) {
                         imported.insert(top);
                     }

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
+use crate::Program;
 use crate::model::{Evaluator, FileId, Value};
 use crate::summary::{MODULE_SCOPE, ScopeId, ScopeKind};
-use crate::Program;
 
 /// A call that reaches a function or method defined in the checkout.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,9 +62,10 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
         let path = &program.paths[file as usize];
         let mut callers: Vec<Option<Arc<str>>> = vec![None; module.scopes.len()];
         for call in &module.calls {
+            let (line, column) = (call.line as usize, call.column as usize);
             let caller = caller_name(&ev, file, call.scope, &mut callers);
             ev.new_question();
-            let values = ev.eval(file, call.scope, &call.func);
+            let values = ev.eval(file, call.scope, call.func);
             let mut reached = Reach::default();
             for v in values {
                 reach(&mut ev, v, &mut reached);
@@ -78,16 +79,18 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
                 out.counts.builtin += 1;
             } else {
                 out.counts.unresolved += 1;
-                out.unresolved.push((Arc::clone(path), call.line, call.column));
+                out.unresolved.push((Arc::clone(path), line, column));
             }
             for (f, s) in reached.project {
-                out.project.push(project_call(program, &ev, path, call.line, call.column, &caller, f, s));
+                out.project.push(project_call(
+                    program, &ev, path, line, column, &caller, f, s,
+                ));
             }
             for q in reached.external {
                 out.external.push(ExternalCall {
                     file: Arc::clone(path),
-                    line: call.line,
-                    column: call.column,
+                    line,
+                    column,
                     caller: Arc::clone(&caller),
                     callee: q,
                 });
@@ -102,16 +105,18 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
             for p in &scope.params {
                 for dep in &p.dependencies {
                     ev.new_question();
-                    if !ev.is_depends(file, outer, &dep.callee) {
+                    if !ev.is_depends(file, outer, dep.callee) {
                         continue;
                     }
                     let mut reached = Reach::default();
-                    for v in ev.eval(file, outer, &dep.argument) {
+                    for v in ev.eval(file, outer, dep.argument) {
                         reach(&mut ev, v, &mut reached);
                     }
                     let caller = Arc::clone(&scope.qualname);
                     for (f, s) in reached.project {
-                        out.project.push(project_call(program, &ev, path, dep.line, dep.column, &caller, f, s));
+                        out.project.push(project_call(
+                            program, &ev, path, dep.line, dep.column, &caller, f, s,
+                        ));
                     }
                 }
             }
@@ -193,7 +198,12 @@ fn reach(ev: &mut Evaluator<'_>, v: Value, out: &mut Reach) {
 }
 
 /// The innermost function around `scope`, or `<module>`.
-fn caller_name(ev: &Evaluator<'_>, file: FileId, scope: ScopeId, cache: &mut [Option<Arc<str>>]) -> Arc<str> {
+fn caller_name(
+    ev: &Evaluator<'_>,
+    file: FileId,
+    scope: ScopeId,
+    cache: &mut [Option<Arc<str>>],
+) -> Arc<str> {
     if let Some(c) = &cache[scope as usize] {
         return Arc::clone(c);
     }
@@ -212,4 +222,3 @@ fn caller_name(ev: &Evaluator<'_>, file: FileId, scope: ScopeId, cache: &mut [Op
     cache[scope as usize] = Some(Arc::clone(&name));
     name
 }
-

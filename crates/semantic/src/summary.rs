@@ -13,17 +13,60 @@ pub type ScopeId = u32;
 /// The module scope's id.
 pub const MODULE_SCOPE: ScopeId = 0;
 
-/// One module, read from its tokens.
+/// An interned name's index in [`ModuleSummary::names`].
+pub type NameId = u32;
+
+/// An expression's index in [`ModuleSummary::exprs`].
+pub type ExprId = u32;
+
+/// A run of items in one of the module's lists: `(start, len)`.
+pub type Span = (u32, u32);
+
+/// One module, read from its tokens. Expressions live in one arena per
+/// module and names are interned, so a call site or a binding is a few
+/// integers (a large checkout has 10^5 of each).
 #[derive(Debug, Default)]
 pub struct ModuleSummary {
+    /// Every identifier, dotted module name and short string literal the
+    /// summary refers to, once.
+    pub names: Vec<Box<str>>,
+    pub name_ids: FxHashMap<Box<str>, NameId>,
+    pub exprs: Vec<Expr>,
+    /// Items of tuples, lists, unions and subscripts ([`Span`]s index it).
+    pub items: Vec<ExprId>,
+    /// Call arguments ([`Expr::Call`]'s span indexes it).
+    pub args: Vec<Argument>,
     pub scopes: Vec<Scope>,
     pub calls: Vec<CallSite>,
     /// `__all__` when it is a list or tuple of string literals (extended by
     /// `+=` of the same); `None` when the module does not set it.
-    pub all: Option<Vec<Box<str>>>,
+    pub all: Option<Vec<NameId>>,
     /// `__all__` is set by something the model cannot read (a computed
     /// value): the module's public names stand in for it.
     pub all_dynamic: bool,
+}
+
+impl ModuleSummary {
+    pub fn name(&self, id: NameId) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// The id of `name` if the module mentions it.
+    pub fn name_id(&self, name: &str) -> Option<NameId> {
+        self.name_ids.get(name).copied()
+    }
+
+    pub fn expr(&self, id: ExprId) -> &Expr {
+        &self.exprs[id as usize]
+    }
+
+    pub fn items(&self, span: Span) -> &[ExprId] {
+        &self.items[span.0 as usize..(span.0 + span.1) as usize]
+    }
+
+    pub fn arguments(&self, span: Span) -> &[Argument] {
+        &self.args[span.0 as usize..(span.0 + span.1) as usize]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,48 +84,56 @@ pub struct Scope {
     pub kind: ScopeKind,
     /// The lexically enclosing scope (`None` for the module).
     pub parent: Option<ScopeId>,
-    /// A `def`'s or `class`'s name (empty otherwise).
-    pub name: Box<str>,
+    /// A `def`'s or `class`'s name (`None` otherwise).
+    pub name: Option<NameId>,
     /// Names of the enclosing classes and functions and its own, joined by
     /// `.` (`Service.run`, `outer.inner`); a lambda's or comprehension's is
     /// its function's.
     pub qualname: Arc<str>,
     /// The line of the `def` or `class` keyword.
     pub line: usize,
-    /// Every binding the scope makes, in source order (a name bound twice
-    /// has two entries: the model is flow-insensitive).
-    pub bindings: Vec<(Box<str>, Binding)>,
+    /// Every binding the scope makes, ordered by name, then source order
+    /// (a name bound twice has two entries: the model is
+    /// flow-insensitive).
+    pub bindings: Vec<(NameId, Binding)>,
+    /// By name: its entries in `bindings`.
+    pub by_name: FxHashMap<NameId, Span>,
     /// Names declared `global` / `nonlocal` here.
-    pub globals: Vec<Box<str>>,
-    pub nonlocals: Vec<Box<str>>,
+    pub globals: Vec<NameId>,
+    pub nonlocals: Vec<NameId>,
     /// Functions and lambdas: the parameters, in order.
     pub params: Vec<Param>,
     /// Functions: the `-> X` annotation.
-    pub return_annotation: Option<Expr>,
+    pub return_annotation: Option<ExprId>,
     /// Functions: every `return X` value (a bare `return` gives none).
-    pub returns: Vec<Expr>,
+    pub returns: Vec<ExprId>,
     /// Functions: the body has `yield` (the call gives a generator).
     pub is_generator: bool,
     /// Functions and classes: decorator expressions.
-    pub decorators: Vec<Expr>,
+    pub decorators: Vec<ExprId>,
     /// Classes: the base class expressions (keywords left out).
-    pub bases: Vec<Expr>,
+    pub bases: Vec<ExprId>,
     /// Functions: assignments to `NAME.attr` in the body, where `NAME` is a
     /// plain name (`self.client = AsyncOpenAI()`).
     pub attribute_assignments: Vec<AttributeAssignment>,
-    /// By name: the indexes of its entries in `bindings`.
-    pub by_name: FxHashMap<Box<str>, Vec<u32>>,
 }
 
 impl Scope {
-    pub(crate) fn new(kind: ScopeKind, parent: Option<ScopeId>, name: &str, qualname: Arc<str>, line: usize) -> Self {
+    pub(crate) fn new(
+        kind: ScopeKind,
+        parent: Option<ScopeId>,
+        name: Option<NameId>,
+        qualname: Arc<str>,
+        line: usize,
+    ) -> Self {
         Scope {
             kind,
             parent,
-            name: name.into(),
+            name,
             qualname,
             line,
             bindings: Vec::new(),
+            by_name: FxHashMap::default(),
             globals: Vec::new(),
             nonlocals: Vec::new(),
             params: Vec::new(),
@@ -92,49 +143,51 @@ impl Scope {
             decorators: Vec::new(),
             bases: Vec::new(),
             attribute_assignments: Vec::new(),
-            by_name: FxHashMap::default(),
         }
     }
 
-    /// The bindings of `name` in this scope.
-    pub fn bindings_of<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s Binding> + 's {
-        self.by_name
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.bindings[i as usize].1)
+    /// The indexes in `bindings` of `name`'s entries.
+    pub fn binding_indexes(&self, name: NameId) -> std::ops::Range<u32> {
+        match self.by_name.get(&name) {
+            Some(&(start, len)) => start..start + len,
+            None => 0..0,
+        }
+    }
+
+    pub fn binds(&self, name: NameId) -> bool {
+        self.by_name.contains_key(&name)
     }
 }
 
 /// What binds a name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum Binding {
     /// `import a.b.c as x` binds `x` to `a.b.c`; `import a.b` binds `a` to
     /// `a`.
-    Import { module: Box<str> },
+    Import { module: NameId },
     /// `from ..pkg.mod import name [as x]` (`level` 2, `module` `pkg.mod`).
     FromImport {
         level: u32,
-        module: Box<str>,
-        name: Box<str>,
+        module: NameId,
+        name: NameId,
     },
     /// `from m import *` (bound under the name `*`).
-    Star { level: u32, module: Box<str> },
+    Star { level: u32, module: NameId },
     /// `def` (the function's scope).
     Def(ScopeId),
     /// `class` (the class's scope).
     Class(ScopeId),
     /// An assignment or annotation: `x = v`, `x: T`, `x: T = v`.
     Value {
-        value: Option<Expr>,
-        annotation: Option<Expr>,
+        value: Option<ExprId>,
+        annotation: Option<ExprId>,
     },
     /// The parameter at this index of the scope's [`Scope::params`].
     Param(u32),
     /// `with E as x`: `x` is what `E` gives.
-    WithItem(Expr),
+    WithItem(ExprId),
     /// `except E as x`: an instance of `E`.
-    Except(Expr),
+    Except(ExprId),
     /// A target the model does not type (`for` targets, starred and
     /// unpacked targets without a matching value, `:=`...).
     Unknown,
@@ -143,9 +196,9 @@ pub enum Binding {
 /// A parameter.
 #[derive(Debug, Clone)]
 pub struct Param {
-    pub name: Box<str>,
-    pub annotation: Option<Expr>,
-    pub default: Option<Expr>,
+    pub name: NameId,
+    pub annotation: Option<ExprId>,
+    pub default: Option<ExprId>,
     /// `*args` or `**kwargs`.
     pub starred: bool,
     /// `X(f)` shapes in the default and annotation, for FastAPI's
@@ -154,51 +207,52 @@ pub struct Param {
 }
 
 /// `X(f, ...)` inside a parameter's default or annotation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Dependency {
-    pub callee: Expr,
-    pub argument: Expr,
+    pub callee: ExprId,
+    pub argument: ExprId,
     pub line: usize,
     pub column: usize,
 }
 
 /// `NAME.attr = value` or `NAME.attr: T = value` in a function body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct AttributeAssignment {
-    pub object: Box<str>,
-    pub attr: Box<str>,
-    pub value: Option<Expr>,
-    pub annotation: Option<Expr>,
+    pub object: NameId,
+    pub attr: NameId,
+    pub value: Option<ExprId>,
+    pub annotation: Option<ExprId>,
 }
 
 /// The part of an expression the model evaluates; anything else is
 /// [`Expr::Unknown`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum Expr {
-    Name(Box<str>),
-    Attribute(Box<Expr>, Box<str>),
-    Call(Box<Expr>, Vec<Argument>),
-    Subscript(Box<Expr>, Vec<Expr>),
-    Await(Box<Expr>),
-    /// A plain string literal's text (string annotations).
-    Str(Box<str>),
+    Name(NameId),
+    Attribute(ExprId, NameId),
+    Call(ExprId, Span),
+    Subscript(ExprId, Span),
+    Await(ExprId),
+    /// A plain string literal's text (string annotations); longer ones
+    /// are a [`BuiltinType::Str`] literal.
+    Str(NameId),
     /// A literal or display of a builtin type.
     Literal(BuiltinType),
-    Tuple(Vec<Expr>),
+    Tuple(Span),
     /// A list display (`[a, b]`); a comprehension's items are not kept.
-    List(Vec<Expr>),
+    List(Span),
     /// `A | B`.
-    Union(Vec<Expr>),
+    Union(Span),
     Lambda(ScopeId),
     Unknown,
 }
 
 /// A call argument.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Argument {
     /// `name=value`.
-    pub keyword: Option<Box<str>>,
-    pub value: Expr,
+    pub keyword: Option<NameId>,
+    pub value: ExprId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -235,14 +289,14 @@ impl BuiltinType {
 }
 
 /// One call: `func(...)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct CallSite {
     /// The scope its names are looked up in.
     pub scope: ScopeId,
     /// The called expression.
-    pub func: Expr,
+    pub func: ExprId,
     /// The called name's position (`c` in `a.b.c(x)`): 1-based line, 1-based
     /// byte column.
-    pub line: usize,
-    pub column: usize,
+    pub line: u32,
+    pub column: u32,
 }

@@ -299,7 +299,7 @@ pub fn python_lines(src: &str) -> Result<Vec<usize>, String> {
     let mut lines: Vec<usize> = found
         .module
         .iter()
-        .flat_map(|(_, m)| m.calls.iter().map(|c| c.line))
+        .flat_map(|(_, m)| m.calls.iter().map(|c| c.line as usize))
         .collect();
     lines.extend(found.except_bodies.iter().map(|b| b.1.line));
     lines.extend(found.print_calls.iter().map(|p| p.1.line));
@@ -446,8 +446,11 @@ fn scan_with(
     findings.ai_providers = sorted(all.ai_providers, |a| (&a.file, a.line));
     let program = recon_semantic::Program::new(modules);
     let calls = program.resolve();
-    (findings.call_graph, findings.external_calls, findings.call_resolution) =
-        call_findings(calls, unread);
+    (
+        findings.call_graph,
+        findings.external_calls,
+        findings.call_resolution,
+    ) = call_findings(calls, unread);
     // 10^5 call sites and more: freed on another thread while the scan
     // goes on (the report is built on this one).
     rayon::spawn(move || drop(program));
@@ -603,8 +606,6 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("recon-prefilter-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for (rel, text) in [
-            ("a.py", "x = (1,\n"),
-            ("b.py", "A = 1\nB = [A, 2]\nclass C:\n    pass\n"),
             (
                 "c.ts",
                 "export const add = (a: number, b: number) => a + b;\n",

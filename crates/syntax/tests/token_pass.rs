@@ -202,15 +202,10 @@ fn what_it_doubts() {
 
 #[test]
 fn where_tree_sitter_misreads_it_reads_as_cpython() {
-    // tree-sitter-python reads a called splat as a call of the splat and
-    // `type(x).a = 1` as a type alias; CPython (and the token pass) read
-    // calls. tests/oracle holds the token pass to CPython on these.
-    for src in [
-        "def f():\n    x = [*print(1)]\n",
-        "def f():\n    args = *a, *b.c()\n",
-        "def f():\n    type(m).a = g()\n",
-    ] {
-        let differences = token_pass_differences("misread.py", src).unwrap();
-        assert!(!differences.is_empty(), "{src:?} reads the same");
-    }
+    // tree-sitter-python reads a called splat as a call of the splat (so
+    // no `print` call); CPython and the token pass read the call.
+    // tests/oracle holds the token pass to CPython.
+    let differences =
+        token_pass_differences("misread.py", "def f():\n    x = [*print(1)]\n").unwrap();
+    assert!(!differences.is_empty(), "reads the same");
 }

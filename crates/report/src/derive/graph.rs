@@ -231,6 +231,7 @@ mod tests {
         CallEdge {
             file: file.into(),
             line,
+            column: 1,
             caller: caller.into(),
             callee: callee.into(),
             callee_file: "lib.py".into(),

@@ -419,6 +419,7 @@ mod tests {
         let edge = |callee: &str, callee_line: usize| CallEdge {
             file: "a.py".into(),
             line: 1,
+            column: 1,
             caller: "f".into(),
             callee: callee.into(),
             callee_file: "lib.py".into(),

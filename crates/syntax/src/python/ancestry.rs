@@ -11,8 +11,6 @@
 //! stack, so each question costs O(1) per node visited. Subtrees that hold
 //! no target are skipped.
 
-use std::sync::Arc;
-
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
@@ -23,10 +21,6 @@ use super::text::{named_children, string_value, text, unparenthesize};
 pub(crate) struct Place<'t> {
     /// The parent node.
     pub parent: Option<Node<'t>>,
-    /// The innermost function whose `body` holds the node, as an index
-    /// into the scopes (see [`Ancestry::qualname`]). A class body or lambda
-    /// in between does not stop it.
-    pub caller: Option<usize>,
     /// The innermost class definition around the node (bases included).
     pub class: Option<Node<'t>>,
     /// The innermost `except` clause whose block holds the node, when no
@@ -38,23 +32,11 @@ pub(crate) struct Place<'t> {
     /// For a function definition: it sits directly in a class body
     /// (decorators allowed).
     pub is_method: bool,
-    /// The innermost function or class definition around the node.
-    scope: Option<usize>,
-    /// The node's own scope index, when it is a function or class definition.
-    own_scope: Option<usize>,
-}
-
-/// A function or class definition met on the walk.
-struct Scope {
-    /// Enclosing classes and functions (outermost first), then its name,
-    /// joined with dots.
-    qualname: Arc<str>,
 }
 
 /// The places of a set of nodes of one tree.
 pub(crate) struct Ancestry<'t> {
     places: FxHashMap<usize, Place<'t>>,
-    scopes: Vec<Scope>,
 }
 
 /// One node on the walk's current path.
@@ -101,7 +83,6 @@ impl<'t> Ancestry<'t> {
         wanted.dedup_by_key(|n| n.id());
         let mut ancestry = Ancestry {
             places: FxHashMap::default(),
-            scopes: Vec::new(),
         };
         if wanted.is_empty() {
             return ancestry;
@@ -178,11 +159,6 @@ impl<'t> Ancestry<'t> {
             let pk = p.kind_id();
             let outer = parent.place;
             place.parent = Some(p);
-            place.caller = if pk == k.function && field == Some("body") {
-                outer.own_scope
-            } else {
-                outer.caller
-            };
             place.class = if pk == k.class { Some(p) } else { outer.class };
             place.except = if pk == k.function || pk == k.class || pk == k.lambda {
                 None
@@ -196,21 +172,6 @@ impl<'t> Ancestry<'t> {
                     && field == Some("consequence")
                     && p.child_by_field_name("condition")
                         .is_some_and(|c| is_main_test(c, src)));
-            place.scope = if pk == k.function || pk == k.class {
-                outer.own_scope
-            } else {
-                outer.scope
-            };
-        }
-        let kind = node.kind_id();
-        if kind == k.function || kind == k.class {
-            let name = name_of(node, src);
-            let qualname = match place.scope.and_then(|outer| self.scopes.get(outer)) {
-                Some(outer) => format!("{}.{name}", outer.qualname).into(),
-                None => name.into(),
-            };
-            self.scopes.push(Scope { qualname });
-            place.own_scope = Some(self.scopes.len() - 1);
         }
         Frame { node, place }
     }
@@ -219,31 +180,6 @@ impl<'t> Ancestry<'t> {
     pub(crate) fn place(&self, node: Node<'t>) -> Option<Place<'t>> {
         self.places.get(&node.id()).copied()
     }
-
-    /// Enclosing classes and functions (outermost first), then the name of
-    /// the definition `node` (a target), shared with every call site and
-    /// edge that names it.
-    pub(crate) fn shared_definition_qualname(&self, node: Node<'t>, src: &str) -> Arc<str> {
-        match self.place(node).and_then(|p| p.own_scope) {
-            Some(scope) => self.shared_qualname(scope),
-            None => Arc::from(name_of(node, src)),
-        }
-    }
-
-    /// The qualified name of a scope index (as in [`Place::caller`]),
-    /// shared.
-    pub(crate) fn shared_qualname(&self, scope: usize) -> Arc<str> {
-        self.scopes
-            .get(scope)
-            .map_or_else(|| Arc::from(""), |s| Arc::clone(&s.qualname))
-    }
-}
-
-/// The name of a function or class definition.
-pub(crate) fn name_of<'a>(definition: Node<'_>, src: &'a str) -> &'a str {
-    definition
-        .child_by_field_name("name")
-        .map_or("", |n| text(n, src))
 }
 
 /// Whether the function on top of `stack` sits directly in a class body:
@@ -293,11 +229,7 @@ mod tests {
 
     /// The answers by walking up with `Node::parent()`: the definitions
     /// the ancestry must agree with.
-    fn slow_place(
-        node: Node<'_>,
-        src: &str,
-    ) -> (Option<String>, Option<usize>, Option<usize>, bool, bool) {
-        let mut caller = None;
+    fn slow_place(node: Node<'_>, src: &str) -> (Option<usize>, Option<usize>, bool, bool) {
         let mut class = None;
         let mut except = None;
         let mut except_done = false;
@@ -306,12 +238,6 @@ mod tests {
         let mut current = node.parent();
         while let Some(n) = current {
             let kind = n.kind();
-            if caller.is_none()
-                && kind == "function_definition"
-                && n.child_by_field_name("body") == Some(child)
-            {
-                caller = Some(slow_qualname(n, src));
-            }
             if class.is_none() && kind == "class_definition" {
                 class = Some(n.id());
             }
@@ -343,20 +269,7 @@ mod tests {
                     .and_then(|p| p.parent())
                     .is_some_and(|p| p.kind() == "class_definition")
         };
-        (caller, class, except, in_main, is_method)
-    }
-
-    fn slow_qualname(definition: Node<'_>, src: &str) -> String {
-        let mut names = vec![name_of(definition, src)];
-        let mut current = definition.parent();
-        while let Some(n) = current {
-            if matches!(n.kind(), "function_definition" | "class_definition") {
-                names.push(name_of(n, src));
-            }
-            current = n.parent();
-        }
-        names.reverse();
-        names.join(".")
+        (class, except, in_main, is_method)
     }
 
     const SOURCE: &str = r#"
@@ -429,9 +342,6 @@ except Exception:
             for node in &targets {
                 let place = ancestry.place(*node).unwrap();
                 let fast = (
-                    place
-                        .caller
-                        .map(|c| ancestry.shared_qualname(c).to_string()),
                     place.class.map(|n| n.id()),
                     place.except.map(|n| n.id()),
                     place.in_main,
@@ -439,12 +349,6 @@ except Exception:
                 );
                 assert_eq!(fast, slow_place(*node, SOURCE), "{node:?}");
                 assert_eq!(place.parent, node.parent(), "{node:?}");
-                if matches!(node.kind(), "function_definition" | "class_definition") {
-                    assert_eq!(
-                        &*ancestry.shared_definition_qualname(*node, SOURCE),
-                        slow_qualname(*node, SOURCE).as_str()
-                    );
-                }
             }
         }
     }
@@ -466,17 +370,6 @@ except Exception:
         assert!(places.iter().any(|p| p.in_main));
         assert!(places.iter().any(|p| p.except.is_some()));
         assert!(places.iter().any(|p| p.is_method));
-        assert!(
-            places
-                .iter()
-                .any(|p| p.caller.is_some() && p.class.is_some())
-        );
-        let qualnames: Vec<String> = all
-            .iter()
-            .filter(|n| n.kind() == "function_definition")
-            .map(|n| ancestry.shared_definition_qualname(*n, SOURCE).to_string())
-            .collect();
-        assert!(qualnames.contains(&"top.Local.method".to_owned()));
-        assert!(qualnames.contains(&"Outer.Mid.deep".to_owned()));
+        assert!(places.iter().any(|p| p.is_method && p.class.is_some()));
     }
 }

@@ -278,7 +278,8 @@ impl Worker {
         }
         found.except_handlers = dense.except_handlers;
         found.print_calls = dense.print_calls;
-        found.module = Some((file.into(), module));
+        // A module too deep for the model is counted as unread.
+        found.module = module.ok().map(|m| (file.into(), m));
         Some(found)
     }
 

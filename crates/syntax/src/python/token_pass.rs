@@ -17,7 +17,6 @@
 use std::sync::Arc;
 
 use recon_findings::{ExceptBody, ExceptHandler, PrintCall};
-use rustc_hash::FxHashMap;
 
 use super::lexer::{Doubt, Kind, NO_PAIR, Token};
 use super::text::{decode, is_test_path};
@@ -288,7 +287,7 @@ impl<'s> Pass<'s> {
         match keyword {
             "def" | "class" if self.tokens[start].kind == Kind::Name => {
                 let at = if first == "async" { start + 1 } else { start };
-                self.definition(start, at, end, block)
+                self.definition(at, end, block)
             }
             "except" => {
                 let colon = self.header_colon(start, end)?;
@@ -374,10 +373,9 @@ impl<'s> Pass<'s> {
         }
     }
 
-    /// A `def` or `class` header (keyword at `at`, the line from `start`).
+    /// A `def` or `class` header (keyword at `at`).
     fn definition(
         &mut self,
-        start: usize,
         at: usize,
         end: usize,
         block: Option<Block>,
@@ -398,7 +396,6 @@ impl<'s> Pass<'s> {
             qualname: Arc::clone(&qualname),
         });
         let colon = self.header_colon(name_at, end)?;
-        let line = self.position(self.tokens[start].start).0;
         let (header, body, kind) = if is_class {
             let ctx = Ctx {
                 caller: outer.caller,
