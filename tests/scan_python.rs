@@ -21,13 +21,16 @@ fn fixture(name: &str) -> Findings {
     scan(&workspace().join("fixtures/scan/python").join(name), &[])
 }
 
-fn route(line: usize, method: HttpMethod, path: Option<&str>, handler: &str) -> Route {
+/// A route of `app.py` whose handler is the function `qualname` (its last
+/// segment is the handler's name).
+fn route(line: usize, method: HttpMethod, path: Option<&str>, qualname: &str) -> Route {
     Route {
         file: "app.py".into(),
         line,
         method,
         path: path.map(Into::into),
-        handler: handler.into(),
+        handler: qualname.rsplit('.').next().unwrap().into(),
+        handler_qualname: Some(qualname.into()),
     }
 }
 
@@ -85,11 +88,11 @@ fn routes() {
             route(46, ApiRoute, Some("/any"), "legacy"),
             route(47, Route, Some("/legacy"), "legacy"),
             // nested function; implicit concatenation joined
-            route(61, Patch, Some("/nested/joined"), "nested_patch"),
+            route(61, Patch, Some("/nested/joined"), "register.nested_patch"),
             // self.router's last segment; an f-string without placeholder is a literal
-            route(73, Head, Some("/head"), "head"),
+            route(73, Head, Some("/head"), "Views.mount.head"),
             // an f-string with a placeholder is not
-            route(77, Options, None, "options"),
+            route(77, Options, None, "Views.mount.options"),
         ]
     );
     // Not routes: the docstring (3), @mock.patch (52), @cache.get (53),
@@ -328,7 +331,8 @@ fn websocket_endpoints_and_messages() {
             file: "chat.py".into(),
             line: 8,
             path: Some("/ws/{room}".into()),
-            handler: "chat".into()
+            handler: "chat".into(),
+            handler_qualname: Some("chat".into()),
         }]
     );
     assert_eq!(found.routes.len(), 1);

@@ -481,6 +481,7 @@ def scan_tree(rel, tree, source):
 
     log_nodes = set()
     messages = []
+    qualnames = function_qualnames(tree)
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for dec in node.decorator_list:
@@ -496,7 +497,14 @@ def scan_tree(rel, tree, source):
                         kw = [k.value for k in dec.keywords if k.arg == "path"]
                         path = str_value(kw[0]) if kw else None
                     found["routes"].append(
-                        {"file": rel, "line": dec.lineno, "method": attr.upper(), "path": path, "handler": node.name}
+                        {
+                            "file": rel,
+                            "line": dec.lineno,
+                            "method": attr.upper(),
+                            "path": path,
+                            "handler": node.name,
+                            "handler_qualname": qualnames[id(node)],
+                        }
                     )
                     found["route_routers"].append(
                         {"file": rel, "line": dec.lineno, "router": last_segment(dec.func.value)}
@@ -524,7 +532,9 @@ def scan_tree(rel, tree, source):
             found["except_handlers"].append({"file": rel, "line": node.lineno, "bare": node.type is None})
     for route in found["routes"]:
         if route["method"] == "WEBSOCKET":
-            found["websocket_endpoints"].append({k: route[k] for k in ("file", "line", "path", "handler")})
+            found["websocket_endpoints"].append(
+                {k: route[k] for k in ("file", "line", "path", "handler", "handler_qualname")}
+            )
     scan_more(rel, tree, found)
     scan_clients(rel, tree, found)
     scan_logging(rel, tree, source, found, log_nodes, messages)
@@ -548,6 +558,25 @@ def is_test_path(rel):
 
 def is_config_file(name):
     return name in LOGGING_CONFIG_FILES or name.startswith("log_config.")
+
+
+def function_qualnames(tree):
+    """id(def node) -> the names of its enclosing classes and functions and
+    its own, joined by dots (lambdas and comprehensions hold no defs)."""
+    out = {}
+
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = prefix + child.name
+                if not isinstance(child, ast.ClassDef):
+                    out[id(child)] = name
+                visit(child, name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return out
 
 
 def parents_of(tree):

@@ -726,6 +726,11 @@ pub struct Route {
     pub path: Option<String>,
     /// The decorated function's name.
     pub handler: String,
+    /// The handler's qualified name as `call_graph` callers name it
+    /// (`handler`, `Views.list`, `create_app.index`); `null` when the
+    /// semantic model could not read the module.
+    #[serde(default)]
+    pub handler_qualname: Option<String>,
 }
 
 /// The decorator method a route was declared with, upper-cased.
@@ -814,6 +819,9 @@ pub struct WebsocketEndpoint {
     pub line: usize,
     pub path: Option<String>,
     pub handler: String,
+    /// As [`Route::handler_qualname`].
+    #[serde(default)]
+    pub handler_qualname: Option<String>,
 }
 
 /// A WebSocket message type, sent or handled.

@@ -361,8 +361,9 @@ fn empty_findings_render_every_section() {
     assert!(md.contains("- Logger pattern: none found (searched: "));
 }
 
-/// Regression: a checkout holding many copies of one app gives every call
-/// `R.x()` an edge to every definition named `x`; the call tree must stay
+/// Regression: a checkout holding many copies of one app, every call with
+/// an edge to every copy of its callee (a receiver of many known types;
+/// name matching used to give this); the call tree must stay
 /// linear (it was exponential: 12 s on 8 copies) and show each function's
 /// calls once.
 #[test]
@@ -372,7 +373,7 @@ fn call_trees_over_many_same_named_functions_stay_small() {
     let mut edges = Vec::new();
     for c in 0..copies {
         let file = format!("svc{c}/main.py");
-        routes.push(json!({"file": file, "line": 10, "method": "WEBSOCKET", "path": "/ws", "handler": "ws"}));
+        routes.push(json!({"file": file, "line": 10, "method": "WEBSOCKET", "path": "/ws", "handler": "ws", "handler_qualname": "ws"}));
         // ws -> handle -> answer -> search -> embed, every hop to every copy.
         for (caller, callee) in [
             ("ws", "handle"),
@@ -405,4 +406,39 @@ fn call_trees_over_many_same_named_functions_stay_small() {
         "{tree_lines} call lines for {edge_count} edges: subtrees repeat"
     );
     assert!(md.contains("its calls are shown above"));
+}
+
+/// The Call flow says how the Python calls resolved, unresolved ones and
+/// unread modules included (counts from the findings, not recomputed).
+#[test]
+fn call_flow_counts_what_it_could_not_resolve() {
+    let f = findings(json!({"call_resolution": {
+        "calls": 10, "project": 3, "external": 4, "builtin": 1, "unresolved": 2, "unread_modules": 1
+    }}));
+    let r = derive(&f);
+    let md = MarkdownPrinter::default()
+        .print(&Document {
+            findings: &f,
+            report: &r,
+        })
+        .unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.contains("Call resolution:"))
+        .expect("a resolution line");
+    assert!(line.contains("10 Python calls; 3 reach"), "{line}");
+    assert!(
+        line.contains("4 libraries, 1 builtins; 2 unresolved"),
+        "{line}"
+    );
+    assert!(line.contains("1 module not read"), "{line}");
+    // Nothing to say about a checkout without Python calls.
+    let none = findings(json!({}));
+    let md = MarkdownPrinter::default()
+        .print(&Document {
+            findings: &none,
+            report: &derive(&none),
+        })
+        .unwrap();
+    assert!(!md.contains("Call resolution:"));
 }

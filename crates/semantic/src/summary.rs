@@ -67,6 +67,18 @@ impl ModuleSummary {
     pub fn arguments(&self, span: Span) -> &[Argument] {
         &self.args[span.0 as usize..(span.0 + span.1) as usize]
     }
+
+    /// The function a decorator on `decorator_line` decorates, when it is
+    /// named `name`: the first `def name` at or after that line (only
+    /// decorators stand between a decorator and its `def`).
+    pub fn decorated_function(&self, name: &str, decorator_line: usize) -> Option<&Scope> {
+        let id = self.name_id(name)?;
+        self.scopes
+            .iter()
+            .filter(|s| s.kind == ScopeKind::Function && s.name == Some(id))
+            .filter(|s| s.line >= decorator_line)
+            .min_by_key(|s| s.line)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

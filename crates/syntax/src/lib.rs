@@ -432,6 +432,7 @@ fn scan_with(
             line: r.line,
             path: r.path.clone(),
             handler: r.handler.clone(),
+            handler_qualname: r.handler_qualname.clone(),
         })
         .collect();
     findings.websocket_messages = sorted(all.websocket_messages, |m| (&m.file, m.line));

@@ -42,14 +42,16 @@ impl<'f> Edge<'f> {
 #[derive(Debug, Default)]
 pub struct Graph<'f> {
     calls: FxHashMap<FunctionKey<'f>, Vec<Edge<'f>>>,
-    /// The calling functions of each file.
-    callers: FxHashMap<&'f str, Vec<&'f str>>,
 }
 
 /// An entry handler: a route or WebSocket handler (WebSockets first).
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub handler: String,
+    /// The handler's qualified name, as callers in `call_graph` are named
+    /// (`None`: its module was not read by the semantic model; it has no
+    /// edges).
+    pub function: Option<String>,
     pub file: String,
     pub at: Loc,
 }
@@ -70,7 +72,6 @@ impl<'f> Graph<'f> {
             match graph.calls.entry((caller, file)) {
                 Slot::Vacant(vacant) => {
                     vacant.insert(callees.edges);
-                    graph.callers.entry(file).or_default().push(caller);
                 }
                 // The same caller in another run of its file (findings not
                 // in file order): its calls follow, deduplicated the same.
@@ -93,23 +94,16 @@ impl<'f> Graph<'f> {
         self.calls.is_empty()
     }
 
-    /// The calls made by `entry`'s function: a caller of its file named
-    /// like the handler (or `X.handler`), callers in name order.
+    /// The calls made by `entry`'s function.
     pub fn entry_calls(&self, entry: &Entry) -> Vec<Edge<'f>> {
-        let method = format!(".{}", entry.handler);
-        let Some((file, callers)) = self.callers.get_key_value(entry.file.as_str()) else {
-            return Vec::new();
-        };
-        let mut callers: Vec<&'f str> = callers
-            .iter()
-            .copied()
-            .filter(|caller| *caller == entry.handler || caller.ends_with(&method))
-            .collect();
-        callers.sort_unstable();
-        callers
-            .into_iter()
-            .flat_map(|caller| self.calls_of((caller, file)).iter().copied())
-            .collect()
+        match &entry.function {
+            Some(function) => self
+                .calls
+                .get(&(function.as_str(), entry.file.as_str()))
+                .cloned()
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
     }
 
     /// The calls made by the function `key`.
@@ -208,14 +202,20 @@ pub fn entries(input: &Input) -> Vec<Entry> {
         .f
         .websocket_endpoints
         .iter()
-        .map(|w| (&w.handler, &w.file, w.line));
-    let routes = input.f.routes.iter().map(|r| (&r.handler, &r.file, r.line));
-    for (handler, file, line) in ws.chain(routes) {
-        if is_test_file(file) || !seen.insert((handler.clone(), file.clone())) {
+        .map(|w| (&w.handler, &w.handler_qualname, &w.file, w.line));
+    let routes = input
+        .f
+        .routes
+        .iter()
+        .map(|r| (&r.handler, &r.handler_qualname, &r.file, r.line));
+    for (handler, function, file, line) in ws.chain(routes) {
+        let name = function.as_ref().unwrap_or(handler);
+        if is_test_file(file) || !seen.insert((name.clone(), file.clone())) {
             continue;
         }
         out.push(Entry {
             handler: handler.clone(),
+            function: function.clone(),
             file: file.clone(),
             at: Loc::new(file, line),
         });
@@ -272,6 +272,7 @@ mod tests {
         assert!(callees(&graph, "", "b.py").is_empty());
         let entry = |handler: &str, file: &str| Entry {
             handler: handler.to_owned(),
+            function: Some(handler.to_owned()),
             file: file.to_owned(),
             at: Loc::new(file, 1),
         };
@@ -282,5 +283,13 @@ mod tests {
             .collect();
         assert_eq!(lines, [1, 2, 4]);
         assert!(graph.entry_calls(&entry("f", "c.py")).is_empty());
+        // A handler is found by its qualified name only: `g` is not
+        // `X.g`, and a handler the model did not read has no calls.
+        assert!(graph.entry_calls(&entry("X.g", "a.py")).is_empty());
+        let unread = Entry {
+            function: None,
+            ..entry("f", "a.py")
+        };
+        assert!(graph.entry_calls(&unread).is_empty());
     }
 }

@@ -222,7 +222,9 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
             expanded: BTreeSet::new(),
         };
         let mut path = BTreeSet::new();
-        path.insert((entry.handler.as_str(), entry.file.as_str()));
+        if let Some(function) = &entry.function {
+            path.insert((function.as_str(), entry.file.as_str()));
+        }
         for e in &graph.entry_calls(&entry) {
             walk.tree(e, 1, &mut path, &mut sub);
         }
@@ -271,7 +273,34 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
             ));
         }
     }
+    if let Some(text) = resolution_line(&input.f.call_resolution) {
+        lines.push(line(0, text));
+    }
     lines
+}
+
+/// How the Python calls behind the call graph resolved: a reader weighs
+/// the tree above by what it could not show.
+fn resolution_line(r: &recon_findings::CallResolution) -> Option<String> {
+    if r.calls == 0 && r.unread_modules == 0 {
+        return None;
+    }
+    let mut text = format!(
+        "Call resolution: {} Python calls; {} reach the checkout's functions and classes, {} libraries, {} builtins; {} unresolved (the code does not show what they reach: no edge is guessed for them)",
+        r.calls, r.project, r.external, r.builtin, r.unresolved
+    );
+    if r.unread_modules > 0 {
+        let modules = if r.unread_modules == 1 {
+            "module"
+        } else {
+            "modules"
+        };
+        text.push_str(&format!(
+            "; {} {modules} not read (their calls are not counted)",
+            r.unread_modules
+        ));
+    }
+    Some(text)
 }
 
 /// The call tree below an entry handler, pruned to the calls that lead to a

@@ -279,6 +279,12 @@ impl Worker {
         found.except_handlers = dense.except_handlers;
         found.print_calls = dense.print_calls;
         // A module too deep for the model is counted as unread.
+        if let Ok(module) = &module {
+            for route in &mut found.routes {
+                let def = module.decorated_function(&route.1.handler, route.1.line);
+                route.1.handler_qualname = def.map(|s| s.qualname.to_string());
+            }
+        }
         found.module = module.ok().map(|m| (file.into(), m));
         Some(found)
     }

@@ -105,6 +105,8 @@ pub(super) fn extract(
                 method,
                 path: path(raw.arguments, ctx.src),
                 handler: text(raw.handler, ctx.src).to_owned(),
+                // From the semantic model, once the module is read.
+                handler_qualname: None,
             },
         ));
         routers.push((
