@@ -39,6 +39,8 @@ pub fn summarize(src: &str, tokens: &[Token], lines: &LineIndex) -> Result<Modul
         binding_conditional: vec![Vec::new()],
         depth: 0,
         too_deep: false,
+        names: Vec::new(),
+        name_ids: FxHashMap::default(),
     };
     x.out.exprs.push(Expr::Unknown);
     x.out.scopes.push(Scope::new(
@@ -57,20 +59,20 @@ pub fn summarize(src: &str, tokens: &[Token], lines: &LineIndex) -> Result<Modul
     }
     for (scope, conditional) in x.out.scopes.iter_mut().zip(&x.binding_conditional) {
         drop_redefined(&mut scope.bindings, conditional);
-        // Sorted by name, source order kept within a name.
+        // Sorted by name (looked up by binary search), source order kept
+        // within a name.
         scope.bindings.sort_by_key(|(name, _)| *name);
-        let mut i = 0;
-        while i < scope.bindings.len() {
-            let name = scope.bindings[i].0;
-            let mut j = i;
-            while j < scope.bindings.len() && scope.bindings[j].0 == name {
-                j += 1;
-            }
-            scope.by_name.insert(name, (i as u32, (j - i) as u32));
-            i = j;
-        }
+        scope.shrink_to_fit();
     }
-    Ok(x.out)
+    let mut out = x.out;
+    out.names = Names::new(x.names.iter().map(|n| &**n).collect());
+    // A checkout's summaries are held together until resolution.
+    out.exprs.shrink_to_fit();
+    out.items.shrink_to_fit();
+    out.args.shrink_to_fit();
+    out.scopes.shrink_to_fit();
+    out.calls.shrink_to_fit();
+    Ok(out)
 }
 
 struct Extractor<'a> {
@@ -89,6 +91,10 @@ struct Extractor<'a> {
     depth: u32,
     /// [`MAX_NESTING`] was passed: the reader stops.
     too_deep: bool,
+    /// Interned names by id, and ids by name (the summary keeps them in
+    /// one buffer).
+    names: Vec<Box<str>>,
+    name_ids: FxHashMap<Box<str>, NameId>,
 }
 
 /// Python binds the last `def` or `class` of a name: an earlier binding of
@@ -123,13 +129,17 @@ const UNKNOWN: ExprId = 0;
 
 impl<'a> Extractor<'a> {
     fn intern(&mut self, name: &str) -> NameId {
-        if let Some(&id) = self.out.name_ids.get(name) {
+        if let Some(&id) = self.name_ids.get(name) {
             return id;
         }
-        let id = self.out.names.len() as NameId;
-        self.out.names.push(name.into());
-        self.out.name_ids.insert(name.into(), id);
+        let id = self.names.len() as NameId;
+        self.names.push(name.into());
+        self.name_ids.insert(name.into(), id);
         id
+    }
+
+    fn name(&self, id: NameId) -> &str {
+        &self.names[id as usize]
     }
 
     fn push(&mut self, e: Expr) -> ExprId {
@@ -312,6 +322,31 @@ impl<'a> Extractor<'a> {
         true
     }
 
+    /// Read what nothing keeps the value of (an expression statement, a
+    /// condition, an iterable): its calls are recorded; when it records
+    /// none and opens no scope, the expressions it pushed are dropped
+    /// again. Most expressions of a module are such, and a checkout's
+    /// summaries are held together.
+    fn discard(&mut self, read: impl FnOnce(&mut Self)) {
+        let out = &self.out;
+        let (exprs, items, args) = (out.exprs.len(), out.items.len(), out.args.len());
+        let (calls, scopes) = (out.calls.len(), out.scopes.len());
+        read(self);
+        let out = &mut self.out;
+        if out.calls.len() == calls && out.scopes.len() == scopes {
+            out.exprs.truncate(exprs);
+            out.items.truncate(items);
+            out.args.truncate(args);
+        }
+    }
+
+    /// [`Self::expr`] for a value nothing keeps.
+    fn discarded_expr(&mut self, s: usize, e: usize, scope: ScopeId) {
+        self.discard(|x| {
+            x.expr(s, e, scope);
+        });
+    }
+
     fn block_inner(&mut self, mut pos: usize, scope: ScopeId) -> usize {
         while let Some(kind) = self.kind(pos) {
             match kind {
@@ -443,7 +478,7 @@ impl<'a> Extractor<'a> {
                     return self.scan(s, colon, scope);
                 };
                 self.bind_unknown_targets(s, in_at, scope);
-                self.expr(in_at + 1, colon, scope);
+                self.discarded_expr(in_at + 1, colon, scope);
             }
             "with" => {
                 let (mut a, mut b) = (s, colon);
@@ -468,9 +503,7 @@ impl<'a> Extractor<'a> {
                                 self.bind_unknown_targets(as_at + 1, pe, scope);
                             }
                         }
-                        None => {
-                            self.expr(ps, pe, scope);
-                        }
+                        None => self.discarded_expr(ps, pe, scope),
                     }
                 }
             }
@@ -484,9 +517,7 @@ impl<'a> Extractor<'a> {
                             self.bind(scope, name, Binding::Except(class));
                         }
                     }
-                    None => {
-                        self.expr(s, colon, scope);
-                    }
+                    None => self.discarded_expr(s, colon, scope),
                 }
             }
             "case" => {
@@ -508,7 +539,7 @@ impl<'a> Extractor<'a> {
                     i += 1;
                 }
                 if let Some(&g) = guard.first() {
-                    self.expr(g + 1, colon, scope);
+                    self.discarded_expr(g + 1, colon, scope);
                 }
             }
             _ => self.scan(s, colon, scope),
@@ -674,9 +705,9 @@ impl<'a> Extractor<'a> {
             for (ps, pe) in self.split_commas(i + 1, close) {
                 let keyword = self.kind(ps) == Some(Kind::Name) && self.is_op(ps + 1, "=");
                 if keyword {
-                    self.expr(ps + 2, pe, scope);
+                    self.discarded_expr(ps + 2, pe, scope);
                 } else if self.is_op(ps, "*") || self.is_op(ps, "**") {
-                    self.expr(ps + 1, pe, scope);
+                    self.discarded_expr(ps + 1, pe, scope);
                 } else {
                     bases.push(self.expr(ps, pe, scope));
                 }
@@ -858,7 +889,7 @@ impl<'a> Extractor<'a> {
             return;
         }
         let Some(&last) = eqs.last() else {
-            self.expr(s, e, scope);
+            self.discarded_expr(s, e, scope);
             return;
         };
         let value = self.expr(last + 1, e, scope);
@@ -1110,7 +1141,7 @@ impl<'a> Extractor<'a> {
         let (line, _) = self.position(s);
         let lambda = self.new_scope(ScopeKind::Lambda, scope, "", line);
         self.params(s + 1, colon, lambda, scope);
-        self.expr(colon + 1, e, lambda);
+        self.discarded_expr(colon + 1, e, lambda);
         self.push(Expr::Lambda(lambda))
     }
 
@@ -1141,10 +1172,15 @@ impl<'a> Extractor<'a> {
                 i += 2;
                 continue;
             }
-            match self.primary(i, e, scope) {
-                Some((_, j)) if j > i => i = j,
-                _ => i += 1,
-            }
+            let mut next = i + 1;
+            self.discard(|x| {
+                if let Some((_, j)) = x.primary(i, e, scope)
+                    && j > i
+                {
+                    next = j;
+                }
+            });
+            i = next;
         }
     }
 
@@ -1275,7 +1311,9 @@ impl<'a> Extractor<'a> {
                         line: line as u32,
                         column: column as u32,
                     });
-                    let args = self.arguments(i + 1, t.pair, scope);
+                    // Only `super(C, self)` has arguments the model reads.
+                    let keep = matches!(self.node(expr), Expr::Name(n) if self.name(n) == "super");
+                    let args = self.arguments(i + 1, t.pair, scope, keep);
                     expr = self.push(Expr::Call(expr, args));
                     i = t.pair + 1;
                 }
@@ -1341,9 +1379,20 @@ impl<'a> Extractor<'a> {
         (self.push(expr), i)
     }
 
-    /// Call arguments in `[s, e)`.
-    fn arguments(&mut self, s: usize, e: usize, scope: ScopeId) -> Span {
+    /// Call arguments in `[s, e)`: kept when `keep`, else only read for
+    /// their calls.
+    fn arguments(&mut self, s: usize, e: usize, scope: ScopeId, keep: bool) -> Span {
         if self.comprehension(s, e, scope) {
+            return (0, 0);
+        }
+        if !keep {
+            for (ps, pe) in self.split_commas(s, e) {
+                let keyword = self.kind(ps) == Some(Kind::Name) && self.is_op(ps + 1, "=");
+                let start = if keyword { ps + 2 } else { ps };
+                self.discard(|x| {
+                    x.single(start, pe, scope);
+                });
+            }
             return (0, 0);
         }
         let mut args = Vec::new();
@@ -1370,13 +1419,13 @@ impl<'a> Extractor<'a> {
         for (ps, pe) in self.split_commas(s, e) {
             let colons = self.top_level(ps, pe, |x, i| x.is_op(i, ":"));
             match colons.first() {
-                Some(&c) if !self.is_word(ps, "lambda") => {
-                    self.single(ps, c, scope);
-                    self.single(c + 1, pe, scope);
-                }
-                _ => {
-                    self.single(ps, pe, scope);
-                }
+                Some(&c) if !self.is_word(ps, "lambda") => self.discard(|x| {
+                    x.single(ps, c, scope);
+                    x.single(c + 1, pe, scope);
+                }),
+                _ => self.discard(|x| {
+                    x.single(ps, pe, scope);
+                }),
             }
         }
     }
@@ -1412,9 +1461,9 @@ impl<'a> Extractor<'a> {
                 self.bind_unknown_targets(a + 1, in_at, comp);
                 let iterable_scope = if first_iterable { scope } else { comp };
                 first_iterable = false;
-                self.expr(in_at + 1, b, iterable_scope);
+                self.discarded_expr(in_at + 1, b, iterable_scope);
             } else {
-                self.expr(a + 1, b, comp);
+                self.discarded_expr(a + 1, b, comp);
             }
         }
         let element_end = if first_for > s && self.is_word(first_for - 1, "async") {
@@ -1425,13 +1474,11 @@ impl<'a> Extractor<'a> {
         // `{k: v for ...}`
         let colons = self.top_level(s, element_end, |x, i| x.is_op(i, ":"));
         match colons.first() {
-            Some(&c) if !self.is_word(s, "lambda") => {
-                self.single(s, c, comp);
-                self.single(c + 1, element_end, comp);
-            }
-            _ => {
-                self.expr(s, element_end, comp);
-            }
+            Some(&c) if !self.is_word(s, "lambda") => self.discard(|x| {
+                x.single(s, c, comp);
+                x.single(c + 1, element_end, comp);
+            }),
+            _ => self.discarded_expr(s, element_end, comp),
         }
         true
     }

@@ -5,8 +5,6 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
-
 /// A scope's index in [`ModuleSummary::scopes`]; 0 is the module.
 pub type ScopeId = u32;
 
@@ -29,8 +27,7 @@ pub type Span = (u32, u32);
 pub struct ModuleSummary {
     /// Every identifier, dotted module name and short string literal the
     /// summary refers to, once.
-    pub names: Vec<Box<str>>,
-    pub name_ids: FxHashMap<Box<str>, NameId>,
+    pub names: Names,
     pub exprs: Vec<Expr>,
     /// Items of tuples, lists, unions and subscripts ([`Span`]s index it).
     pub items: Vec<ExprId>,
@@ -48,12 +45,12 @@ pub struct ModuleSummary {
 
 impl ModuleSummary {
     pub fn name(&self, id: NameId) -> &str {
-        &self.names[id as usize]
+        self.names.get(id)
     }
 
     /// The id of `name` if the module mentions it.
     pub fn name_id(&self, name: &str) -> Option<NameId> {
-        self.name_ids.get(name).copied()
+        self.names.id(name)
     }
 
     pub fn expr(&self, id: ExprId) -> &Expr {
@@ -78,6 +75,55 @@ impl ModuleSummary {
             .filter(|s| s.kind == ScopeKind::Function && s.name == Some(id))
             .filter(|s| s.line >= decorator_line)
             .min_by_key(|s| s.line)
+    }
+}
+
+/// A module's interned names in one buffer (a checkout has 10^6 of them):
+/// each name's span in `text`, and the ids in name order for lookups.
+#[derive(Debug, Default)]
+pub struct Names {
+    text: String,
+    spans: Vec<(u32, u32)>,
+    sorted: Vec<NameId>,
+}
+
+impl Names {
+    /// Names from their texts, in id order (the extractor interns them).
+    pub(crate) fn new(names: Vec<&str>) -> Names {
+        let mut text = String::with_capacity(names.iter().map(|n| n.len()).sum());
+        let mut spans = Vec::with_capacity(names.len());
+        for name in &names {
+            spans.push((text.len() as u32, name.len() as u32));
+            text.push_str(name);
+        }
+        let mut sorted: Vec<NameId> = (0..names.len() as NameId).collect();
+        sorted.sort_unstable_by_key(|&id| names[id as usize]);
+        Names {
+            text,
+            spans,
+            sorted,
+        }
+    }
+
+    pub fn get(&self, id: NameId) -> &str {
+        let (start, len) = self.spans[id as usize];
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    pub fn id(&self, name: &str) -> Option<NameId> {
+        let at = self
+            .sorted
+            .binary_search_by(|&id| self.get(id).cmp(name))
+            .ok()?;
+        Some(self.sorted[at])
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
     }
 }
 
@@ -108,8 +154,6 @@ pub struct Scope {
     /// (a name bound twice has two entries: the model is
     /// flow-insensitive).
     pub bindings: Vec<(NameId, Binding)>,
-    /// By name: its entries in `bindings`.
-    pub by_name: FxHashMap<NameId, Span>,
     /// Names declared `global` / `nonlocal` here.
     pub globals: Vec<NameId>,
     pub nonlocals: Vec<NameId>,
@@ -145,7 +189,6 @@ impl Scope {
             qualname,
             line,
             bindings: Vec::new(),
-            by_name: FxHashMap::default(),
             globals: Vec::new(),
             nonlocals: Vec::new(),
             params: Vec::new(),
@@ -158,16 +201,28 @@ impl Scope {
         }
     }
 
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.bindings.shrink_to_fit();
+        self.globals.shrink_to_fit();
+        self.nonlocals.shrink_to_fit();
+        self.params.shrink_to_fit();
+        self.returns.shrink_to_fit();
+        self.decorators.shrink_to_fit();
+        self.bases.shrink_to_fit();
+        self.attribute_assignments.shrink_to_fit();
+    }
+
     /// The indexes in `bindings` of `name`'s entries.
     pub fn binding_indexes(&self, name: NameId) -> std::ops::Range<u32> {
-        match self.by_name.get(&name) {
-            Some(&(start, len)) => start..start + len,
-            None => 0..0,
-        }
+        let start = self.bindings.partition_point(|(n, _)| *n < name);
+        let end = start + self.bindings[start..].partition_point(|(n, _)| *n == name);
+        start as u32..end as u32
     }
 
     pub fn binds(&self, name: NameId) -> bool {
-        self.by_name.contains_key(&name)
+        self.bindings
+            .binary_search_by_key(&name, |(n, _)| *n)
+            .is_ok()
     }
 }
 
