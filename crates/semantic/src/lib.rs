@@ -81,6 +81,10 @@ pub fn summarize_source(src: &str) -> Result<ModuleSummary, String> {
     summarize(src, &tokens, &LineIndex::new(src))
 }
 
+/// The stack of a thread that evaluates (virtual memory: only what the
+/// recursion touches is used).
+const STACK: usize = 256 << 20;
+
 /// Every module of a checkout.
 pub struct Program {
     paths: Vec<Arc<str>>,
@@ -112,17 +116,27 @@ impl Program {
         &self.index.roots
     }
 
-    /// Resolve every call. Deterministic: one thread, modules in path order.
-    /// Runs on a thread of its own with a large stack (evaluation recurses
-    /// along import and attribute chains, bounded by a depth limit).
+    /// Resolve every call: runs of modules in path order, each with an
+    /// evaluator of its own, in parallel; the same answers at any thread
+    /// count. On a pool of its own whose threads have large stacks
+    /// (evaluation recurses along import and attribute chains, bounded by
+    /// a depth limit).
     pub fn resolve(&self) -> Resolution {
-        std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .name("recon-semantic".into())
-                .stack_size(256 << 20)
-                .spawn_scoped(s, || resolve::resolve(self))
-                .map(|h| h.join().unwrap_or_default())
-                .unwrap_or_else(|_| resolve::resolve(self))
-        })
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("recon-semantic-{i}"))
+            .stack_size(STACK)
+            .build();
+        match pool {
+            Ok(pool) => pool.install(|| resolve::resolve(self)),
+            // No threads to be had: one, with the same stack.
+            Err(_) => std::thread::scope(|s| {
+                std::thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(s, || resolve::resolve(self))
+                    .ok()
+                    .and_then(|h| h.join().ok())
+                    .unwrap_or_default()
+            }),
+        }
     }
 }

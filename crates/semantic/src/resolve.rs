@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::Program;
 use crate::model::{Evaluator, FileId, Value};
 use crate::summary::{MODULE_SCOPE, ScopeId, ScopeKind};
@@ -54,21 +56,60 @@ pub struct Resolution {
     pub unresolved: Vec<(Arc<str>, usize, usize)>,
 }
 
+/// Modules per evaluator. Each run of `CHUNK` modules (in path order) is
+/// resolved by an evaluator of its own, so what a chunk computes does not
+/// depend on how the chunks are spread over threads; a larger chunk
+/// shares more memoised answers, a smaller one balances better.
+const CHUNK: usize = 128;
+
+/// Every call of every module, chunks of modules in parallel on the
+/// current rayon pool; the same answers at any thread count.
 pub(crate) fn resolve(program: &Program) -> Resolution {
-    let mut ev = Evaluator::new(program);
+    let files: Vec<FileId> = (0..program.modules.len() as FileId).collect();
+    let parts: Vec<Resolution> = files
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut ev = Evaluator::new(program);
+            let mut out = Resolution::default();
+            for &file in chunk {
+                resolve_module(program, &mut ev, file, &mut out);
+            }
+            out
+        })
+        .collect();
     let mut out = Resolution::default();
-    for (file, module) in program.modules.iter().enumerate() {
-        let file = file as FileId;
-        let path = &program.paths[file as usize];
+    for part in parts {
+        out.project.extend(part.project);
+        out.external.extend(part.external);
+        out.unresolved.extend(part.unresolved);
+        let (n, m) = (&mut out.counts, part.counts);
+        n.calls += m.calls;
+        n.project += m.project;
+        n.external += m.external;
+        n.builtin += m.builtin;
+        n.unresolved += m.unresolved;
+    }
+    out.project.sort();
+    out.project.dedup();
+    out.external.sort();
+    out.external.dedup();
+    out
+}
+
+/// The calls of one module, and its handlers' dependencies.
+fn resolve_module(program: &Program, ev: &mut Evaluator<'_>, file: FileId, out: &mut Resolution) {
+    let module = &program.modules[file as usize];
+    let path = &program.paths[file as usize];
+    {
         let mut callers: Vec<Option<Arc<str>>> = vec![None; module.scopes.len()];
         for call in &module.calls {
             let (line, column) = (call.line as usize, call.column as usize);
-            let caller = caller_name(&ev, file, call.scope, &mut callers);
+            let caller = caller_name(ev, file, call.scope, &mut callers);
             ev.new_question();
             let values = ev.eval(file, call.scope, call.func);
             let mut reached = Reach::default();
             for v in values {
-                reach(&mut ev, v, &mut reached);
+                reach(ev, v, &mut reached);
             }
             out.counts.calls += 1;
             if !reached.project.is_empty() || reached.project_class {
@@ -82,9 +123,8 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
                 out.unresolved.push((Arc::clone(path), line, column));
             }
             for (f, s) in reached.project {
-                out.project.push(project_call(
-                    program, &ev, path, line, column, &caller, f, s,
-                ));
+                out.project
+                    .push(project_call(program, ev, path, line, column, &caller, f, s));
             }
             for q in reached.external {
                 out.external.push(ExternalCall {
@@ -110,23 +150,18 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
                     }
                     let mut reached = Reach::default();
                     for v in ev.eval(file, outer, dep.argument) {
-                        reach(&mut ev, v, &mut reached);
+                        reach(ev, v, &mut reached);
                     }
                     let caller = Arc::clone(&scope.qualname);
                     for (f, s) in reached.project {
                         out.project.push(project_call(
-                            program, &ev, path, dep.line, dep.column, &caller, f, s,
+                            program, ev, path, dep.line, dep.column, &caller, f, s,
                         ));
                     }
                 }
             }
         }
     }
-    out.project.sort();
-    out.project.dedup();
-    out.external.sort();
-    out.external.dedup();
-    out
 }
 
 #[allow(clippy::too_many_arguments)]
