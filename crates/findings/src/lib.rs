@@ -15,12 +15,12 @@
 //!   "root": "path/as/given",
 //!   "files_scanned": 12,
 //!   "files_by_language": {"python": 8, "typescript": 1, "svelte": 1, "sql": 1, "env": 1},
-//!   "routes": [{"file": "app/main.py", "line": 10, "method": "GET", "path": "/health", "handler": "health"}],
+//!   "routes": [{"file": "app/main.py", "line": 10, "method": "GET", "path": "/health", "handler": "health", "handler_qualname": "health"}],
 //!   "middleware": [{"file": "app/main.py", "line": 7, "name": "CORSMiddleware", "kind": "class"}],
 //!   "loggers": [{"file": "app/main.py", "line": 4, "name": "logger"}],
 //!   "log_calls": [{"file": "app/main.py", "line": 12, "level": "info", "prefix": "[HEALTH]"}],
 //!   "except_handlers": [{"file": "app/main.py", "line": 14, "bare": false}],
-//!   "websocket_endpoints": [{"file": "app/main.py", "line": 20, "path": "/ws", "handler": "ws"}],
+//!   "websocket_endpoints": [{"file": "app/main.py", "line": 20, "path": "/ws", "handler": "ws", "handler_qualname": "ws"}],
 //!   "websocket_messages": [{"file": "app/main.py", "line": 24, "side": "backend", "direction": "sent", "type": "pong"}],
 //!   "context_carriers": [{"file": "app/main.py", "line": 21, "name": "session_id", "kind": "parameter"}],
 //!   "timing": [{"file": "app/main.py", "line": 22, "kind": "clock", "name": "time.perf_counter"}],
@@ -113,6 +113,9 @@
 //! `path=` keyword's value if that is one, else `null`; `handler` is the
 //! function's name and `line` the decorator's line (the `@`). One route per
 //! decorator. `@mock.patch("x")` is no route: `mock` is no router name.
+//! `handler_qualname` is the function's qualified name, as `call_graph`
+//! names callers (`register.nested`, `Views.mount.head`), from the semantic
+//! model; `null` when the model could not read the module.
 //!
 //! ## `middleware`: [`Middleware`]
 //!
@@ -151,7 +154,8 @@
 //! ## `websocket_endpoints`: [`WebsocketEndpoint`]
 //!
 //! The routes whose method is `WEBSOCKET`, with the same `file`, `line`,
-//! `path` and `handler` (a view for the request-lifecycle slot).
+//! `path`, `handler` and `handler_qualname` (a view for the
+//! request-lifecycle slot).
 //!
 //! ## `websocket_messages`: [`WebsocketMessage`] (backend side)
 //!
