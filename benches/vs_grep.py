@@ -169,12 +169,17 @@ def main():
     ap.add_argument("--checkout", help="benchmark this existing checkout instead of building a corpus")
     ap.add_argument("--working-checkout", metavar="DIR",
                     help="benchmark the fixture app with its real .venv and node_modules, built in DIR (pip and npm; reused)")
-    ap.add_argument("--recon", default=os.path.join(ROOT, "target", "release", "recon"))
+    # cargo puts the binary under CARGO_TARGET_DIR when it is set.
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    ap.add_argument("--recon", default=os.path.join(target, "release", "recon"),
+                    help="the recon binary (default: $CARGO_TARGET_DIR/release/recon, else target/release/recon)")
     ap.add_argument("--guard", action="store_true", help="exit 1 if recon run is slower than the shell")
     ap.add_argument("--check-file", metavar="REL",
                     help="file for the check timing, relative to the corpus (default: the first .py that calls send_json)")
     args = ap.parse_args()
     args.recon = os.path.abspath(args.recon)
+    if not os.path.isfile(args.recon):
+        sys.exit(f"vs_grep: no recon binary at {args.recon}: run `cargo build --release` or pass --recon PATH")
     if args.short:
         args.copies, args.deps_files, args.repeat, args.runs = 3, 1500, 10, 5
 

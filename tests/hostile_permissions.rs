@@ -51,7 +51,7 @@ fn cannot_switch_user() -> Option<String> {
 macro_rules! require_nobody {
     () => {
         if let Some(reason) = cannot_switch_user() {
-            eprintln!("SKIPPED {}: {reason}", module_path!());
+            oracle_missing(module_path!(), &reason);
             return;
         }
     };

@@ -500,7 +500,7 @@ fn refuses_command_lists() {
 fn no_process_spawned() {
     let strace = Path::new("/usr/bin/strace");
     if !strace.exists() {
-        eprintln!("skipping no_process_spawned: /usr/bin/strace is not installed");
+        oracle_missing("no_process_spawned", "/usr/bin/strace is not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -520,10 +520,8 @@ fn no_process_spawned() {
     let done = run_with_timeout(&mut cmd, TIMEOUT);
     let log = fs::read_to_string(&trace).unwrap_or_default();
     if done.code() != 0 && log.is_empty() && done.stderr_str().contains("ptrace") {
-        eprintln!(
-            "skipping no_process_spawned: ptrace is not permitted here\n{}",
-            done.stderr_str()
-        );
+        let reason = format!("ptrace is not permitted here\n{}", done.stderr_str());
+        oracle_missing("no_process_spawned", &reason);
         return;
     }
     assert_eq!(

@@ -278,6 +278,22 @@ fn call_graph_agrees_with_jedi_on_generated_corpora() {
     }
 }
 
+/// A real `site-packages` (fastapi, starlette, pydantic, httpx, openai and
+/// their dependencies, installed by `.ci/run` into the directory named by
+/// `RECON_SITE_PACKAGES`): the application-code bars hold on library code
+/// too. Ignored by default: it needs the packages and takes minutes.
+#[test]
+#[ignore]
+fn call_graph_agrees_with_jedi_on_site_packages() {
+    let dir = std::env::var("RECON_SITE_PACKAGES")
+        .expect("RECON_SITE_PACKAGES: a directory pip installed packages into (see .ci/run)");
+    let root = std::path::Path::new(&dir);
+    let agreement = jedi_agreement(root, &scan_json(root, &[]));
+    eprintln!("site-packages: {}", agreement.report(0));
+    agreement.assert_at_least("site-packages", JEDI_MIN_PRECISION, JEDI_MIN_RECALL);
+    assert!(agreement.judged >= 5_000, "{}", agreement.report(10));
+}
+
 /// Each directory of `fixtures/semantic/` is a small checkout exercising one
 /// shape of call (imports, MRO, decorators...): wherever jedi resolves a call
 /// site, recon's edges there must be jedi's (precision 1.0; recall is not

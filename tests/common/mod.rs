@@ -85,6 +85,17 @@ impl Finished {
     }
 }
 
+/// A test whose oracle (strace, `setpriv`, ...) is missing: skipped with
+/// the reason on stderr, or failed when `RECON_REQUIRE_ORACLES=1` (as
+/// `.ci/run` sets it, so CI cannot go green by skipping). The caller
+/// returns after it.
+pub fn oracle_missing(test: &str, reason: &str) {
+    if std::env::var_os("RECON_REQUIRE_ORACLES").is_some_and(|v| v == "1") {
+        panic!("{test}: {reason} (RECON_REQUIRE_ORACLES=1: a missing oracle fails the test)");
+    }
+    eprintln!("SKIPPED {test}: {reason}");
+}
+
 /// `$?` for a finished process.
 pub fn status_code(status: ExitStatus) -> i32 {
     match (status.code(), status.signal()) {
