@@ -31,7 +31,56 @@ fn route(line: usize, method: HttpMethod, path: Option<&str>, qualname: &str) ->
         path: path.map(Into::into),
         handler: qualname.rsplit('.').next().unwrap().into(),
         handler_qualname: Some(qualname.into()),
+        full_path: None,
     }
+}
+
+/// Where each route is served, read off `fixtures/scan/python/mounts` by
+/// hand (FastAPI prefixes: the include's `prefix=`, then the router's own,
+/// at every level; `mount(path, app)` prefixes the sub-application).
+#[test]
+fn route_full_paths() {
+    let found = fixture("mounts");
+    let served: Vec<(&str, &str, Option<&str>)> = found
+        .routes
+        .iter()
+        .map(|r| (&*r.file, &*r.handler, r.full_path.as_deref()))
+        .collect();
+    assert_eq!(
+        served,
+        [
+            // "/v1" (include, through the module attribute `v1.router`) + "/items"
+            ("api/v1.py", "get_item", Some("/v1/items/{item_id}")),
+            // nested: "/v1" + "/items" + "/inner" + "" + "/x"
+            ("api/v1.py", "inner_x", Some("/v1/items/inner/x")),
+            // included twice ("/a", "/b"): no one full path
+            ("api/v1.py", "t", None),
+            // included nowhere
+            ("api/v1.py", "o", None),
+            // prefix=PREFIX, a name bound once to a literal
+            ("api/v1.py", "c", Some("/computed/c")),
+            // included in itself (a no-op at that point) and in the app
+            ("api/v1.py", "l_route", Some("/l")),
+            // prefix=os.getenv(...): not a literal
+            ("api/v1.py", "dyn", None),
+            ("main.py", "health", Some("/health")),
+            // an f-string path keeps its template
+            ("main.py", "page", Some("/pages/{PREFIX}")),
+            // app.mount("/sub", sub.sub_app)
+            ("sub.py", "inside", Some("/sub/inside")),
+            // `router = make_router()`: not a FastAPI router the code shows
+            ("sub.py", "not_served", None),
+            // `from users import router as users_router`, no include prefix
+            ("users.py", "list_users", Some("/users/")),
+            ("users.py", "users_ws", Some("/users/ws")),
+        ]
+    );
+    // The declared path stays as written (`null` for the f-string).
+    assert_eq!(found.routes[8].path, None);
+    assert_eq!(
+        found.websocket_endpoints[0].full_path.as_deref(),
+        Some("/users/ws")
+    );
 }
 
 fn middleware(line: usize, name: &str, kind: MiddlewareKind) -> Middleware {
@@ -76,7 +125,12 @@ fn routes() {
     assert_eq!(
         found.routes,
         [
-            route(18, Get, Some("/health"), "health"),
+            // `app = FastAPI()`: the only router here an application
+            // serves (the others are included nowhere: no full path)
+            recon_findings::Route {
+                full_path: Some("/health".into()),
+                ..route(18, Get, Some("/health"), "health")
+            },
             // path= keyword
             route(23, Post, Some("/items"), "create_item"),
             // multi-line decorator: the line of the `@`; svc bound with an annotation
@@ -333,6 +387,8 @@ fn websocket_endpoints_and_messages() {
             path: Some("/ws/{room}".into()),
             handler: "chat".into(),
             handler_qualname: Some("chat".into()),
+            // `chat_router` is included in no application
+            full_path: None,
         }]
     );
     assert_eq!(found.routes.len(), 1);

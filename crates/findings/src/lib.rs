@@ -15,12 +15,12 @@
 //!   "root": "path/as/given",
 //!   "files_scanned": 12,
 //!   "files_by_language": {"python": 8, "typescript": 1, "svelte": 1, "sql": 1, "env": 1},
-//!   "routes": [{"file": "app/main.py", "line": 10, "method": "GET", "path": "/health", "handler": "health", "handler_qualname": "health"}],
+//!   "routes": [{"file": "app/main.py", "line": 10, "method": "GET", "path": "/health", "handler": "health", "handler_qualname": "health", "full_path": "/health"}],
 //!   "middleware": [{"file": "app/main.py", "line": 7, "name": "CORSMiddleware", "kind": "class"}],
 //!   "loggers": [{"file": "app/main.py", "line": 4, "name": "logger"}],
 //!   "log_calls": [{"file": "app/main.py", "line": 12, "level": "info", "prefix": "[HEALTH]"}],
 //!   "except_handlers": [{"file": "app/main.py", "line": 14, "bare": false}],
-//!   "websocket_endpoints": [{"file": "app/main.py", "line": 20, "path": "/ws", "handler": "ws", "handler_qualname": "ws"}],
+//!   "websocket_endpoints": [{"file": "app/main.py", "line": 20, "path": "/ws", "handler": "ws", "handler_qualname": "ws", "full_path": "/ws"}],
 //!   "websocket_messages": [{"file": "app/main.py", "line": 24, "side": "backend", "direction": "sent", "type": "pong"}],
 //!   "context_carriers": [{"file": "app/main.py", "line": 21, "name": "session_id", "kind": "parameter"}],
 //!   "timing": [{"file": "app/main.py", "line": 22, "kind": "clock", "name": "time.perf_counter"}],
@@ -117,6 +117,16 @@
 //! names callers (`register.nested`, `Views.mount.head`), from the semantic
 //! model; `null` when the model could not read the module.
 //!
+//! `full_path` is where the route is served: along the routers the code
+//! includes it under (`include_router(r, prefix=)`, each router's own
+//! `APIRouter(prefix=)`, `mount(path, app)`), up to a FastAPI, Starlette or
+//! Flask application, the prefixes joined, then the declared path (an
+//! f-string as its template: `f"/{page}"` is `/{page}`). Routers are told
+//! apart by the binding that made them, through imports, not by name.
+//! Prefixes must be string literals or names bound once to one. `null`
+//! when the code shows no single way: a router included twice or nowhere,
+//! a computed prefix, a router the model cannot identify.
+//!
 //! ## `middleware`: [`Middleware`]
 //!
 //! A call `R.add_middleware(X, ...)` anywhere, `R` a router and `X` the first
@@ -154,7 +164,7 @@
 //! ## `websocket_endpoints`: [`WebsocketEndpoint`]
 //!
 //! The routes whose method is `WEBSOCKET`, with the same `file`, `line`,
-//! `path`, `handler` and `handler_qualname` (a view for the
+//! `path`, `handler`, `handler_qualname` and `full_path` (a view for the
 //! request-lifecycle slot).
 //!
 //! ## `websocket_messages`: [`WebsocketMessage`] (backend side)
@@ -735,6 +745,12 @@ pub struct Route {
     /// semantic model could not read the module.
     #[serde(default)]
     pub handler_qualname: Option<String>,
+    /// The path the route is served at: the prefixes of the routers it is
+    /// included or mounted under, up to the application, then `path` (an
+    /// f-string path as its template, `/{page}`); `null` when the code
+    /// does not show exactly one.
+    #[serde(default)]
+    pub full_path: Option<String>,
 }
 
 /// The decorator method a route was declared with, upper-cased.
@@ -826,6 +842,9 @@ pub struct WebsocketEndpoint {
     /// As [`Route::handler_qualname`].
     #[serde(default)]
     pub handler_qualname: Option<String>,
+    /// As [`Route::full_path`].
+    #[serde(default)]
+    pub full_path: Option<String>,
 }
 
 /// A WebSocket message type, sent or handled.

@@ -144,7 +144,8 @@ pub struct RouteGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteRow {
     pub method: String,
-    /// The path, or `(not a literal)`.
+    /// The full path it is served at; else the declared path, marked so;
+    /// else `(not a literal)`.
     pub path: String,
     pub handler: String,
     pub at: Loc,

@@ -404,6 +404,7 @@ impl<'a> Extractor<'a> {
             self.out.calls.push(CallSite {
                 scope,
                 func: decorator,
+                args: (0, 0),
                 line: line as u32,
                 column: column as u32,
             });
@@ -1305,15 +1306,22 @@ impl<'a> Extractor<'a> {
                         i
                     };
                     let (line, column) = self.position(at);
+                    let call = self.out.calls.len();
                     self.out.calls.push(CallSite {
                         scope,
                         func: expr,
+                        args: (0, 0),
                         line: line as u32,
                         column: column as u32,
                     });
-                    // Only `super(C, self)` has arguments the model reads.
-                    let keep = matches!(self.node(expr), Expr::Name(n) if self.name(n) == "super");
+                    let keep = match self.node(expr) {
+                        Expr::Name(n) | Expr::Attribute(_, n) => {
+                            ARGUMENTS_READ.contains(&self.name(n))
+                        }
+                        _ => false,
+                    };
                     let args = self.arguments(i + 1, t.pair, scope, keep);
+                    self.out.calls[call].args = args;
                     expr = self.push(Expr::Call(expr, args));
                     i = t.pair + 1;
                 }
@@ -1497,6 +1505,13 @@ fn string_body(quoted: &str) -> &str {
         ""
     }
 }
+
+/// The called names whose arguments the model reads (the model then
+/// checks what the call reaches): `super(C, self)`, and what mounts a
+/// FastAPI or Starlette router (`include_router(r, prefix=)`,
+/// `mount(path, app)`, `APIRouter(prefix=)`). Other calls' arguments are
+/// read for their calls only, and not kept.
+const ARGUMENTS_READ: &[&str] = &["super", "include_router", "mount", "APIRouter", "Router"];
 
 /// Longer string literals are not kept (a docstring is not a name).
 const MAX_KEPT_STRING: usize = 200;

@@ -44,6 +44,7 @@ pub mod lexer;
 mod model;
 mod modules;
 mod resolve;
+mod routers;
 pub mod summary;
 
 use std::sync::Arc;
@@ -51,6 +52,7 @@ use std::sync::Arc;
 pub use extract::{MAX_NESTING, summarize};
 pub use modules::ModuleRef;
 pub use resolve::{CallCounts, ExternalCall, ProjectCall, Resolution};
+pub use routers::RouteDecl;
 pub use summary::ModuleSummary;
 
 /// Start offsets of the lines of a text.

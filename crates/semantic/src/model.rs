@@ -16,6 +16,9 @@ use crate::summary::*;
 /// A file's index in the program.
 pub type FileId = u32;
 
+/// One binding: its module, scope and index in the scope's bindings.
+pub type BindingRef = (FileId, ScopeId, u32);
+
 /// What an expression may be at run time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
@@ -180,23 +183,101 @@ impl<'p> Evaluator<'p> {
     /// enclosing function scopes, skipping class bodies, then the module,
     /// its star imports and the builtins).
     pub(crate) fn lookup(&mut self, file: FileId, scope: ScopeId, name: NameId) -> Values {
+        match self.binding_scope(file, scope, name) {
+            Some(MODULE_SCOPE) => self.module_name(file, name),
+            Some(s) => self.bound(file, s, name),
+            None => Values::new(),
+        }
+    }
+
+    /// The scope whose bindings `name` refers to from `scope`: the first
+    /// that binds it on the way out (class bodies skipped, `global` and
+    /// `nonlocal` honoured), else the module (bound there or not).
+    fn binding_scope(&self, file: FileId, scope: ScopeId, name: NameId) -> Option<ScopeId> {
         let mut current = scope;
         let mut first = true;
         loop {
             let s = self.scope(file, current);
             if s.kind == ScopeKind::Module || s.globals.contains(&name) {
-                return self.module_name(file, name);
+                return Some(MODULE_SCOPE);
             }
             let declared_outer = s.nonlocals.contains(&name);
             if !declared_outer && (first || s.kind != ScopeKind::Class) && s.binds(name) {
-                return self.bound(file, current, name);
+                return Some(current);
             }
             first = false;
-            match s.parent {
-                Some(p) => current = p,
-                None => return Values::new(),
+            current = s.parent?;
+        }
+    }
+
+    /// The bindings that define `expr` (a name, or an attribute of a
+    /// module), `from` imports followed: where a value was made rather
+    /// than what it is (two routers are two objects of one type).
+    pub(crate) fn definitions(
+        &mut self,
+        file: FileId,
+        scope: ScopeId,
+        expr: ExprId,
+    ) -> Vec<BindingRef> {
+        let mut out = Vec::new();
+        match *self.module(file).expr(expr) {
+            Expr::Name(n) => {
+                if let Some(s) = self.binding_scope(file, scope, n) {
+                    let name = self.name(file, n);
+                    self.defined_in(file, s, name, 0, &mut out);
+                }
+            }
+            Expr::Attribute(base, n) => {
+                let name = self.name(file, n);
+                for v in self.eval(file, scope, base) {
+                    if let Value::Module(ModuleRef::File(f)) = v {
+                        self.defined_in(f, MODULE_SCOPE, name, 0, &mut out);
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn defined_in(
+        &mut self,
+        file: FileId,
+        scope: ScopeId,
+        name: &str,
+        depth: usize,
+        out: &mut Vec<BindingRef>,
+    ) {
+        let Some(id) = self.module(file).name_id(name) else {
+            return;
+        };
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for i in self.scope(file, scope).binding_indexes(id) {
+            match self.scope(file, scope).bindings[i as usize].1 {
+                Binding::FromImport {
+                    level,
+                    module,
+                    name: imported,
+                } => {
+                    let (module, imported) = (self.name(file, module), self.name(file, imported));
+                    if let Some(Ok(ModuleRef::File(f))) = self.import_base(file, level, module)
+                        && f != file
+                    {
+                        self.defined_in(f, MODULE_SCOPE, imported, depth + 1, out);
+                    }
+                }
+                _ => out.push((file, scope, i)),
             }
         }
+    }
+
+    /// The values one binding gives (see [`Self::definitions`]).
+    pub(crate) fn binding_at(&mut self, at: BindingRef) -> Values {
+        self.binding(at.0, at.1, at.2)
     }
 
     /// The union of `name`'s bindings in one scope.

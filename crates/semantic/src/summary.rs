@@ -362,6 +362,9 @@ pub struct CallSite {
     pub scope: ScopeId,
     /// The called expression.
     pub func: ExprId,
+    /// Its arguments, when the model reads them (see `ARGUMENTS_READ` in
+    /// `extract.rs`); empty otherwise.
+    pub args: Span,
     /// The called name's position (`c` in `a.b.c(x)`): 1-based line, 1-based
     /// byte column.
     pub line: u32,

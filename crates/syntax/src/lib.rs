@@ -107,6 +107,25 @@ pub fn io_message(err: &std::io::Error) -> String {
     }
 }
 
+/// Each route's `full_path` (its declared path's template until now) with
+/// the prefixes of the routers it is served under, from the semantic model.
+fn serve_routes(program: &recon_semantic::Program, routes: &mut [recon_findings::Route]) {
+    let declared: Vec<recon_semantic::RouteDecl<'_>> = routes
+        .iter()
+        .map(|r| recon_semantic::RouteDecl {
+            file: &r.file,
+            decorator_line: r.line,
+            handler: &r.handler,
+            method: python::routes::decorator_name(r.method),
+            path: r.full_path.as_deref().unwrap_or(""),
+        })
+        .collect();
+    let served = program.route_full_paths(&declared);
+    for (route, full_path) in routes.iter_mut().zip(served) {
+        route.full_path = route.full_path.as_ref().and(full_path);
+    }
+}
+
 /// The semantic model's answers as findings.
 fn call_findings(
     calls: recon_semantic::Resolution,
@@ -423,18 +442,6 @@ fn scan_with(
     findings.loggers = sorted(all.loggers, |l| (&l.file, l.line));
     findings.log_calls = sorted(all.log_calls, |c| (&c.file, c.line));
     findings.except_handlers = sorted(all.except_handlers, |e| (&e.file, e.line));
-    findings.websocket_endpoints = findings
-        .routes
-        .iter()
-        .filter(|r| r.method == HttpMethod::Websocket)
-        .map(|r| WebsocketEndpoint {
-            file: r.file.clone(),
-            line: r.line,
-            path: r.path.clone(),
-            handler: r.handler.clone(),
-            handler_qualname: r.handler_qualname.clone(),
-        })
-        .collect();
     findings.websocket_messages = sorted(all.websocket_messages, |m| (&m.file, m.line));
     findings.context_carriers = sorted(all.context_carriers, |c| (&c.file, c.line));
     findings.timing = sorted(all.timing, |t| (&t.file, t.line));
@@ -446,6 +453,20 @@ fn scan_with(
     findings.redis = sorted(all.redis, |r| (&r.file, r.line));
     findings.ai_providers = sorted(all.ai_providers, |a| (&a.file, a.line));
     let program = recon_semantic::Program::new(modules);
+    serve_routes(&program, &mut findings.routes);
+    findings.websocket_endpoints = findings
+        .routes
+        .iter()
+        .filter(|r| r.method == HttpMethod::Websocket)
+        .map(|r| WebsocketEndpoint {
+            file: r.file.clone(),
+            line: r.line,
+            path: r.path.clone(),
+            handler: r.handler.clone(),
+            handler_qualname: r.handler_qualname.clone(),
+            full_path: r.full_path.clone(),
+        })
+        .collect();
     let calls = program.resolve();
     (
         findings.call_graph,

@@ -25,10 +25,7 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
     for r in &f.routes {
         let row = RouteRow {
             method: method_name(r.method),
-            path: r
-                .path
-                .clone()
-                .unwrap_or_else(|| "(not a literal)".to_owned()),
+            path: served_path(&r.full_path, &r.path),
             handler: r.handler.clone(),
             at: Loc::new(&r.file, r.line),
         };
@@ -52,10 +49,7 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
         .websocket_endpoints
         .iter()
         .map(|w| Endpoint {
-            path: w
-                .path
-                .clone()
-                .unwrap_or_else(|| "(not a literal)".to_owned()),
+            path: served_path(&w.full_path, &w.path),
             handler: w.handler.clone(),
             at: Loc::new(&w.file, w.line),
         })
@@ -185,7 +179,7 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
     for ws in &f.websocket_endpoints {
         let mut text = format!(
             "WebSocket {}: {} {}",
-            code(ws.path.as_deref().unwrap_or("(not a literal)")),
+            code(&served_path(&ws.full_path, &ws.path)),
             code(&ws.handler),
             at(&Loc::new(&ws.file, ws.line))
         );
@@ -467,4 +461,14 @@ pub fn carriers(input: &Input, headers: bool) -> Vec<CarrierSummary> {
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.cmp(&b.first)));
     out
+}
+
+/// The path a route is served at; where the findings cannot say, the path
+/// as declared on its router, marked so.
+fn served_path(full: &Option<String>, declared: &Option<String>) -> String {
+    match (full, declared) {
+        (Some(full), _) => full.clone(),
+        (None, Some(declared)) => format!("{declared} (as declared; mount not known)"),
+        (None, None) => "(not a literal)".to_owned(),
+    }
 }

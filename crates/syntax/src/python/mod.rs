@@ -20,7 +20,7 @@ mod log_calls;
 pub(crate) mod logging_setup;
 mod metrics_calls;
 mod middleware;
-mod routes;
+pub(crate) mod routes;
 mod strings;
 pub(crate) mod text;
 mod timing;

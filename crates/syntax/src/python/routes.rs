@@ -4,7 +4,9 @@ use recon_findings::{HttpMethod, Route, RouteRouter};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::bindings::Names;
-use super::text::{keyword_arg, last_segment, positional_args, string_value, text};
+use super::text::{
+    keyword_arg, last_segment, positional_args, string_template, string_value, text,
+};
 use super::{At, Ctx, capture, node};
 
 pub(super) struct Captures {
@@ -45,36 +47,44 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-/// The route decorators' methods (the query's list; [`method`] reads
-/// each, a test in `triggers` holds the three together).
-pub(super) const ROUTE_METHODS: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "delete",
-    "patch",
-    "options",
-    "head",
-    "websocket",
-    "api_route",
-    "route",
+/// The route decorators' attributes and the method each declares (the
+/// query's list; a test in `triggers` holds the two together).
+const METHODS: [(&str, HttpMethod); 10] = [
+    ("get", HttpMethod::Get),
+    ("post", HttpMethod::Post),
+    ("put", HttpMethod::Put),
+    ("delete", HttpMethod::Delete),
+    ("patch", HttpMethod::Patch),
+    ("options", HttpMethod::Options),
+    ("head", HttpMethod::Head),
+    ("websocket", HttpMethod::Websocket),
+    ("api_route", HttpMethod::ApiRoute),
+    ("route", HttpMethod::Route),
 ];
+
+/// The route decorators' attributes.
+pub(super) const ROUTE_METHODS: &[&str] = &{
+    let mut names = [""; METHODS.len()];
+    let mut i = 0;
+    while i < METHODS.len() {
+        names[i] = METHODS[i].0;
+        i += 1;
+    }
+    names
+};
 
 /// The method a decorator attribute declares.
 pub fn method(name: &str) -> Option<HttpMethod> {
-    Some(match name {
-        "get" => HttpMethod::Get,
-        "post" => HttpMethod::Post,
-        "put" => HttpMethod::Put,
-        "delete" => HttpMethod::Delete,
-        "patch" => HttpMethod::Patch,
-        "options" => HttpMethod::Options,
-        "head" => HttpMethod::Head,
-        "websocket" => HttpMethod::Websocket,
-        "api_route" => HttpMethod::ApiRoute,
-        "route" => HttpMethod::Route,
-        _ => return None,
-    })
+    METHODS.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+}
+
+/// The decorator attribute a route was declared with (the inverse of
+/// [`method`]).
+pub fn decorator_name(method: HttpMethod) -> &'static str {
+    METHODS
+        .iter()
+        .find(|(_, m)| *m == method)
+        .map_or("", |(n, _)| n)
 }
 
 /// The routes of one module, and the router of each.
@@ -107,6 +117,9 @@ pub(super) fn extract(
                 handler: text(raw.handler, ctx.src).to_owned(),
                 // From the semantic model, once the module is read.
                 handler_qualname: None,
+                // The declared path's template until the mounts are known
+                // (`lib.rs` prefixes it, or sets `None`).
+                full_path: path_template(raw.arguments, ctx.src),
             },
         ));
         routers.push((
@@ -123,8 +136,17 @@ pub(super) fn extract(
 
 /// The first positional argument if it is a string literal, else `path=`.
 fn path(arguments: Node<'_>, src: &str) -> Option<String> {
+    path_argument(arguments, src).and_then(|v| string_value(v, src))
+}
+
+/// [`path`], f-strings kept as templates.
+fn path_template(arguments: Node<'_>, src: &str) -> Option<String> {
+    path_argument(arguments, src).and_then(|v| string_template(v, src))
+}
+
+fn path_argument<'t>(arguments: Node<'t>, src: &str) -> Option<Node<'t>> {
     match positional_args(arguments).first() {
-        Some(first) => string_value(*first, src),
-        None => keyword_arg(arguments, "path", src).and_then(|v| string_value(v, src)),
+        Some(first) => Some(*first),
+        None => keyword_arg(arguments, "path", src),
     }
 }

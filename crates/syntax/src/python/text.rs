@@ -174,6 +174,38 @@ pub fn string_value(node: Node<'_>, src: &str) -> Option<String> {
     Some(value)
 }
 
+/// A `str` literal's text with each f-string placeholder kept as written
+/// (`f"/{page}"` gives `/{page}`: a route path's template); `None` for
+/// bytes and for any other expression.
+pub fn string_template(node: Node<'_>, src: &str) -> Option<String> {
+    let node = unparenthesize(node);
+    let parts = parts(node);
+    if parts.is_empty() {
+        return None;
+    }
+    let mut value = String::new();
+    for part in parts {
+        let decoded = string_part(part, src)?;
+        if decoded.bytes {
+            return None;
+        }
+        if !decoded.has_placeholder {
+            value.push_str(&decoded.leading);
+            continue;
+        }
+        // Between the quotes, as written.
+        let mut cursor = part.walk();
+        let children: Vec<Node<'_>> = part.children(&mut cursor).collect();
+        let start = children.first()?.end_byte();
+        let end = children
+            .iter()
+            .find(|c| c.kind() == "string_end")
+            .map_or(part.end_byte(), |c| c.start_byte());
+        value.push_str(src.get(start..end)?);
+    }
+    Some(value)
+}
+
 /// The literal text a log message starts with: of a concatenation, its first
 /// part; of an f-string, the text before the first placeholder. `None` when
 /// `node` is no `str` literal.
