@@ -83,6 +83,63 @@ fn route_full_paths() {
     );
 }
 
+/// Operations from the API models (`queries/models/python.toml`), one
+/// module per row family of `fixtures/scan/python/operations`, reached
+/// through the shapes users write (a module singleton, `self.client`,
+/// `Depends`, `async with`, a constructor's result); answers read off the
+/// fixture by hand.
+#[test]
+fn operations_from_api_models() {
+    use recon_findings::OperationKind::*;
+    let found = fixture("operations");
+    let ops: Vec<(&str, usize, &str, recon_findings::OperationKind, &str)> = found
+        .operations
+        .iter()
+        .map(|o| (&*o.file, o.line, &*o.caller, o.kind, o.system.as_str()))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            // `async with pool.acquire() as conn` on `pool: asyncpg.Pool`
+            ("io.py", 12, "rows", Database, "postgresql"),
+            // a module-level `Redis.from_url(...)` client
+            ("io.py", 16, "cached", Database, "redis"),
+            ("io.py", 21, "notify", Http, "httpx"),
+            ("io.py", 25, "fetch", Http, "requests"),
+            ("io.py", 29, "stream", Streaming, "starlette"),
+            // 34: `requests.get` on a parameter named `requests`: nothing
+            // a module singleton `client = AsyncOpenAI()`
+            ("llm.py", 10, "ask", LlmCall, "openai"),
+            // `self.client` assigned in `__init__`, under `async with`
+            ("llm.py", 18, "Claude.answer", LlmCall, "anthropic"),
+            ("llm.py", 23, "gemini", LlmCall, "gcp.gen_ai"),
+            ("llm.py", 27, "routed", LlmCall, "litellm"),
+            // 32: `chat_completion_stream` calls no model: nothing
+            // a parameter typed by `Depends(get_openai)`'s return
+            ("search.py", 12, "embed", Embedding, "openai"),
+            // `self.qdrant` typed by the annotated `__init__` parameter
+            ("search.py", 23, "Retriever.search", VectorSearch, "qdrant"),
+            (
+                "search.py",
+                27,
+                "local_encode",
+                Embedding,
+                "sentence_transformers"
+            ),
+        ]
+    );
+    // Each operation is one of the external calls, same place and callee.
+    for o in &found.operations {
+        assert!(
+            found
+                .external_calls
+                .iter()
+                .any(|c| c.file == o.file && c.line == o.line && c.callee == o.callee),
+            "{o:?}"
+        );
+    }
+}
+
 fn middleware(line: usize, name: &str, kind: MiddlewareKind) -> Middleware {
     Middleware {
         file: "main.py".into(),
@@ -302,6 +359,7 @@ fn json_shape_is_pinned() {
     "unresolved": 2,
     "unread_modules": 0
   },
+  "operations": [],
   "sql_tables": [],
   "sql_indexes": [],
   "frontend_routes": [],

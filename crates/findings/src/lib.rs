@@ -385,6 +385,17 @@
 //! transparent), or `<module>`; `callee`, `callee_file` and `callee_line`
 //! the definition's (its qualified name and the line of `def`).
 //!
+//! ## `operations`: [`Operation`] (Python)
+//!
+//! One per `external_calls` item whose qualified name the API models
+//! (`queries/models/python.toml`) list: a row's receiver, a dot, one of its
+//! methods (`openai.AsyncOpenAI` + `chat.completions.create` is an
+//! `llm_call` of `openai`; `asyncpg.Pool.acquire` + `fetch` a `database`
+//! call of `postgresql`; `httpx.AsyncClient` + `post` an `http` call).
+//! Same `file`, `line`, `column`, `caller` and `callee` as the external
+//! call; `kind` and `system` from the row. A function's name is never
+//! evidence of an operation: only what it calls.
+//!
 //! ## `sql_tables`: [`SqlTable`] and `sql_indexes`: [`SqlIndex`]
 //!
 //! Statements are split at `;` outside comments, quoted identifiers,
@@ -642,6 +653,9 @@ pub struct Findings {
     /// How the Python calls resolved.
     #[serde(default)]
     pub call_resolution: CallResolution,
+    /// External calls the API models say perform an operation (Python).
+    #[serde(default)]
+    pub operations: Vec<Operation>,
     /// `CREATE TABLE` statements.
     #[serde(default)]
     pub sql_tables: Vec<SqlTable>,
@@ -703,6 +717,7 @@ impl Default for Findings {
             call_graph: Vec::new(),
             external_calls: Vec::new(),
             call_resolution: CallResolution::default(),
+            operations: Vec::new(),
             sql_tables: Vec::new(),
             sql_indexes: Vec::new(),
             frontend_routes: Vec::new(),
@@ -1090,6 +1105,41 @@ pub struct CallResolution {
     /// Python modules the model could not read (their tokens were not
     /// Python it models); their calls are not counted.
     pub unread_modules: usize,
+}
+
+/// An external call that performs an operation, by the API models
+/// (`queries/models/python.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Operation {
+    /// Where the called name is (as the `external_calls` item).
+    pub file: Arc<str>,
+    pub line: usize,
+    pub column: usize,
+    /// The calling function's qualified name (`<module>` at module level).
+    pub caller: Arc<str>,
+    pub kind: OperationKind,
+    /// The provider or library (`openai`, `postgresql`, `httpx`).
+    pub system: String,
+    /// The external call's qualified name.
+    pub callee: Arc<str>,
+}
+
+/// What an operation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    /// A call to a language model (`chat.completions.create`).
+    LlmCall,
+    /// An embedding request.
+    Embedding,
+    /// A vector database query.
+    VectorSearch,
+    /// A database or cache command.
+    Database,
+    /// An outbound HTTP request.
+    Http,
+    /// A streaming response.
+    Streaming,
 }
 
 /// `CREATE TABLE`.

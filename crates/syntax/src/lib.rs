@@ -26,6 +26,7 @@
 //! # Ok::<(), recon_syntax::ScanError>(())
 //! ```
 
+pub mod api_models;
 mod collect;
 mod common;
 mod env;
@@ -473,6 +474,7 @@ fn scan_with(
         findings.external_calls,
         findings.call_resolution,
     ) = call_findings(calls, unread);
+    findings.operations = api_models::ApiModels::python().operations(&findings.external_calls);
     // 10^5 call sites and more: freed on another thread while the scan
     // goes on (the report is built on this one).
     rayon::spawn(move || drop(program));
