@@ -1,8 +1,9 @@
 //! Python: parsing, the facts a rule needs about the whole module, and small
 //! readings of syntax nodes.
 //!
-//! These helpers mirror the private ones of `recon-syntax` (which exposes no
-//! parser API); the vocabulary (*last segment*, *dotted name*, *string
+//! The syntax-node readings come from `recon_syntax::python_cst`, and the
+//! parse guards from `recon_syntax::guard`, so a rule reads a node as the
+//! scan does; the vocabulary (*last segment*, *dotted name*, *string
 //! literal*) is the one the `recon-findings` documentation defines.
 
 use std::collections::{HashMap, HashSet};
