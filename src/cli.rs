@@ -4,19 +4,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// An error that reaches the user: a message and the exit code it maps to.
+/// An error that reaches the user: one `error: ...` line, exit code 2.
 #[derive(Debug)]
 pub struct CliError {
     pub message: String,
-    pub code: u8,
 }
 
 impl CliError {
-    /// Usage, refusal or I/O error: exit code 2.
+    /// The exit code of every error: usage, refusal, configuration, I/O.
+    pub const EXIT_CODE: u8 = 2;
+
+    /// Usage, refusal or I/O error (exit code [`Self::EXIT_CODE`]).
     pub fn fatal(message: impl Into<String>) -> Self {
         CliError {
             message: message.into(),
-            code: 2,
         }
     }
 }
@@ -66,7 +67,7 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             eprintln!("error: {}", err.message);
-            ExitCode::from(err.code)
+            ExitCode::from(CliError::EXIT_CODE)
         }
     }
 }

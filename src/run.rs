@@ -67,10 +67,9 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     };
     let plan = MissionPlan::new(&mission, &args.path, &options).map_err(|e| {
         // Errors not tied to a command (an unknown --task) name the mission.
-        if e.line == 0 {
-            CliError::fatal(format!("{name}: {}", e.reason))
-        } else {
-            CliError::fatal(e.to_string())
+        match e.command {
+            None => CliError::fatal(format!("{name}: {}", e.reason)),
+            Some(_) => CliError::fatal(e.to_string()),
         }
     })?;
     let transcript = plan.run();

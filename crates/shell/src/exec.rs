@@ -91,21 +91,29 @@ pub struct RunOptions {
 /// Why a mission was refused before anything ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {
-    /// The task id (`"1.1"`), or empty when the error is not in a task.
+    /// The refused command, when the error is one: its task and where it
+    /// is in the mission file.
+    pub command: Option<RefusedAt>,
+    pub reason: String,
+}
+
+/// Where a refused command is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedAt {
+    /// The task id (`"1.1"`).
     pub task: String,
     /// 1-based line and column in the mission file.
     pub line: usize,
     pub column: usize,
-    pub reason: String,
 }
 
 impl fmt::Display for PlanError {
+    /// `TASK LINE:COL: reason` for a refused command, else the reason.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}:{}: {}",
-            self.task, self.line, self.column, self.reason
-        )
+        match &self.command {
+            Some(at) => write!(f, "{} {}:{}: {}", at.task, at.line, at.column, self.reason),
+            None => f.write_str(&self.reason),
+        }
     }
 }
 
@@ -258,18 +266,14 @@ impl MissionPlan {
         options: &RunOptions,
     ) -> Result<MissionPlan, PlanError> {
         let checkout = Checkout::new(root).map_err(|e| PlanError {
-            task: String::new(),
-            line: 0,
-            column: 0,
+            command: None,
             reason: format!("{}: {}", root.display(), crate::walk::strerror(&e)),
         })?;
         if let Some(id) = &options.task
             && !mission.tasks().any(|t| &t.id == id)
         {
             return Err(PlanError {
-                task: id.clone(),
-                line: 0,
-                column: 0,
+                command: None,
                 reason: format!("no task `{id}` in the mission"),
             });
         }
@@ -304,9 +308,11 @@ impl MissionPlan {
                         }),
                         Err(r) => {
                             return Err(PlanError {
-                                task: task.id.clone(),
-                                line: cmd.line,
-                                column: cmd.column + r.column,
+                                command: Some(RefusedAt {
+                                    task: task.id.clone(),
+                                    line: cmd.line,
+                                    column: cmd.column + r.column,
+                                }),
                                 reason: r.reason,
                             });
                         }
