@@ -50,22 +50,33 @@ pub fn scan(root: &Path, extra: &[&str]) -> Findings {
     serde_json::from_slice(&scan_json(root, extra)).expect("recon output is recon.findings/1")
 }
 
-/// The oracle's findings for `root`.
-pub fn oracle(root: &Path, extra: &[&str]) -> Findings {
-    let script = workspace().join("tests/oracle/py_findings.py");
+/// The stdout of `python3 tests/oracle/SCRIPT ARGS...` (panics, with
+/// `needs` and the script's stderr, when it cannot run or fails).
+fn python_oracle(script: &str, args: &[&std::ffi::OsStr], needs: &str) -> Vec<u8> {
     let out = Command::new("python3")
-        .arg(&script)
-        .arg(root)
-        .args(extra)
+        .arg(workspace().join("tests/oracle").join(script))
+        .args(args)
         .output()
-        .expect("python3 is needed for the oracle tests");
+        .unwrap_or_else(|e| panic!("{needs}: {e}"));
     assert!(
         out.status.success(),
-        "oracle failed on {}:\n{}",
-        root.display(),
+        "{script} failed ({:?}; {needs}):\n{}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).expect("oracle output is recon.findings/1")
+    out.stdout
+}
+
+/// The oracle's findings for `root`.
+pub fn oracle(root: &Path, extra: &[&str]) -> Findings {
+    let mut args = vec![root.as_os_str()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    let out = python_oracle(
+        "py_findings.py",
+        &args,
+        "python3 is needed for the oracle tests",
+    );
+    serde_json::from_slice(&out).expect("oracle output is recon.findings/1")
 }
 
 /// What `tests/oracle/jedi_calls.py --json` says of recon's `call_graph`:
@@ -177,26 +188,14 @@ pub fn jedi_agreement(root: &Path, findings_json: &[u8]) -> JediAgreement {
 
 /// `jedi_agreement` with extra oracle arguments (`--jobs 1`, `--no-ignore`).
 pub fn jedi_agreement_with(root: &Path, findings_json: &[u8], extra: &[&str]) -> JediAgreement {
-    let script = workspace().join("tests/oracle/jedi_calls.py");
     let dir = tempfile::tempdir().unwrap();
     let findings = dir.path().join("findings.json");
     std::fs::write(&findings, findings_json).unwrap();
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(root)
-        .arg(&findings)
-        .arg("--json")
-        .args(extra)
-        .output()
-        .expect("python3 (with jedi) is needed for the call-graph oracle");
-    assert!(
-        out.status.success(),
-        "jedi oracle failed on {} ({:?}; `pip install jedi`?):\n{}",
-        root.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("jedi oracle output")
+    let mut args = vec![root.as_os_str(), findings.as_os_str(), "--json".as_ref()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    let needs = "python3 with jedi is needed for the call-graph oracle (`pip install jedi`)";
+    let out = python_oracle("jedi_calls.py", &args, needs);
+    serde_json::from_slice(&out).expect("jedi oracle output")
 }
 
 /// Multiset difference `a - b`.

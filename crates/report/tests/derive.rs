@@ -16,6 +16,16 @@ fn findings(extra: Value) -> Findings {
     serde_json::from_value(base).unwrap()
 }
 
+/// The Markdown deliverable of `f`.
+fn markdown(f: &Findings) -> String {
+    MarkdownPrinter::default()
+        .print(&Document {
+            findings: f,
+            report: &derive(f),
+        })
+        .unwrap()
+}
+
 fn gap<'a>(report: &'a Report, id: &str) -> &'a recon_report::model::Gap {
     recon_report::all_gaps(report)
         .into_iter()
@@ -337,14 +347,7 @@ fn contract_statuses() {
 
 #[test]
 fn empty_findings_render_every_section() {
-    let f = Findings::default();
-    let report = derive(&f);
-    let md = MarkdownPrinter::default()
-        .print(&Document {
-            findings: &f,
-            report: &report,
-        })
-        .unwrap();
+    let md = markdown(&Findings::default());
     for heading in [
         "## Request Lifecycle",
         "## Current Logging",
@@ -391,13 +394,7 @@ fn call_trees_over_many_same_named_functions_stay_small() {
     }
     let edge_count = edges.len();
     let f = findings(json!({"routes": routes, "websocket_endpoints": [], "call_graph": edges}));
-    let r = derive(&f);
-    let md = MarkdownPrinter::default()
-        .print(&Document {
-            findings: &f,
-            report: &r,
-        })
-        .unwrap();
+    let md = markdown(&f);
     let tree_lines = md.lines().filter(|l| l.contains(" called at ")).count();
     assert!(tree_lines > 0, "the tree reaches `embed`:\n{md}");
     // Each edge at most once per tree (3 trees at most).
@@ -415,13 +412,7 @@ fn call_flow_counts_what_it_could_not_resolve() {
     let f = findings(json!({"call_resolution": {
         "calls": 10, "project": 3, "external": 4, "builtin": 1, "unresolved": 2, "unread_modules": 1
     }}));
-    let r = derive(&f);
-    let md = MarkdownPrinter::default()
-        .print(&Document {
-            findings: &f,
-            report: &r,
-        })
-        .unwrap();
+    let md = markdown(&f);
     let line = md
         .lines()
         .find(|l| l.contains("Call resolution:"))
@@ -433,12 +424,6 @@ fn call_flow_counts_what_it_could_not_resolve() {
     );
     assert!(line.contains("1 module not read"), "{line}");
     // Nothing to say about a checkout without Python calls.
-    let none = findings(json!({}));
-    let md = MarkdownPrinter::default()
-        .print(&Document {
-            findings: &none,
-            report: &derive(&none),
-        })
-        .unwrap();
+    let md = markdown(&findings(json!({})));
     assert!(!md.contains("Call resolution:"));
 }

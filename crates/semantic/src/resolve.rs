@@ -100,64 +100,62 @@ pub(crate) fn resolve(program: &Program) -> Resolution {
 fn resolve_module(program: &Program, ev: &mut Evaluator<'_>, file: FileId, out: &mut Resolution) {
     let module = &program.modules[file as usize];
     let path = &program.paths[file as usize];
-    {
-        let mut callers: Vec<Option<Arc<str>>> = vec![None; module.scopes.len()];
-        for call in &module.calls {
-            let (line, column) = (call.line as usize, call.column as usize);
-            let caller = caller_name(ev, file, call.scope, &mut callers);
-            ev.new_question();
-            let values = ev.eval(file, call.scope, call.func);
-            let mut reached = Reach::default();
-            for v in values {
-                reach(ev, v, &mut reached);
-            }
-            out.counts.calls += 1;
-            if !reached.project.is_empty() || reached.project_class {
-                out.counts.project += 1;
-            } else if !reached.external.is_empty() {
-                out.counts.external += 1;
-            } else if reached.builtin {
-                out.counts.builtin += 1;
-            } else {
-                out.counts.unresolved += 1;
-                out.unresolved.push((Arc::clone(path), line, column));
-            }
-            for (f, s) in reached.project {
-                out.project
-                    .push(project_call(program, ev, path, line, column, &caller, f, s));
-            }
-            for q in reached.external {
-                out.external.push(ExternalCall {
-                    file: Arc::clone(path),
-                    line,
-                    column,
-                    caller: Arc::clone(&caller),
-                    callee: q,
-                });
-            }
+    let mut callers: Vec<Option<Arc<str>>> = vec![None; module.scopes.len()];
+    for call in &module.calls {
+        let (line, column) = (call.line as usize, call.column as usize);
+        let caller = caller_name(ev, file, call.scope, &mut callers);
+        ev.new_question();
+        let values = ev.eval(file, call.scope, call.func);
+        let mut reached = Reach::default();
+        for v in values {
+            reach(ev, v, &mut reached);
         }
-        // FastAPI calls a handler's dependencies for every request.
-        for scope in &module.scopes {
-            if scope.kind != ScopeKind::Function {
-                continue;
-            }
-            let outer = scope.parent.unwrap_or(MODULE_SCOPE);
-            for p in &scope.params {
-                for dep in &p.dependencies {
-                    ev.new_question();
-                    if !ev.is_depends(file, outer, dep.callee) {
-                        continue;
-                    }
-                    let mut reached = Reach::default();
-                    for v in ev.eval(file, outer, dep.argument) {
-                        reach(ev, v, &mut reached);
-                    }
-                    let caller = Arc::clone(&scope.qualname);
-                    for (f, s) in reached.project {
-                        out.project.push(project_call(
-                            program, ev, path, dep.line, dep.column, &caller, f, s,
-                        ));
-                    }
+        out.counts.calls += 1;
+        if !reached.project.is_empty() || reached.project_class {
+            out.counts.project += 1;
+        } else if !reached.external.is_empty() {
+            out.counts.external += 1;
+        } else if reached.builtin {
+            out.counts.builtin += 1;
+        } else {
+            out.counts.unresolved += 1;
+            out.unresolved.push((Arc::clone(path), line, column));
+        }
+        for (f, s) in reached.project {
+            out.project
+                .push(project_call(program, ev, path, line, column, &caller, f, s));
+        }
+        for q in reached.external {
+            out.external.push(ExternalCall {
+                file: Arc::clone(path),
+                line,
+                column,
+                caller: Arc::clone(&caller),
+                callee: q,
+            });
+        }
+    }
+    // FastAPI calls a handler's dependencies for every request.
+    for scope in &module.scopes {
+        if scope.kind != ScopeKind::Function {
+            continue;
+        }
+        let outer = scope.parent.unwrap_or(MODULE_SCOPE);
+        for p in &scope.params {
+            for dep in &p.dependencies {
+                ev.new_question();
+                if !ev.is_depends(file, outer, dep.callee) {
+                    continue;
+                }
+                let mut reached = Reach::default();
+                for v in ev.eval(file, outer, dep.argument) {
+                    reach(ev, v, &mut reached);
+                }
+                let caller = Arc::clone(&scope.qualname);
+                for (f, s) in reached.project {
+                    out.project.push(project_call(
+                        program, ev, path, dep.line, dep.column, &caller, f, s,
+                    ));
                 }
             }
         }

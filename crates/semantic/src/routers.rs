@@ -87,7 +87,7 @@ fn mounts(program: &Program, ev: &mut Evaluator<'_>) -> FxHashMap<BindingRef, Ve
             let is_framework = ev.eval(file, call.scope, call.func).iter().any(|v| {
                 matches!(v, Value::External(q) | Value::ExternalInstance(q)
                     if (q.starts_with("fastapi.") || q.starts_with("starlette."))
-                        && q.ends_with(&format!(".{method}")))
+                        && q.strip_suffix(method).is_some_and(|q| q.ends_with('.')))
             });
             if !is_framework {
                 continue;

@@ -109,6 +109,8 @@ struct StringPart {
     leading: String,
     /// Whether the part has a `{placeholder}`.
     has_placeholder: bool,
+    /// The bytes between the quotes, as written.
+    written: std::ops::Range<usize>,
 }
 
 fn string_part(node: Node<'_>, src: &str) -> Option<StringPart> {
@@ -128,18 +130,18 @@ fn string_part(node: Node<'_>, src: &str) -> Option<StringPart> {
     let bytes = prefix.contains('b');
     let body_start = start.end_byte();
     let placeholder = children.iter().find(|c| c.kind() == "interpolation");
-    let body_end = match placeholder {
-        Some(p) => p.start_byte(),
-        None => children
-            .iter()
-            .find(|c| c.kind() == "string_end")
-            .map_or(node.end_byte(), |c| c.start_byte()),
-    };
+    let written_end = children
+        .iter()
+        .find(|c| c.kind() == "string_end")
+        .map_or(node.end_byte(), |c| c.start_byte())
+        .max(body_start);
+    let body_end = placeholder.map_or(written_end, |p| p.start_byte());
     let body = src.get(body_start..body_end.max(body_start)).unwrap_or("");
     Some(StringPart {
         bytes,
         leading: decode(body, raw, fstring),
         has_placeholder: placeholder.is_some(),
+        written: body_start..written_end,
     })
 }
 
@@ -158,6 +160,19 @@ fn parts(node: Node<'_>) -> Vec<Node<'_>> {
 /// dropped); `None` for bytes, for f-strings with a placeholder and for any
 /// other expression.
 pub fn string_value(node: Node<'_>, src: &str) -> Option<String> {
+    joined_string(node, src, false)
+}
+
+/// A `str` literal's text with each f-string placeholder kept as written
+/// (`f"/{page}"` gives `/{page}`: a route path's template); `None` for
+/// bytes and for any other expression.
+pub fn string_template(node: Node<'_>, src: &str) -> Option<String> {
+    joined_string(node, src, true)
+}
+
+/// A `str` literal's parts joined; an f-string part with a placeholder is
+/// `None` (the value is not known) or, as a `template`, its text as written.
+fn joined_string(node: Node<'_>, src: &str, template: bool) -> Option<String> {
     let node = unparenthesize(node);
     let parts = parts(node);
     if parts.is_empty() {
@@ -166,42 +181,14 @@ pub fn string_value(node: Node<'_>, src: &str) -> Option<String> {
     let mut value = String::new();
     for part in parts {
         let part = string_part(part, src)?;
-        if part.bytes || part.has_placeholder {
+        if part.bytes || (part.has_placeholder && !template) {
             return None;
         }
-        value.push_str(&part.leading);
-    }
-    Some(value)
-}
-
-/// A `str` literal's text with each f-string placeholder kept as written
-/// (`f"/{page}"` gives `/{page}`: a route path's template); `None` for
-/// bytes and for any other expression.
-pub fn string_template(node: Node<'_>, src: &str) -> Option<String> {
-    let node = unparenthesize(node);
-    let parts = parts(node);
-    if parts.is_empty() {
-        return None;
-    }
-    let mut value = String::new();
-    for part in parts {
-        let decoded = string_part(part, src)?;
-        if decoded.bytes {
-            return None;
+        if part.has_placeholder {
+            value.push_str(src.get(part.written)?);
+        } else {
+            value.push_str(&part.leading);
         }
-        if !decoded.has_placeholder {
-            value.push_str(&decoded.leading);
-            continue;
-        }
-        // Between the quotes, as written.
-        let mut cursor = part.walk();
-        let children: Vec<Node<'_>> = part.children(&mut cursor).collect();
-        let start = children.first()?.end_byte();
-        let end = children
-            .iter()
-            .find(|c| c.kind() == "string_end")
-            .map_or(part.end_byte(), |c| c.start_byte());
-        value.push_str(src.get(start..end)?);
     }
     Some(value)
 }
