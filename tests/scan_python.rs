@@ -100,6 +100,32 @@ fn operations_from_api_models() {
     assert_eq!(
         ops,
         [
+            // A POST's URL says what it is: a provider's host, an
+            // OpenAI-compatible or Ollama path on any host.
+            ("endpoints.py", 23, "literal", Http, "httpx"),
+            ("endpoints.py", 23, "literal", Embedding, "deepinfra"),
+            // a module constant
+            ("endpoints.py", 27, "constant", Http, "httpx"),
+            ("endpoints.py", 27, "constant", LlmCall, "openai"),
+            // an f-string on a gateway read from the environment
+            ("endpoints.py", 31, "gateway", Http, "httpx"),
+            ("endpoints.py", 31, "gateway", LlmCall, "openai"),
+            // a parameter + a literal path
+            ("endpoints.py", 35, "joined", Http, "httpx"),
+            ("endpoints.py", 35, "joined", Embedding, "ollama"),
+            // `stream("POST", PROVIDERS[name])`: every value of the table
+            ("endpoints.py", 39, "looked_up", Http, "httpx"),
+            ("endpoints.py", 39, "looked_up", LlmCall, "x_ai, anthropic"),
+            // `requests.request("POST", url=...)`
+            ("endpoints.py", 44, "blocking", Http, "requests"),
+            ("endpoints.py", 44, "blocking", LlmCall, "ollama"),
+            // a webhook, a GET, a method not read, a table that is not all
+            // model URLs, a character of a URL: HTTP only
+            ("endpoints.py", 48, "webhook", Http, "httpx"),
+            ("endpoints.py", 52, "listing", Http, "httpx"),
+            ("endpoints.py", 56, "unknown_method", Http, "httpx"),
+            ("endpoints.py", 60, "mixed", Http, "httpx"),
+            ("endpoints.py", 64, "first_character", Http, "httpx"),
             // `async with pool.acquire() as conn` on `pool: asyncpg.Pool`
             ("io.py", 12, "rows", Database, "postgresql"),
             // a module-level `Redis.from_url(...)` client
@@ -115,6 +141,17 @@ fn operations_from_api_models() {
             ("llm.py", 23, "gemini", LlmCall, "gcp.gen_ai"),
             ("llm.py", 27, "routed", LlmCall, "litellm"),
             // 32: `chat_completion_stream` calls no model: nothing
+            // SQL with a pgvector operator: a module constant, a local, in
+            // sqlalchemy's `text()`, by keyword; 30 plain SQL: database only
+            ("pgvector.py", 17, "nearest", Database, "postgresql"),
+            ("pgvector.py", 17, "nearest", VectorSearch, "pgvector"),
+            ("pgvector.py", 22, "inline", Database, "postgresql"),
+            ("pgvector.py", 22, "inline", VectorSearch, "pgvector"),
+            ("pgvector.py", 26, "orm", Database, "sqlalchemy"),
+            ("pgvector.py", 26, "orm", VectorSearch, "pgvector"),
+            ("pgvector.py", 30, "plain", Database, "postgresql"),
+            ("pgvector.py", 34, "keyword", Database, "postgresql"),
+            ("pgvector.py", 34, "keyword", VectorSearch, "pgvector"),
             // a parameter typed by `Depends(get_openai)`'s return
             ("search.py", 12, "embed", Embedding, "openai"),
             // `self.qdrant` typed by the annotated `__init__` parameter
@@ -126,8 +163,31 @@ fn operations_from_api_models() {
                 Embedding,
                 "sentence_transformers"
             ),
+            // WebSocket sends in the body of an `async for` (11, 16 are
+            // outside it; 21 is a plain `for`; 27 in a def inside one)
+            ("streaming.py", 13, "stream_answer", Streaming, "websocket"),
+            ("streaming.py", 15, "stream_answer", Streaming, "websocket"),
         ]
     );
+    // The URLs as the code gives them.
+    let urls = |line: usize| -> Vec<&str> {
+        let o = found
+            .operations
+            .iter()
+            .find(|o| &*o.file == "endpoints.py" && o.line == line)
+            .expect("an operation on that line");
+        o.urls.iter().map(|u| u.as_str()).collect()
+    };
+    assert_eq!(urls(31), ["{GATEWAY}/v1/chat/completions"]);
+    assert_eq!(urls(35), ["{…}/api/embed"]);
+    assert_eq!(
+        urls(39),
+        [
+            "https://api.x.ai/v1/chat/completions",
+            "https://api.anthropic.com/v1/messages"
+        ]
+    );
+    assert!(urls(64).is_empty());
     // Each operation is one of the external calls, same place and callee.
     for o in &found.operations {
         assert!(

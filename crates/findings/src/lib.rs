@@ -394,7 +394,33 @@
 //! call of `postgresql`; `httpx.AsyncClient` + `post` an `http` call).
 //! Same `file`, `line`, `column`, `caller` and `callee` as the external
 //! call; `kind` and `system` from the row. A function's name is never
-//! evidence of an operation: only what it calls.
+//! evidence of an operation: only what it calls, and what its arguments
+//! hold:
+//!
+//! - Rows with `in_async_loop` apply only to calls in the body of an
+//!   `async for` of the calling function (not in a `def` nested in it): a
+//!   WebSocket `send_json`/`send_text`/`send_bytes` per item of an async
+//!   iterator is a `streaming` operation of `websocket`.
+//! - An `http` call's URL (`post(url)`, `request(method, url)`,
+//!   `stream(method, url)`; keywords `url`, `method`) is read from a
+//!   literal, an f-string (fields as written), a `+` concatenation (parts
+//!   it cannot read as `{…}`), a name or module attribute bound to one
+//!   (imports followed, every binding), a lookup `TABLE[key]` in a dict
+//!   display of string literals (every value): `urls` lists them. A POST
+//!   (by the method, or a method argument that is the literal `POST`)
+//!   whose every URL ends with a model endpoint path (`/chat/completions`,
+//!   `/completions`, `/responses`, `/v1/messages`, `/api/chat`,
+//!   `/api/generate` -> `llm_call`; `/embeddings`, `/api/embed`,
+//!   `/api/embeddings` -> `embedding`) or is on a model provider's host
+//!   (`api.openai.com`, `api.x.ai`, ...: the data file's `provider` rows)
+//!   adds an operation of that kind; `system` is the host's provider, else
+//!   the path's API (`openai`, `anthropic`, `ollama`); several, in the
+//!   URLs' order, joined by `, `. URLs of different kinds, or one that is
+//!   not a model endpoint, add nothing.
+//! - A `database` call's SQL (first positional argument, or keyword
+//!   `query`/`sql`/`statement`/`operation`; read as URLs are, and through
+//!   sqlalchemy's `text(sql)`) that holds a pgvector distance operator
+//!   (`<->` `<#>` `<=>` `<+>`) adds a `vector_search` of `pgvector`.
 //!
 //! ## `sql_tables`: [`SqlTable`] and `sql_indexes`: [`SqlIndex`]
 //!
@@ -1122,6 +1148,11 @@ pub struct Operation {
     pub system: String,
     /// The external call's qualified name.
     pub callee: Arc<str>,
+    /// The URLs an HTTP request may be sent to, as far as the code shows
+    /// them (f-string fields as written, unread parts as `{…}`); empty
+    /// when not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<String>,
 }
 
 /// What an operation is.

@@ -36,6 +36,7 @@ pub fn summarize(src: &str, tokens: &[Token], lines: &LineIndex) -> Result<Modul
         out: ModuleSummary::default(),
         pending_decorators: Vec::new(),
         conditional: false,
+        async_loop: false,
         binding_conditional: vec![Vec::new()],
         depth: 0,
         too_deep: false,
@@ -84,6 +85,9 @@ struct Extractor<'a> {
     /// The statement being read is inside an `if`/`for`/`try`/... body of
     /// its scope (it may not run, or run more than once).
     conditional: bool,
+    /// The statement being read is in the body of an `async for` of its
+    /// function.
+    async_loop: bool,
     /// Per scope, parallel to its `bindings`: made by a conditional
     /// statement.
     binding_conditional: Vec<Vec<bool>>,
@@ -407,6 +411,7 @@ impl<'a> Extractor<'a> {
                 args: (0, 0),
                 line: line as u32,
                 column: column as u32,
+                in_async_loop: self.async_loop,
             });
             self.pending_decorators.push(decorator);
             return end + 1;
@@ -456,6 +461,14 @@ impl<'a> Extractor<'a> {
         // A def's or class's body runs as a whole in its own scope; any
         // other compound's body may not run (or run more than once).
         let outer = std::mem::replace(&mut self.conditional, !matches!(first, "def" | "class"));
+        // A def's body is not in the loop around the def; an `async for`'s
+        // is in its loop.
+        let in_loop = match first {
+            "def" | "class" => false,
+            "for" if is_async => true,
+            _ => self.async_loop,
+        };
+        let outer_loop = std::mem::replace(&mut self.async_loop, in_loop);
         let mut next = end + 1;
         if colon + 1 < end {
             // `if x: y()` — the body on the header's line.
@@ -464,6 +477,23 @@ impl<'a> Extractor<'a> {
             next = self.block(next + 1, body_scope);
         }
         self.conditional = outer;
+        self.async_loop = outer_loop;
+        if matches!(first, "def" | "class") {
+            let last = (colon..next)
+                .rev()
+                .find(|&i| {
+                    !matches!(
+                        self.kind(i),
+                        Some(Kind::Dedent | Kind::Newline | Kind::Indent) | None
+                    )
+                })
+                .unwrap_or(colon);
+            let token = self.toks[last.min(self.toks.len() - 1)];
+            let (end_line, _) = self
+                .lines
+                .position(token.end.saturating_sub(1).max(token.start));
+            self.out.scopes[body_scope as usize].end_line = end_line;
+        }
         next
     }
 
@@ -1105,6 +1135,25 @@ impl<'a> Extractor<'a> {
         if i == e {
             return first;
         }
+        // `a + b + c` (a URL or SQL text put together)
+        if self.is_op(i, "+") {
+            let mut parts = vec![first];
+            while i < e && self.is_op(i, "+") {
+                match self.primary(i + 1, e, scope) {
+                    Some((next, j)) => {
+                        parts.push(next);
+                        i = j;
+                    }
+                    None => break,
+                }
+            }
+            if i == e {
+                let span = self.span_of(parts);
+                return self.push(Expr::Concat(span));
+            }
+            self.scan(i, e, scope);
+            return UNKNOWN;
+        }
         // `A | B | None` (annotations)
         let mut union = vec![first];
         while i < e && self.is_op(i, "|") {
@@ -1270,14 +1319,25 @@ impl<'a> Extractor<'a> {
                             || !self
                                 .top_level(s + 1, close, |x, i| x.is_op(i, ":") || x.is_op(i, "**"))
                                 .is_empty();
-                        if !self.comprehension(s + 1, close, scope) {
-                            self.dict_or_set(s + 1, close, scope);
-                        }
-                        self.push(Expr::Literal(if dict {
-                            BuiltinType::Dict
+                        if self.comprehension(s + 1, close, scope) {
+                            self.push(Expr::Literal(if dict {
+                                BuiltinType::Dict
+                            } else {
+                                BuiltinType::Set
+                            }))
                         } else {
-                            BuiltinType::Set
-                        }))
+                            match self.dict_or_set(s + 1, close, scope) {
+                                Some(values) if dict => {
+                                    let span = self.span_of(values);
+                                    self.push(Expr::StrDict(span))
+                                }
+                                _ => self.push(Expr::Literal(if dict {
+                                    BuiltinType::Dict
+                                } else {
+                                    BuiltinType::Set
+                                })),
+                            }
+                        }
                     }
                     _ => return None,
                 };
@@ -1313,6 +1373,7 @@ impl<'a> Extractor<'a> {
                         args: (0, 0),
                         line: line as u32,
                         column: column as u32,
+                        in_async_loop: self.async_loop,
                     });
                     let keep = match self.node(expr) {
                         Expr::Name(n) | Expr::Attribute(_, n) => {
@@ -1347,6 +1408,8 @@ impl<'a> Extractor<'a> {
         let mut plain = String::new();
         let mut only_plain = true;
         let mut bytes = false;
+        // The written text, f-strings' fields as written.
+        let mut template = String::new();
         while i < e {
             match self.toks[i].kind {
                 Kind::String => {
@@ -1354,6 +1417,7 @@ impl<'a> Extractor<'a> {
                     let prefix = text.find(['"', '\'']).unwrap_or(0);
                     bytes |= text[..prefix].contains(['b', 'B']);
                     plain.push_str(string_body(&text[prefix..]));
+                    template.push_str(string_body(&text[prefix..]));
                     i += 1;
                 }
                 Kind::FStart => {
@@ -1362,6 +1426,10 @@ impl<'a> Extractor<'a> {
                     if close == NO_PAIR || close <= i {
                         return (self.push(Expr::Literal(BuiltinType::Str)), i + 1);
                     }
+                    let (open, shut) = (self.toks[i], self.toks[close]);
+                    let quoted = &self.src[open.start..shut.end];
+                    let prefix = quoted.find(['"', '\'']).unwrap_or(0);
+                    template.push_str(string_body(&quoted[prefix..]));
                     let mut start = i + 1;
                     for j in i + 1..=close {
                         if self.toks[j].kind == Kind::FieldEnd || j == close {
@@ -1376,11 +1444,16 @@ impl<'a> Extractor<'a> {
                 _ => break,
             }
         }
-        // Only short strings are kept whole: annotations and `__all__`.
+        // Short strings are kept whole (annotations, `__all__`, URLs, route
+        // prefixes), and SQL that a vector search sends.
         let expr = if bytes {
             Expr::Literal(BuiltinType::Bytes)
-        } else if only_plain && plain.len() <= MAX_KEPT_STRING {
+        } else if only_plain && (plain.len() <= MAX_KEPT_STRING || has_vector_operator(&plain)) {
             Expr::Str(self.intern(&plain))
+        } else if !only_plain
+            && (template.len() <= MAX_KEPT_STRING || has_vector_operator(&template))
+        {
+            Expr::Template(self.intern(&template))
         } else {
             Expr::Literal(BuiltinType::Str)
         };
@@ -1423,19 +1496,41 @@ impl<'a> Extractor<'a> {
         (start, len)
     }
 
-    fn dict_or_set(&mut self, s: usize, e: usize, scope: ScopeId) {
+    /// A dict or set display's inside, read for its calls; a dict whose
+    /// values are all string literals gives them (a lookup table).
+    fn dict_or_set(&mut self, s: usize, e: usize, scope: ScopeId) -> Option<Vec<ExprId>> {
+        let mut values = Some(Vec::new());
         for (ps, pe) in self.split_commas(s, e) {
             let colons = self.top_level(ps, pe, |x, i| x.is_op(i, ":"));
             match colons.first() {
-                Some(&c) if !self.is_word(ps, "lambda") => self.discard(|x| {
-                    x.single(ps, c, scope);
-                    x.single(c + 1, pe, scope);
-                }),
-                _ => self.discard(|x| {
-                    x.single(ps, pe, scope);
-                }),
+                Some(&c) if !self.is_word(ps, "lambda") => {
+                    let literal = matches!(self.kind(c + 1), Some(Kind::String))
+                        && (c + 2..pe).all(|i| self.kind(i) == Some(Kind::String));
+                    if literal && values.is_some() {
+                        self.discard(|x| {
+                            x.single(ps, c, scope);
+                        });
+                        let value = self.single(c + 1, pe, scope);
+                        if let Some(v) = values.as_mut() {
+                            v.push(value);
+                        }
+                    } else {
+                        values = None;
+                        self.discard(|x| {
+                            x.single(ps, c, scope);
+                            x.single(c + 1, pe, scope);
+                        });
+                    }
+                }
+                _ => {
+                    values = None;
+                    self.discard(|x| {
+                        x.single(ps, pe, scope);
+                    });
+                }
             }
         }
+        values.filter(|v| !v.is_empty())
     }
 
     /// When `[s, e)` is a comprehension's inside: read it in its own scope
@@ -1509,9 +1604,36 @@ fn string_body(quoted: &str) -> &str {
 /// The called names whose arguments the model reads (the model then
 /// checks what the call reaches): `super(C, self)`, and what mounts a
 /// FastAPI or Starlette router (`include_router(r, prefix=)`,
-/// `mount(path, app)`, `APIRouter(prefix=)`). Other calls' arguments are
-/// read for their calls only, and not kept.
-const ARGUMENTS_READ: &[&str] = &["super", "include_router", "mount", "APIRouter", "Router"];
+/// `mount(path, app)`, `APIRouter(prefix=)`), what an outbound POST sends
+/// to (`post(url)`, `request(method, url)`, `stream(method, url)`) and the
+/// SQL a database command runs (`execute(sql)`, `fetch(sql)`, sqlalchemy's
+/// `text(sql)`). Other calls' arguments are read for their calls only, and
+/// not kept.
+const ARGUMENTS_READ: &[&str] = &[
+    "super",
+    "include_router",
+    "mount",
+    "APIRouter",
+    "Router",
+    "post",
+    "request",
+    "stream",
+    "execute",
+    "executemany",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "text",
+];
 
 /// Longer string literals are not kept (a docstring is not a name).
 const MAX_KEPT_STRING: usize = 200;
+
+/// pgvector's distance operators (L2, negative inner product, cosine, L1):
+/// SQL text holding one is a vector search.
+pub const VECTOR_OPERATORS: [&str; 4] = ["<->", "<#>", "<=>", "<+>"];
+
+/// Whether `text` holds a pgvector distance operator.
+pub fn has_vector_operator(text: &str) -> bool {
+    VECTOR_OPERATORS.iter().any(|op| text.contains(op))
+}

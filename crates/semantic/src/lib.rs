@@ -45,14 +45,16 @@ mod model;
 mod modules;
 mod resolve;
 mod routers;
+mod strings;
 pub mod summary;
 
 use std::sync::Arc;
 
-pub use extract::{MAX_NESTING, summarize};
+pub use extract::{MAX_NESTING, VECTOR_OPERATORS, has_vector_operator, summarize};
 pub use modules::ModuleRef;
-pub use resolve::{CallCounts, ExternalCall, ProjectCall, Resolution};
+pub use resolve::{ArgumentTexts, CallCounts, ExternalCall, ProjectCall, Resolution};
 pub use routers::RouteDecl;
+pub use strings::{StringValue, UNREAD};
 pub use summary::ModuleSummary;
 
 /// Start offsets of the lines of a text.

@@ -622,11 +622,14 @@ impl<'p> Evaluator<'p> {
                 .into_iter()
                 .filter(|v| matches!(v, Value::Class(..)))
                 .collect(),
-            Expr::Str(_) => vec![Value::BuiltinInstance("str")],
+            Expr::Str(_) | Expr::Template(_) => vec![Value::BuiltinInstance("str")],
+            Expr::StrDict(_) => vec![Value::BuiltinInstance("dict")],
             Expr::Literal(t) => vec![Value::BuiltinInstance(t.name())],
             Expr::Tuple(_) => vec![Value::BuiltinInstance("tuple")],
             Expr::List(_) => vec![Value::BuiltinInstance("list")],
-            Expr::Union(_) | Expr::Lambda(_) | Expr::Unknown => Values::new(),
+            // A concatenation's type is its first part's `__add__`'s: not
+            // modelled.
+            Expr::Concat(_) | Expr::Union(_) | Expr::Lambda(_) | Expr::Unknown => Values::new(),
         }
     }
 

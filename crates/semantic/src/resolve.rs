@@ -8,7 +8,8 @@ use rayon::prelude::*;
 
 use crate::Program;
 use crate::model::{Evaluator, FileId, Value};
-use crate::summary::{MODULE_SCOPE, ScopeId, ScopeKind};
+use crate::strings::{StringValue, string_values};
+use crate::summary::{CallSite, MODULE_SCOPE, ScopeId, ScopeKind};
 
 /// A call that reaches a function or method defined in the checkout.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,6 +33,20 @@ pub struct ExternalCall {
     pub caller: Arc<str>,
     /// The qualified name (`asyncio.run`, `httpx.AsyncClient.post`).
     pub callee: Arc<str>,
+    /// The texts its arguments may hold, for the calls whose arguments the
+    /// model reads (a POST's URL, a command's SQL); empty otherwise.
+    pub arguments: Vec<ArgumentTexts>,
+    /// The call is in the body of an `async for` of its function.
+    pub in_async_loop: bool,
+}
+
+/// One argument of an external call and the texts it may hold.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ArgumentTexts {
+    /// `name=` of a keyword argument; `None` for a positional one.
+    pub keyword: Option<Arc<str>>,
+    /// Empty when the model cannot read the argument.
+    pub texts: Vec<StringValue>,
 }
 
 /// How the call sites resolved; each call counts once, under the first of
@@ -125,6 +140,11 @@ fn resolve_module(program: &Program, ev: &mut Evaluator<'_>, file: FileId, out: 
             out.project
                 .push(project_call(program, ev, path, line, column, &caller, f, s));
         }
+        let arguments = if reached.external.is_empty() {
+            Vec::new()
+        } else {
+            argument_texts(ev, file, call)
+        };
         for q in reached.external {
             out.external.push(ExternalCall {
                 file: Arc::clone(path),
@@ -132,6 +152,8 @@ fn resolve_module(program: &Program, ev: &mut Evaluator<'_>, file: FileId, out: 
                 column,
                 caller: Arc::clone(&caller),
                 callee: q,
+                arguments: arguments.clone(),
+                in_async_loop: call.in_async_loop,
             });
         }
     }
@@ -160,6 +182,20 @@ fn resolve_module(program: &Program, ev: &mut Evaluator<'_>, file: FileId, out: 
             }
         }
     }
+}
+
+/// The texts of a call's kept arguments (see `ARGUMENTS_READ` in
+/// `extract.rs`).
+fn argument_texts(ev: &mut Evaluator<'_>, file: FileId, call: &CallSite) -> Vec<ArgumentTexts> {
+    let module = ev.module(file);
+    module
+        .arguments(call.args)
+        .iter()
+        .map(|a| ArgumentTexts {
+            keyword: a.keyword.map(|k| Arc::from(module.name(k))),
+            texts: string_values(ev, file, call.scope, a.value),
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -14,6 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::Program;
 use crate::model::{BindingRef, Evaluator, FileId, Value};
+use crate::strings::string_values;
 use crate::summary::{Binding, Expr, ExprId, ModuleSummary, ScopeId, Span};
 
 /// A route as the structural scan finds it.
@@ -250,25 +251,11 @@ fn keyword(module: &ModuleSummary, args: Span, name: &str) -> Option<ExprId> {
         .map(|a| a.value)
 }
 
-/// A plain string literal's text, or that of the one literal a name (or
-/// a module's attribute) is bound to (`API_PREFIX = "/api"`).
+/// The one text `expr` holds when every part of it is a literal
+/// (`API_PREFIX = "/api"`, `API_PREFIX + "/admin"`).
 fn constant(ev: &mut Evaluator<'_>, file: FileId, scope: ScopeId, expr: ExprId) -> Option<String> {
-    let module = ev.module(file);
-    if let Expr::Str(text) = *module.expr(expr) {
-        return Some(module.name(text).to_owned());
-    }
-    ev.new_question();
-    let [(f, s, i)] = ev.definitions(file, scope, expr)[..] else {
-        return None;
-    };
-    let module = ev.module(f);
-    match ev.scope(f, s).bindings[i as usize].1 {
-        Binding::Value {
-            value: Some(value), ..
-        } => match *module.expr(value) {
-            Expr::Str(text) => Some(module.name(text).to_owned()),
-            _ => None,
-        },
+    match &string_values(ev, file, scope, expr)[..] {
+        [only] if only.exact => Some(only.text.clone()),
         _ => None,
     }
 }

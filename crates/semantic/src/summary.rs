@@ -150,6 +150,9 @@ pub struct Scope {
     pub qualname: Arc<str>,
     /// The line of the `def` or `class` keyword.
     pub line: usize,
+    /// Functions and classes: the last line of the body (0 for other
+    /// scopes).
+    pub end_line: usize,
     /// Every binding the scope makes, ordered by name, then source order
     /// (a name bound twice has two entries: the model is
     /// flow-insensitive).
@@ -188,6 +191,7 @@ impl Scope {
             name,
             qualname,
             line,
+            end_line: 0,
             bindings: Vec::new(),
             globals: Vec::new(),
             nonlocals: Vec::new(),
@@ -303,6 +307,16 @@ pub enum Expr {
     /// A plain string literal's text (string annotations); longer ones
     /// are a [`BuiltinType::Str`] literal.
     Str(NameId),
+    /// An f-string's body as written between its quotes, replacement
+    /// fields included (`f"{base}/chat"` gives `{base}/chat`); kept when
+    /// as short as a kept [`Expr::Str`].
+    Template(NameId),
+    /// `a + b + ...` of strings, names, attributes, subscripts and calls
+    /// (a URL or SQL text put together): the parts.
+    Concat(Span),
+    /// A dict display whose values are all string literals (a lookup
+    /// table of URLs or queries): its values.
+    StrDict(Span),
     /// A literal or display of a builtin type.
     Literal(BuiltinType),
     Tuple(Span),
@@ -369,4 +383,7 @@ pub struct CallSite {
     /// byte column.
     pub line: u32,
     pub column: u32,
+    /// The call is in the body of an `async for` loop of its function
+    /// (a value sent per item an async iterator gives: streaming).
+    pub in_async_loop: bool,
 }

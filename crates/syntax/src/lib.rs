@@ -469,12 +469,12 @@ fn scan_with(
         })
         .collect();
     let calls = program.resolve();
+    findings.operations = api_models::ApiModels::python().operations(&calls.external);
     (
         findings.call_graph,
         findings.external_calls,
         findings.call_resolution,
     ) = call_findings(calls, unread);
-    findings.operations = api_models::ApiModels::python().operations(&findings.external_calls);
     // 10^5 call sites and more: freed on another thread while the scan
     // goes on (the report is built on this one).
     rayon::spawn(move || drop(program));
