@@ -219,10 +219,10 @@ impl ApiModels {
                             .unwrap_or_default();
                         let texts: Vec<String> = urls.iter().map(|u| u.text.clone()).collect();
                         out.push(operation(*kind, system, texts.clone()));
-                        if request.is_some_and(|r| is_post(r, &call.arguments)) {
-                            if let Some((kind, system)) = self.model_endpoint(&urls) {
-                                out.push(operation(kind, &system, texts));
-                            }
+                        if request.is_some_and(|r| is_post(r, &call.arguments))
+                            && let Some((kind, system)) = self.model_endpoint(&urls)
+                        {
+                            out.push(operation(kind, &system, texts));
                         }
                     }
                     OperationKind::Database => {
