@@ -395,7 +395,7 @@ mod tests {
     #[test]
     fn model_endpoints_by_path_then_host() {
         let models = ApiModels::python();
-        let c = |url: &str| models.classify(url).map(|(k, s)| (k, s));
+        let c = |url: &str| models.classify(url);
         use OperationKind::{Embedding, LlmCall};
         assert_eq!(
             c("https://api.openai.com/v1/chat/completions"),
