@@ -200,6 +200,90 @@ fn operations_from_api_models() {
     }
 }
 
+/// The served app of `fixtures/scan/python/served`: an application with
+/// a lifespan, a route and a background task, beside a CLI and a script
+/// that use the same names (`connect`, `run`, `basicConfig`). Answers
+/// read off the fixture by hand.
+#[test]
+fn served_app_is_what_the_application_runs() {
+    use recon_findings::{EntryKind::*, Place};
+    let found = fixture("served");
+    let app = &found.served_app;
+    let apps: Vec<_> = app
+        .apps
+        .iter()
+        .map(|a| (&*a.file, a.line, &*a.name))
+        .collect();
+    assert_eq!(apps, [("app/main.py", 20, "app")]);
+    // The app's module and what it imports (the package `app` too); not
+    // the CLI or the script.
+    assert_eq!(
+        app.modules,
+        [
+            "app/__init__.py",
+            "app/logs.py",
+            "app/main.py",
+            "app/service.py"
+        ]
+    );
+    let entries: Vec<_> = app
+        .entry_points
+        .iter()
+        .map(|e| (&*e.file, e.line, &*e.qualname, e.kind))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("app/main.py", 15, "lifespan", Lifespan),
+            ("app/main.py", 24, "items", Route),
+            // `tasks.add_task(refresh)` in a route
+            ("app/main.py", 29, "refresh", Background),
+        ]
+    );
+    let reached: Vec<_> = app
+        .functions
+        .iter()
+        .map(|f| (&*f.file, &*f.qualname, f.line, f.end_line, f.reached))
+        .collect();
+    assert_eq!(
+        reached,
+        [
+            // called by the module-level `setup()` of app/main.py
+            ("app/logs.py", "setup", 4, 5, true),
+            ("app/main.py", "lifespan", 15, 17, true),
+            ("app/main.py", "items", 24, 26, true),
+            ("app/main.py", "refresh", 29, 30, true),
+            // only called in the `__main__` block
+            ("app/main.py", "unused", 33, 34, false),
+            ("app/service.py", "connect", 1, 2, true),
+            ("app/service.py", "run", 5, 6, true),
+            ("app/service.py", "helper_never_called", 9, 10, false),
+        ]
+    );
+    // Where each `basicConfig` is: the one the app runs on import is
+    // served; the `__main__` block's and the CLI's are outside.
+    let places: Vec<_> = found
+        .logging_config
+        .iter()
+        .map(|c| (&*c.file, c.line, app.place(&c.file, c.line)))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("app/logs.py", 5, Place::Served),
+            ("app/main.py", 38, Place::Outside),
+            ("cli/tool.py", 9, Place::Outside),
+        ]
+    );
+    assert_eq!(app.place("app/service.py", 10), Place::NotReached);
+    assert_eq!(app.place("scripts/seed.py", 2), Place::Outside);
+    // No application: nothing is said.
+    assert_eq!(
+        fixture("operations").served_app.place("io.py", 1),
+        Place::Unknown
+    );
+}
+
 fn middleware(line: usize, name: &str, kind: MiddlewareKind) -> Middleware {
     Middleware {
         file: "main.py".into(),
@@ -459,6 +543,13 @@ fn json_shape_is_pinned() {
     }
   ],
   "route_routers": [],
+  "served_app": {
+    "apps": [],
+    "entry_points": [],
+    "modules": [],
+    "functions": [],
+    "main_blocks": []
+  },
   "errors": []
 }
 "#;

@@ -607,6 +607,35 @@
 //! One per `routes` entry (same `file`, `line`): `router` is the last
 //! segment of the decorator's receiver `R` (`@admin_router.get` gives
 //! `admin_router`, `@self.router.get` gives `router`).
+//!
+//! ## `served_app`: [`ServedApp`] (Python)
+//!
+//! What runs when an ASGI server serves the checkout's applications, from
+//! the semantic model (never from names):
+//!
+//! - `apps`: module-level bindings to a `FastAPI(...)` or `Starlette(...)`
+//!   instance (`line`: the call's).
+//! - `modules`: the applications' modules and every checkout module they
+//!   import, transitively (import statements anywhere in a module).
+//! - `entry_points`, in those modules: functions under an application's or
+//!   router's route (`route`), WebSocket (`websocket`), `middleware`,
+//!   `on_event` (`startup`/`shutdown`) or `exception_handler` decorator;
+//!   functions passed to `add_api_route`/`add_route` (`route`),
+//!   `add_api_websocket_route`/`add_websocket_route` (`websocket`),
+//!   `add_exception_handler`, `add_event_handler`, `add_middleware` (a
+//!   class: its `dispatch` and `__call__`); an application's `lifespan=`
+//!   (`lifespan`), `on_startup=`/`on_shutdown=`; and served functions that
+//!   reached code passes to an external `add_task`, `add_job`,
+//!   `run_in_executor` or `Thread(target=)` (`background`). `line` is the
+//!   `def`'s.
+//! - `functions`: every function of those modules (`line` of the `def`,
+//!   `end_line` the body's last), `reached` when an entry point reaches it
+//!   through `call_graph` (entry points included) or the module-level code
+//!   of a served module calls it (it runs on import); calls in
+//!   `if __name__ == "__main__":` blocks (`main_blocks`) do not count.
+//!
+//! Empty when the checkout has no application. [`ServedApp::place`] says
+//! where a line is.
 
 use std::sync::Arc;
 
@@ -713,6 +742,9 @@ pub struct Findings {
     /// The router object each route is declared on.
     #[serde(default)]
     pub route_routers: Vec<RouteRouter>,
+    /// What an ASGI server runs of the checkout (Python).
+    #[serde(default)]
+    pub served_app: ServedApp,
     /// Files that could not be read or did not parse cleanly.
     pub errors: Vec<FileError>,
 }
@@ -754,6 +786,7 @@ impl Default for Findings {
             log_messages: Vec::new(),
             except_bodies: Vec::new(),
             route_routers: Vec::new(),
+            served_app: ServedApp::default(),
             errors: Vec::new(),
         }
     }
@@ -1378,4 +1411,110 @@ pub struct RouteRouter {
 pub struct FileError {
     pub file: String,
     pub reason: String,
+}
+
+/// What an ASGI server runs of the checkout: see the crate docs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServedApp {
+    pub apps: Vec<AppObject>,
+    pub entry_points: Vec<EntryPoint>,
+    pub modules: Vec<String>,
+    pub functions: Vec<ServedFunction>,
+    pub main_blocks: Vec<LineRange>,
+}
+
+/// A module-level `FastAPI()` / `Starlette()` application.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct AppObject {
+    pub file: String,
+    pub line: usize,
+    pub name: String,
+}
+
+/// A function the server, or a runner the app starts, calls.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EntryPoint {
+    pub file: String,
+    pub line: usize,
+    pub qualname: String,
+    pub kind: EntryKind,
+}
+
+/// Why a function is an entry point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Route,
+    Websocket,
+    Middleware,
+    Startup,
+    Shutdown,
+    Lifespan,
+    ExceptionHandler,
+    Background,
+}
+
+/// A function of a served module.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ServedFunction {
+    pub file: String,
+    pub line: usize,
+    pub end_line: usize,
+    pub qualname: String,
+    pub reached: bool,
+}
+
+/// Lines `line..=end_line` of a file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct LineRange {
+    pub file: String,
+    pub line: usize,
+    pub end_line: usize,
+}
+
+/// Where a line of the checkout is, for the served app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// Runs when the app serves: in a reached function, or module-level
+    /// code of a served module.
+    Served,
+    /// In a served module's function that no entry point reaches.
+    NotReached,
+    /// Not in a served module, or in a `__main__` block.
+    Outside,
+    /// The checkout has no application: nothing is known.
+    Unknown,
+}
+
+impl ServedApp {
+    /// Where `line` of `file` is (`functions` and `main_blocks` are sorted
+    /// by file, then line).
+    pub fn place(&self, file: &str, line: usize) -> Place {
+        if self.apps.is_empty() {
+            return Place::Unknown;
+        }
+        if self
+            .modules
+            .binary_search_by(|m| m.as_str().cmp(file))
+            .is_err()
+            || self
+                .main_blocks
+                .iter()
+                .any(|b| b.file == file && b.line <= line && line <= b.end_line)
+        {
+            return Place::Outside;
+        }
+        // The innermost function around the line: the last one starting at
+        // or before it that is still open.
+        let start = self.functions.partition_point(|f| f.file.as_str() < file);
+        let end = self.functions.partition_point(|f| f.file.as_str() <= file);
+        let innermost = self.functions[start..end]
+            .iter()
+            .filter(|f| f.line <= line && line <= f.end_line)
+            .max_by_key(|f| f.line);
+        match innermost {
+            Some(f) if !f.reached => Place::NotReached,
+            _ => Place::Served,
+        }
+    }
 }

@@ -73,6 +73,7 @@ pub fn summarize(src: &str, tokens: &[Token], lines: &LineIndex) -> Result<Modul
     out.args.shrink_to_fit();
     out.scopes.shrink_to_fit();
     out.calls.shrink_to_fit();
+    out.main_blocks.shrink_to_fit();
     Ok(out)
 }
 
@@ -478,23 +479,46 @@ impl<'a> Extractor<'a> {
         }
         self.conditional = outer;
         self.async_loop = outer_loop;
+        if first == "if" && scope == MODULE_SCOPE && self.is_main_test(s + 1, colon) {
+            let (line, _) = self.position(s);
+            let end_line = self.last_line(colon, next);
+            self.out.main_blocks.push((line, end_line));
+        }
         if matches!(first, "def" | "class") {
-            let last = (colon..next)
-                .rev()
-                .find(|&i| {
-                    !matches!(
-                        self.kind(i),
-                        Some(Kind::Dedent | Kind::Newline | Kind::Indent) | None
-                    )
-                })
-                .unwrap_or(colon);
-            let token = self.toks[last.min(self.toks.len() - 1)];
-            let (end_line, _) = self
-                .lines
-                .position(token.end.saturating_sub(1).max(token.start));
+            let end_line = self.last_line(colon, next);
             self.out.scopes[body_scope as usize].end_line = end_line;
         }
         next
+    }
+
+    /// Whether `[s, e)` is `__name__ == "__main__"` (either way round).
+    fn is_main_test(&self, s: usize, e: usize) -> bool {
+        if e != s + 3 || !self.is_op(s + 1, "==") {
+            return false;
+        }
+        let is_main = |i: usize| {
+            self.kind(i) == Some(Kind::String)
+                && matches!(self.text(i), "\"__main__\"" | "'__main__'")
+        };
+        let is_name = |i: usize| self.is_word(i, "__name__");
+        (is_name(s) && is_main(s + 2)) || (is_main(s) && is_name(s + 2))
+    }
+
+    /// The last line of the tokens in `[s, e)` that are not layout.
+    fn last_line(&self, s: usize, e: usize) -> usize {
+        let last = (s..e)
+            .rev()
+            .find(|&i| {
+                !matches!(
+                    self.kind(i),
+                    Some(Kind::Dedent | Kind::Newline | Kind::Indent) | None
+                )
+            })
+            .unwrap_or(s);
+        let token = self.toks[last.min(self.toks.len() - 1)];
+        self.lines
+            .position(token.end.saturating_sub(1).max(token.start))
+            .0
     }
 
     /// The header of an `if`/`for`/`with`/`except`... in `[s, colon)`.
@@ -1607,8 +1631,10 @@ fn string_body(quoted: &str) -> &str {
 /// `mount(path, app)`, `APIRouter(prefix=)`), what an outbound POST sends
 /// to (`post(url)`, `request(method, url)`, `stream(method, url)`) and the
 /// SQL a database command runs (`execute(sql)`, `fetch(sql)`, sqlalchemy's
-/// `text(sql)`). Other calls' arguments are read for their calls only, and
-/// not kept.
+/// `text(sql)`), and what registers a served app's entry points (an
+/// application's `lifespan=`, `add_*` registrations, `on_event(kind)`,
+/// background runners: see `served.rs`). Other calls' arguments are read
+/// for their calls only, and not kept.
 const ARGUMENTS_READ: &[&str] = &[
     "super",
     "include_router",
@@ -1624,6 +1650,22 @@ const ARGUMENTS_READ: &[&str] = &[
     "fetchrow",
     "fetchval",
     "text",
+    "FastAPI",
+    "Starlette",
+    "on_event",
+    "add_api_route",
+    "add_route",
+    "add_api_websocket_route",
+    "add_websocket_route",
+    "add_exception_handler",
+    "add_middleware",
+    "add_event_handler",
+    "add_task",
+    "add_job",
+    "run_in_executor",
+    "to_thread",
+    "submit",
+    "Thread",
 ];
 
 /// Longer string literals are not kept (a docstring is not a name).

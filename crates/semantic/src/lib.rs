@@ -45,6 +45,7 @@ mod model;
 mod modules;
 mod resolve;
 mod routers;
+mod served;
 mod strings;
 pub mod summary;
 
@@ -54,6 +55,7 @@ pub use extract::{MAX_NESTING, VECTOR_OPERATORS, has_vector_operator, summarize}
 pub use modules::ModuleRef;
 pub use resolve::{ArgumentTexts, CallCounts, ExternalCall, ProjectCall, Resolution};
 pub use routers::RouteDecl;
+pub use served::{AppObject, EntryKind, EntryPoint, ServedApp, ServedFunction};
 pub use strings::{StringValue, UNREAD};
 pub use summary::ModuleSummary;
 

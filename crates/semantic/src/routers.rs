@@ -62,7 +62,7 @@ impl Program {
             .collect()
     }
 
-    fn file_id(&self, path: &str) -> Option<FileId> {
+    pub(crate) fn file_id(&self, path: &str) -> Option<FileId> {
         self.paths
             .binary_search_by(|p| (**p).cmp(path))
             .ok()

@@ -41,6 +41,18 @@ pub struct ModuleSummary {
     /// `__all__` is set by something the model cannot read (a computed
     /// value): the module's public names stand in for it.
     pub all_dynamic: bool,
+    /// The lines of each module-level `if __name__ == "__main__":` block
+    /// (first, last): code that runs only when the file is a script.
+    pub main_blocks: Vec<(usize, usize)>,
+}
+
+impl ModuleSummary {
+    /// Whether `line` is in a `__main__` block.
+    pub fn in_main_block(&self, line: usize) -> bool {
+        self.main_blocks
+            .iter()
+            .any(|&(first, last)| first <= line && line <= last)
+    }
 }
 
 impl ModuleSummary {

@@ -172,6 +172,62 @@ fn call_findings(
     (edges, external, resolution)
 }
 
+/// The semantic model's served app as a finding.
+fn served_app(app: recon_semantic::ServedApp) -> recon_findings::ServedApp {
+    use recon_findings::EntryKind as Kind;
+    recon_findings::ServedApp {
+        apps: app
+            .apps
+            .into_iter()
+            .map(|a| recon_findings::AppObject {
+                file: a.file.to_string(),
+                line: a.line,
+                name: a.name.to_string(),
+            })
+            .collect(),
+        entry_points: app
+            .entry_points
+            .into_iter()
+            .map(|e| recon_findings::EntryPoint {
+                file: e.file.to_string(),
+                line: e.line,
+                qualname: e.qualname.to_string(),
+                kind: match e.kind {
+                    recon_semantic::EntryKind::Route => Kind::Route,
+                    recon_semantic::EntryKind::Websocket => Kind::Websocket,
+                    recon_semantic::EntryKind::Middleware => Kind::Middleware,
+                    recon_semantic::EntryKind::Startup => Kind::Startup,
+                    recon_semantic::EntryKind::Shutdown => Kind::Shutdown,
+                    recon_semantic::EntryKind::Lifespan => Kind::Lifespan,
+                    recon_semantic::EntryKind::ExceptionHandler => Kind::ExceptionHandler,
+                    recon_semantic::EntryKind::Background => Kind::Background,
+                },
+            })
+            .collect(),
+        modules: app.modules.iter().map(|m| m.to_string()).collect(),
+        functions: app
+            .functions
+            .into_iter()
+            .map(|f| recon_findings::ServedFunction {
+                file: f.file.to_string(),
+                line: f.line,
+                end_line: f.end_line,
+                qualname: f.qualname.to_string(),
+                reached: f.reached,
+            })
+            .collect(),
+        main_blocks: app
+            .main_blocks
+            .into_iter()
+            .map(|(file, line, end_line)| recon_findings::LineRange {
+                file: file.to_string(),
+                line,
+                end_line,
+            })
+            .collect(),
+    }
+}
+
 /// The language a selected file is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lang {
@@ -470,6 +526,7 @@ fn scan_with(
         .collect();
     let calls = program.resolve();
     findings.operations = api_models::ApiModels::python().operations(&calls.external);
+    findings.served_app = served_app(program.served_app(&calls.project));
     (
         findings.call_graph,
         findings.external_calls,
