@@ -306,3 +306,42 @@ fn unwritable_output_exits_2() {
         format!("error: {}: No such file or directory\n", out.display())
     );
 }
+
+/// The served app of `fixtures/scan/python/served` (an application beside
+/// a CLI and a script that use the same names): each derived section
+/// picks the app's places and lists the CLI's apart. Answers read off the
+/// fixture by hand.
+#[test]
+fn derived_sections_choose_the_served_app() {
+    let md = scan_ok(&["fixtures/scan/python/served"]);
+    let line = |prefix: &str| -> &str {
+        md.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting with {prefix:?} in:\n{md}"))
+    };
+    // The logging configuration the app runs on import (setup() at module
+    // level of app/main.py), not the `__main__` block's or the CLI's.
+    assert_eq!(
+        line("- Configuration:"),
+        "  - Configuration: `logging.basicConfig(...)` call at `app/logs.py:5`"
+    );
+    assert_eq!(
+        line("- Configuration outside the served app:"),
+        "  - Configuration outside the served app: `logging.basicConfig(...)` call at `app/main.py:38`; `logging.basicConfig(...)` call at `cli/tool.py:12`"
+    );
+    // The LLM span boundary is the app's `run` (an AsyncOpenAI call one
+    // call below the route), not the CLI's `run`, which is listed apart.
+    let llm = line("- LLM API call");
+    assert!(
+        llm.contains("function `run` (1 call deep from an entry point; calls `openai.AsyncOpenAI.chat.completions.create` at `app/service.py:12`: openai) at `app/service.py:10`"),
+        "{llm}"
+    );
+    assert!(!llm.contains("cli/"), "{llm}");
+    let outside = line("- Outside the served app");
+    assert!(outside.contains("`cli/tool.py:18`"), "{outside}");
+    // The background work to copy is the route's task, not the CLI's
+    // thread.
+    let background = line("- Background tasks:");
+    assert!(background.contains("`app/main.py:25`"), "{background}");
+    assert!(!background.contains("cli/"), "{background}");
+}

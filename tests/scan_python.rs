@@ -255,9 +255,9 @@ fn served_app_is_what_the_application_runs() {
             ("app/main.py", "refresh", 29, 30, true),
             // only called in the `__main__` block
             ("app/main.py", "unused", 33, 34, false),
-            ("app/service.py", "connect", 1, 2, true),
-            ("app/service.py", "run", 5, 6, true),
-            ("app/service.py", "helper_never_called", 9, 10, false),
+            ("app/service.py", "connect", 6, 7, true),
+            ("app/service.py", "run", 10, 12, true),
+            ("app/service.py", "helper_never_called", 15, 16, false),
         ]
     );
     // Where each `basicConfig` is: the one the app runs on import is
@@ -272,10 +272,10 @@ fn served_app_is_what_the_application_runs() {
         [
             ("app/logs.py", 5, Place::Served),
             ("app/main.py", 38, Place::Outside),
-            ("cli/tool.py", 9, Place::Outside),
+            ("cli/tool.py", 12, Place::Outside),
         ]
     );
-    assert_eq!(app.place("app/service.py", 10), Place::NotReached);
+    assert_eq!(app.place("app/service.py", 16), Place::NotReached);
     assert_eq!(app.place("scripts/seed.py", 2), Place::Outside);
     // No application: nothing is said.
     assert_eq!(

@@ -56,10 +56,12 @@
 //!   the `call_graph` (`caller`, `callee`, `callee_file`), the tree of calls
 //!   from each entry handler (WebSocket handlers first, at most 3 trees, 8
 //!   calls deep, no function twice on a path) pruned to the branches that
-//!   reach a function with a stage ([`function_stage`], see
-//!   *Span boundaries*); when no tree reaches one, the first evidence of
-//!   each pipeline stage in order embedding -> vector search -> LLM ->
-//!   streaming.
+//!   reach a span-boundary function (one that performs an operation of a
+//!   stage, see *Span boundaries*); the entry handlers are WebSocket
+//!   handlers, route handlers, then the served app's other entry points
+//!   (`served_app.entry_points`); when no tree reaches one, the first
+//!   evidence of each pipeline stage in order embedding -> vector search ->
+//!   LLM -> streaming.
 //! - **Context carriers**: `context_carriers` by name (headers by
 //!   lower-cased name), most frequent first, with kinds, file count and the
 //!   first location.
@@ -67,7 +69,10 @@
 //! ## Current Logging
 //!
 //! - Logger bindings counted per target name; configuration: every
-//!   `logging_config` finding with its location (`basicConfig`,
+//!   `logging_config` finding with its location, the served app's first
+//!   (what it runs on import or from its lifespan/startup), then its
+//!   modules' code no entry point reaches; those outside the served app
+//!   listed apart (`config_outside`) (`basicConfig`,
 //!   `dictConfig`, `fileConfig` calls; `logging.conf`-style files at line
 //!   1); `[TAG]` prefixes by count; levels in severity order; *untagged* =
 //!   message-level calls (`log(level, ...)` excluded, its first argument is
@@ -110,18 +115,21 @@
 //!   flow through calls); background work by kind: `create_task` and
 //!   `BackgroundTasks` keep `contextvars`, executors, threads, scheduler
 //!   jobs, schedulers and Celery tasks start without them.
-//! - **Span boundaries**: the six operations of the skeleton. Evidence: HTTP
-//!   route handlers; WebSocket endpoints and the message types dispatched;
-//!   names classified by [`stage_of`] (metric names, duration variables,
-//!   background-task targets, backend message types sent); `ai_providers`
-//!   of kind `client`, `endpoint` or `embedding` (an embedding when the kind
-//!   or name says so, else an LLM call); and the functions of the call graph
-//!   at their definition (`callee_file:callee_line`), classified by
-//!   [`function_stage`]. Functions come first (those reached from an entry
-//!   handler, shallowest first), then timers and metrics, then the rest. A
-//!   stage is *timed* when a duration variable or a latency metric (method
-//!   naming latency, timing, timer, observe, histogram, duration or time) is
-//!   among its evidence.
+//! - **Span boundaries**: the six operations of the skeleton. HTTP: the
+//!   route handlers; WebSocket: the endpoints and the message types their
+//!   handlers dispatch on. Embedding, vector search, LLM call, streaming:
+//!   the `operations` of that kind (never a name); the boundary is the
+//!   function that makes the call, at its `def` (`call_graph`'s
+//!   `callee_line`, else `served_app.functions`, else the call's line),
+//!   one per function with each of its calls. Order: served-app functions
+//!   (or all, when the checkout has no application) by call depth from the
+//!   entry points (0 for an entry point), then functions of the app's
+//!   modules no entry point reaches, each by location; functions outside
+//!   the served app are listed apart (`outside`), never as the example. A
+//!   stage is *timed* when its code reads a clock (`external_calls` of
+//!   `time.perf_counter`, `time.monotonic`, `time.time` and their `_ns`
+//!   forms): a boundary function's, for HTTP a middleware's or route
+//!   handler's, for WebSocket a WebSocket handler's or a function it calls.
 //! - **Outbound hosts**: `external_urls` by host, first URL each, local and
 //!   example hosts left out: where to send `traceparent`.
 //!
@@ -221,30 +229,3 @@ pub use printer::{
     DEFAULT_TEMPLATE, DEFAULT_TEMPLATE_NAME, Document, GAP_RULES, GapRule, JsonPrinter,
     MarkdownPrinter, Printer, RenderError, SarifPrinter, all_gaps, uri,
 };
-
-/// The stage of a function of the checkout by its qualified name: private
-/// helpers (`_name`) have none; else the stage of its own name, except that
-/// a method of a class whose name is an LLM stage (`ModelAdapter.stream`) is
-/// an LLM call when its own name is a streaming word or none.
-pub fn function_stage(qualname: &str) -> Option<&'static str> {
-    derive::function_stage_of(qualname)
-}
-
-/// Which stage of the request a name belongs to, by lower-cased substring,
-/// first rule wins: `embed` -> `embedding`; `search`, `retriev`, `vector`,
-/// `similar`, `knn`, `rerank` -> `vector_search`; `llm`, `model`,
-/// `complet`, `ttft`, `generat`, `openai`, `anthropic`, `grok`, `xai`,
-/// `claude`, `gpt` -> `llm_call`; `stream`, `chunk`, `token` ->
-/// `streaming`; `websocket`, `ws_`, `ws.` or exactly `ws` -> `websocket`;
-/// `http` -> `http`.
-///
-/// ```
-/// assert_eq!(recon_report::stage_of("rag_embed"), Some("embedding"));
-/// assert_eq!(recon_report::stage_of("llm_ttft"), Some("llm_call"));
-/// assert_eq!(recon_report::stage_of("stream_chunk"), Some("streaming"));
-/// assert_eq!(recon_report::function_stage("ModelAdapter.stream"), Some("llm_call"));
-/// assert_eq!(recon_report::function_stage("ModelAdapter._headers"), None);
-/// ```
-pub fn stage_of(name: &str) -> Option<&'static str> {
-    derive::stage_of_name(name)
-}

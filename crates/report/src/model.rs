@@ -189,7 +189,10 @@ pub struct Logging {
     pub logger_names: Vec<Count>,
     pub loggers_none: Option<String>,
     /// basicConfig / dictConfig / fileConfig / logging.conf, when scanned.
+    /// Served first: what the app runs on import or in its lifespan.
     pub config: Vec<Evidence>,
+    /// Configuration outside the served app (CLIs, scripts, `__main__`).
+    pub config_outside: Vec<Evidence>,
     pub config_none: Option<String>,
     pub log_calls_total: usize,
     /// `[TAG]` prefixes, most used first.
@@ -275,14 +278,18 @@ pub struct Birth {
 pub struct Stage {
     pub key: String,
     pub title: String,
-    /// Functions first, then timers and metrics, then the rest; each by
-    /// location.
+    /// Route handlers, WebSocket endpoints and dispatched types; then the
+    /// boundary functions: served ones nearest an entry point first, then
+    /// those of the app's modules no entry point reaches.
     pub evidence: Vec<Evidence>,
     /// The first few of `evidence`, for the Markdown.
     pub shown: Vec<Evidence>,
     /// How many of `evidence` are not in `shown`.
     pub more: usize,
-    /// A timer or latency metric already measures it.
+    /// Boundaries outside the served app (CLIs, scripts, `__main__`
+    /// blocks): listed apart, never chosen as the example.
+    pub outside: Vec<Evidence>,
+    /// A boundary function reads a clock.
     pub timed: bool,
     pub none: Option<String>,
 }

@@ -393,7 +393,17 @@ fn call_trees_over_many_same_named_functions_stay_small() {
         }
     }
     let edge_count = edges.len();
-    let f = findings(json!({"routes": routes, "websocket_endpoints": [], "call_graph": edges}));
+    // Each copy's `embed` makes an embedding call: the span boundary.
+    let operations: Vec<_> = (0..copies)
+        .map(|c| {
+            json!({"file": format!("svc{c}/main.py"), "line": 31, "column": 9, "caller": "embed",
+                   "kind": "embedding", "system": "openai", "callee": "openai.OpenAI.embeddings.create"})
+        })
+        .collect();
+    let f = findings(
+        json!({"routes": routes, "websocket_endpoints": [], "call_graph": edges,
+                            "operations": operations}),
+    );
     let md = markdown(&f);
     let tree_lines = md.lines().filter(|l| l.contains(" called at ")).count();
     assert!(tree_lines > 0, "the tree reaches `embed`:\n{md}");

@@ -151,12 +151,15 @@ pub fn derive(input: &Input) -> Alerts {
         "an incoming-webhook URL in an env setting and an HTTP POST of the alert",
     );
 
-    // Background work.
-    let work: Vec<_> = f
+    // Background work: examples from the served app only.
+    let all_work: Vec<_> = f
         .background_tasks
         .iter()
         .filter(|b| !is_test_file(&b.file))
         .collect();
+    let (work, _outside) = super::by_served_app(input, all_work.iter().copied(), |b| {
+        (b.file.as_str(), b.line)
+    });
     let scheduler = work.iter().find(|b| b.kind == BackgroundKind::Scheduler);
     let jobs: Vec<_> = work
         .iter()
@@ -250,9 +253,16 @@ pub fn derive(input: &Input) -> Alerts {
     };
     let background = Capability {
         answer: if work.is_empty() { "no" } else { "yes" }.to_owned(),
-        none: work
-            .is_empty()
-            .then(|| none_found("background_tasks", true)),
+        none: work.is_empty().then(|| {
+            let mut none = none_found("background_tasks", true);
+            if !all_work.is_empty() {
+                none.push_str(&format!(
+                    "; {} outside the served app",
+                    plural(all_work.len(), "place", "places")
+                ));
+            }
+            none
+        }),
         evidence: bg_evidence,
         settings: Vec::new(),
         needed,

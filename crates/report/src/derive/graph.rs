@@ -44,7 +44,8 @@ pub struct Graph<'f> {
     calls: FxHashMap<FunctionKey<'f>, Vec<Edge<'f>>>,
 }
 
-/// An entry handler: a route or WebSocket handler (WebSockets first).
+/// An entry handler: a WebSocket handler, a route handler, or another
+/// entry point of the served app, in that order.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub handler: String,
@@ -218,6 +219,20 @@ pub fn entries(input: &Input) -> Vec<Entry> {
             function: function.clone(),
             file: file.clone(),
             at: Loc::new(file, line),
+        });
+    }
+    // The served app's other entry points: middleware, lifespan, startup
+    // and shutdown, exception handlers, background work.
+    for e in &input.f.served_app.entry_points {
+        if is_test_file(&e.file) || !seen.insert((e.qualname.clone(), e.file.clone())) {
+            continue;
+        }
+        let handler = e.qualname.rsplit('.').next().unwrap_or(&e.qualname);
+        out.push(Entry {
+            handler: handler.to_owned(),
+            function: Some(e.qualname.clone()),
+            file: e.file.clone(),
+            at: Loc::new(&e.file, e.line),
         });
     }
     out

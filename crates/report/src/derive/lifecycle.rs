@@ -212,6 +212,7 @@ fn call_flow(input: &Input, stages: &[Stage], execution: &[MiddlewareRow]) -> Ve
         let mut sub = Vec::new();
         let mut walk = TreeWalk {
             graph,
+            boundaries: &input.boundaries,
             reaches: BTreeMap::new(),
             expanded: BTreeSet::new(),
         };
@@ -304,6 +305,8 @@ fn resolution_line(r: &recon_findings::CallResolution) -> Option<String> {
 /// with many same-named functions cannot make it explode.
 struct TreeWalk<'g, 'f> {
     graph: &'g Graph<'f>,
+    /// Each function's span-boundary stage (from its operations).
+    boundaries: &'g rustc_hash::FxHashMap<FunctionKey<'f>, &'static str>,
     /// Whether a function reaches a stage function at all.
     reaches: BTreeMap<FunctionKey<'f>, bool>,
     /// Functions whose subtree this tree already shows.
@@ -321,7 +324,7 @@ impl<'f> TreeWalk<'_, 'f> {
         self.reaches.insert(key, false);
         let mut stack: Vec<(FunctionKey<'f>, usize)> = vec![(key, 0)];
         while let Some((node, next)) = stack.pop() {
-            if stages::function_stage(node.0).is_some() {
+            if self.boundaries.contains_key(&node) {
                 self.mark_reaching(node, &stack);
                 continue;
             }
@@ -365,7 +368,7 @@ impl<'f> TreeWalk<'_, 'f> {
         if depth > 8 || path.contains(&key) || !self.can_reach(key) {
             return false;
         }
-        let stage = stages::function_stage(edge.callee);
+        let stage = self.boundaries.get(&key).copied();
         let title = stage
             .and_then(|k| stages::KEYS.iter().find(|(key, _)| *key == k))
             .map(|(_, t)| format!(" ({t})"))

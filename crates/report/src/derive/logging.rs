@@ -34,14 +34,16 @@ pub fn derive(input: &Input) -> Logging {
             .map(|l| (l.name.clone(), Loc::new(&l.file, l.line))),
     );
 
-    let config: Vec<Evidence> = f
-        .logging_config
-        .iter()
-        .map(|c| Evidence {
+    // The configuration the served app runs first (on import, or in its
+    // lifespan/startup); CLIs' and scripts' apart.
+    let (config, config_outside) = super::by_served_app(
+        input,
+        f.logging_config.iter().map(|c| Evidence {
             at: Loc::new(&c.file, c.line),
             what: config_what(c.kind, &c.file),
-        })
-        .collect();
+        }),
+        |e| (e.at.file.as_str(), e.at.line),
+    );
 
     let prefixes = count_by(f.log_calls.iter().filter_map(|c| {
         c.prefix
@@ -84,6 +86,7 @@ pub fn derive(input: &Input) -> Logging {
         logger_names,
         loggers_none: f.loggers.is_empty().then(|| none_found("loggers", true)),
         config,
+        config_outside,
         config_none: f
             .logging_config
             .is_empty()

@@ -20,14 +20,29 @@ use serde_json::Value;
 use crate::extra::{Category, Extra};
 use crate::model::{Count, FileNote, Gap, GapInstance, Loc, Missing, Report};
 
-/// See [`crate::function_stage`].
-pub fn function_stage_of(qualname: &str) -> Option<&'static str> {
-    stages::function_stage(qualname)
-}
-
-/// See [`crate::stage_of`].
-pub fn stage_of_name(name: &str) -> Option<&'static str> {
-    stages::stage_of(name)
+/// Split `items` by where they are for the served app: those it runs (or
+/// all, when the checkout has no application) first, then those in its
+/// modules that no entry point reaches, each group in the given order;
+/// and apart, those outside it (CLIs, scripts, `__main__` blocks). A
+/// derived section picks its examples from the first list only.
+pub(crate) fn by_served_app<T>(
+    input: &Input,
+    items: impl IntoIterator<Item = T>,
+    place_of: impl Fn(&T) -> (&str, usize),
+) -> (Vec<T>, Vec<T>) {
+    use recon_findings::Place;
+    let mut ranked: Vec<(u8, T)> = Vec::new();
+    let mut outside = Vec::new();
+    for item in items {
+        let (file, line) = place_of(&item);
+        match input.f.served_app.place(file, line) {
+            Place::Served | Place::Unknown => ranked.push((0, item)),
+            Place::NotReached => ranked.push((1, item)),
+            Place::Outside => outside.push(item),
+        }
+    }
+    ranked.sort_by_key(|(rank, _)| *rank);
+    (ranked.into_iter().map(|(_, item)| item).collect(), outside)
 }
 
 /// How many instances of a gap the Markdown shows.
@@ -41,6 +56,8 @@ pub(crate) struct Input<'a> {
     pub raw: Value,
     /// The call graph, read by the stages and the lifecycle.
     pub graph: graph::Graph<'a>,
+    /// Each function's span-boundary stage, from its operations.
+    pub boundaries: rustc_hash::FxHashMap<(&'a str, &'a str), &'static str>,
 }
 
 impl Input<'_> {
@@ -62,6 +79,7 @@ pub fn derive(findings: &Findings) -> Report {
         extra: Extra::from_value(&raw),
         raw,
         graph: graph::Graph::build(findings),
+        boundaries: stages::boundary_stages(findings),
     };
     let stages = stages::derive(&input);
     let lifecycle = lifecycle::derive(&input, &stages);

@@ -113,7 +113,7 @@ pub fn derive(
             impact: 3,
             effort: if all_timed { 1 } else { 2 },
             why: format!(
-                "span boundaries with evidence: {}, of which already timed by a timer or latency metric: {timed}",
+                "span boundaries with evidence: {}, of which already timed (their code reads a clock): {timed}",
                 found.len()
             ),
             at: found.iter().filter_map(|s| s.evidence.first().map(|e| e.at.clone())).collect(),

@@ -1,9 +1,10 @@
 //! Span boundaries: the six logical operations of the skeleton, each with
-//! the findings that show where it happens in this checkout.
+//! the places the code shows it happens: route handlers, WebSocket
+//! endpoints, and the functions that make the calls the API models say
+//! perform an operation (`operations`). Names are evidence of nothing.
 
-use rayon::prelude::*;
-use recon_findings::{CallEdge, HttpMethod, MessageDirection, Side, TimingKind};
-use rustc_hash::FxHashMap;
+use recon_findings::{HttpMethod, MessageDirection, Operation, OperationKind, Place, Side};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Input, at, code, is_test_file, plural};
 use crate::model::{Evidence, Loc, Stage};
@@ -17,125 +18,6 @@ pub const KEYS: [(&str, &str); 6] = [
     ("llm_call", "LLM API call"),
     ("streaming", "Response streaming"),
 ];
-
-/// Which stage a name (metric, duration variable, task target, function,
-/// message type) belongs to, by lower-cased substring, first rule wins:
-/// `embed` -> embedding; `search retriev vector similar knn rerank` ->
-/// vector_search; `llm model complet ttft generat openai anthropic grok xai
-/// claude gpt` -> llm_call; `stream chunk token` -> streaming; `websocket ws_ ws.`
-/// or exactly `ws` -> websocket; `http` -> http.
-pub fn stage_of(name: &str) -> Option<&'static str> {
-    let n = name.to_ascii_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
-    if has(&["embed"]) {
-        Some("embedding")
-    } else if has(&["search", "retriev", "vector", "similar", "knn", "rerank"]) {
-        Some("vector_search")
-    } else if has(&[
-        "llm",
-        "model",
-        "complet",
-        "ttft",
-        "generat",
-        "openai",
-        "anthropic",
-        "grok",
-        "xai",
-        "claude",
-        "gpt",
-    ]) {
-        Some("llm_call")
-    } else if has(&["stream", "chunk", "token"]) {
-        Some("streaming")
-    } else if n == "ws" || has(&["websocket", "ws_", "ws."]) {
-        Some("websocket")
-    } else if has(&["http"]) {
-        Some("http")
-    } else {
-        None
-    }
-}
-
-/// How a function (callee, definition file) is called.
-#[derive(Debug, Clone, Copy, Default)]
-struct Called {
-    /// Call sites.
-    calls: usize,
-    /// The first edge that gives its definition line: its index and that
-    /// line.
-    first: Option<(usize, usize)>,
-}
-
-/// Every function the call graph reaches, in the order of its first edge
-/// with a definition line (functions without one last), counted in
-/// parallel: one hash map per thread's share of the edges, then merged.
-fn called_functions(edges: &[CallEdge]) -> Vec<(&str, &str, Called)> {
-    let share = edges
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(1);
-    let parts: Vec<FxHashMap<(&str, &str), Called>> = edges
-        .par_chunks(share)
-        .enumerate()
-        .map(|(part, edges)| {
-            let mut counted: FxHashMap<(&str, &str), Called> = FxHashMap::default();
-            for (i, e) in edges.iter().enumerate() {
-                let called = counted.entry((&e.callee, &e.callee_file)).or_default();
-                called.calls += 1;
-                if called.first.is_none() && e.callee_line != 0 {
-                    called.first = Some((part * share + i, e.callee_line));
-                }
-            }
-            counted
-        })
-        .collect();
-    let mut all: FxHashMap<(&str, &str), Called> = FxHashMap::default();
-    // Parts in edge order: an earlier part's first edge stays first.
-    for part in parts {
-        if all.is_empty() {
-            all = part;
-            continue;
-        }
-        for (key, called) in part {
-            let known = all.entry(key).or_default();
-            known.calls += called.calls;
-            known.first = known.first.or(called.first);
-        }
-    }
-    let mut out: Vec<(&str, &str, Called)> = all
-        .into_iter()
-        .map(|((callee, file), called)| (callee, file, called))
-        .collect();
-    out.sort_unstable_by_key(|(_, _, called)| called.first.map_or(usize::MAX, |(i, _)| i));
-    out
-}
-
-/// The stage of a function of the checkout by its qualified name
-/// (`EnterpriseRAG.search`): private helpers (`_name`) have none; else the
-/// stage of its own name, except that a method of a class or module whose
-/// name is an LLM stage (`ModelAdapter.stream`) is an LLM call when its own
-/// name is a streaming word or none. HTTP and WebSocket stages are left to
-/// routes.
-pub fn function_stage(qualname: &str) -> Option<&'static str> {
-    let (qualifier, name) = match qualname.rsplit_once('.') {
-        Some((q, n)) => (q, n),
-        None => ("", qualname),
-    };
-    if name.starts_with('_') {
-        return None;
-    }
-    let own = stage_of(name);
-    let outer = if qualifier.is_empty() {
-        None
-    } else {
-        stage_of(qualifier)
-    };
-    let stage = match (own, outer) {
-        (None | Some("streaming"), Some("llm_call")) => Some("llm_call"),
-        (own, _) => own,
-    };
-    stage.filter(|k| *k != "http" && *k != "websocket")
-}
 
 /// Whether a metrics method records a duration.
 pub fn is_latency_method(method: &str) -> bool {
@@ -158,22 +40,7 @@ pub const SHOWN: usize = 6;
 
 pub fn derive(input: &Input) -> Vec<Stage> {
     let f = input.f;
-    // (stage, evidence, timed, rank): rank 0 functions, 1 timers and
-    // metrics, 2 the rest.
-    let mut found: Vec<(&'static str, Evidence, bool, u8)> = Vec::new();
-    let mut push = |key: &'static str, at: Loc, what: String, timed: bool| {
-        let rank = if what.starts_with("function ")
-            || what.starts_with("endpoint ")
-            || what.contains("HTTP route handler")
-        {
-            0
-        } else if what.starts_with("metric ") || what.starts_with("duration ") {
-            1
-        } else {
-            2
-        };
-        found.push((key, Evidence { at, what }, timed, rank));
-    };
+    let mut found: Vec<(&'static str, Evidence)> = Vec::new();
 
     // HTTP: the route handlers (the middleware chain is in Request Lifecycle).
     let http_routes: Vec<_> = f
@@ -182,20 +49,21 @@ pub fn derive(input: &Input) -> Vec<Stage> {
         .filter(|r| r.method != HttpMethod::Websocket && !is_test_file(&r.file))
         .collect();
     if let Some(first) = http_routes.first() {
-        push(
+        found.push((
             "http",
-            Loc::new(&first.file, first.line),
-            format!(
-                "{} (first: {}); see Entry points",
-                plural(
-                    http_routes.len(),
-                    "HTTP route handler",
-                    "HTTP route handlers"
+            Evidence {
+                at: Loc::new(&first.file, first.line),
+                what: format!(
+                    "{} (first: {}); see Entry points",
+                    plural(
+                        http_routes.len(),
+                        "HTTP route handler",
+                        "HTTP route handlers"
+                    ),
+                    code(&first.handler)
                 ),
-                code(&first.handler)
-            ),
-            false,
-        );
+            },
+        ));
     }
     // WebSocket: the endpoints and the types their handlers dispatch on.
     for ws in f
@@ -203,182 +71,65 @@ pub fn derive(input: &Input) -> Vec<Stage> {
         .iter()
         .filter(|w| !is_test_file(&w.file))
     {
-        push(
+        found.push((
             "websocket",
-            Loc::new(&ws.file, ws.line),
-            format!(
-                "endpoint {} handled by {}",
-                code(ws.path.as_deref().unwrap_or("(path not a literal)")),
-                code(&ws.handler)
-            ),
-            false,
-        );
+            Evidence {
+                at: Loc::new(&ws.file, ws.line),
+                what: format!(
+                    "endpoint {} handled by {}",
+                    code(ws.path.as_deref().unwrap_or("(path not a literal)")),
+                    code(&ws.handler)
+                ),
+            },
+        ));
     }
     for m in f.websocket_messages.iter().filter(|m| {
         m.side == Side::Backend
             && m.direction == MessageDirection::Handled
             && !is_test_file(&m.file)
     }) {
-        push(
+        found.push((
             "websocket",
-            Loc::new(&m.file, m.line),
-            format!("dispatches message type {}", code(&m.message_type)),
-            false,
-        );
-    }
-    // Metrics named after a stage; latency metrics mean it is timed.
-    for m in f.metrics_calls.iter().filter(|m| !is_test_file(&m.file)) {
-        let Some(name) = &m.name else { continue };
-        if let Some(key) = stage_of(name) {
-            let timed = is_latency_method(&m.method);
-            push(
-                key,
-                Loc::new(&m.file, m.line),
-                format!("metric {} recorded with {}", code(name), code(&m.method)),
-                timed,
-            );
-        }
-    }
-    // Duration variables named after a stage.
-    for t in f
-        .timing
-        .iter()
-        .filter(|t| t.kind == TimingKind::Duration && !is_test_file(&t.file))
-    {
-        if let Some(key) = stage_of(&t.name) {
-            push(
-                key,
-                Loc::new(&t.file, t.line),
-                format!("duration variable {} assigned", code(&t.name)),
-                true,
-            );
-        }
-    }
-    // Background work whose target names a stage.
-    for b in f.background_tasks.iter().filter(|b| !is_test_file(&b.file)) {
-        let Some(target) = &b.target else { continue };
-        if let Some(key) = stage_of(target) {
-            push(
-                key,
-                Loc::new(&b.file, b.line),
-                format!("{} started as a concurrent task", code(target)),
-                false,
-            );
-        }
-    }
-    // Streaming: message types the backend sends that name a stream.
-    for m in f.websocket_messages.iter().filter(|m| {
-        m.side == Side::Backend && m.direction == MessageDirection::Sent && !is_test_file(&m.file)
-    }) {
-        if stage_of(&m.message_type) == Some("streaming") {
-            push(
-                "streaming",
-                Loc::new(&m.file, m.line),
-                format!("sends message type {}", code(&m.message_type)),
-                false,
-            );
-        }
-    }
-    // AI provider clients, endpoints and embedding calls (env settings and
-    // model names are not operations).
-    for item in input.extra.ai_providers.items.iter() {
-        let kind = item.text(&["kind"]).unwrap_or_default();
-        if !matches!(kind.as_str(), "client" | "endpoint" | "embedding") || is_test_file(&item.file)
-        {
-            continue;
-        }
-        let name = item
-            .text(&["name"])
-            .unwrap_or_else(|| "provider".to_owned());
-        let provider = item.text(&["provider"]);
-        let key = if kind == "embedding" || name.to_ascii_lowercase().contains("embed") {
-            "embedding"
-        } else {
-            "llm_call"
-        };
-        push(
-            key,
-            Loc::new(&item.file, item.line),
-            match provider {
-                Some(p) => format!("{p} {kind} {}", code(&name)),
-                None => format!("{kind} {}", code(&name)),
+            Evidence {
+                at: Loc::new(&m.file, m.line),
+                what: format!("dispatches message type {}", code(&m.message_type)),
             },
-            false,
-        );
-    }
-    // Functions of the checkout (call-graph callees, at their definition),
-    // the ones reachable from an entry handler first, shallowest first.
-    let depths = input.graph.depths(&super::graph::entries(input));
-    // Each function once, in the order of its first call; whether a file is
-    // a test file, and a function's stage, are asked once per function, not
-    // per call (10^5 calls).
-    let mut functions: Vec<(usize, &'static str, Loc, String)> = Vec::new();
-    for (callee, def_file, called) in called_functions(&input.f.call_graph) {
-        let Some((_, def_line)) = called.first else {
-            continue;
-        };
-        if callee.is_empty() || def_file.is_empty() || is_test_file(def_file) {
-            continue;
-        }
-        let Some(key) = function_stage(callee) else {
-            continue;
-        };
-        let calls = called.calls;
-        let depth = depths
-            .get(&(callee, def_file))
-            .copied()
-            .unwrap_or(usize::MAX);
-        functions.push((
-            depth,
-            key,
-            Loc::new(def_file, def_line),
-            format!(
-                "function {} ({}{})",
-                code(callee),
-                plural(calls, "call site", "call sites"),
-                if depth == usize::MAX {
-                    ", not reached from a handler".to_owned()
-                } else {
-                    format!(", {} deep from a handler", plural(depth, "call", "calls"))
-                }
-            ),
         ));
     }
-    functions.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
-    for (_, key, at, what) in functions {
-        push(key, at, what, false);
-    }
 
-    super::stages::KEYS
-        .iter()
-        .map(|(key, title)| {
-            // Functions keep their order (reached from a handler, shallow
-            // first); the rest by location.
-            let mut ranked: Vec<(u8, usize, Evidence)> = Vec::new();
-            let mut timed = false;
-            for (i, (k, e, t, rank)) in found.iter().enumerate() {
-                if k == key {
-                    timed |= *t;
-                    if !ranked.iter().any(|(_, _, x)| x == e) {
-                        ranked.push((*rank, if *rank == 0 { i } else { 0 }, e.clone()));
-                    }
+    let boundaries = boundaries(input);
+    let (http_timed, websocket_timed) = entries_timed(input, &clock_readers(f));
+    KEYS.iter()
+        .map(|&(key, title)| {
+            let mut evidence: Vec<Evidence> = found
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, e)| e.clone())
+                .collect();
+            let mut outside = Vec::new();
+            let mut timed = match key {
+                "http" => http_timed,
+                "websocket" => websocket_timed,
+                _ => false,
+            };
+            for b in boundaries.iter().filter(|b| b.stage == key) {
+                if b.place == Place::Outside {
+                    outside.push(b.evidence.clone());
+                } else {
+                    timed |= b.timed;
+                    evidence.push(b.evidence.clone());
                 }
             }
-            ranked.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.at.cmp(&b.2.at)));
-            let evidence: Vec<Evidence> = ranked.into_iter().map(|(_, _, e)| e).collect();
-            let none = evidence.is_empty().then(|| {
-                format!(
-                    "none found (searched: route handlers, WebSocket endpoints and message types, metric names, duration variables, task targets{} for {})",
-                    ", AI provider calls, call-graph functions",
-                    stage_words(key)
-                )
-            });
+            let none = evidence
+                .is_empty()
+                .then(|| format!("none found (searched: {})", searched_for(key)));
             Stage {
-                key: (*key).to_owned(),
-                title: (*title).to_owned(),
+                key: key.to_owned(),
+                title: title.to_owned(),
                 shown: evidence.iter().take(SHOWN).cloned().collect(),
                 more: evidence.len().saturating_sub(SHOWN),
                 evidence,
+                outside,
                 timed,
                 none,
             }
@@ -386,19 +137,221 @@ pub fn derive(input: &Input) -> Vec<Stage> {
         .collect()
 }
 
-fn stage_words(key: &str) -> &'static str {
+/// The stage key of an operation kind (HTTP requests and database commands
+/// are not stages of the skeleton).
+pub fn stage_of_operation(kind: OperationKind) -> Option<&'static str> {
+    match kind {
+        OperationKind::LlmCall => Some("llm_call"),
+        OperationKind::Embedding => Some("embedding"),
+        OperationKind::VectorSearch => Some("vector_search"),
+        OperationKind::Streaming => Some("streaming"),
+        OperationKind::Http | OperationKind::Database => None,
+    }
+}
+
+/// What a stage is searched for.
+fn searched_for(key: &str) -> &'static str {
     match key {
-        "http" => "HTTP routes",
-        "websocket" => "WebSocket endpoints",
-        "embedding" => "names containing `embed`",
+        "http" => "HTTP route handlers",
+        "websocket" => "WebSocket endpoints and the message types their handlers dispatch on",
+        "embedding" => {
+            "`operations` of kind `embedding`: embedding APIs of the API models, POSTs to embedding endpoints"
+        }
         "vector_search" => {
-            "names containing `search`, `retriev`, `vector`, `similar`, `knn`, `rerank`"
+            "`operations` of kind `vector_search`: vector database queries of the API models, SQL with a pgvector operator"
         }
         "llm_call" => {
-            "names containing `llm`, `model`, `complet`, `ttft`, `generat` or a provider name"
+            "`operations` of kind `llm_call`: model APIs of the API models, POSTs to model endpoints or provider hosts"
         }
-        _ => "names containing `stream`, `chunk`, `token`",
+        _ => {
+            "`operations` of kind `streaming`: `StreamingResponse`/`EventSourceResponse`, WebSocket sends in an `async for` body"
+        }
     }
+}
+
+/// A function that performs an operation of a stage: the span boundary.
+struct Boundary {
+    stage: &'static str,
+    place: Place,
+    /// From the entry points: 0 for an entry point, `usize::MAX` when none
+    /// reaches it.
+    depth: usize,
+    timed: bool,
+    evidence: Evidence,
+}
+
+/// Clocks a duration is measured with.
+const CLOCKS: &[&str] = &[
+    "time.perf_counter",
+    "time.perf_counter_ns",
+    "time.monotonic",
+    "time.monotonic_ns",
+    "time.time",
+    "time.time_ns",
+];
+
+/// Each function's span-boundary stage, by (qualified name, file): the
+/// stage of its operations; of several, the first of LLM call, embedding,
+/// vector search, streaming.
+pub fn boundary_stages(f: &recon_findings::Findings) -> FxHashMap<(&str, &str), &'static str> {
+    const ORDER: [&str; 4] = ["llm_call", "embedding", "vector_search", "streaming"];
+    let mut out: FxHashMap<(&str, &str), &'static str> = FxHashMap::default();
+    for op in &f.operations {
+        let Some(stage) = stage_of_operation(op.kind) else {
+            continue;
+        };
+        let slot = out.entry((&*op.caller, &*op.file)).or_insert(stage);
+        let rank = |s: &str| ORDER.iter().position(|k| *k == s);
+        if rank(stage) < rank(slot) {
+            *slot = stage;
+        }
+    }
+    out
+}
+
+/// Every function that makes a call of a stage's operation, once per stage,
+/// in the order a reader wants them: served (reached from an entry point,
+/// nearest first), then in the app's modules but not reached, then outside
+/// the served app; each group by location.
+fn boundaries(input: &Input) -> Vec<Boundary> {
+    let f = input.f;
+    let entries = super::graph::entries(input);
+    let depths = input.graph.depths(&entries);
+    let entry_keys: FxHashSet<(&str, &str)> = entries
+        .iter()
+        .filter_map(|e| Some((e.function.as_deref()?, e.file.as_str())))
+        .collect();
+    // Where each function is defined: its `def` line.
+    let mut defined: FxHashMap<(&str, &str), usize> = FxHashMap::default();
+    for e in &f.call_graph {
+        if e.callee_line != 0 {
+            defined
+                .entry((&e.callee, &e.callee_file))
+                .or_insert(e.callee_line);
+        }
+    }
+    for function in &f.served_app.functions {
+        defined.insert((&function.qualname, &function.file), function.line);
+    }
+    let timed = clock_readers(f);
+    // Operations by (stage, function), in findings order.
+    type Key<'f> = (&'static str, &'f str, &'f str);
+    let mut by_function: Vec<(Key<'_>, Vec<&Operation>)> = Vec::new();
+    let mut index: FxHashMap<Key<'_>, usize> = FxHashMap::default();
+    for op in &f.operations {
+        let Some(stage) = stage_of_operation(op.kind) else {
+            continue;
+        };
+        if is_test_file(&op.file) {
+            continue;
+        }
+        let key = (stage, &*op.caller, &*op.file);
+        match index.get(&key) {
+            Some(&i) => by_function[i].1.push(op),
+            None => {
+                index.insert(key, by_function.len());
+                by_function.push((key, vec![op]));
+            }
+        }
+    }
+    let mut out: Vec<Boundary> = by_function
+        .into_iter()
+        .map(|((stage, caller, file), ops)| {
+            let first = ops[0];
+            let line = defined.get(&(caller, file)).copied().unwrap_or(first.line);
+            let place = f.served_app.place(file, first.line);
+            let depth = if entry_keys.contains(&(caller, file)) {
+                0
+            } else {
+                depths.get(&(caller, file)).copied().unwrap_or(usize::MAX)
+            };
+            let calls: Vec<String> = ops.iter().map(|op| describe(op)).collect();
+            let whose = if caller == "<module>" {
+                "module-level code".to_owned()
+            } else {
+                format!("function {}", code(caller))
+            };
+            let wherefrom = match (place, depth) {
+                (Place::Outside, _) => "outside the served app".to_owned(),
+                (Place::NotReached, _) => {
+                    "in the app's modules, no entry point reaches it".to_owned()
+                }
+                (_, 0) => "an entry point".to_owned(),
+                (_, usize::MAX) => "not reached from an entry point".to_owned(),
+                (_, d) => format!("{} deep from an entry point", plural(d, "call", "calls")),
+            };
+            Boundary {
+                stage,
+                place,
+                depth,
+                timed: timed.contains(&(caller, file)),
+                evidence: Evidence {
+                    at: Loc::new(file, line),
+                    what: format!("{whose} ({wherefrom}; {})", calls.join("; ")),
+                },
+            }
+        })
+        .collect();
+    let rank = |p: Place| match p {
+        Place::Served | Place::Unknown => 0,
+        Place::NotReached => 1,
+        Place::Outside => 2,
+    };
+    out.sort_by(|a, b| {
+        rank(a.place)
+            .cmp(&rank(b.place))
+            .then(a.depth.cmp(&b.depth))
+            .then(a.evidence.at.cmp(&b.evidence.at))
+    });
+    out
+}
+
+/// One operation's call: `` calls `X` at `file:line`: system `url` ``.
+fn describe(op: &Operation) -> String {
+    let target = match &op.urls[..] {
+        [] => String::new(),
+        [url] => format!(" {}", code(url)),
+        urls => format!(", one of {} URLs", urls.len()),
+    };
+    format!(
+        "calls {} at {}: {}{target}",
+        code(&op.callee),
+        at(&Loc::new(&op.file, op.line)),
+        op.system
+    )
+}
+
+/// Whether the HTTP stage is timed (a middleware or route handler reads a
+/// clock) and the WebSocket stage (a WebSocket handler, or a function it
+/// calls, reads one).
+fn entries_timed(input: &Input, clocks: &FxHashSet<(&str, &str)>) -> (bool, bool) {
+    use recon_findings::EntryKind;
+    let http = input.f.served_app.entry_points.iter().any(|e| {
+        matches!(e.kind, EntryKind::Middleware | EntryKind::Route)
+            && clocks.contains(&(e.qualname.as_str(), e.file.as_str()))
+    });
+    let websocket = input.f.websocket_endpoints.iter().any(|w| {
+        let Some(handler) = w.handler_qualname.as_deref() else {
+            return false;
+        };
+        let key = (handler, w.file.as_str());
+        clocks.contains(&key)
+            || input
+                .graph
+                .calls_of(key)
+                .iter()
+                .any(|e| clocks.contains(&e.callee_key()))
+    });
+    (http, websocket)
+}
+
+/// The functions that read a clock, by (qualified name, file).
+fn clock_readers(f: &recon_findings::Findings) -> FxHashSet<(&str, &str)> {
+    f.external_calls
+        .iter()
+        .filter(|c| CLOCKS.contains(&&*c.callee))
+        .map(|c| (&*c.caller, &*c.file))
+        .collect()
 }
 
 /// The first evidence of a stage, as `` `file:line` (what) ``.
@@ -406,40 +359,4 @@ pub fn first_of(stages: &[Stage], key: &str) -> Option<(Loc, String)> {
     let stage = stages.iter().find(|s| s.key == key)?;
     let e = stage.evidence.first()?;
     Some((e.at.clone(), format!("{} ({})", at(&e.at), e.what)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Functions in the order of their first edge with a definition line,
-    /// every call site counted, however the edges are split over threads.
-    #[test]
-    fn called_functions_count_and_keep_first_order() {
-        let edge = |callee: &str, callee_line: usize| CallEdge {
-            file: "a.py".into(),
-            line: 1,
-            column: 1,
-            caller: "f".into(),
-            callee: callee.into(),
-            callee_file: "lib.py".into(),
-            callee_line,
-        };
-        let mut edges = vec![edge("b", 0), edge("c", 7), edge("b", 3)];
-        // Enough edges that every thread gets a share.
-        edges.extend((0..1000).map(|i| edge(if i % 2 == 0 { "a" } else { "b" }, 9)));
-        type Seen<'a> = (&'a str, usize, Option<(usize, usize)>);
-        let called: Vec<Seen<'_>> = called_functions(&edges)
-            .into_iter()
-            .map(|(callee, _, c)| (callee, c.calls, c.first))
-            .collect();
-        assert_eq!(
-            called,
-            [
-                ("c", 1, Some((1, 7))),
-                ("b", 502, Some((2, 3))),
-                ("a", 500, Some((3, 9))),
-            ]
-        );
-    }
 }
