@@ -177,16 +177,48 @@
 //!   positional argument is one, with a key that is the string literal
 //!   `"type"` and a string literal value (the first such key); `type` is the
 //!   value, `line` where the call starts.
-//! - `direction: handled`: a *type read* is `X["type"]` (one string literal
-//!   subscript), a call `X.get("type", ...)`, or an identifier that some
-//!   assignment `name = <type read>` of the module binds. Found: a comparison
-//!   `A == B` (one operator) with a type read on one side and a string literal
-//!   on the other; a comparison `A in C` (one operator), `A` a type read and
-//!   `C` a tuple, list or set display: each string literal element; and a
-//!   `match S:` statement, `S` a type read: each `case` whose pattern is a
-//!   string literal or an or-pattern of them (`case "a" | "b":`, each
-//!   alternative that is a string literal). `line` is the comparison's start,
-//!   or the string pattern's.
+//! - `direction: handled`: the types compared or matched where what is
+//!   compared is the `"type"` of a message received from a WebSocket. A
+//!   `"type"` compared anywhere else (a parsed document's block, an event
+//!   dict built in the process, a test client's `receive_json()`) is no
+//!   message. What is followed, within one module:
+//!   - *Bodies*: a `def`'s body (its statements, without those of the
+//!     functions, lambdas and classes defined in it; its decorators belong
+//!     to the body around it) or the module's top level.
+//!   - *Received*, in one body (parentheses dropped): a *message* is
+//!     `await C`, `C` a call `X.receive_json(...)`; a call of a callee with
+//!     last segment `loads` whose first positional argument is *text*; a
+//!     name holding a message. *Text* is `await X.receive_text(...)`, `await
+//!     X.receive_bytes(...)`, a name holding text. A *type* is `M["type"]`
+//!     (one string literal subscript) or `M.get("type", ...)` (first
+//!     positional argument the literal), `M` a message; a name holding a
+//!     type.
+//!   - *Names*: a name holds what the value of any of the body's bindings
+//!     of it is: `name = V` (annotated too; each name target of `a = b =
+//!     V`), `name := V`; `async for name in X.iter_json(...)` makes it a
+//!     message, `X.iter_text(...)` / `X.iter_bytes(...)` text. The order of
+//!     statements is not followed, and a name may hold several of these.
+//!   - *Reading*: the bodies read first are those holding a call
+//!     `X.M(...)`, `M` one of `receive_json receive_text receive_bytes
+//!     iter_json iter_text iter_bytes` (the innermost `def` around it, or
+//!     the top level). A call in a read body passes what its arguments are
+//!     (positional ones up to a `*args`, keyword ones `k=`) to the module's
+//!     functions it names: `f(...)` every `def f` not directly in a class
+//!     body; `self.f(...)` / `cls.f(...)` in a method (a `def` directly in
+//!     a class body), every `def f` directly in that class body, its first
+//!     parameter skipped. The i-th positional argument reaches the i-th
+//!     parameter before any `*` / `*args`, `k=` the parameter `k` (unless
+//!     it is before a `/`); in the callee's body that parameter holds what
+//!     the argument is, and the body is read. Calls are followed two deep
+//!     from a receiving body (the dispatcher and what it dispatches to).
+//!   - *Found*, in each read body: a comparison `A == B` (one operator)
+//!     with a type on one side and a string literal on the other; a
+//!     comparison `A in C` (one operator), `A` a type and `C` a tuple, list
+//!     or set display: each string literal element; and a `match S:`
+//!     statement, `S` a type: each `case` whose pattern is a string literal
+//!     or an or-pattern of them (`case "a" | "b":`, each alternative that is
+//!     a string literal). `line` is the comparison's start, or the string
+//!     pattern's.
 //!
 //! ## `context_carriers`: [`ContextCarrier`]
 //!
