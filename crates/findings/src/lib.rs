@@ -482,14 +482,44 @@
 //!   key; the first such property) whose value is a string literal. `line`
 //!   is the call's (for `ws.send(JSON.stringify({type}))`, the stringify
 //!   call's).
-//! - `direction: handled`: a *type read* is `X.type`, `X?.type`,
-//!   `X["type"]`, or an identifier the file binds to one (`const t =
-//!   X.type`, `t = X.type`, `const { type } = X`, `const { type: t } = X`;
-//!   script and template of a `.svelte` file together). Found: a binary
-//!   expression `==` / `===` with a type read on one side and a string
-//!   literal on the other (`line` the expression's); a `switch` whose value
-//!   is a type read: each `case` whose value is a string literal (`line` the
-//!   case value's).
+//! - `direction: handled`: the types compared or switched on where what is
+//!   compared is the `type` of a message a socket's `message` handler
+//!   parsed. A `.type` compared anywhere else (a template's `{#if
+//!   artifact.type === 'code'}`, a document block's kind) is no message.
+//!   What is followed, within one document (a file; the scripts of a
+//!   `.svelte` file, its template expressions apart):
+//!   - *Functions* of a document: `function f() {}`, a variable declarator
+//!     `f = <function or arrow function>`, a class method `f() {}` (of its
+//!     class). An expression *names* functions when it is a function or
+//!     arrow function (itself), an identifier `f` (every function `f` that is
+//!     no method), or `this.f` inside a class body (every method `f` of
+//!     that class).
+//!   - *Handlers*: `X.onmessage = H`, and `X.addEventListener(S, H)` /
+//!     `X.on(S, H)` with `S` the string literal `message` as the first
+//!     argument and `H` the second: the functions `H` names. A handler's
+//!     first parameter (a name) holds the *event*.
+//!   - *Received*, in one function (its whole body, the functions nested
+//!     in it included; parentheses, `as`, `satisfies`, `!` and `<T>`
+//!     dropped): a *message* is `JSON.parse(A)` with `A` the event or
+//!     `E.data` of an event `E`, or a name holding a message; a *type* is
+//!     `M.type`, `M?.type` or `M["type"]` of a message `M`, or a name holding
+//!     a type.
+//!   - *Names*: a name holds what the value of any of the function's
+//!     bindings of it is (`const name = V`, `name = V`); a destructuring of a
+//!     message binds its type (`const { type } = M`, `{ type: t }`, `{ type =
+//!     d }`, `{ type: t = d }`). The order of statements is not followed.
+//!   - *Reading*: the handlers are read first. A call in a read function
+//!     passes what its arguments are (up to a spread) to the functions its
+//!     callee names: the i-th argument reaches the i-th parameter (a `this`
+//!     parameter skipped, up to a rest parameter) as it would a binding
+//!     (a name holds it; an object pattern given a message binds its type),
+//!     and that function is read. Calls are followed two deep from a
+//!     handler.
+//!   - *Found*, in each read function (each place once): a binary
+//!     expression `==` / `===` with a type on one side and a string literal
+//!     on the other (`line` the expression's); a `switch` whose value is a
+//!     type: each `case` whose value is a string literal (`line` the case
+//!     value's).
 //!
 //! ## `frontend_routes`: [`FrontendRoute`]
 //!
