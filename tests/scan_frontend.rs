@@ -69,14 +69,55 @@ fn websocket_messages() {
             // escapes decoded
             message(SOCKET, 50, Sent, "escAped"),
             // 51: not a literal; 52: post(); 53: JSON.parse; 55: a comment
-            // Svelte 4: `$: kind = data.type` binds `kind`
-            message(BLOG, 7, Handled, "draft"),
-            message(BLOG, 11, Handled, "post"),
-            // Svelte 5 template: {#if}, {:else if}, {@const}, an onclick handler
-            message(HOME, 15, Handled, "error"),
-            message(HOME, 17, Handled, "warning"),
-            message(HOME, 26, Handled, "ping"),
+            // BLOG: `data.type` of a page's props (Svelte 4 `$:` and the
+            // template) and HOME's template comparisons of a `$state` are no
+            // socket's messages; an onclick handler's send is one
             message(HOME, 35, Sent, "clicked"),
+        ]
+    );
+}
+
+/// Handled message types are those of what a socket's `message` handler
+/// parsed: followed through names and into the file's functions (two calls
+/// deep), and only there. `fixtures/scan/frontend/messages`.
+#[test]
+fn handled_messages_follow_the_parsed_event() {
+    use MessageDirection::*;
+    let found = scan(&workspace().join("fixtures/scan/frontend/messages"), &[]);
+    const CHAT: &str = "src/lib/chat.ts";
+    const CLIENT: &str = "src/lib/client.js";
+    assert_eq!(
+        found.websocket_messages,
+        [
+            // socket.onmessage = (event) => {...}: `event.type` (7) is the
+            // DOM event's; `data = JSON.parse(event.data as string)`
+            message(CHAT, 9, Handled, "hello"),
+            // `const t = data.type`, the literal on the left
+            message(CHAT, 11, Handled, "bye"),
+            message(CHAT, 16, Sent, "join"),
+            // addEventListener('message', onMessage): a function by name,
+            // `const { type: kind } = JSON.parse(e.data)`; 'open' (29) is
+            // not a message handler
+            message(CHAT, 22, Handled, "listed"),
+            // one call deep: route(socket, data), its second parameter
+            message(CHAT, 34, Handled, "stream_chunk"),
+            message(CHAT, 35, Handled, "stream_end"),
+            message(CHAT, 40, Sent, "ack"),
+            // two calls deep: badge({ type }) destructures it, render(msg)
+            message(CHAT, 44, Handled, "stream_end"),
+            message(CHAT, 48, Handled, "stream_chunk"),
+            // 52: finish(), three calls deep, is not followed; 57: a parsed
+            // localStorage value is no message
+            // this.dispatch(JSON.parse(e.data)): the class's method
+            message(CLIENT, 9, Handled, "method"),
+            // a function expression handler, `const { type } = ...`
+            message(CLIENT, 16, Handled, "function_expression"),
+            // `bus.on('message', (raw) => JSON.parse(raw))`, `msg?.type`
+            message(CLIENT, 20, Handled, "raw_data"),
+            // a Svelte script's handler; the template's `last.type` (10) is
+            // not followed, nor are blocks.ts's `block.type` and
+            // Artifact.svelte's `artifact.type` (no socket)
+            message("src/routes/+page.svelte", 6, Handled, "svelte_message"),
         ]
     );
 }

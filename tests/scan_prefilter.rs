@@ -189,20 +189,21 @@ def untouched():
     assert_eq!(urls, [36]);
 }
 
-/// A message `type` read into a name in one function and compared in
-/// another: the comparison's unit brings the binding's along, though the
-/// binding holds no finding; a `"type"` key with no comparison, `match` or
-/// send call near it is not parsed.
+/// A message received in one function and its type compared in another it
+/// is passed to: a module that receives from a WebSocket is parsed whole,
+/// so the receive, the call and the comparisons come along though none of
+/// their units holds another trigger. The same comparisons in a module
+/// that receives nothing are no messages, and its `"type"` key with no send
+/// call near it is not parsed.
 #[test]
-fn type_reads_bring_their_bindings() {
+fn received_messages_bring_their_module() {
     let dir = tempfile::tempdir().unwrap();
     let module = r#"async def receive(ws):
     msg = await ws.receive_json()
-    kind = msg["type"]
-    return kind
+    await handle(msg["type"])
 
 
-def handle(kind):
+async def handle(kind):
     if kind == "ping":
         return 1
     match kind:
@@ -212,19 +213,29 @@ def handle(kind):
 
 async def send(ws):
     await ws.send_json({"type": "pong", "n": 1})
+"#;
+    let other = r#"def handle(kind):
+    if kind == "ping":
+        return 1
 
 
 SCHEMA = {"type": "object"}
 "#;
     std::fs::write(dir.path().join("ws.py"), module).unwrap();
+    std::fs::write(dir.path().join("other.py"), other).unwrap();
     let found = assert_same(dir.path(), &ScanOptions::default());
-    let messages: Vec<(usize, &str)> = found
+    let messages: Vec<(&str, usize, &str)> = found
         .websocket_messages
         .iter()
-        .map(|m| (m.line, m.message_type.as_str()))
+        .map(|m| (m.file.as_str(), m.line, m.message_type.as_str()))
         .collect();
     assert_eq!(
         messages,
-        [(8, "ping"), (11, "chat"), (11, "join"), (16, "pong")]
+        [
+            ("ws.py", 7, "ping"),
+            ("ws.py", 10, "chat"),
+            ("ws.py", 10, "join"),
+            ("ws.py", 15, "pong")
+        ]
     );
 }

@@ -614,7 +614,8 @@ fn websocket_endpoints_and_messages() {
             message(17, Handled, "typing"),
             message(19, Handled, "leave"),
             // 20: the type is not a literal; 22: data["kind"] is no type read
-            // `match msg_type:` with msg_type = msg["type"]
+            // `control(websocket, data)` (23) makes its `msg` the received
+            // message: `match msg_type:` with msg_type = msg["type"]
             message(29, Handled, "ping"),
             message(30, Sent, "pong"),
             message(31, Handled, "cancel"),
@@ -622,6 +623,73 @@ fn websocket_endpoints_and_messages() {
             // a multi-line call: the line it starts on
             message(32, Sent, "cancelled"),
         ]
+    );
+}
+
+fn received(file: &str, line: usize, message_type: &str) -> WebsocketMessage {
+    WebsocketMessage {
+        file: file.into(),
+        line,
+        side: Side::Backend,
+        direction: MessageDirection::Handled,
+        message_type: message_type.into(),
+    }
+}
+
+/// Handled message types are those of what a WebSocket received: followed
+/// through names and into the module's functions (two calls deep), and
+/// only there. `fixtures/scan/python/messages`.
+#[test]
+fn handled_messages_follow_the_received_value() {
+    let found = fixture("messages");
+    let handled: Vec<&WebsocketMessage> = found
+        .websocket_messages
+        .iter()
+        .filter(|m| m.direction == MessageDirection::Handled)
+        .collect();
+    let want = [
+        // `data = await websocket.receive_json()`: `data["type"] ==`,
+        // `data.get("type") in (...)` (same column: ordered by type)
+        received("endpoint.py", 11, "hello"),
+        received("endpoint.py", 13, "idle"),
+        received("endpoint.py", 13, "typing"),
+        // one call deep: handle_control(websocket, data, department) makes
+        // its `msg` the message, `msg_type = msg["type"]` its type
+        received("endpoint.py", 22, "ping"),
+        received("endpoint.py", 24, "cancel"),
+        received("endpoint.py", 24, "abort"),
+        // two calls deep, by keyword: dispatch(message=msg, kind=msg_type)
+        received("endpoint.py", 32, "set_department"),
+        received("endpoint.py", 32, "rename"),
+        received("endpoint.py", 34, "join"),
+        received("endpoint.py", 34, "leave"),
+        // 37 audit(): three calls deep, not followed
+        // receive_text() decoded by json.loads through a name; receive_bytes()
+        // decoded in place; a receive_json() read in place
+        received("received.py", 8, "from_text"),
+        received("received.py", 11, "from_bytes"),
+        received("received.py", 13, "inline"),
+        // `async for` over iter_json(), and over iter_text() decoded
+        received("received.py", 19, "iterated"),
+        received("received.py", 22, "iterated_text"),
+        // self.on_message(data): the method of the caller's class, `self`
+        // skipped
+        received("received.py", 32, "method"),
+        // events.py: a dict built here (`event`), a part of the message,
+        // a test client's synchronous receive_json() and a receive_json()
+        // never awaited are no messages; ingest.py: a docx block's type
+    ];
+    assert_eq!(handled, want.iter().collect::<Vec<_>>());
+    // The sends are what they were: a dict display's "type".
+    let sent: Vec<(&str, usize, &str)> = found
+        .websocket_messages
+        .iter()
+        .filter(|m| m.direction == MessageDirection::Sent)
+        .map(|m| (m.file.as_str(), m.line, m.message_type.as_str()))
+        .collect();
+    assert_eq!(
+        sent,
+        [("endpoint.py", 12, "welcome"), ("endpoint.py", 23, "pong")]
     );
 }
 

@@ -11,17 +11,14 @@
   arguments: (argument_list) @ws_send.arguments
   (#any-of? @_ws_method "send_json" "send_text" "send" "broadcast")) @ws_send
 
-; Handled: comparisons and match statements over a "type read" (X["type"],
-; X.get("type"), or a name bound to one); the extractor checks the operands.
-;   @ws_compare        a comparison (== or in, one operator)
-;   @ws_match          a match statement
-;   @ws_type_binding   `name = value`, a candidate name bound to a type read
-;   @ws_type_binding.name   that name
-;   @ws_type_binding.value  the value
-(comparison_operator) @ws_compare
-
-(match_statement) @ws_match
-
-(assignment
-  left: (identifier) @ws_type_binding.name
-  right: [(subscript) (call)] @ws_type_binding.value) @ws_type_binding
+; Handled: where a message received from a WebSocket comes in. The
+; extractor keeps the awaited receives and the `async for` iterations, and
+; follows the received value from there through its function (and the
+; functions of the module it is passed to) to the comparisons and `match`
+; statements over its "type".
+;   @ws_receive   a call X.M(...), M one of the receive and iteration methods
+(call
+  function: (attribute
+    attribute: (identifier) @_ws_receive_method)
+  (#any-of? @_ws_receive_method
+    "receive_json" "receive_text" "receive_bytes" "iter_json" "iter_text" "iter_bytes")) @ws_receive

@@ -12,22 +12,26 @@
   arguments: (arguments) @ws_send.arguments
   (#match? @ws_send.callee "(send|stringify)$")) @ws_send
 
-; Handled: comparisons and switch statements over a "type read" (X.type,
-; X['type'], or a name bound to one); the extractor checks the operands.
-;   @ws_compare         a binary expression (== or ===)
-;   @ws_switch          a switch statement
-;   @ws_binding         a declarator or assignment that may bind a type read
-;   @ws_binding.name    the bound name (an identifier or an object pattern)
-;   @ws_binding.value   the value
-(binary_expression
-  operator: ["==" "==="]) @ws_compare
-
-(switch_statement) @ws_switch
-
-(variable_declarator
-  name: [(identifier) (object_pattern)] @ws_binding.name
-  value: (_) @ws_binding.value) @ws_binding
-
+; Handled: where a socket's messages come in, a handler registered with
+; `X.onmessage = handler`, `X.addEventListener("message", handler)` or
+; `X.on("message", handler)`. The extractor follows what `JSON.parse` gives
+; of the handler's event from there, through the handler and the functions
+; of the file it is passed to, to the comparisons and `switch` statements
+; over its `type`.
+;   @ws_handler         the handler: a function, or a name of one
+;   @ws_handler.event   the event name argument (checked to be "message")
 (assignment_expression
-  left: (identifier) @ws_binding.name
-  right: (_) @ws_binding.value) @ws_binding
+  left: (member_expression
+    property: (property_identifier) @_ws_onmessage)
+  right: (_) @ws_handler
+  (#eq? @_ws_onmessage "onmessage"))
+
+(call_expression
+  function: (member_expression
+    property: (property_identifier) @_ws_listen)
+  arguments: (arguments
+    .
+    (string) @ws_handler.event
+    .
+    (_) @ws_handler)
+  (#any-of? @_ws_listen "addEventListener" "on"))

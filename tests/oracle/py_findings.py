@@ -759,37 +759,196 @@ def assignment_targets(node):
     return [t for t in targets if isinstance(t, (ast.Name, ast.Attribute))]
 
 
-def scan_more(rel, tree, found):
-    """The later categories: websocket messages, context carriers, timing,
-    metrics calls, background tasks."""
+RECEIVE_METHODS = ("receive_json", "receive_text", "receive_bytes", "iter_json", "iter_text", "iter_bytes")
+DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
-    def direct_type_read(node):
-        if isinstance(node, ast.Subscript):
-            return str_value(node.slice) == "type"
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
-            return bool(node.args) and str_value(node.args[0]) == "type"
-        return False
+# How many calls deep a received message is followed.
+MESSAGE_HOPS = 2
 
-    type_names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            value = node.value
-            if value is None or not direct_type_read(value):
+
+def body_of(owner):
+    """The nodes of a body: a def's statements or the module's, without the
+    defs, lambdas and classes in it (their decorators stay in this body)."""
+    out = []
+    stack = list(owner.body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, DEFS + (ast.ClassDef,)):
+            stack.extend(node.decorator_list)
+        elif not isinstance(node, ast.Lambda):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def received_kinds(node, names):
+    """What an expression is of what a WebSocket received: a subset of
+    {"message", "text", "type"}; `names` holds (name, kind) pairs."""
+    if isinstance(node, ast.Name):
+        return {kind for name, kind in names if name == node.id}
+    kinds = set()
+    if isinstance(node, ast.Await):
+        call = node.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            if call.func.attr == "receive_json":
+                kinds.add("message")
+            elif call.func.attr in ("receive_text", "receive_bytes"):
+                kinds.add("text")
+    if isinstance(node, ast.Call) and last_segment(node.func) == "loads":
+        if node.args and "text" in received_kinds(node.args[0], names):
+            kinds.add("message")
+    # M["type"], M.get("type", ...) of a message M
+    of = None
+    if isinstance(node, ast.Subscript) and str_value(node.slice) == "type":
+        of = node.value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+        and str_value(node.args[0]) == "type"
+    ):
+        of = node.func.value
+    if of is not None and "message" in received_kinds(of, names):
+        kinds.add("type")
+    return kinds
+
+
+def body_names(nodes, seeds):
+    """The (name, kind) pairs a body holds, from what its parameters hold:
+    its bindings read until nothing changes, in no order."""
+    names = set(seeds)
+    for node in nodes:
+        if isinstance(node, ast.AsyncFor) and isinstance(node.target, ast.Name):
+            it = node.iter
+            if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute):
+                if it.func.attr == "iter_json":
+                    names.add((node.target.id, "message"))
+                elif it.func.attr in ("iter_text", "iter_bytes"):
+                    names.add((node.target.id, "text"))
+    bindings = []
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            bindings.extend((t.id, node.value) for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and node.value is not None and isinstance(node.target, ast.Name):
+            bindings.append((node.target.id, node.value))
+        elif isinstance(node, ast.NamedExpr):
+            bindings.append((node.target.id, node.value))
+    while True:
+        new = {(name, kind) for name, value in bindings for kind in received_kinds(value, names)} - names
+        if not new:
+            return names
+        names |= new
+
+
+def handled_messages(tree):
+    """(line, type) of every message type handled where what is compared is
+    the "type" of what a WebSocket received, followed through each body's
+    names and into the module's functions, MESSAGE_HOPS calls deep."""
+    # every def, with the class whose body it is directly in
+    defs = []
+
+    def collect(node):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, DEFS):
+                in_class = isinstance(node, ast.ClassDef) and any(child is c for c in node.body)
+                defs.append((child, node if in_class else None))
+            collect(child)
+
+    collect(tree)
+    class_of = {id(d): c for d, c in defs}
+
+    # the bodies holding a receive call: the innermost def around it (its
+    # decorators are outside it), or the module
+    starts = []
+
+    def find(node, owner):
+        for field, value in ast.iter_fields(node):
+            children = value if isinstance(value, list) else [value]
+            for child in children:
+                if not isinstance(child, ast.AST):
+                    continue
+                inner = owner
+                if isinstance(node, DEFS) and field != "decorator_list":
+                    inner = node
+                if (
+                    isinstance(child, ast.Call)
+                    and isinstance(child.func, ast.Attribute)
+                    and child.func.attr in RECEIVE_METHODS
+                ):
+                    starts.append(inner)
+                find(child, inner)
+
+    find(tree, tree)
+
+    def parameters(d):
+        """(name, positional, keyword) of each named parameter."""
+        a = d.args
+        out = [(p.arg, True, False) for p in a.posonlyargs]
+        out += [(p.arg, True, True) for p in a.args]
+        out += [(p.arg, False, True) for p in a.kwonlyargs]
+        return out
+
+    def callees(call, caller):
+        """(def, bound) for each def of the module a call names."""
+        f = call.func
+        if isinstance(f, ast.Name):
+            return [(d, False) for d, c in defs if d.name == f.id and c is None]
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in ("self", "cls"):
+            cls = class_of.get(id(caller))
+            if cls is None:
+                return []
+            return [(d, True) for d, c in defs if d.name == f.attr and c is cls]
+        return []
+
+    seeds = {}
+    hops = {}
+    owners = {}
+    for owner in starts:
+        seeds.setdefault(id(owner), set())
+        hops[id(owner)] = 0
+        owners[id(owner)] = owner
+    changed = True
+    while changed:
+        changed = False
+        for key in list(owners):
+            if hops[key] >= MESSAGE_HOPS:
                 continue
-            # `name = read` with a plain identifier target
-            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
-                if isinstance(t, ast.Name):
-                    type_names.add(t.id)
-
-    def type_read(node):
-        if isinstance(node, ast.Name):
-            return node.id in type_names
-        return direct_type_read(node)
-
-    def message(line, direction, value):
-        found["websocket_messages"].append(
-            {"file": rel, "line": line, "side": "backend", "direction": direction, "type": value}
-        )
+            owner = owners[key]
+            nodes = body_of(owner)
+            names = body_names(nodes, seeds[key])
+            for call in nodes:
+                if not isinstance(call, ast.Call):
+                    continue
+                positional = []
+                for arg in call.args:
+                    if isinstance(arg, ast.Starred):
+                        break
+                    positional.append(received_kinds(arg, names))
+                keywords = [(k.arg, received_kinds(k.value, names)) for k in call.keywords if k.arg is not None]
+                for d, bound in callees(call, owner):
+                    params = parameters(d)
+                    by_position = [p for p in params if p[1]][1 if bound else 0 :]
+                    reached = set()
+                    for (name, _, _), kinds in zip(by_position, positional):
+                        reached |= {(name, k) for k in kinds}
+                    for arg, kinds in keywords:
+                        for name, _, keyword in params:
+                            if keyword and name == arg:
+                                reached |= {(name, k) for k in kinds}
+                    if not reached:
+                        continue
+                    if id(d) not in owners:
+                        owners[id(d)] = d
+                        seeds[id(d)] = set()
+                        hops[id(d)] = hops[key] + 1
+                        changed = True
+                    if hops[key] + 1 < hops[id(d)]:
+                        hops[id(d)] = hops[key] + 1
+                        changed = True
+                    if not reached <= seeds[id(d)]:
+                        seeds[id(d)] |= reached
+                        changed = True
 
     def pattern_strings(p, out):
         if isinstance(p, ast.MatchValue):
@@ -799,6 +958,45 @@ def scan_more(rel, tree, found):
         elif isinstance(p, ast.MatchOr):
             for q in p.patterns:
                 pattern_strings(q, out)
+
+    found = []
+    for key, owner in owners.items():
+        nodes = body_of(owner)
+        names = body_names(nodes, seeds[key])
+
+        def is_type(node):
+            return "type" in received_kinds(node, names)
+
+        for node in nodes:
+            if isinstance(node, ast.Compare) and len(node.ops) == 1:
+                left, right = node.left, node.comparators[0]
+                if isinstance(node.ops[0], ast.Eq):
+                    if is_type(left) and str_value(right) is not None:
+                        found.append((node.lineno, str_value(right)))
+                    elif is_type(right) and str_value(left) is not None:
+                        found.append((node.lineno, str_value(left)))
+                elif isinstance(node.ops[0], ast.In) and is_type(left):
+                    if isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+                        for e in right.elts:
+                            if str_value(e) is not None:
+                                found.append((node.lineno, str_value(e)))
+            if isinstance(node, ast.Match) and is_type(node.subject):
+                for case in node.cases:
+                    pattern_strings(case.pattern, found)
+    return found
+
+
+def scan_more(rel, tree, found):
+    """The later categories: websocket messages, context carriers, timing,
+    metrics calls, background tasks."""
+
+    def message(line, direction, value):
+        found["websocket_messages"].append(
+            {"file": rel, "line": line, "side": "backend", "direction": direction, "type": value}
+        )
+
+    for line, value in handled_messages(tree):
+        message(line, "handled", value)
 
     # constants that are the literal parts of an f-string are not literals
     fstring_parts = set()
@@ -831,24 +1029,6 @@ def scan_more(rel, tree, found):
                         if v is not None:
                             message(node.lineno, "sent", v)
                         break
-        if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            left, right = node.left, node.comparators[0]
-            if isinstance(node.ops[0], ast.Eq):
-                if type_read(left) and str_value(right) is not None:
-                    message(node.lineno, "handled", str_value(right))
-                elif type_read(right) and str_value(left) is not None:
-                    message(node.lineno, "handled", str_value(left))
-            elif isinstance(node.ops[0], ast.In) and type_read(left):
-                if isinstance(right, (ast.Tuple, ast.List, ast.Set)):
-                    for e in right.elts:
-                        if str_value(e) is not None:
-                            message(node.lineno, "handled", str_value(e))
-        if isinstance(node, ast.Match) and type_read(node.subject):
-            for case in node.cases:
-                out = []
-                pattern_strings(case.pattern, out)
-                for line, v in out:
-                    message(line, "handled", v)
 
         # context carriers
         if isinstance(node, ast.arg) and node.arg in CARRIER_NAMES:

@@ -588,13 +588,7 @@ fn module(rng: &mut Rng, index: usize) -> String {
             5 | 6 => log_calls(rng, j, &mut src, &loggers),
             7 => excepts(rng, j, &mut src),
             8 => class(rng, j, &mut src, &bound, &loggers),
-            9 => block(
-                rng,
-                j,
-                &mut src,
-                "async def ws_{j}(websocket, data, manager, payload, base):",
-                WEBSOCKET_LINES,
-            ),
+            9 => websocket(rng, j, &mut src),
             10 => block(
                 rng,
                 j,
@@ -888,9 +882,49 @@ fn class(rng: &mut Rng, j: usize, src: &mut String, bound: &[String], loggers: &
     let _ = writeln!(src, "        return nested");
 }
 
+/// A WebSocket endpoint, the handler it may pass the message to and the
+/// function that one may pass it on to: the message comes in one of the
+/// ways `websocket_messages` follows, or in one it does not (not awaited,
+/// not a receive method, only a parameter), then the lines read it.
+fn websocket(rng: &mut Rng, j: usize, src: &mut String) {
+    let source = *rng.pick(&[
+        "data = await websocket.receive_json()",
+        "data = json.loads(await websocket.receive_text())",
+        "raw = await websocket.receive_bytes()\n    data = json.loads(raw)",
+        "async for data in websocket.iter_json():\n        pass",
+        "async for raw in websocket.iter_text():\n        data = json.loads(raw)",
+        "data: dict = (await websocket.receive_json())",
+        "data = websocket.receive_json()",
+        "data = await websocket.receive()",
+        "pass",
+    ]);
+    block(
+        rng,
+        j,
+        src,
+        &format!("async def ws_{{j}}(websocket, data, manager, payload, base):\n    {source}"),
+        WEBSOCKET_LINES,
+    );
+    block(
+        rng,
+        j,
+        src,
+        "async def on_{j}(websocket, msg, kind=None, /, *rest, key=None):",
+        HANDLER_LINES,
+    );
+    block(rng, j, src, "async def deep_{j}(message):", DEEP_LINES);
+}
+
 /// Statements of a function body that exercise `websocket_messages` (each
 /// entry one statement, possibly on several lines, indented by 4).
 const WEBSOCKET_LINES: &[&str] = &[
+    "await on_{j}(websocket, data)",
+    "await on_{j}(websocket, payload, data[\"type\"])",
+    "await on_{j}(websocket, msg=data, key=data.get(\"type\"))",
+    "await on_{j}(*base, data)",
+    "await on_{j}(websocket, data[\"kind\"], kind=data)",
+    "await self.on_{j}(data)",
+    "(seen := data)\n    if seen[\"type\"] == \"walrus{j}\":\n        pass",
     "msg_type = data[\"type\"]",
     "kind = data.get(\"type\", \"none\")",
     "other = data[\"kind\"]",
@@ -916,6 +950,28 @@ const WEBSOCKET_LINES: &[&str] = &[
     "await websocket.send_json({**base, \"type\": \"merged\"})",
     "await websocket.send_json(\n        {\n            \"type\": \"multi{j}\",\n        }\n    )",
     "await websocket.receive_json({\"type\": \"not-a-send\"})",
+];
+
+/// The body of the handler `on_{j}` a message may be passed to.
+const HANDLER_LINES: &[&str] = &[
+    "if msg[\"type\"] == \"helper{j}\":\n        pass",
+    "if kind == \"positional{j}\":\n        pass",
+    "if key in (\"key{j}\", \"other\"):\n        pass",
+    "match msg.get(\"type\"):\n        case \"hm{j}\" | \"hn\":\n            pass",
+    "t = msg[\"type\"]\n    if t == \"bound{j}\":\n        pass",
+    "await deep_{j}(msg)",
+    "await deep_{j}(message=kind)",
+    "await on_{j}(websocket, msg)",
+    "lam = lambda: msg[\"type\"] == \"in-lambda\"",
+    "def inner():\n        return msg[\"type\"] == \"in-inner\"",
+];
+
+/// The body of `deep_{j}`, two calls from the endpoint.
+const DEEP_LINES: &[&str] = &[
+    "if message[\"type\"] == \"deep{j}\":\n        pass",
+    "if message == \"deep-kind{j}\":\n        pass",
+    "await on_{j}(None, message)",
+    "await ws_{j}(None, message, None, None, None)",
 ];
 
 /// Statements that exercise `context_carriers`.

@@ -177,16 +177,48 @@
 //!   positional argument is one, with a key that is the string literal
 //!   `"type"` and a string literal value (the first such key); `type` is the
 //!   value, `line` where the call starts.
-//! - `direction: handled`: a *type read* is `X["type"]` (one string literal
-//!   subscript), a call `X.get("type", ...)`, or an identifier that some
-//!   assignment `name = <type read>` of the module binds. Found: a comparison
-//!   `A == B` (one operator) with a type read on one side and a string literal
-//!   on the other; a comparison `A in C` (one operator), `A` a type read and
-//!   `C` a tuple, list or set display: each string literal element; and a
-//!   `match S:` statement, `S` a type read: each `case` whose pattern is a
-//!   string literal or an or-pattern of them (`case "a" | "b":`, each
-//!   alternative that is a string literal). `line` is the comparison's start,
-//!   or the string pattern's.
+//! - `direction: handled`: the types compared or matched where what is
+//!   compared is the `"type"` of a message received from a WebSocket. A
+//!   `"type"` compared anywhere else (a parsed document's block, an event
+//!   dict built in the process, a test client's `receive_json()`) is no
+//!   message. What is followed, within one module:
+//!   - *Bodies*: a `def`'s body (its statements, without those of the
+//!     functions, lambdas and classes defined in it; its decorators belong
+//!     to the body around it) or the module's top level.
+//!   - *Received*, in one body (parentheses dropped): a *message* is
+//!     `await C`, `C` a call `X.receive_json(...)`; a call of a callee with
+//!     last segment `loads` whose first positional argument is *text*; a
+//!     name holding a message. *Text* is `await X.receive_text(...)`, `await
+//!     X.receive_bytes(...)`, a name holding text. A *type* is `M["type"]`
+//!     (one string literal subscript) or `M.get("type", ...)` (first
+//!     positional argument the literal), `M` a message; a name holding a
+//!     type.
+//!   - *Names*: a name holds what the value of any of the body's bindings
+//!     of it is: `name = V` (annotated too; each name target of `a = b =
+//!     V`), `name := V`; `async for name in X.iter_json(...)` makes it a
+//!     message, `X.iter_text(...)` / `X.iter_bytes(...)` text. The order of
+//!     statements is not followed, and a name may hold several of these.
+//!   - *Reading*: the bodies read first are those holding a call
+//!     `X.M(...)`, `M` one of `receive_json receive_text receive_bytes
+//!     iter_json iter_text iter_bytes` (the innermost `def` around it, or
+//!     the top level). A call in a read body passes what its arguments are
+//!     (positional ones up to a `*args`, keyword ones `k=`) to the module's
+//!     functions it names: `f(...)` every `def f` not directly in a class
+//!     body; `self.f(...)` / `cls.f(...)` in a method (a `def` directly in
+//!     a class body), every `def f` directly in that class body, its first
+//!     parameter skipped. The i-th positional argument reaches the i-th
+//!     parameter before any `*` / `*args`, `k=` the parameter `k` (unless
+//!     it is before a `/`); in the callee's body that parameter holds what
+//!     the argument is, and the body is read. Calls are followed two deep
+//!     from a receiving body (the dispatcher and what it dispatches to).
+//!   - *Found*, in each read body: a comparison `A == B` (one operator)
+//!     with a type on one side and a string literal on the other; a
+//!     comparison `A in C` (one operator), `A` a type and `C` a tuple, list
+//!     or set display: each string literal element; and a `match S:`
+//!     statement, `S` a type: each `case` whose pattern is a string literal
+//!     or an or-pattern of them (`case "a" | "b":`, each alternative that is
+//!     a string literal). `line` is the comparison's start, or the string
+//!     pattern's.
 //!
 //! ## `context_carriers`: [`ContextCarrier`]
 //!
@@ -476,14 +508,44 @@
 //!   key; the first such property) whose value is a string literal. `line`
 //!   is the call's (for `ws.send(JSON.stringify({type}))`, the stringify
 //!   call's).
-//! - `direction: handled`: a *type read* is `X.type`, `X?.type`,
-//!   `X["type"]`, or an identifier the file binds to one (`const t =
-//!   X.type`, `t = X.type`, `const { type } = X`, `const { type: t } = X`;
-//!   script and template of a `.svelte` file together). Found: a binary
-//!   expression `==` / `===` with a type read on one side and a string
-//!   literal on the other (`line` the expression's); a `switch` whose value
-//!   is a type read: each `case` whose value is a string literal (`line` the
-//!   case value's).
+//! - `direction: handled`: the types compared or switched on where what is
+//!   compared is the `type` of a message a socket's `message` handler
+//!   parsed. A `.type` compared anywhere else (a template's `{#if
+//!   artifact.type === 'code'}`, a document block's kind) is no message.
+//!   What is followed, within one document (a file; the scripts of a
+//!   `.svelte` file, its template expressions apart):
+//!   - *Functions* of a document: `function f() {}`, a variable declarator
+//!     `f = <function or arrow function>`, a class method `f() {}` (of its
+//!     class). An expression *names* functions when it is a function or
+//!     arrow function (itself), an identifier `f` (every function `f` that is
+//!     no method), or `this.f` inside a class body (every method `f` of
+//!     that class).
+//!   - *Handlers*: `X.onmessage = H`, and `X.addEventListener(S, H)` /
+//!     `X.on(S, H)` with `S` the string literal `message` as the first
+//!     argument and `H` the second: the functions `H` names. A handler's
+//!     first parameter (a name) holds the *event*.
+//!   - *Received*, in one function (its whole body, the functions nested
+//!     in it included; parentheses, `as`, `satisfies`, `!` and `<T>`
+//!     dropped): a *message* is `JSON.parse(A)` with `A` the event or
+//!     `E.data` of an event `E`, or a name holding a message; a *type* is
+//!     `M.type`, `M?.type` or `M["type"]` of a message `M`, or a name holding
+//!     a type.
+//!   - *Names*: a name holds what the value of any of the function's
+//!     bindings of it is (`const name = V`, `name = V`); a destructuring of a
+//!     message binds its type (`const { type } = M`, `{ type: t }`, `{ type =
+//!     d }`, `{ type: t = d }`). The order of statements is not followed.
+//!   - *Reading*: the handlers are read first. A call in a read function
+//!     passes what its arguments are (up to a spread) to the functions its
+//!     callee names: the i-th argument reaches the i-th parameter (a `this`
+//!     parameter skipped, up to a rest parameter) as it would a binding
+//!     (a name holds it; an object pattern given a message binds its type),
+//!     and that function is read. Calls are followed two deep from a
+//!     handler.
+//!   - *Found*, in each read function (each place once): a binary
+//!     expression `==` / `===` with a type on one side and a string literal
+//!     on the other (`line` the expression's); a `switch` whose value is a
+//!     type: each `case` whose value is a string literal (`line` the case
+//!     value's).
 //!
 //! ## `frontend_routes`: [`FrontendRoute`]
 //!

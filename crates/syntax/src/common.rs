@@ -1,6 +1,12 @@
 //! Rules shared by several languages: what a URL literal and its host are,
 //! which environment variable names are alert or model-provider settings,
-//! where a source position is after a region was re-parsed on its own.
+//! where a source position is after a region was re-parsed on its own, how
+//! far a received WebSocket message is followed through a file's functions.
+
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
+use tree_sitter::Node;
 
 /// The URL of a literal whose (leading) text starts with `http://` or
 /// `https://` (scheme compared ASCII case-insensitively) and has a non-empty
@@ -163,6 +169,80 @@ impl PosMap {
     pub fn position(&self, virtual_offset: usize) -> (usize, usize) {
         self.index.position(self.original(virtual_offset))
     }
+}
+
+/// How many calls deep a received WebSocket message is followed into the
+/// functions of its file: the handler's dispatcher and the function it
+/// dispatches to.
+pub const MESSAGE_HOPS: usize = 2;
+
+/// A function body the following reached.
+struct Reached<'t, N> {
+    body: Node<'t>,
+    /// What its parameters hold, from the calls that pass it something.
+    seeds: BTreeSet<N>,
+    /// Calls from a receiving body to this one (the fewest).
+    hops: usize,
+    /// Its names holding something received, seeds included (as of the
+    /// last time it was read).
+    names: BTreeSet<N>,
+}
+
+/// The function bodies of one file a received WebSocket message reaches,
+/// each with its names that hold something of it.
+///
+/// `starts` are the bodies where a message comes in (with what their
+/// parameters hold from the start). `read(body, seeds, pass_on)` is the
+/// language's reading of one body: the names holding something received
+/// (`seeds` included) and, when `pass_on`, the calls that pass some of it
+/// to a function of the file: each callee's body with what its parameters
+/// then hold. Callees are followed up to [`MESSAGE_HOPS`] calls deep. Names
+/// are per body; a name is anything ordered (a language's `(name, what it
+/// holds)`).
+pub fn follow_messages<'t, N: Ord + Clone>(
+    starts: impl IntoIterator<Item = (Node<'t>, BTreeSet<N>)>,
+    mut read: impl FnMut(Node<'t>, &BTreeSet<N>, bool) -> (BTreeSet<N>, Vec<(Node<'t>, BTreeSet<N>)>),
+) -> Vec<(Node<'t>, BTreeSet<N>)> {
+    let mut reached: Vec<Reached<'t, N>> = Vec::new();
+    let mut index: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut work: Vec<usize> = Vec::new();
+    // Each body is read again when what reaches it grows or comes fewer
+    // calls deep; both only move one way, so this ends.
+    let mut arrive = |reached: &mut Vec<Reached<'t, N>>,
+                      work: &mut Vec<usize>,
+                      body: Node<'t>,
+                      seeds: BTreeSet<N>,
+                      hops: usize| {
+        let at = *index.entry(body.id()).or_insert_with(|| {
+            reached.push(Reached {
+                body,
+                seeds: BTreeSet::new(),
+                hops,
+                names: BTreeSet::new(),
+            });
+            work.push(reached.len() - 1);
+            reached.len() - 1
+        });
+        let target = &mut reached[at];
+        let before = (target.seeds.len(), target.hops);
+        target.seeds.extend(seeds);
+        target.hops = target.hops.min(hops);
+        if (target.seeds.len(), target.hops) != before && !work.contains(&at) {
+            work.push(at);
+        }
+    };
+    for (body, seeds) in starts {
+        arrive(&mut reached, &mut work, body, seeds, 0);
+    }
+    while let Some(at) = work.pop() {
+        let (body, hops) = (reached[at].body, reached[at].hops);
+        let (names, passed) = read(body, &reached[at].seeds, hops < MESSAGE_HOPS);
+        reached[at].names = names;
+        for (callee, seeds) in passed {
+            arrive(&mut reached, &mut work, callee, seeds, hops + 1);
+        }
+    }
+    reached.into_iter().map(|r| (r.body, r.names)).collect()
 }
 
 #[cfg(test)]

@@ -26,10 +26,14 @@ violation! {
     /// `recon scan`, both sides, with the rules `recon-findings` documents:
     /// backend `sent` is a `send_json`/`send_text`/`send`/`broadcast` of a
     /// dict with a literal `"type"`, backend `handled` a comparison, `in`
-    /// test or `match` case on a type read; frontend `sent` is a
+    /// test or `match` case on the `"type"` of a message received from a
+    /// WebSocket (`await ws.receive_json()`, followed through names and the
+    /// module's functions it is passed to); frontend `sent` is a
     /// `send({type: ...})` / `X.send(JSON.stringify({type: ...}))`, frontend
-    /// `handled` a comparison (`X.type === '...'`) or `switch` case on a
-    /// type read.
+    /// `handled` a comparison (`msg.type === '...'`) or `switch` case on the
+    /// `type` of what a socket's `message` handler parsed (followed the same
+    /// way). A `type` compared on anything else (an artifact's kind in a
+    /// template, an in-process event) handles no message.
     ///
     /// Test code takes no part, neither as sender nor as handler (a test
     /// client's `send_json` is no backend message): a directory named

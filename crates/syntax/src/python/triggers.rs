@@ -7,10 +7,11 @@
 //! finding, so leaving it unparsed loses nothing. The dense categories come
 //! from the token pass for every unit. Where a rule reads the module around
 //! the match, the context comes along: assignments from a router factory are
-//! triggers themselves; names bound to a logger, a router or a message's
-//! `type` field, and names bound by imports, become triggers of the module;
-//! the import map itself is read from tokens and handed to the extractors
-//! ([`super::imports`]).
+//! triggers themselves; names bound to a logger or a router, and names bound
+//! by imports, become triggers of the module; a module that receives from a
+//! WebSocket is parsed whole (the websocket rule follows what it receives
+//! through its functions); the import map itself is read from tokens and
+//! handed to the extractors ([`super::imports`]).
 //!
 //! The scan tests compare every category with and without this selection on
 //! the fixtures and generated corpora; the stdlib and site-packages figures
@@ -33,19 +34,16 @@ use super::metrics_calls::is_metrics_receiver;
 use super::routes::ROUTE_METHODS;
 use super::text::decode_prefix;
 use super::timing::{CLOCKS, is_duration_name};
-use super::token_pass::is_keyword;
-use super::websocket_messages::SEND_METHODS;
+use super::websocket_messages::{RECEIVE_METHODS, SEND_METHODS};
 use crate::common::MODEL_PREFIXES;
 
 /// What the triggers read from the whole module, in any scope.
 pub(crate) struct ModuleTriggers<'s> {
-    /// Names bound where a `"type"` string is read: `kind = msg["type"]`
-    /// makes `kind == "ping"` anywhere a handled message type.
-    type_reads: FxHashSet<&'s str>,
-    /// A line compares or matches one of `type_reads` (`kind == "ping"`,
-    /// `kind in (...)`, `match kind:`): the lines binding them are then
-    /// the context the comparison is read with.
-    type_compared: bool,
+    /// The module calls a WebSocket receive method (`X.receive_json(`,
+    /// `X.iter_text(`...): every unit is then a trigger, since the
+    /// websocket rule follows the received value through names and calls
+    /// to comparisons anywhere in the module.
+    receives: bool,
     /// Names bound to a logger factory's result (`self.log = getLogger()`).
     loggers: FxHashSet<&'s str>,
     /// Names bound to a router factory's result.
@@ -172,8 +170,7 @@ pub(crate) fn module<'s>(
 ) -> ModuleTriggers<'s> {
     let view = View { src, tokens };
     let mut found = ModuleTriggers {
-        type_reads: FxHashSet::default(),
-        type_compared: false,
+        receives: false,
         loggers: FxHashSet::default(),
         routers: FxHashSet::default(),
         imported: FxHashSet::default(),
@@ -187,10 +184,13 @@ pub(crate) fn module<'s>(
         }
         let logger = roles & role::LOGGER_FACTORY != 0;
         let router = roles & role::ROUTER_FACTORY != 0;
-        let type_read = string_groups(src, tokens, line.clone()).any(|(first, value, whole)| {
-            whole && value.as_bytes() == b"type" && reads_type(&view, first)
+        found.receives |= line.clone().any(|j| {
+            view.is_name(j)
+                && view.after_dot(j)
+                && view.is_op(j + 1, "(")
+                && RECEIVE_METHODS.contains(&view.text(j))
         });
-        if !(logger || router || type_read) {
+        if !(logger || router) {
             continue;
         }
         for j in line {
@@ -205,23 +205,7 @@ pub(crate) fn module<'s>(
             if router {
                 found.routers.insert(name);
             }
-            if type_read && !view.after_dot(j) && !is_keyword(name) {
-                found.type_reads.insert(name);
-            }
         }
-    }
-    if !found.type_reads.is_empty() {
-        found.type_compared = lines(tokens).any(|line| {
-            let mut named = false;
-            let mut comparison = false;
-            for j in line {
-                named |= view.is_name(j)
-                    && !view.after_dot(j)
-                    && found.type_reads.contains(view.text(j));
-                comparison |= compares(tokens[j], view.text(j));
-            }
-            named && comparison
-        });
     }
     for binding in imports {
         let (bound, target) = binding.binding();
@@ -260,27 +244,6 @@ fn lines(tokens: &[Token]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
     })
 }
 
-/// A token that can make a comparison or `match` the websocket rule reads:
-/// `==`, `in`, `match`.
-fn compares(token: Token, text: &str) -> bool {
-    match token.kind {
-        Kind::Op => text == "==",
-        Kind::Name => matches!(text, "in" | "match"),
-        _ => false,
-    }
-}
-
-/// Whether the string group starting at token `first` is read as a direct
-/// type read: `X["type"]` or `X.get("type", ...)`, parentheses allowed.
-fn reads_type(view: &View<'_>, first: usize) -> bool {
-    let mut j = first;
-    while j > 0 && view.is_op(j - 1, "(") {
-        j -= 1;
-    }
-    (j > 0 && view.is_op(j - 1, "["))
-        || (j < first && j > 0 && view.text(j - 1) == "get" && view.after_dot(j - 1))
-}
-
 /// Whether tokens `range` (one unit) hold a trigger.
 pub(crate) fn triggered(
     src: &str,
@@ -288,14 +251,14 @@ pub(crate) fn triggered(
     range: std::ops::Range<usize>,
     module: &ModuleTriggers<'_>,
 ) -> bool {
+    if module.receives {
+        return true;
+    }
     let view = View { src, tokens };
     let mut decorator_line = false;
     let mut posts = false;
-    // The websocket rule's company for a `"type"` string or a type-read
-    // name: a comparison, a `match`, a send call.
-    let mut comparison = false;
+    // The websocket rule's company for a `"type"` string: a send call.
     let mut sends = false;
-    let mut type_name = false;
     for j in range.clone() {
         if j == range.start
             || matches!(
@@ -305,12 +268,10 @@ pub(crate) fn triggered(
         {
             decorator_line = view.is_op(j, "@");
         }
-        let text = view.text(j);
-        comparison |= compares(tokens[j], text);
         if tokens[j].kind != Kind::Name {
             continue;
         }
-        let name = text;
+        let name = view.text(j);
         let role = role_of(name);
         if role & role::ALWAYS != 0
             || (!module.imported.is_empty() && module.imported.contains(name))
@@ -318,8 +279,6 @@ pub(crate) fn triggered(
         {
             return true;
         }
-        type_name |=
-            !module.type_reads.is_empty() && !view.after_dot(j) && module.type_reads.contains(name);
         let next = tokens
             .get(j + 1)
             .filter(|t| t.kind == Kind::Op)
@@ -370,15 +329,10 @@ pub(crate) fn triggered(
     {
         return true;
     }
-    if type_name && comparison {
-        return true;
-    }
-    string_groups(src, tokens, range).any(|(first, value, whole)| {
+    string_groups(src, tokens, range).any(|(_, value, whole)| {
         if whole && value.as_bytes() == b"type" {
-            // A key of a payload sent here; or read (`X["type"]`,
-            // `X.get("type")`) and compared or matched here, or bound to a
-            // name some line compares.
-            sends || (reads_type(&view, first) && (comparison || module.type_compared))
+            // A key of a payload sent here.
+            sends
         } else {
             string_fires(value.as_bytes(), whole)
         }
@@ -549,8 +503,11 @@ mod tests {
             assert!(super::super::routes::method(method).is_some(), "{method}");
         }
         // The names an `#any-of?` predicate of the query accepts.
-        fn any_of(query: &str) -> Vec<&str> {
-            let start = query.find("(#any-of?").unwrap_or(query.len());
+        fn any_of(query: &str, nth: usize) -> Vec<&str> {
+            let start = query
+                .match_indices("(#any-of?")
+                .nth(nth)
+                .map_or(query.len(), |(at, _)| at);
             let end = start + query[start..].find(')').unwrap_or(0);
             let mut names: Vec<&str> = query[start..end].split('"').skip(1).step_by(2).collect();
             names.sort_unstable();
@@ -562,21 +519,22 @@ mod tests {
             list
         };
         // The triggers know exactly the names the queries match.
-        for (query, list) in [
+        let websocket = include_str!("../../../../queries/python/websocket_messages.scm");
+        for (query, nth, list) in [
             (
                 include_str!("../../../../queries/python/log_calls.scm"),
+                0,
                 LOG_LEVELS,
             ),
             (
                 include_str!("../../../../queries/python/routes.scm"),
+                0,
                 ROUTE_METHODS,
             ),
-            (
-                include_str!("../../../../queries/python/websocket_messages.scm"),
-                SEND_METHODS,
-            ),
+            (websocket, 0, SEND_METHODS),
+            (websocket, 1, RECEIVE_METHODS),
         ] {
-            assert_eq!(any_of(query), sorted(list));
+            assert_eq!(any_of(query, nth), sorted(list));
         }
         let background = include_str!("../../../../queries/python/background_tasks.scm");
         for name in TASK_CALLEES {
@@ -611,8 +569,5 @@ mod tests {
         assert_eq!(values.len(), 3, "{values:?}");
         assert!(values.contains(&b"https://in.field".to_vec()));
         assert!(values.contains(&b"type".to_vec()));
-        let imports = Vec::new();
-        let module = module(src, &tokens, &imports);
-        assert!(module.type_reads.contains("u"));
     }
 }

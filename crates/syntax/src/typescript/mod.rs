@@ -332,19 +332,11 @@ impl Worker {
                 map: d.map,
             })
             .collect();
-        let type_names = websocket_messages::type_names(
-            raws.iter()
-                .zip(&ctxs)
-                .map(|(r, c)| (r.websocket.as_slice(), c)),
-        );
         let mut imports = Vec::new();
         let mut exports = Vec::new();
         for (raw, ctx) in raws.iter().zip(&ctxs) {
-            out.websocket_messages.extend(websocket_messages::extract(
-                &raw.websocket,
-                &type_names,
-                ctx,
-            ));
+            out.websocket_messages
+                .extend(websocket_messages::extract(&raw.websocket, ctx));
             out.frontend_notifications
                 .extend(notifications::extract(&raw.notifications, ctx));
             out.external_urls

@@ -18,6 +18,26 @@ pub fn unparenthesize(mut node: Node<'_>) -> Node<'_> {
     node
 }
 
+/// The expression under parentheses and type-only syntax: `(x as T)!`,
+/// `x satisfies T`, `<T>x` give `x`.
+pub fn without_types(mut node: Node<'_>) -> Node<'_> {
+    loop {
+        node = unparenthesize(node);
+        let inner = match node.kind() {
+            "as_expression" | "satisfies_expression" | "non_null_expression" => {
+                named_children(node).into_iter().next()
+            }
+            // `<T>x`: the type arguments come first
+            "type_assertion" => named_children(node).into_iter().last(),
+            _ => None,
+        };
+        match inner {
+            Some(inner) => node = inner,
+            None => return node,
+        }
+    }
+}
+
 /// The named children of `node` that are not comments.
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     node.named_children(&mut node.walk())
