@@ -345,3 +345,58 @@ fn derived_sections_choose_the_served_app() {
     assert!(background.contains("`app/main.py:25`"), "{background}");
     assert!(!background.contains("cli/"), "{background}");
 }
+
+/// What to install and what to span by hand, on the fixture app: packages
+/// for what `requirements.txt` declares (by its lines) or the code calls;
+/// the LLM and embedding calls go over httpx, which its instrumentation
+/// traces as HTTP only, so they need manual spans; the pgvector search
+/// goes through asyncpg, whose instrumentation makes its span. Answers
+/// read off the fixture by hand.
+#[test]
+fn install_and_manual_spans_on_the_fixture_app() {
+    let md = scan_ok(&["fixtures/app"]);
+    let line = |prefix: &str| -> String {
+        md.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line starting with {prefix:?}"))
+            .to_owned()
+    };
+    let install = line("- Install (OpenTelemetry instrumentation");
+    for (package, at) in [
+        (
+            "opentelemetry-instrumentation-fastapi",
+            "requirements.txt:1",
+        ),
+        (
+            "opentelemetry-instrumentation-asyncpg",
+            "requirements.txt:3",
+        ),
+        ("opentelemetry-instrumentation-httpx", "requirements.txt:5"),
+        ("opentelemetry-instrumentation-redis", "requirements.txt:6"),
+        (
+            "opentelemetry-instrumentation-openai-v2",
+            "requirements.txt:8",
+        ),
+    ] {
+        assert!(
+            install.contains(&format!("`{package}` (")) && install.contains(&format!("`{at}`")),
+            "{package} at {at}: {install}"
+        );
+    }
+    // Nothing declares or calls requests or sqlalchemy.
+    assert!(!install.contains("-requests`"), "{install}");
+    assert!(!install.contains("-sqlalchemy`"), "{install}");
+    let manual = line("- Spans no instrumentation makes");
+    for claim in [
+        "span `embedding` in `EnterpriseRAG.embed`",
+        "span `llm_call` in `ModelAdapter.stream`",
+        "span `streaming` in `handle_message`",
+    ] {
+        assert!(manual.contains(claim), "{claim}: {manual}");
+    }
+    assert!(!manual.contains("vector_search"), "{manual}");
+    assert!(
+        line("- Attributes of span `llm_call`")
+            .contains("`gen_ai.provider.name` (x_ai, openai, anthropic)")
+    );
+}

@@ -550,6 +550,7 @@ fn json_shape_is_pinned() {
     "functions": [],
     "main_blocks": []
   },
+  "dependencies": [],
   "errors": []
 }
 "#;

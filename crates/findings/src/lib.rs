@@ -698,6 +698,16 @@
 //!
 //! Empty when the checkout has no application. [`ServedApp::place`] says
 //! where a line is.
+//!
+//! ## `dependencies`: [`DeclaredDependency`]
+//!
+//! One per distribution a dependency file declares: `requirements*.txt`
+//! (every line that is not empty, a comment, an option such as `-r`/`-e`,
+//! or a URL: the name before any extra, version or marker) and
+//! `pyproject.toml` (`[project] dependencies`, `[project.optional-dependencies]`,
+//! `[tool.poetry.dependencies]` and Poetry groups' `dependencies`, `python`
+//! left out; `line` where the name is first written). `name` normalized as
+//! pip compares them (lower case, `_` and `.` as `-`).
 
 use std::sync::Arc;
 
@@ -807,6 +817,9 @@ pub struct Findings {
     /// What an ASGI server runs of the checkout (Python).
     #[serde(default)]
     pub served_app: ServedApp,
+    /// Python distributions the dependency files declare.
+    #[serde(default)]
+    pub dependencies: Vec<DeclaredDependency>,
     /// Files that could not be read or did not parse cleanly.
     pub errors: Vec<FileError>,
 }
@@ -849,6 +862,7 @@ impl Default for Findings {
             except_bodies: Vec::new(),
             route_routers: Vec::new(),
             served_app: ServedApp::default(),
+            dependencies: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -1579,4 +1593,12 @@ impl ServedApp {
             _ => Place::Served,
         }
     }
+}
+
+/// A distribution a dependency file declares.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DeclaredDependency {
+    pub file: String,
+    pub line: usize,
+    pub name: String,
 }

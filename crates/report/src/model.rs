@@ -428,6 +428,13 @@ pub struct Architecture {
     /// One line: what the designs build on.
     pub summary: String,
     pub tracing: Design,
+    /// OpenTelemetry instrumentation packages to install, each with what
+    /// calls for it (a declared dependency, else a call).
+    pub install: Vec<Evidence>,
+    /// Stage operations no recommended package covers: manual spans.
+    pub manual_spans: Vec<Evidence>,
+    /// Per span with evidence: `` `key`: attributes ``.
+    pub span_attributes: Vec<String>,
     pub logs: Design,
     pub alerts: Design,
 }

@@ -29,6 +29,7 @@
 pub mod api_models;
 mod collect;
 mod common;
+mod dependencies;
 mod env;
 pub mod files;
 pub mod guard;
@@ -557,6 +558,17 @@ fn scan_with(
         })
     }));
     findings.logging_config = sorted(logging_config, |c| (&c.file, c.line));
+    // Dependency files are found by the walk too; one that cannot be read
+    // declares nothing the report could use.
+    findings.dependencies = selected
+        .par_iter()
+        .filter(|f| dependencies::is_dependency_file(f.rel.rsplit('/').next().unwrap_or(&f.rel)))
+        .flat_map_iter(|f| {
+            std::fs::read_to_string(&f.path)
+                .map(|text| dependencies::read(&f.rel, &text))
+                .unwrap_or_default()
+        })
+        .collect();
     findings.print_calls = sorted(all.print_calls, |p| (&p.file, p.line));
     findings.log_messages = sorted(all.log_messages, |m| (&m.file, m.line));
     findings.except_bodies = sorted(all.except_bodies, |e| (&e.file, e.line));

@@ -18,6 +18,7 @@ pub fn derive(
         .iter()
         .filter(|s| !s.evidence.is_empty())
         .count();
+    let installed = super::install::packages(input);
     Design3 {
         summary: format!(
             "Derived from the sections above: {}, {with_evidence} of {} span boundaries with evidence, {}, background work: {}.",
@@ -31,6 +32,20 @@ pub fn derive(
             alerts.background.answer
         ),
         tracing: tracing(lifecycle, trace, database),
+        install: installed.iter().map(|(_, e)| e.clone()).collect(),
+        manual_spans: super::install::manual_spans(input, &installed),
+        span_attributes: trace
+            .spans
+            .iter()
+            .filter(|s| !s.evidence.is_empty())
+            .map(|s| {
+                format!(
+                    "`{}`: {}",
+                    s.key,
+                    super::install::span_attributes(input, &s.key)
+                )
+            })
+            .collect(),
         logs: logs(input, logging, database),
         alerts: alert_engine(input, alerts, database),
     }

@@ -6,6 +6,7 @@ mod architecture;
 mod database;
 mod frontend;
 mod graph;
+mod install;
 mod lifecycle;
 mod logging;
 mod priority;
