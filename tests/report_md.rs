@@ -344,6 +344,11 @@ fn derived_sections_choose_the_served_app() {
     let background = line("- Background tasks:");
     assert!(background.contains("`app/main.py:25`"), "{background}");
     assert!(!background.contains("cli/"), "{background}");
+    // The CLI's thread is not background work of the app whose context
+    // propagation the report plans.
+    let propagation = line("- Context propagation:");
+    assert!(!propagation.contains("background entry points"), "{propagation}");
+    assert!(!md.contains("Background work that starts without it"), "{md}");
 }
 
 /// What to install and what to span by hand, on the fixture app: packages

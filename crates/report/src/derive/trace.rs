@@ -71,7 +71,14 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Trace {
     // scheduler jobs and celery tasks start without it.
     let mut context_breaks = Vec::new();
     let mut context_kept = Vec::new();
-    for b in f.background_tasks.iter().filter(|b| !is_test_file(&b.file)) {
+    // The served app's background work (a CLI's threads are not the
+    // app's entry points).
+    let (background, _outside) = super::by_served_app(
+        input,
+        f.background_tasks.iter().filter(|b| !is_test_file(&b.file)),
+        |b| (b.file.as_str(), b.line),
+    );
+    for b in background {
         let target = b
             .target
             .as_deref()
