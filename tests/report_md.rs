@@ -307,6 +307,13 @@ fn unwritable_output_exits_2() {
     );
 }
 
+/// The report on the served-app fixture, checked by hand line by line
+/// (the claims that matter are also asserted one by one below).
+#[test]
+fn served_app_md_snapshot() {
+    snapshot("served_app.md", &scan_ok(&["fixtures/scan/python/served"]));
+}
+
 /// The served app of `fixtures/scan/python/served` (an application beside
 /// a CLI and a script that use the same names): each derived section
 /// picks the app's places and lists the CLI's apart. Answers read off the
@@ -347,8 +354,17 @@ fn derived_sections_choose_the_served_app() {
     // The CLI's thread is not background work of the app whose context
     // propagation the report plans.
     let propagation = line("- Context propagation:");
-    assert!(!propagation.contains("background entry points"), "{propagation}");
-    assert!(!md.contains("Background work that starts without it"), "{md}");
+    assert!(
+        !propagation.contains("background entry points"),
+        "{propagation}"
+    );
+    assert!(
+        !md.contains("Background work that starts without it"),
+        "{md}"
+    );
+    // A document's `b["type"] == "heading"` in the CLI is not a message.
+    assert!(line("- Message contract:").contains("none found"), "{md}");
+    assert!(!md.contains("heading"), "{md}");
 }
 
 /// What to install and what to span by hand, on the fixture app: packages

@@ -141,6 +141,18 @@ fn operations_from_api_models() {
             ("llm.py", 23, "gemini", LlmCall, "gcp.gen_ai"),
             ("llm.py", 27, "routed", LlmCall, "litellm"),
             // 32: `chat_completion_stream` calls no model: nothing
+            // pgvector's SQLAlchemy comparators on `mapped_column`,
+            // `Column` and a `Mapped[...]` column (37: a local function
+            // named `cosine_distance` is not one)
+            ("orm_vectors.py", 21, "nearest", VectorSearch, "pgvector"),
+            ("orm_vectors.py", 25, "by_cosine", VectorSearch, "pgvector"),
+            (
+                "orm_vectors.py",
+                29,
+                "by_inner_product",
+                VectorSearch,
+                "pgvector"
+            ),
             // SQL with a pgvector operator: a module constant, a local, in
             // sqlalchemy's `text()`, by keyword; 30 plain SQL: database only
             ("pgvector.py", 17, "nearest", Database, "postgresql"),

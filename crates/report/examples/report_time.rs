@@ -9,7 +9,9 @@ use recon_report::{Document, MarkdownPrinter, Printer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: report_time FINDINGS.json [RUNS]")?;
+    let path = args
+        .next()
+        .ok_or("usage: report_time FINDINGS.json [RUNS]")?;
     let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(7);
     let findings: recon_findings::Findings =
         serde_json::from_str(&std::fs::read_to_string(&path)?)?;

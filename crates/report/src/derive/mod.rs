@@ -132,7 +132,7 @@ pub(crate) fn searched(category: &str) -> &'static str {
         "except_handlers" => "`except` / `except*` clauses in .py files",
         "websocket_endpoints" => "`@R.websocket(path)` routes in .py files",
         "websocket_messages" => {
-            "`type` strings sent (`send_json({\"type\": ...})`, `JSON.stringify({type})`) and compared (`msg[\"type\"] == ...`, `match`, `msg.type === ...`, `case`)"
+            "`type` strings sent (`send_json({\"type\": ...})`, `JSON.stringify({type})`) and the `type` of what a WebSocket received (`receive_json()`, `json.loads(await ws.receive_text())`, `iter_json()`; `JSON.parse(event.data)` in a socket's message handler) compared or matched, followed through names and the file's functions"
         }
         "context_carriers" => {
             "parameters, assignments, keywords named trace_id, span_id, request_id, correlation_id, session_id, user_email, user_id, tenant_id, department, division, current_user, and the x-request-id / traceparent family of header strings"
