@@ -496,6 +496,14 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Database {
         });
     }
     connections.sort_by(|a, b| a.at.cmp(&b.at));
+    // The served app's connections first; a script's are said to be
+    // outside it.
+    let (mut connections, outside) =
+        super::by_served_app(input, connections, |e| (e.at.file.as_str(), e.at.line));
+    connections.extend(outside.into_iter().map(|mut e| {
+        e.what.push_str(" (outside the served app)");
+        e
+    }));
     let connections_none = connections.is_empty().then(|| {
         format!(
             "{}; {}",
