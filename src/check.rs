@@ -17,12 +17,12 @@ use crate::cli::CliError;
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check, relative to the current directory, which is the checkout root (default: the whole checkout)
+    /// Files or directories to check (default: the current directory). The project root, whose configuration applies and whose frontend and backend OBS010 reads, is the nearest directory above them holding recon.toml, a pyproject.toml with [tool.recon], or .git (else the current directory)
     pub files: Vec<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
-    /// Configuration file (default: recon.toml, else [tool.recon] of pyproject.toml, in the current directory)
+    /// Configuration file (default: recon.toml, else [tool.recon] of pyproject.toml, in the project root)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Run only these rules: codes, code prefixes or names, comma-separated (replaces the configured selection)
@@ -56,10 +56,31 @@ pub struct RuleArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<u8, CliError> {
-    let root = Path::new(".");
     if let Some(file) = &args.report {
         return report(file);
     }
+    let cwd = std::env::current_dir().map_err(|e| {
+        CliError::fatal(format!(
+            "current directory: {}",
+            recon_syntax::io_message(&e)
+        ))
+    })?;
+    let found = project_root(&cwd, &args.files)?;
+    // At the current directory, everything is as it always was: paths as
+    // given, output relative to it. Elsewhere, paths are made absolute and
+    // output is shown relative to the current directory again.
+    let (root, files, elsewhere) = match &found {
+        Some(root) if *root != cwd => {
+            let files = if args.files.is_empty() {
+                vec![cwd.clone()]
+            } else {
+                args.files.iter().map(|f| cwd.join(f)).collect()
+            };
+            (root.clone(), files, true)
+        }
+        _ => (PathBuf::from("."), args.files.clone(), false),
+    };
+    let root = root.as_path();
     let mut config = Config::discover(root, args.config.as_deref())
         .map_err(|e| CliError::fatal(e.to_string()))?;
     if !args.select.is_empty() {
@@ -72,7 +93,12 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
             .extend_ignore(&args.ignore)
             .map_err(CliError::fatal)?;
     }
-    let report = recon_rules::check(root, &args.files, &config);
+    let mut report = recon_rules::check(root, &files, &config);
+    if elsewhere {
+        for d in &mut report.diagnostics {
+            d.file = relative_from(&cwd, &root.join(&d.file));
+        }
+    }
     let format = match args.format {
         CheckFormat::Text => Format::Text,
         CheckFormat::Json => Format::Json,
@@ -93,6 +119,89 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
         return Ok(2);
     }
     Ok(u8::from(!report.diagnostics.is_empty()))
+}
+
+/// The project root of the checked paths (the current directory when none
+/// is given): the nearest root at or above each; `None` when no path has
+/// one. Paths under two different roots are an error: their configurations
+/// and OBS010's other sides differ.
+fn project_root(cwd: &Path, paths: &[PathBuf]) -> Result<Option<PathBuf>, CliError> {
+    let starts: Vec<PathBuf> = if paths.is_empty() {
+        vec![cwd.to_path_buf()]
+    } else {
+        paths.iter().map(|p| cwd.join(p)).collect()
+    };
+    let mut roots: Vec<(PathBuf, &Path)> = Vec::new();
+    for (start, given) in starts.iter().zip(
+        paths
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(std::iter::repeat(Path::new("."))),
+    ) {
+        let start = lexical(&std::path::absolute(start).unwrap_or_else(|_| start.clone()));
+        let dir = if start.is_dir() {
+            start.as_path()
+        } else {
+            start.parent().unwrap_or(&start)
+        };
+        let Some(root) = dir
+            .ancestors()
+            .find(|d| recon_rules::config::is_project_root(d))
+        else {
+            continue;
+        };
+        if !roots.iter().any(|(r, _)| r == root) {
+            roots.push((root.to_path_buf(), given));
+        }
+    }
+    match &roots[..] {
+        [] => Ok(None),
+        [(root, _)] => Ok(Some(root.clone())),
+        [(a, first), (b, second), ..] => Err(CliError::fatal(format!(
+            "{} and {} are in different projects ({} and {}): check each project on its own",
+            first.display(),
+            second.display(),
+            a.display(),
+            b.display()
+        ))),
+    }
+}
+
+/// `path` with `.` removed and `..` applied to what precedes it (as the
+/// paths are given, without reading symlinks).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `to` as a path from `from`, `/`-separated (`sub/a.py` below it,
+/// `../b.py` beside it).
+fn relative_from(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = lexical(from)
+        .components()
+        .map(|c| c.as_os_str().to_owned())
+        .collect();
+    let to: Vec<_> = lexical(to)
+        .components()
+        .map(|c| c.as_os_str().to_owned())
+        .collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 fn write_stdout(text: &str) -> Result<(), CliError> {

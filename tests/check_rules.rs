@@ -471,3 +471,51 @@ fn report_mode_regenerates_the_file() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("must end in .md, .json or .sarif"));
 }
+
+/// The project root comes from the checked files, not the working
+/// directory: run from a parent directory, `recon check repo/app.py` uses
+/// `repo`'s configuration (its `[tool.recon]` ignores OBS001 here) and
+/// prints paths as given; files of two projects are refused.
+#[test]
+fn project_root_comes_from_the_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parent = tmp.path();
+    let repo = parent.join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("pkg")).unwrap();
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        "[project]\nname = \"x\"\n\n[tool.recon]\nignore = [\"OBS001\"]\n",
+    )
+    .unwrap();
+    let app = "def f(g):\n    print(\"hi\")\n    try:\n        g()\n    except ValueError:\n        pass\n";
+    std::fs::write(repo.join("pkg/app.py"), app).unwrap();
+    let expected = "repo/pkg/app.py:5:5: OBS002 exception swallowed (`pass`): log it, re-raise it or handle it\n";
+    for args in [&["check", "repo/pkg/app.py"][..], &["check", "repo"][..]] {
+        let run = recon(parent, args, &[]);
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (1, expected),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // From inside the project, below its root: paths relative to there.
+    let run = recon(&repo.join("pkg"), &["check", "app.py"], &[]);
+    assert_eq!(
+        run.stdout,
+        "app.py:5:5: OBS002 exception swallowed (`pass`): log it, re-raise it or handle it\n"
+    );
+    // Another project beside it.
+    std::fs::create_dir_all(parent.join("other/.git")).unwrap();
+    std::fs::write(parent.join("other/x.py"), "print(1)\n").unwrap();
+    let run = recon(parent, &["check", "repo/pkg/app.py", "other/x.py"], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("repo/pkg/app.py and other/x.py are in different projects"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+}

@@ -110,6 +110,16 @@ pub fn parse_options(text: &str, pyproject: bool) -> Result<Option<Options>, Str
     }
 }
 
+/// Whether `dir` is a project root: it holds `recon.toml`, a
+/// `pyproject.toml` with a `[tool.recon]` table (one that does not parse
+/// counts: reading it is where the user learns why), or `.git`.
+pub fn is_project_root(dir: &Path) -> bool {
+    dir.join("recon.toml").is_file()
+        || dir.join(".git").exists()
+        || std::fs::read_to_string(dir.join("pyproject.toml"))
+            .is_ok_and(|text| !matches!(parse_options(&text, true), Ok(None)))
+}
+
 fn toml_message(err: &toml::de::Error) -> String {
     // The message alone, on one line; the span as a line number.
     let message = err.message().trim().replace('\n', " ");
