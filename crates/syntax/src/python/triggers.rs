@@ -15,7 +15,7 @@
 //!
 //! The scan tests compare every category with and without this selection on
 //! the fixtures and generated corpora; the stdlib and site-packages figures
-//! are in NOTES.md.
+//! are in `benches/README.md`.
 
 use std::sync::OnceLock;
 
