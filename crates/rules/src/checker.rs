@@ -155,8 +155,9 @@ pub(crate) fn position(node: Node<'_>, src: &str) -> (usize, usize) {
     (point.row + 1, column + 1)
 }
 
-/// The context a rule's `check` gets: the file, its text, the module facts.
-pub(crate) struct Cx<'a> {
+/// One file being checked, as a rule's `check` sees it: the file, its text,
+/// the module facts, and the diagnostics so far.
+pub(crate) struct FileCheck<'a> {
     pub file: &'a FileInfo,
     pub src: &'a str,
     pub facts: &'a ModuleFacts,
@@ -165,7 +166,7 @@ pub(crate) struct Cx<'a> {
     pub out: Vec<Diagnostic>,
 }
 
-impl Cx<'_> {
+impl FileCheck<'_> {
     /// Report `violation` at `node`'s start.
     pub(crate) fn report<V: Violation>(&mut self, node: Node<'_>, violation: &V) {
         let (line, column) = position(node, self.src);
@@ -278,7 +279,7 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
             .push(format!("{}: syntax error at line {line}", file.rel));
     }
     let facts = ModuleFacts::collect(root, src);
-    let mut cx = Cx {
+    let mut cx = FileCheck {
         file,
         src,
         facts: &facts,

@@ -4,7 +4,7 @@
 
 use tree_sitter::{Node, Parser, Range, Tree};
 
-use crate::checker::{self, Cx, FileInfo, FileOutcome, Language, visit_all};
+use crate::checker::{self, FileCheck, FileInfo, FileOutcome, Language, visit_all};
 use crate::python::ModuleFacts;
 use crate::rules;
 
@@ -110,7 +110,7 @@ pub(crate) fn check(mut parsers: FrontParsers<'_>, file: &FileInfo, src: &str) -
         return outcome;
     }
     let facts = ModuleFacts::default();
-    let mut cx = Cx {
+    let mut cx = FileCheck {
         file,
         src,
         facts: &facts,

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::checker::Cx;
+use crate::checker::FileCheck;
 use crate::python;
 use crate::rules::{Rule, Violation};
 
@@ -61,7 +61,7 @@ impl Violation for PrintInApplicationCode {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
+pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if cx.print_exempt_file || node.kind() != "call" {
         return;
     }

@@ -3,7 +3,7 @@
 use recon_syntax::python_cst::{operator, plus_operands_all};
 use tree_sitter::Node;
 
-use crate::checker::Cx;
+use crate::checker::FileCheck;
 use crate::python;
 use crate::rules::{Rule, Violation};
 
@@ -66,7 +66,7 @@ impl Violation for EagerLogFormatting {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
+pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     let Some((receiver, level)) = python::method_call(node, cx.src) else {
         return;
     };

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::checker::Cx;
+use crate::checker::FileCheck;
 use crate::python;
 use crate::rules::{Rule, Violation};
 
@@ -64,7 +64,7 @@ impl Violation for WallClockDuration {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
+pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if node.kind() != "binary_operator"
         || node.child_by_field_name("operator").map(|o| o.kind()) != Some("-")
     {
@@ -81,7 +81,7 @@ pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
     }
 }
 
-fn is_wall_clock_value(operand: Node<'_>, subtraction: Node<'_>, cx: &Cx<'_>) -> bool {
+fn is_wall_clock_value(operand: Node<'_>, subtraction: Node<'_>, cx: &FileCheck<'_>) -> bool {
     let operand = python::unparenthesize(operand);
     if python::is_wall_clock_read(operand, cx.src, cx.facts) {
         return true;

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::checker::Cx;
+use crate::checker::FileCheck;
 use crate::python;
 use crate::rules::{Rule, Violation};
 
@@ -66,7 +66,7 @@ impl Violation for HttpRequestWithoutTimeout {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
+pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     let Some(function) = python::callee(node) else {
         return;
     };

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::checker::Cx;
+use crate::checker::FileCheck;
 use crate::python;
 use crate::rules::{Rule, Violation};
 
@@ -67,7 +67,7 @@ impl Violation for FireAndForgetTask {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
+pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if node.kind() != "expression_statement" {
         return;
     }
@@ -88,7 +88,7 @@ pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
     }
 }
 
-fn is_task_factory(function: Node<'_>, cx: &Cx<'_>) -> bool {
+fn is_task_factory(function: Node<'_>, cx: &FileCheck<'_>) -> bool {
     match function.kind() {
         "identifier" => {
             let name = cx.text(function);
@@ -115,7 +115,7 @@ fn is_task_factory(function: Node<'_>, cx: &Cx<'_>) -> bool {
     }
 }
 
-fn is_event_loop(object: Node<'_>, cx: &Cx<'_>) -> bool {
+fn is_event_loop(object: Node<'_>, cx: &FileCheck<'_>) -> bool {
     let object = python::unparenthesize(object);
     if let Some(last) = python::last_segment(object, cx.src) {
         return last == "loop" || last.ends_with("_loop");

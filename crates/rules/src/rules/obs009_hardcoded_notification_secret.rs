@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::checker::Cx;
+use crate::checker::FileCheck;
 use crate::rules::{Rule, Violation};
 use crate::{frontend, python};
 
@@ -118,7 +118,7 @@ fn is_secret_literal(node: Node<'_>, src: &str) -> bool {
     python::plain_string(node, src).is_some_and(|s| !s.is_empty())
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
+pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     match node.kind() {
         "concatenated_string" => webhook(node, cx),
         "string"
@@ -168,13 +168,13 @@ pub(crate) fn check(node: Node<'_>, cx: &mut Cx<'_>) {
     }
 }
 
-fn webhook(node: Node<'_>, cx: &mut Cx<'_>) {
+fn webhook(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if let Some(marker) = python::literal_text(node, cx.src).and_then(|t| webhook_in(&t)) {
         cx.report(node, &webhook_violation(marker));
     }
 }
 
-fn smtp_login(node: Node<'_>, cx: &mut Cx<'_>) {
+fn smtp_login(node: Node<'_>, cx: &mut FileCheck<'_>) {
     let Some((receiver, "login")) = python::method_call(node, cx.src) else {
         return;
     };
@@ -199,7 +199,7 @@ fn is_smtp_module(module: &str) -> bool {
 }
 
 /// OBS009 on a TypeScript string or template literal.
-pub(crate) fn check_frontend(node: Node<'_>, cx: &mut Cx<'_>) {
+pub(crate) fn check_frontend(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if let Some(marker) = frontend::literal_text(node, cx.src).and_then(|t| webhook_in(&t)) {
         cx.report(node, &webhook_violation(marker));
     }

@@ -5,7 +5,7 @@ use recon_findings::{BackgroundKind, BackgroundTask};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{keyword_arg, last_segment, positional_args, target_of, text};
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
     call: u32,
@@ -68,7 +68,7 @@ pub(super) const TASK_CALLEES: &[&str] = &[
     "Thread",
 ];
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<BackgroundTask>> {
+pub(super) fn extract(raws: &[Raw<'_>], ctx: &Document<'_>) -> Vec<WithColumn<BackgroundTask>> {
     raws.iter()
         .filter_map(|raw| {
             let (at, kind, target) = match raw {

@@ -7,7 +7,7 @@ use recon_findings::Logger;
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{last_segment, line};
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 /// Callees whose result makes the target a router.
 pub const ROUTER_FACTORIES: &[&str] = &["FastAPI", "APIRouter", "Starlette", "Router"];
@@ -52,7 +52,7 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
 pub(super) struct Names {
     routers: BTreeSet<String>,
     logger_names: BTreeSet<String>,
-    pub loggers: Vec<At<Logger>>,
+    pub loggers: Vec<WithColumn<Logger>>,
 }
 
 impl Names {
@@ -85,7 +85,7 @@ pub(super) fn is_logger_name(name: &str, bound: impl Fn(&str) -> bool) -> bool {
 /// Resolve the module's bindings. A chain `a = b = f()` matches once, on its
 /// innermost assignment; every enclosing assignment whose right side is the
 /// chain adds its own target, and the line is the outermost one's.
-pub(super) fn names(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Names {
+pub(super) fn names(raws: &[Raw<'_>], ctx: &Document<'_>) -> Names {
     let mut names = Names {
         routers: BTreeSet::new(),
         logger_names: BTreeSet::new(),

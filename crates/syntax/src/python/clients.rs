@@ -10,7 +10,7 @@ use tree_sitter::{Node, Query, QueryMatch};
 use super::imports::Imports;
 use super::strings::literal_url;
 use super::text::{keyword_arg, last_segment, positional_args, string_value, unparenthesize};
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 use crate::common::{is_notification_env, is_webhook_url, provider_of_env, provider_of_host};
 
 pub(super) struct Captures {
@@ -144,10 +144,10 @@ pub const NOTIFY_CLIENTS: &[&str] = &[
 /// What one module's calls and subscripts gave.
 #[derive(Default)]
 pub(super) struct Found {
-    pub db_connections: Vec<At<DbConnection>>,
-    pub redis: Vec<At<RedisClient>>,
-    pub ai_providers: Vec<At<AiProvider>>,
-    pub notifications: Vec<At<Notification>>,
+    pub db_connections: Vec<WithColumn<DbConnection>>,
+    pub redis: Vec<WithColumn<RedisClient>>,
+    pub ai_providers: Vec<WithColumn<AiProvider>>,
+    pub notifications: Vec<WithColumn<Notification>>,
 }
 
 fn root_and_last(qualified: &str) -> (&str, &str) {
@@ -156,7 +156,7 @@ fn root_and_last(qualified: &str) -> (&str, &str) {
     (root, last)
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], imports: &Imports, ctx: &Ctx<'_>) -> Found {
+pub(super) fn extract(raws: &[Raw<'_>], imports: &Imports, ctx: &Document<'_>) -> Found {
     let mut found = Found::default();
     let file = || ctx.file.to_owned();
     for raw in raws {
@@ -284,7 +284,12 @@ pub(super) fn extract(raws: &[Raw<'_>], imports: &Imports, ctx: &Ctx<'_>) -> Fou
     found
 }
 
-fn notification(ctx: &Ctx<'_>, line: usize, kind: NotificationKind, name: String) -> Notification {
+fn notification(
+    ctx: &Document<'_>,
+    line: usize,
+    kind: NotificationKind,
+    name: String,
+) -> Notification {
     Notification {
         file: ctx.file.to_owned(),
         line,
@@ -293,7 +298,7 @@ fn notification(ctx: &Ctx<'_>, line: usize, kind: NotificationKind, name: String
     }
 }
 
-fn embedding(ctx: &Ctx<'_>, line: usize, name: String) -> AiProvider {
+fn embedding(ctx: &Document<'_>, line: usize, name: String) -> AiProvider {
     AiProvider {
         file: ctx.file.to_owned(),
         line,
@@ -305,7 +310,7 @@ fn embedding(ctx: &Ctx<'_>, line: usize, name: String) -> AiProvider {
 
 /// An environment variable read: an alerting setting, a provider key, both
 /// or neither.
-fn env_read(found: &mut Found, ctx: &Ctx<'_>, column: usize, line: usize, name: String) {
+fn env_read(found: &mut Found, ctx: &Document<'_>, column: usize, line: usize, name: String) {
     if is_notification_env(&name) {
         found.notifications.push((
             column,

@@ -6,7 +6,7 @@ use tree_sitter::{Node, Query, QueryMatch};
 
 use super::ancestry::Ancestry;
 use super::text::{last_segment, named_children, string_value, text};
-use super::{At, Ctx, capture};
+use super::{Document, WithColumn, capture};
 
 /// Names that carry request context.
 pub const CARRIER_NAMES: &[&str] = &[
@@ -115,8 +115,8 @@ pub(super) fn targets<'t>(raws: &[Raw<'t>], out: &mut Vec<Node<'t>>) {
 pub(super) fn extract<'t>(
     raws: &[Raw<'t>],
     ancestry: &Ancestry<'t>,
-    ctx: &Ctx<'_>,
-) -> Vec<At<ContextCarrier>> {
+    ctx: &Document<'_>,
+) -> Vec<WithColumn<ContextCarrier>> {
     let found = |at: Node<'_>, name: &str, kind| {
         (
             at.start_position().column,

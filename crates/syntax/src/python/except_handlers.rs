@@ -7,7 +7,7 @@ use recon_findings::{ExceptBody, ExceptHandler};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{is_scope, named_children, unparenthesize};
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
     handler: u32,
@@ -31,7 +31,7 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<ExceptHandler>> {
+pub(super) fn extract(raws: &[Raw<'_>], ctx: &Document<'_>) -> Vec<WithColumn<ExceptHandler>> {
     raws.iter()
         .map(|raw| {
             (
@@ -50,8 +50,8 @@ pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<ExceptHandler>>
 pub(super) fn bodies(
     raws: &[Raw<'_>],
     log_calls: &HashSet<usize>,
-    ctx: &Ctx<'_>,
-) -> Vec<At<ExceptBody>> {
+    ctx: &Document<'_>,
+) -> Vec<WithColumn<ExceptBody>> {
     raws.iter()
         .map(|raw| {
             let block = raw

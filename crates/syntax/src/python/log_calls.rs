@@ -11,7 +11,7 @@ use super::text::{
     bracket_prefix, is_interpolated, keyword_arg, last_segment, leading_text, operator,
     plus_operands_all, positional_args, string_value, text, unparenthesize,
 };
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
     call: u32,
@@ -80,8 +80,8 @@ pub fn level(name: &str) -> Option<LogLevel> {
 /// What the log calls of one module give.
 #[derive(Default)]
 pub(super) struct Found<'t> {
-    pub log_calls: Vec<At<LogCall>>,
-    pub log_messages: Vec<At<LogMessage>>,
+    pub log_calls: Vec<WithColumn<LogCall>>,
+    pub log_messages: Vec<WithColumn<LogMessage>>,
     /// The call nodes of `log_calls` (for `except_bodies`).
     pub nodes: Vec<Node<'t>>,
 }
@@ -95,7 +95,7 @@ pub(super) fn extract<'t>(
     raws: &[Raw<'t>],
     names: &Names,
     ancestry: &Ancestry<'t>,
-    ctx: &Ctx<'_>,
+    ctx: &Document<'_>,
 ) -> Found<'t> {
     let mut found = Found::default();
     for raw in raws {

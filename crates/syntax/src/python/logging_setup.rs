@@ -6,7 +6,7 @@ use super::ancestry::Ancestry;
 use super::clients::Raw;
 use super::imports::Imports;
 use super::text::{is_test_path, text};
-use super::{At, Ctx};
+use super::{Document, WithColumn};
 
 /// The configuration call a qualified name is.
 pub fn config_kind(qualified: &str) -> Option<LoggingConfigKind> {
@@ -31,15 +31,15 @@ pub fn is_config_file(name: &str) -> bool {
 /// What one module's calls give.
 #[derive(Default)]
 pub(super) struct Found {
-    pub logging_config: Vec<At<LoggingConfig>>,
-    pub print_calls: Vec<At<PrintCall>>,
+    pub logging_config: Vec<WithColumn<LoggingConfig>>,
+    pub print_calls: Vec<WithColumn<PrintCall>>,
 }
 
 pub(super) fn extract<'t>(
     raws: &[Raw<'t>],
     imports: &Imports,
     ancestry: &Ancestry<'t>,
-    ctx: &Ctx<'_>,
+    ctx: &Document<'_>,
 ) -> Found {
     let mut found = Found::default();
     let test_file = is_test_path(ctx.file);

@@ -6,7 +6,7 @@ use tree_sitter::{Node, Query, QueryMatch};
 
 use super::ancestry::Ancestry;
 use super::text::{last_segment, positional_args, string_value, text};
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 /// Whether `name` (a last segment) is a metrics collector.
 pub fn is_metrics_receiver(name: &str) -> bool {
@@ -51,8 +51,8 @@ pub(super) fn targets<'t>(raws: &[Raw<'t>], out: &mut Vec<Node<'t>>) {
 pub(super) fn extract<'t>(
     raws: &[Raw<'t>],
     ancestry: &Ancestry<'t>,
-    ctx: &Ctx<'_>,
-) -> Vec<At<MetricsCall>> {
+    ctx: &Document<'_>,
+) -> Vec<WithColumn<MetricsCall>> {
     raws.iter()
         .filter_map(|raw| {
             let receiver =

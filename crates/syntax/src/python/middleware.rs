@@ -5,7 +5,7 @@ use tree_sitter::{Node, Query, QueryMatch};
 
 use super::bindings::Names;
 use super::text::{last_segment, positional_args, text, unparenthesize};
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
     call: u32,
@@ -58,7 +58,11 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], names: &Names, ctx: &Ctx<'_>) -> Vec<At<Middleware>> {
+pub(super) fn extract(
+    raws: &[Raw<'_>],
+    names: &Names,
+    ctx: &Document<'_>,
+) -> Vec<WithColumn<Middleware>> {
     raws.iter()
         .filter_map(|raw| {
             let (at, router, name, kind) = match raw {

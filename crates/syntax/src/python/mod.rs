@@ -164,15 +164,16 @@ fn capture(query: &Query, name: &str) -> Result<u32, String> {
     crate::topics::capture(query, "python queries", name)
 }
 
-pub(crate) use crate::collect::{At, FileFindings};
+pub(crate) use crate::collect::{FileFindings, WithColumn};
 
-/// Where a finding is reported.
-pub(crate) struct Ctx<'a> {
+/// The module being read: its path (where its findings are reported) and
+/// its text.
+pub(crate) struct Document<'a> {
     pub file: &'a str,
     pub src: &'a str,
 }
 
-impl Ctx<'_> {
+impl Document<'_> {
     fn line(&self, node: Node<'_>) -> usize {
         text::line(node)
     }
@@ -317,7 +318,7 @@ impl Worker {
                 reason: syntax_error(root),
             });
         }
-        let ctx = Ctx { file, src };
+        let ctx = Document { file, src };
 
         let mut raw = RawMatches::default();
         let mut matches = self.cursor.matches(&q.topics.query, root, src.as_bytes());

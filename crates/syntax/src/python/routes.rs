@@ -7,7 +7,7 @@ use super::bindings::Names;
 use super::text::{
     keyword_arg, last_segment, positional_args, string_template, string_value, text,
 };
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
     decorator: u32,
@@ -91,8 +91,8 @@ pub fn decorator_name(method: HttpMethod) -> &'static str {
 pub(super) fn extract(
     raws: &[Raw<'_>],
     names: &Names,
-    ctx: &Ctx<'_>,
-) -> (Vec<At<Route>>, Vec<At<RouteRouter>>) {
+    ctx: &Document<'_>,
+) -> (Vec<WithColumn<Route>>, Vec<WithColumn<RouteRouter>>) {
     let mut routes = Vec::new();
     let mut routers = Vec::new();
     for raw in raws {

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::ancestry::Ancestry;
 use super::text::{literal_leading_text, string_value, unparenthesize};
-use super::{At, Ctx};
+use super::{Document, WithColumn};
 use crate::common::{is_webhook_url, provider_of_host, provider_of_model, url_and_host};
 
 /// The URL and host of a literal whose leading text is an `http(s)://` URL.
@@ -17,12 +17,16 @@ pub(super) fn literal_url(node: Node<'_>, src: &str) -> Option<(String, String)>
 /// What one module's string literals gave.
 #[derive(Default)]
 pub(super) struct Found {
-    pub external_urls: Vec<At<ExternalUrl>>,
-    pub notifications: Vec<At<Notification>>,
-    pub ai_providers: Vec<At<AiProvider>>,
+    pub external_urls: Vec<WithColumn<ExternalUrl>>,
+    pub notifications: Vec<WithColumn<Notification>>,
+    pub ai_providers: Vec<WithColumn<AiProvider>>,
 }
 
-pub(super) fn extract<'t>(strings: &[Node<'t>], ancestry: &Ancestry<'t>, ctx: &Ctx<'_>) -> Found {
+pub(super) fn extract<'t>(
+    strings: &[Node<'t>],
+    ancestry: &Ancestry<'t>,
+    ctx: &Document<'_>,
+) -> Found {
     let mut found = Found::default();
     for node in strings {
         // A part of an implicit concatenation is read with the whole.

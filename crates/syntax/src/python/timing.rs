@@ -5,7 +5,7 @@ use recon_findings::{Timing, TimingKind};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{dotted_name, last_segment};
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 /// Callees that read a clock, as dotted names.
 pub const CLOCKS: &[&str] = &[
@@ -64,7 +64,7 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     Some(Raw::Target(node(m, caps.target)?))
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<Timing>> {
+pub(super) fn extract(raws: &[Raw<'_>], ctx: &Document<'_>) -> Vec<WithColumn<Timing>> {
     raws.iter()
         .filter_map(|raw| {
             let (at, kind, name) = match raw {

@@ -20,16 +20,16 @@ use recon_findings::{ExceptBody, ExceptHandler, PrintCall};
 
 use super::lexer::{Doubt, Kind, NO_PAIR, Token};
 use super::text::{decode, is_test_path};
-use crate::collect::At;
+use crate::collect::WithColumn;
 use crate::common::LineIndex;
 
 /// What the token pass gives for one module.
 #[derive(Debug, Default)]
 pub(crate) struct Dense {
-    pub except_handlers: Vec<At<ExceptHandler>>,
+    pub except_handlers: Vec<WithColumn<ExceptHandler>>,
     /// `logs` is false here; the tree reading of log calls sets it.
-    pub except_bodies: Vec<At<ExceptBody>>,
-    pub print_calls: Vec<At<PrintCall>>,
+    pub except_bodies: Vec<WithColumn<ExceptBody>>,
+    pub print_calls: Vec<WithColumn<PrintCall>>,
     /// The module's units, in order: what tree-sitter may parse apart.
     pub units: Vec<Unit>,
 }
@@ -77,7 +77,7 @@ pub(crate) fn is_keyword(name: &str) -> bool {
 
 /// What the enclosing headers say about a token (as [`super::ancestry::Place`]).
 #[derive(Debug, Clone, Copy, Default)]
-struct Ctx {
+struct Enclosing {
     /// The innermost function whose body holds the token (a scope index).
     caller: Option<usize>,
     /// The innermost class (a scope index), its header included.
@@ -104,7 +104,7 @@ enum BlockKind {
 #[derive(Debug, Clone, Copy)]
 struct Block {
     kind: BlockKind,
-    ctx: Ctx,
+    ctx: Enclosing,
 }
 
 struct Scope {
@@ -313,7 +313,7 @@ impl<'s> Pass<'s> {
                     },
                 ));
                 self.tokens_in(start + 1, colon, outer)?;
-                let body = Ctx {
+                let body = Enclosing {
                     except: Some(handler),
                     ..outer
                 };
@@ -322,7 +322,7 @@ impl<'s> Pass<'s> {
             "if" if first == "if" && self.tokens[start].kind == Kind::Name => {
                 let colon = self.header_colon(start, end)?;
                 self.tokens_in(start + 1, colon, outer)?;
-                let body = Ctx {
+                let body = Enclosing {
                     in_main: outer.in_main || self.is_main_test(start + 1, colon),
                     ..outer
                 };
@@ -397,7 +397,7 @@ impl<'s> Pass<'s> {
         });
         let colon = self.header_colon(name_at, end)?;
         let (header, body, kind) = if is_class {
-            let ctx = Ctx {
+            let ctx = Enclosing {
                 caller: outer.caller,
                 class: Some(scope),
                 except: None,
@@ -406,11 +406,11 @@ impl<'s> Pass<'s> {
             };
             (ctx, ctx, BlockKind::Class)
         } else {
-            let header = Ctx {
+            let header = Enclosing {
                 except: None,
                 ..outer
             };
-            let body = Ctx {
+            let body = Enclosing {
                 caller: Some(scope),
                 class: outer.class,
                 except: None,
@@ -429,7 +429,7 @@ impl<'s> Pass<'s> {
         &mut self,
         colon: usize,
         end: usize,
-        ctx: Ctx,
+        ctx: Enclosing,
         kind: BlockKind,
         handler: Option<usize>,
     ) -> Result<Option<Block>, Doubt> {
@@ -582,7 +582,7 @@ impl<'s> Pass<'s> {
     }
 
     /// Read the calls and `raise`s among tokens `[start, end)`, all in `ctx`.
-    fn tokens_in(&mut self, start: usize, end: usize, ctx: Ctx) -> Result<(), Doubt> {
+    fn tokens_in(&mut self, start: usize, end: usize, ctx: Enclosing) -> Result<(), Doubt> {
         // Two shapes tree-sitter-python reads otherwise than CPython, read
         // here as CPython does: `type(x).a = 1` (tree-sitter: a type alias
         // statement) and a called splat, `[*f()]` or `x = *a.f(), 1`
@@ -605,7 +605,7 @@ impl<'s> Pass<'s> {
 
     /// A call whose callee name is token `name_at` (followed by `(`), if it
     /// is one.
-    fn call(&mut self, name_at: usize, ctx: Ctx) -> Result<(), Doubt> {
+    fn call(&mut self, name_at: usize, ctx: Enclosing) -> Result<(), Doubt> {
         if self.tokens[name_at].kind != Kind::Name {
             return Ok(());
         }

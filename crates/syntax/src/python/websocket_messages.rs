@@ -29,7 +29,7 @@ use crate::common::follow_messages;
 use super::text::{
     is_scope, last_segment, named_children, positional_args, string_value, text, unparenthesize,
 };
-use super::{At, Ctx, capture, node};
+use super::{Document, WithColumn, capture, node};
 
 /// The methods whose dict payload's `"type"` is a sent message type (the
 /// query's list).
@@ -82,7 +82,7 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     node(m, caps.receive).map(Raw::Receive)
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<WebsocketMessage>> {
+pub(super) fn extract(raws: &[Raw<'_>], ctx: &Document<'_>) -> Vec<WithColumn<WebsocketMessage>> {
     let found = |at: Node<'_>, direction, message_type: String| {
         (
             at.start_position().column,

@@ -5,8 +5,8 @@ use recon_findings::{Chart, ChartKind};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{string_value, text};
-use super::{Ctx, capture, node};
-use crate::collect::At;
+use super::{Document, capture, node};
+use crate::collect::WithColumn;
 
 /// Chart library packages (besides every `d3-*` package).
 pub const CHART_LIBRARIES: &[&str] = &[
@@ -77,7 +77,7 @@ pub(super) type Import = (usize, usize, String);
 
 /// The imports of one document: `import ... from 'x'`, `export ... from
 /// 'x'`, `import('x')`, `require('x')`.
-pub(super) fn imports(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<Import> {
+pub(super) fn imports(raws: &[Raw<'_>], ctx: &Document<'_>) -> Vec<Import> {
     raws.iter()
         .filter(|raw| {
             raw.callee.is_none_or(|c| {
@@ -134,7 +134,7 @@ fn stem(path: &str) -> &str {
 }
 
 /// The chart findings of one file, from its imports.
-pub(super) fn extract(imports: &[Import], file: &str) -> Vec<At<Chart>> {
+pub(super) fn extract(imports: &[Import], file: &str) -> Vec<WithColumn<Chart>> {
     let mut out = Vec::new();
     let mut first_library = None;
     for (line, column, spec) in imports {

@@ -4,12 +4,12 @@
 use recon_findings::ExternalUrl;
 use tree_sitter::Node;
 
-use super::Ctx;
+use super::Document;
 use super::text::leading_text;
-use crate::collect::At;
+use crate::collect::WithColumn;
 use crate::common::url_and_host;
 
-pub(super) fn extract(strings: &[Node<'_>], ctx: &Ctx<'_>) -> Vec<At<ExternalUrl>> {
+pub(super) fn extract(strings: &[Node<'_>], ctx: &Document<'_>) -> Vec<WithColumn<ExternalUrl>> {
     strings
         .iter()
         .filter_map(|node| {

@@ -113,15 +113,16 @@ fn capture(query: &Query, name: &str) -> Result<u32, String> {
     crate::topics::capture(query, "typescript queries", name)
 }
 
-/// Where a finding is reported: the file, the document's text and, for a
-/// virtual document, the map back to the file.
-pub(crate) struct Ctx<'a> {
+/// The document being read: its file (where its findings are reported),
+/// its text and, for a virtual document (a Svelte script), the map back to
+/// the file.
+pub(crate) struct Document<'a> {
     pub file: &'a str,
     pub src: &'a str,
     map: Option<&'a PosMap>,
 }
 
-impl Ctx<'_> {
+impl Document<'_> {
     /// 1-based line and byte column of the node's start, in the file.
     pub fn at(&self, node: Node<'_>) -> (usize, usize) {
         match self.map {
@@ -324,9 +325,9 @@ impl Worker {
         out: &mut FileFindings,
     ) {
         let raws: Vec<Raws<'_>> = docs.iter().map(|d| self.raws(q, &d.tree, d.src)).collect();
-        let ctxs: Vec<Ctx<'_>> = docs
+        let ctxs: Vec<Document<'_>> = docs
             .iter()
-            .map(|d| Ctx {
+            .map(|d| Document {
                 file,
                 src: d.src,
                 map: d.map,

@@ -5,8 +5,8 @@ use recon_findings::{FrontendNotification, FrontendNotificationKind};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{last_segment, text, unparenthesize};
-use super::{Ctx, capture, node};
-use crate::collect::At;
+use super::{Document, capture, node};
+use crate::collect::WithColumn;
 
 /// Whether a name is a notification name: lower-cased, it contains `toast`,
 /// `notif` or `alert`.
@@ -80,7 +80,10 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<FrontendNotification>> {
+pub(super) fn extract(
+    raws: &[Raw<'_>],
+    ctx: &Document<'_>,
+) -> Vec<WithColumn<FrontendNotification>> {
     raws.iter()
         .filter_map(|raw| {
             let (at, kind, name) = match raw {
@@ -171,7 +174,7 @@ fn is_notification_callee(callee: Node<'_>, src: &str) -> bool {
 pub(super) fn components(
     tags: &[(usize, usize, &str)],
     file: &str,
-) -> Vec<At<FrontendNotification>> {
+) -> Vec<WithColumn<FrontendNotification>> {
     tags.iter()
         .filter(|(_, _, name)| {
             name.starts_with(|c: char| c.is_ascii_uppercase()) && is_notification_name(name)

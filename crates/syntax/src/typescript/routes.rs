@@ -2,7 +2,7 @@
 
 use recon_findings::{FrontendRoute, FrontendRouteKind};
 
-use crate::collect::At;
+use crate::collect::WithColumn;
 
 /// The HTTP method exports of a `+server` endpoint, in this order.
 pub const ENDPOINT_METHODS: &[&str] = &[
@@ -40,7 +40,7 @@ pub fn route_of(file: &str) -> Option<(String, FrontendRouteKind)> {
 
 /// The route finding of a file (none when it is no route file); `exports`
 /// are the names the file exports.
-pub(super) fn route(file: &str, exports: &[String]) -> Option<At<FrontendRoute>> {
+pub(super) fn route(file: &str, exports: &[String]) -> Option<WithColumn<FrontendRoute>> {
     let (path, kind) = route_of(file)?;
     let methods = if kind == FrontendRouteKind::Endpoint {
         ENDPOINT_METHODS

@@ -28,8 +28,8 @@ use tree_sitter::{Node, Query, QueryMatch};
 use super::text::{
     first_argument, last_segment, named_children, string_value, text, unparenthesize, without_types,
 };
-use super::{Ctx, capture, node};
-use crate::collect::At;
+use super::{Document, capture, node};
+use crate::collect::WithColumn;
 use crate::common::follow_messages;
 
 pub(super) struct Captures {
@@ -80,7 +80,7 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-pub(super) fn extract(raws: &[Raw<'_>], ctx: &Ctx<'_>) -> Vec<At<WebsocketMessage>> {
+pub(super) fn extract(raws: &[Raw<'_>], ctx: &Document<'_>) -> Vec<WithColumn<WebsocketMessage>> {
     let found = |at: Node<'_>, direction, message_type: String| {
         let (line, column) = ctx.at(at);
         (
