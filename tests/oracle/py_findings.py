@@ -546,13 +546,16 @@ def scan_tree(rel, tree, source):
 
 
 def is_test_path(rel):
+    """Test code by the conventions of pytest and Jest/Vitest."""
     parts = rel.split("/")
     base = parts[-1]
     return (
-        any(p in ("tests", "test") for p in parts[:-1])
+        any(p in ("tests", "test", "__tests__") for p in parts[:-1])
         or base == "conftest.py"
         or (base.startswith("test_") and base.endswith(".py"))
         or base.endswith("_test.py")
+        or ".test." in base
+        or ".spec." in base
     )
 
 

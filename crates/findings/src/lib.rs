@@ -620,8 +620,9 @@
 //!
 //! A call whose callee is the bare identifier `print` (not an attribute:
 //! `console.print` is none); `line` is where the call starts. `exempt` is
-//! true in test code (a directory component named `tests` or `test`, or a
-//! base name `conftest.py`, `test_*.py` or `*_test.py`) and for a call
+//! true in test code ([`vocabulary::is_test_path`]: a directory named
+//! `tests`, `test` or `__tests__`, a base name `conftest.py`, `test_*.py`,
+//! `*_test.py`, or with a `.test.` or `.spec.` part) and for a call
 //! lexically inside the body of an `if __name__ == "__main__":` statement
 //! (one `==`, operands in either order and possibly parenthesised, the
 //! string any string literal; the `if` body only, not its `elif` or `else`;
@@ -708,6 +709,8 @@
 //! `[tool.poetry.dependencies]` and Poetry groups' `dependencies`, `python`
 //! left out; `line` where the name is first written). `name` normalized as
 //! pip compares them (lower case, `_` and `.` as `-`).
+
+pub mod vocabulary;
 
 use std::sync::Arc;
 

@@ -349,7 +349,7 @@ fn websocket_messages(root: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<
             Ok(findings) => findings.websocket_messages,
             Err(_) => Vec::new(),
         };
-    messages.retain(|m| !python::is_any_test_path(&m.file));
+    messages.retain(|m| !recon_findings::vocabulary::is_test_path(&m.file));
     messages
 }
 

@@ -379,17 +379,6 @@ pub(crate) fn is_wall_clock_read(node: Node<'_>, src: &str, facts: &ModuleFacts)
     }
 }
 
-/// [`is_test_path`], plus the frontend's conventions: a directory named
-/// `__tests__`, or a base name with a `.test.` or `.spec.` part.
-pub(crate) fn is_any_test_path(rel: &str) -> bool {
-    let mut components: Vec<&str> = rel.split('/').collect();
-    let base = components.pop().unwrap_or("");
-    is_test_path(rel)
-        || components.contains(&"__tests__")
-        || base.contains(".test.")
-        || base.contains(".spec.")
-}
-
 impl FileInfo {
     /// Whether the file is a script outside a package (see OBS001).
     pub(crate) fn python_script(&self, src: &str) -> bool {

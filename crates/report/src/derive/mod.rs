@@ -201,23 +201,8 @@ pub(crate) fn at(loc: &Loc) -> String {
     format!("`{loc}`")
 }
 
-/// Test code: a `tests`/`test`/`__tests__` directory, `test_*.py`,
-/// `*_test.py`, `conftest.py`, `*.test.*`, `*.spec.*`.
-pub(crate) fn is_test_file(path: &str) -> bool {
-    let mut parts = path.split('/');
-    let base = parts.next_back().unwrap_or(path);
-    let in_test_dir = path
-        .split('/')
-        .rev()
-        .skip(1)
-        .any(|d| matches!(d, "tests" | "test" | "__tests__"));
-    in_test_dir
-        || base.starts_with("test_")
-        || base.ends_with("_test.py")
-        || base == "conftest.py"
-        || base.contains(".test.")
-        || base.contains(".spec.")
-}
+/// Test code: see [`recon_findings::vocabulary::is_test_path`].
+pub(crate) use recon_findings::vocabulary::is_test_path as is_test_file;
 
 /// Count `(name, loc)` pairs by name: most frequent first, ties by first
 /// location.

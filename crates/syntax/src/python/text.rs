@@ -399,16 +399,7 @@ pub fn is_scope(node: Node<'_>) -> bool {
     )
 }
 
-/// Test code: a directory component named `tests` or `test`, or a base name
-/// `conftest.py`, `test_*.py` or `*_test.py`.
-pub fn is_test_path(rel: &str) -> bool {
-    let mut components: Vec<&str> = rel.split('/').collect();
-    let base = components.pop().unwrap_or("");
-    components.iter().any(|c| matches!(*c, "tests" | "test"))
-        || base == "conftest.py"
-        || (base.starts_with("test_") && base.ends_with(".py"))
-        || base.ends_with("_test.py")
-}
+pub use recon_findings::vocabulary::is_test_path;
 
 /// Whether a string literal (parentheses dropped) has an f-string part with
 /// a placeholder.
