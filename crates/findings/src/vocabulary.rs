@@ -27,6 +27,63 @@ pub fn is_test_path(rel: &str) -> bool {
         || base.contains(".spec.")
 }
 
+use crate::LogLevel;
+
+/// The level methods of a logger, in severity order (`log` last: its
+/// level is its first argument), each with the level it logs at.
+pub const LOG_LEVELS: [(&str, LogLevel); 9] = [
+    ("debug", LogLevel::Debug),
+    ("info", LogLevel::Info),
+    ("warning", LogLevel::Warning),
+    ("warn", LogLevel::Warn),
+    ("error", LogLevel::Error),
+    ("exception", LogLevel::Exception),
+    ("critical", LogLevel::Critical),
+    ("fatal", LogLevel::Fatal),
+    ("log", LogLevel::Log),
+];
+
+/// The level methods' names, in [`LOG_LEVELS`] order.
+pub const LOG_LEVEL_METHODS: [&str; 9] = {
+    let mut out = [""; 9];
+    let mut i = 0;
+    while i < LOG_LEVELS.len() {
+        out[i] = LOG_LEVELS[i].0;
+        i += 1;
+    }
+    out
+};
+
+impl LogLevel {
+    /// The level a logger method logs at (`warn` is `Warn`).
+    pub fn from_method(name: &str) -> Option<LogLevel> {
+        LOG_LEVELS
+            .iter()
+            .find(|(method, _)| *method == name)
+            .map(|(_, level)| *level)
+    }
+
+    /// The method that logs at this level.
+    pub fn method(self) -> &'static str {
+        LOG_LEVELS
+            .iter()
+            .find(|(_, level)| *level == self)
+            .map_or("log", |(method, _)| method)
+    }
+
+    /// The position in severity order ([`LOG_LEVELS`]).
+    pub fn severity_rank(self) -> usize {
+        LOG_LEVELS
+            .iter()
+            .position(|(_, level)| *level == self)
+            .unwrap_or(LOG_LEVELS.len())
+    }
+}
+
+/// Names the level methods of a logger are called on without a binding
+/// (`logger.info(...)` in a module that never binds `logger`).
+pub const COMMON_LOGGER_NAMES: [&str; 5] = ["logger", "log", "_logger", "LOGGER", "_log"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +113,23 @@ mod tests {
         ] {
             assert!(!is_test_path(path), "{path}");
         }
+    }
+}
+
+#[cfg(test)]
+mod level_tests {
+    use super::*;
+
+    /// Each level's method is its serde name, and the two lookups agree.
+    #[test]
+    fn levels_round_trip() {
+        for (method, level) in LOG_LEVELS {
+            assert_eq!(LogLevel::from_method(method), Some(level));
+            assert_eq!(level.method(), method);
+            let serde = serde_json::to_value(level).unwrap_or_default();
+            assert_eq!(serde.as_str(), Some(method));
+        }
+        assert_eq!(LogLevel::from_method("trace"), None);
+        assert_eq!(LOG_LEVEL_METHODS[8], "log");
     }
 }

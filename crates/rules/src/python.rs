@@ -219,20 +219,10 @@ pub(crate) fn in_main_block(node: Node<'_>, src: &str) -> bool {
 
 /// Names the level methods of a logger are called on without a binding:
 /// the `log_calls` rule of `recon-findings`.
-pub(crate) const COMMON_LOGGER_NAMES: &[&str] = &["logger", "log", "_logger", "LOGGER", "_log"];
+pub(crate) use recon_findings::vocabulary::COMMON_LOGGER_NAMES;
 
 /// The level methods of a logger.
-pub(crate) const LOG_LEVELS: &[&str] = &[
-    "debug",
-    "info",
-    "warning",
-    "warn",
-    "error",
-    "exception",
-    "critical",
-    "fatal",
-    "log",
-];
+pub(crate) use recon_findings::vocabulary::LOG_LEVEL_METHODS as LOG_LEVELS;
 
 /// What the rules need to know about the whole module before looking at one
 /// node. Built in one pass over the tree.

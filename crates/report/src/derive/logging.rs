@@ -19,10 +19,7 @@ pub const ID_HEADERS: [&str; 5] = [
 ];
 
 pub fn level_name(level: LogLevel) -> String {
-    serde_json::to_value(level)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    level.method().to_owned()
 }
 
 pub fn derive(input: &Input) -> Logging {
@@ -62,22 +59,7 @@ pub fn derive(input: &Input) -> Logging {
             .map(|c| (level_name(c.level), Loc::new(&c.file, c.line))),
     );
     // Severity order, not frequency.
-    let rank = |name: &str| {
-        [
-            "debug",
-            "info",
-            "warning",
-            "warn",
-            "error",
-            "exception",
-            "critical",
-            "fatal",
-            "log",
-        ]
-        .iter()
-        .position(|l| *l == name)
-        .unwrap_or(usize::MAX)
-    };
+    let rank = |name: &str| LogLevel::from_method(name).map_or(usize::MAX, LogLevel::severity_rank);
     levels.sort_by_key(|c| rank(&c.name));
 
     Logging {

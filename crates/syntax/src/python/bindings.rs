@@ -16,7 +16,7 @@ pub const ROUTER_NAMES: &[&str] = &["app", "router", "api", "api_router"];
 /// Callees whose result makes the target a logger.
 pub const LOGGER_FACTORIES: &[&str] = &["getLogger", "get_logger"];
 /// Receivers that are loggers whatever they are bound to.
-pub const LOGGER_NAMES: &[&str] = &["logger", "log", "_logger", "LOGGER", "_log"];
+pub const LOGGER_NAMES: &[&str] = &recon_findings::vocabulary::COMMON_LOGGER_NAMES;
 
 pub(super) struct Captures {
     binding: u32,

@@ -47,34 +47,13 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw
     })
 }
 
-/// The level methods (the query's list; [`level`] reads each, a test in
-/// `triggers` holds the three together).
-pub(super) const LOG_LEVELS: &[&str] = &[
-    "debug",
-    "info",
-    "warning",
-    "warn",
-    "error",
-    "exception",
-    "critical",
-    "fatal",
-    "log",
-];
+/// The level methods (the query's list; a test in `triggers` holds them
+/// together).
+pub(super) use recon_findings::vocabulary::LOG_LEVEL_METHODS as LOG_LEVELS;
 
 /// The level a method name logs at.
 pub fn level(name: &str) -> Option<LogLevel> {
-    Some(match name {
-        "debug" => LogLevel::Debug,
-        "info" => LogLevel::Info,
-        "warning" => LogLevel::Warning,
-        "warn" => LogLevel::Warn,
-        "error" => LogLevel::Error,
-        "exception" => LogLevel::Exception,
-        "critical" => LogLevel::Critical,
-        "fatal" => LogLevel::Fatal,
-        "log" => LogLevel::Log,
-        _ => return None,
-    })
+    LogLevel::from_method(name)
 }
 
 /// What the log calls of one module give.

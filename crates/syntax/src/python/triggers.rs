@@ -108,7 +108,7 @@ fn roles() -> &'static FxHashMap<&'static str, u16> {
         let clocks: Vec<&'static str> =
             CLOCKS.iter().filter_map(|c| c.rsplit('.').next()).collect();
         add(&clocks, role::CLOCK);
-        add(LOG_LEVELS, role::LEVEL);
+        add(&LOG_LEVELS, role::LEVEL);
         add(TASK_CALLEES, role::TASK);
         add(ROUTE_METHODS, role::ROUTE);
         add(&["middleware"], role::ROUTE);
@@ -524,7 +524,7 @@ mod tests {
             (
                 include_str!("../../../../queries/python/log_calls.scm"),
                 0,
-                LOG_LEVELS,
+                &LOG_LEVELS[..],
             ),
             (
                 include_str!("../../../../queries/python/routes.scm"),
