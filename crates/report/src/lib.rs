@@ -23,12 +23,9 @@
 //!
 //! Every location in the report is a finding's `file:line`. Where a slot has
 //! nothing, the report says `none found (searched: ...)` with what the scan
-//! looks for, and adds when the scan does not produce the category at all.
-//! Categories that `recon-findings` reserves but may not carry yet
-//! (`sql_tables`, `frontend_routes`, `notifications`, `call_graph`...) are
-//! read by key from the serialised findings ([`extra`]), so they render as
-//! soon as the scanner emits them. *Test files* (a `tests`, `test` or
-//! `__tests__` directory, `test_*.py`, `*_test.py`, `conftest.py`,
+//! looks for. Every section reads the typed fields of
+//! [`recon_findings::Findings`] directly. *Test files* (a `tests`, `test`
+//! or `__tests__` directory, `test_*.py`, `*_test.py`, `conftest.py`,
 //! `*.test.*`, `*.spec.*`) are left out of every derived section except the
 //! route, middleware, logger and log-call listings.
 //!
@@ -140,8 +137,7 @@
 //!   when it contains slack, webhook, teams, discord, pagerduty or opsgenie
 //!   or its kind is `client`, `webhook` or `webhook_url`. Findings of kind
 //!   `env`/`env_file` are the settings, the others the evidence. `yes` when
-//!   there is evidence, `no` when not (saying whether settings exist);
-//!   `not determined` when the scan has no `notifications` at all.
+//!   there is evidence, `no` when not (saying whether settings exist).
 //! - Background tasks: `yes` when any background work exists; the
 //!   recommendation uses the scheduler, else a scheduled job, else an
 //!   asyncio task, else any other background work; *dispatch* =
@@ -219,7 +215,6 @@
 //!     impact 1, effort 1.
 
 mod derive;
-pub mod extra;
 pub mod model;
 mod printer;
 

@@ -73,9 +73,6 @@ pub struct Report {
     pub architecture: Architecture,
     /// Implementation steps, best first.
     pub priority: Vec<Step>,
-    /// Finding categories or fields the report could not use because the
-    /// scan does not produce them (yet).
-    pub missing: Vec<Missing>,
 }
 
 /// A file the scan could not read or parse cleanly.
@@ -83,15 +80,6 @@ pub struct Report {
 pub struct FileNote {
     pub file: String,
     pub reason: String,
-}
-
-/// A category or field the report would use.
-#[derive(Debug, Clone, Serialize)]
-pub struct Missing {
-    /// `category` or `category[].field`.
-    pub what: String,
-    /// What the report would derive from it.
-    pub for_: String,
 }
 
 // --- Request Lifecycle -----------------------------------------------------
@@ -307,7 +295,7 @@ pub struct Alerts {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Capability {
-    /// `yes`, `no` or `not determined`.
+    /// `yes` or `no`.
     pub answer: String,
     pub evidence: Vec<Evidence>,
     /// Env settings found for it.

@@ -1,9 +1,8 @@
 //! Alert Integration: email, Slack/webhook and background-task capability.
 
-use recon_findings::BackgroundKind;
+use recon_findings::{BackgroundKind, Notification, NotificationKind};
 
-use super::{Input, at, code, is_test_file, none_found, none_in, plural};
-use crate::extra::Item;
+use super::{Input, at, code, is_test_file, kind_name, non_empty, none_found, plural};
 use crate::model::{Alerts, Capability, Evidence, Loc};
 
 /// Words that make a notification finding an email channel.
@@ -28,77 +27,53 @@ const DISPATCH_WORDS: [&str; 7] = [
     "send_mail",
 ];
 
-fn item_text(item: &Item) -> String {
-    [
-        "kind", "channel", "name", "library", "client", "type", "url", "env", "variable", "target",
-    ]
-    .iter()
-    .filter_map(|k| item.text(&[k]))
-    .collect::<Vec<_>>()
-    .join(" ")
-    .to_ascii_lowercase()
+/// Whether the kind (`smtp`, `webhook_url`) or the name (case-insensitively)
+/// contains one of `words`.
+fn mentions(n: &Notification, words: &[&str]) -> bool {
+    let kind = kind_name(n.kind);
+    let name = n.name.to_ascii_lowercase();
+    words.iter().any(|w| kind.contains(w) || name.contains(w))
 }
 
 /// An env variable read in code or defined in a `.env*` file.
-fn is_setting(item: &Item) -> bool {
-    item.text(&["env", "variable", "setting"]).is_some()
-        || item.text(&["kind"]).is_some_and(|k| {
-            matches!(
-                k.to_ascii_lowercase().as_str(),
-                "env" | "env_file" | "setting" | "env_var"
-            )
-        })
+fn is_setting(n: &Notification) -> bool {
+    matches!(n.kind, NotificationKind::Env | NotificationKind::EnvFile)
 }
 
-/// The channel kinds of `notifications` that are a webhook by themselves.
-const WEBHOOK_KINDS: [&str; 3] = ["client", "webhook", "webhook_url"];
+/// The kinds that are a webhook by themselves, whatever their name.
+fn is_webhook_kind(kind: NotificationKind) -> bool {
+    matches!(
+        kind,
+        NotificationKind::Client | NotificationKind::Webhook | NotificationKind::WebhookUrl
+    )
+}
 
-fn describe(item: &Item) -> String {
-    let label = item
-        .text(&[
-            "env", "variable", "setting", "name", "library", "client", "url", "kind", "channel",
-        ])
-        .unwrap_or_else(|| "notification".to_owned());
-    let kind = item.text(&["kind", "channel"]).map(|k| match k.as_str() {
-        "env" => "read from the environment".to_owned(),
-        "env_file" => "defined in an env file".to_owned(),
-        "smtp" => "SMTP client".to_owned(),
-        "client" => "client".to_owned(),
-        "webhook" => "webhook post".to_owned(),
-        "webhook_url" => "webhook URL".to_owned(),
-        other => other.to_owned(),
-    });
-    match kind {
-        Some(kind) if kind != label => format!("{} ({kind})", code(&label)),
-        _ => code(&label),
+fn describe(n: &Notification) -> String {
+    let kind_label = kind_name(n.kind);
+    let label = non_empty(&n.name).unwrap_or(&kind_label);
+    let kind = match n.kind {
+        NotificationKind::Env => "read from the environment",
+        NotificationKind::EnvFile => "defined in an env file",
+        NotificationKind::Smtp => "SMTP client",
+        NotificationKind::Client => "client",
+        NotificationKind::Webhook => "webhook post",
+        NotificationKind::WebhookUrl => "webhook URL",
+    };
+    if kind == label {
+        code(label)
+    } else {
+        format!("{} ({kind})", code(label))
     }
 }
 
 pub fn derive(input: &Input) -> Alerts {
     let f = input.f;
-    let notifications = &input.extra.notifications;
-    let channel = |words: &[&str], webhook: bool, name: &str, fix: &str| -> Capability {
-        if !notifications.present {
-            return Capability {
-                answer: "not determined".to_owned(),
-                evidence: Vec::new(),
-                settings: Vec::new(),
-                needed: format!(
-                    "the scan has no `notifications` category, so {name} clients and settings could not be looked for"
-                ),
-                none: Some(none_in("notifications", notifications)),
-            };
-        }
-        let matching: Vec<&Item> = notifications
-            .items
+    let channel = |words: &[&str], webhook: bool, fix: &str| -> Capability {
+        let matching: Vec<&Notification> = f
+            .notifications
             .iter()
-            .filter(|i| !is_test_file(&i.file))
-            .filter(|i| {
-                let t = item_text(i);
-                let kind = i.text(&["kind"]).unwrap_or_default();
-                words.iter().any(|w| t.contains(w))
-                    || (webhook && WEBHOOK_KINDS.contains(&kind.as_str()))
-            })
+            .filter(|n| !is_test_file(&n.file))
+            .filter(|n| mentions(n, words) || (webhook && is_webhook_kind(n.kind)))
             .collect();
         let evidence: Vec<Evidence> = matching
             .iter()
@@ -131,8 +106,7 @@ pub fn derive(input: &Input) -> Alerts {
         };
         Capability {
             answer: if yes { "yes" } else { "no" }.to_owned(),
-            none: (evidence.is_empty() && settings.is_empty())
-                .then(|| none_in("notifications", notifications)),
+            none: (evidence.is_empty() && settings.is_empty()).then(|| none_found("notifications")),
             evidence,
             settings,
             needed,
@@ -141,13 +115,11 @@ pub fn derive(input: &Input) -> Alerts {
     let email = channel(
         &EMAIL_WORDS,
         false,
-        "email",
         "an SMTP client (`smtplib`/`aiosmtplib`) with host, port, credentials and a recipient in env settings",
     );
     let webhook = channel(
         &WEBHOOK_WORDS,
         true,
-        "Slack/webhook",
         "an incoming-webhook URL in an env setting and an HTTP POST of the alert",
     );
 
@@ -254,7 +226,7 @@ pub fn derive(input: &Input) -> Alerts {
     let background = Capability {
         answer: if work.is_empty() { "no" } else { "yes" }.to_owned(),
         none: work.is_empty().then(|| {
-            let mut none = none_found("background_tasks", true);
+            let mut none = none_found("background_tasks");
             if !all_work.is_empty() {
                 none.push_str(&format!(
                     "; {} outside the served app",

@@ -1,10 +1,9 @@
 //! Database: existing tables, observability tables, recommended schemas
 //! with foreign keys to the tables that exist.
 
-use serde_json::Value;
+use recon_findings::SqlTable;
 
-use super::{Input, at, code, none_in, plural};
-use crate::extra::{Item, value_text};
+use super::{Input, at, code, non_empty, none_found, plural};
 use crate::model::{Anchor, Database, Evidence, Loc, Schema, Stage, Table};
 
 /// Table names (unqualified, lower-cased) that play each anchor role.
@@ -59,98 +58,51 @@ fn unquote(s: &str) -> String {
     s.trim().trim_matches('"').trim_matches('`').to_owned()
 }
 
-fn parse(item: &Item) -> Option<Parsed> {
-    let raw_name = item.text(&["name", "table"])?;
-    let explicit_schema = item.text(&["schema"]).map(|s| unquote(&s));
+/// A table as the report names it (schema-qualified when its name is),
+/// its columns as `name type`, its references as `column -> table(col)`
+/// and the first primary-key column with its type when it is declared.
+/// A table without a name is left out.
+fn parse(t: &SqlTable) -> Option<Parsed> {
+    let raw_name = non_empty(&t.name)?;
     let parts: Vec<String> = raw_name.split('.').map(unquote).collect();
     let (schema, unqualified) = match parts.as_slice() {
         [s, n] => (Some(s.clone()), n.clone()),
-        _ => (explicit_schema, parts.last().cloned().unwrap_or_default()),
+        _ => (None, parts.last().cloned().unwrap_or_default()),
     };
     let name = match &schema {
         Some(s) => format!("{s}.{unqualified}"),
         None => unqualified.clone(),
     };
-    let mut columns = Vec::new();
-    let mut references = Vec::new();
-    let mut pk: Option<(String, Option<String>)> = None;
-    let pk_named = item.text(&["primary_key"]).or_else(|| {
-        item.list(&["primary_key"])
-            .first()
-            .and_then(|v| value_text(v, &["name"]))
-    });
-    for col in item.list(&["columns"]) {
-        let Some(cname) = value_text(&col, &["name", "column"]) else {
-            continue;
+    let columns = t
+        .columns
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.column_type))
+        .collect();
+    let mut references: Vec<String> = Vec::new();
+    for r in &t.references {
+        let target = match &r.table_column {
+            Some(c) => format!("{}({c})", r.table),
+            None => r.table.clone(),
         };
-        let ctype = match &col {
-            Value::Object(m) => ["type", "data_type", "sql_type"]
-                .iter()
-                .find_map(|k| m.get(*k).and_then(Value::as_str).map(str::to_owned)),
-            _ => None,
-        };
-        columns.push(match &ctype {
-            Some(t) => format!("{cname} {t}"),
-            None => cname.clone(),
-        });
-        let is_pk = col.get("primary_key").and_then(Value::as_bool) == Some(true)
-            || pk_named.as_deref() == Some(cname.as_str());
-        if is_pk && pk.is_none() {
-            pk = Some((cname.clone(), ctype.clone()));
-        }
-        if let Some(r) = col
-            .get("references")
-            .and_then(|r| ref_text(r, Some(&cname)))
-        {
-            references.push(r);
-        }
-    }
-    for r in item.list(&["references", "foreign_keys"]) {
-        if let Some(text) = ref_text(&r, None).filter(|t| !references.contains(t)) {
+        let text = format!("{} -> {target}", r.column);
+        if !references.contains(&text) {
             references.push(text);
         }
     }
-    if pk.is_none() {
-        pk = pk_named.clone().map(|n| (n, None));
-    }
+    let primary_key = t.primary_key.first().map(|pk| {
+        let column = t.columns.iter().find(|c| &c.name == pk);
+        (pk.clone(), column.map(|c| c.column_type.clone()))
+    });
     Some(Parsed {
         table: Table {
             name,
-            at: Loc::new(&item.file, item.line),
+            at: Loc::new(&t.file, t.line),
             columns,
             references,
         },
         schema,
         unqualified,
-        primary_key: pk,
-    })
-}
-
-/// `column -> table(col)` from a string or an object reference.
-fn ref_text(v: &Value, column: Option<&str>) -> Option<String> {
-    let (col, target) = match v {
-        Value::String(s) => (column.map(str::to_owned), s.clone()),
-        Value::Object(_) => {
-            let table = value_text(v, &["table", "references", "target", "to", "target_table"])?;
-            let tcol = value_text(
-                v,
-                &["table_column", "target_column", "ref_column", "to_column"],
-            );
-            let col =
-                value_text(v, &["column", "from", "from_column"]).or(column.map(str::to_owned));
-            (
-                col,
-                match tcol {
-                    Some(c) => format!("{table}({c})"),
-                    None => table,
-                },
-            )
-        }
-        _ => return None,
-    };
-    Some(match col {
-        Some(c) => format!("{c} -> {target}"),
-        None => target,
+        primary_key,
     })
 }
 
@@ -165,8 +117,7 @@ fn fk_type(t: Option<&str>) -> (String, bool) {
 }
 
 pub fn derive(input: &Input, stages: &[Stage]) -> Database {
-    let cat = &input.extra.sql_tables;
-    let parsed: Vec<Parsed> = cat.items.iter().filter_map(parse).collect();
+    let parsed: Vec<Parsed> = input.f.sql_tables.iter().filter_map(parse).collect();
     let tables: Vec<Table> = parsed.iter().map(|p| p.table.clone()).collect();
     let observability: Vec<Table> = parsed
         .iter()
@@ -442,11 +393,9 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Database {
             ));
         }
         if anchors.is_empty() {
-            s.notes.push(if cat.present {
-                "no user, department or session table found: no foreign key to one".to_owned()
-            } else {
-                "no foreign keys to app tables: this scan has no `sql_tables` category".to_owned()
-            });
+            s.notes.push(
+                "no user, department or session table found: no foreign key to one".to_owned(),
+            );
         }
         for a in &assumed {
             s.notes.push(format!(
@@ -458,41 +407,29 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Database {
 
     let mut connections: Vec<Evidence> = Vec::new();
     for c in input
-        .extra
+        .f
         .db_connections
-        .items
         .iter()
         .filter(|c| !super::is_test_file(&c.file))
     {
         connections.push(Evidence {
-            at: c_loc(c),
+            at: Loc::new(&c.file, c.line),
             what: format!(
                 "{} {}",
-                c.text(&["library"])
-                    .unwrap_or_else(|| "database".to_owned()),
-                code(
-                    &c.text(&["call", "name"])
-                        .unwrap_or_else(|| "connection".to_owned())
-                )
+                non_empty(&c.library).unwrap_or("database"),
+                code(non_empty(&c.call).unwrap_or("connection"))
             ),
         });
     }
     for c in input
-        .extra
+        .f
         .redis
-        .items
         .iter()
         .filter(|c| !super::is_test_file(&c.file))
     {
         connections.push(Evidence {
-            at: c_loc(c),
-            what: format!(
-                "Redis {}",
-                code(
-                    &c.text(&["call", "name"])
-                        .unwrap_or_else(|| "client".to_owned())
-                )
-            ),
+            at: Loc::new(&c.file, c.line),
+            what: format!("Redis {}", code(non_empty(&c.call).unwrap_or("client"))),
         });
     }
     connections.sort_by(|a, b| a.at.cmp(&b.at));
@@ -504,21 +441,17 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Database {
         e.what.push_str(" (outside the served app)");
         e
     }));
-    let connections_none = connections.is_empty().then(|| {
-        format!(
-            "{}; {}",
-            none_in("db_connections", &input.extra.db_connections),
-            none_in("redis", &input.extra.redis)
-        )
-    });
+    let connections_none = connections
+        .is_empty()
+        .then(|| format!("{}; {}", none_found("db_connections"), none_found("redis")));
 
     Database {
         connections,
         connections_none,
-        tables_none: tables.is_empty().then(|| none_in("sql_tables", cat)),
+        tables_none: tables.is_empty().then(|| none_found("sql_tables")),
         observability_none: observability.is_empty().then(|| {
             if tables.is_empty() {
-                none_in("sql_tables", cat)
+                none_found("sql_tables")
             } else {
                 format!(
                     "none among the {} (searched: names containing trace, span, log, alert, metric, error, event, audit, incident; schemas observability, monitoring, telemetry)",
@@ -527,21 +460,13 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Database {
             }
         }),
         anchors_none: anchors.is_empty().then(|| {
-            if cat.present {
-                "none found (searched: tables named users, departments, chat_sessions, sessions and the like in `sql_tables`)".to_owned()
-            } else {
-                none_in("sql_tables", cat)
-            }
+            "none found (searched: tables named users, departments, chat_sessions, sessions and the like in `sql_tables`)".to_owned()
         }),
         tables,
         observability_tables: observability,
         anchors,
         schemas,
     }
-}
-
-fn c_loc(item: &Item) -> Loc {
-    Loc::new(&item.file, item.line)
 }
 
 fn entry_kinds(input: &Input) -> String {

@@ -3,9 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use recon_findings::{MessageDirection, Side};
+use recon_findings::{
+    Chart, ChartKind, FrontendNotification, FrontendNotificationKind, MessageDirection, Side,
+};
 
-use super::{Input, at, code, gap, is_test_file, none_in, plural, unchecked_gap};
+use super::{
+    Input, at, code, gap, is_test_file, kind_name, non_empty, none_found, plural, unchecked_gap,
+};
 use crate::model::{Cell, ContractRow, Evidence, Frontend, GapInstance, Loc, Proposal, Stage};
 
 /// The admin pages the deliverable asks for, and what each shows.
@@ -24,51 +28,52 @@ const PAGES: [(&str, &str); 3] = [
     ),
 ];
 
-fn url_of(item: &crate::extra::Item) -> Option<String> {
-    item.text(&["url", "path", "route", "pattern"])
+/// A chart's library, when it names one.
+fn library_of(c: &Chart) -> Option<&str> {
+    c.library.as_deref().and_then(non_empty)
+}
+
+/// A chart or toast finding's name, else its kind's.
+fn label(name: &str, kind: impl serde::Serialize) -> String {
+    non_empty(name).map_or_else(|| kind_name(kind), str::to_owned)
 }
 
 pub fn derive(input: &Input, stages: &[Stage]) -> Frontend {
     let f = input.f;
-    let e = &input.extra;
 
     // Existing admin routes.
-    let admin_routes: Vec<Evidence> = e
+    let admin_routes: Vec<Evidence> = f
         .frontend_routes
-        .items
         .iter()
-        .filter_map(|i| {
-            let url = url_of(i)?;
+        .filter_map(|r| {
+            let url = non_empty(&r.path)?;
             (url == "/admin" || url.starts_with("/admin/")).then(|| Evidence {
-                at: Loc::new(&i.file, i.line),
-                what: match i.text(&["kind", "type"]) {
-                    Some(kind) => format!("{} ({kind})", code(&url)),
-                    None => code(&url),
-                },
+                at: Loc::new(&r.file, r.line),
+                what: format!("{} ({})", code(url), kind_name(r.kind)),
             })
         })
         .collect();
     let routes_none = admin_routes.is_empty().then(|| {
-        if e.frontend_routes.items.is_empty() {
-            none_in("frontend_routes", &e.frontend_routes)
+        if f.frontend_routes.is_empty() {
+            none_found("frontend_routes")
         } else {
             format!(
                 "none under `/admin` among the {} found",
-                plural(
-                    e.frontend_routes.items.len(),
-                    "frontend route",
-                    "frontend routes"
-                )
+                plural(f.frontend_routes.len(), "frontend route", "frontend routes")
             )
         }
     });
     // Where SvelteKit routes live, from an existing route file.
-    let routes_dir = e.frontend_routes.items.iter().find_map(|i| {
-        i.file
+    let routes_dir = f.frontend_routes.iter().find_map(|r| {
+        r.file
             .find("src/routes/")
-            .map(|p| i.file[..p + "src/routes/".len()].to_owned())
+            .map(|p| r.file[..p + "src/routes/".len()].to_owned())
     });
-    let existing: Vec<String> = e.frontend_routes.items.iter().filter_map(url_of).collect();
+    let existing: Vec<&str> = f
+        .frontend_routes
+        .iter()
+        .filter_map(|r| non_empty(&r.path))
+        .collect();
     let routes_to_add: Vec<Proposal> = PAGES
         .iter()
         .filter(|(url, _)| !existing.iter().any(|x| x == url))
@@ -82,27 +87,20 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Frontend {
         .collect();
 
     // Charts: components and the libraries they import; usages counted.
-    let kind_of = |i: &crate::extra::Item| i.text(&["kind"]).unwrap_or_default();
     let mut charts: Vec<Evidence> = Vec::new();
-    for i in e.charts.items.iter().filter(|i| !is_test_file(&i.file)) {
-        let name = i.label().unwrap_or_else(|| "chart".to_owned());
-        let kind = kind_of(i);
-        let what = match kind.as_str() {
-            "component" => {
-                let uses = e
+    for c in f.charts.iter().filter(|c| !is_test_file(&c.file)) {
+        let name = label(&c.name, c.kind);
+        let what = match c.kind {
+            ChartKind::Component => {
+                let uses = f
                     .charts
-                    .items
                     .iter()
-                    .filter(|u| {
-                        kind_of(u) == "usage" && u.text(&["name"]).as_deref() == Some(name.as_str())
-                    })
+                    .filter(|u| u.kind == ChartKind::Usage && u.name == name)
                     .count();
                 format!(
                     "component {}{}{}",
                     code(&name),
-                    i.text(&["library"])
-                        .map(|l| format!(" ({l})"))
-                        .unwrap_or_default(),
+                    library_of(c).map(|l| format!(" ({l})")).unwrap_or_default(),
                     if uses > 0 {
                         format!(", used in {}", plural(uses, "place", "places"))
                     } else {
@@ -110,43 +108,29 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Frontend {
                     }
                 )
             }
-            "library" => format!("imports {}", code(&name)),
-            "usage" => continue,
-            "" => code(&name),
-            other => format!("{other} {}", code(&name)),
+            ChartKind::Library => format!("imports {}", code(&name)),
+            ChartKind::Usage => continue,
         };
         charts.push(Evidence {
-            at: Loc::new(&i.file, i.line),
+            at: Loc::new(&c.file, c.line),
             what,
         });
     }
     // Toasts: stores, functions, components; calls summarised.
     let mut toasts: Vec<Evidence> = Vec::new();
-    let calls: Vec<&crate::extra::Item> = e
+    let (calls, others): (Vec<&FrontendNotification>, Vec<&FrontendNotification>) = f
         .frontend_notifications
-        .items
         .iter()
-        .filter(|i| kind_of(i) == "call" && !is_test_file(&i.file))
-        .collect();
-    for i in e
-        .frontend_notifications
-        .items
-        .iter()
-        .filter(|i| kind_of(i) != "call" && !is_test_file(&i.file))
-    {
-        let name = i.label().unwrap_or_else(|| "notification".to_owned());
-        let kind = kind_of(i);
+        .filter(|n| !is_test_file(&n.file))
+        .partition(|n| n.kind == FrontendNotificationKind::Call);
+    for n in others {
         toasts.push(Evidence {
-            at: Loc::new(&i.file, i.line),
-            what: if kind.is_empty() {
-                code(&name)
-            } else {
-                format!("{kind} {}", code(&name))
-            },
+            at: Loc::new(&n.file, n.line),
+            what: format!("{} {}", kind_name(n.kind), code(&label(&n.name, n.kind))),
         });
     }
     if let Some(first) = calls.first() {
-        let mut names: Vec<String> = calls.iter().filter_map(|c| c.text(&["name"])).collect();
+        let mut names: Vec<&str> = calls.iter().filter_map(|c| non_empty(&c.name)).collect();
         names.sort();
         names.dedup();
         toasts.push(Evidence {
@@ -158,14 +142,14 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Frontend {
             ),
         });
     }
-    let component = e.charts.items.iter().find(|i| kind_of(i) == "component");
+    let component = f.charts.iter().find(|c| c.kind == ChartKind::Component);
     let chart_dir = component
-        .or(e.charts.items.first())
-        .and_then(|i| i.file.rsplit_once('/').map(|(d, _)| d.to_owned()));
+        .or(f.charts.first())
+        .and_then(|c| c.file.rsplit_once('/').map(|(d, _)| d.to_owned()));
     let components_dir = chart_dir
         .as_ref()
         .and_then(|d| d.rsplit_once('/').map(|(p, _)| p.to_owned()));
-    let library = e.charts.items.iter().find_map(|i| i.text(&["library"]));
+    let library = f.charts.iter().find_map(library_of);
     let stage_names: Vec<&str> = stages
         .iter()
         .filter(|s| !s.evidence.is_empty())
@@ -405,16 +389,16 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Frontend {
             .iter()
             .filter(|c| c.what.starts_with("component "))
             .count(),
-        charts_none: charts.is_empty().then(|| none_in("charts", &e.charts)),
+        charts_none: charts.is_empty().then(|| none_found("charts")),
         charts,
         toasts_none: toasts
             .is_empty()
-            .then(|| none_in("frontend_notifications", &e.frontend_notifications)),
+            .then(|| none_found("frontend_notifications")),
         toasts,
         realtime,
         contract_none: contract
             .is_empty()
-            .then(|| super::none_found("websocket_messages", true)),
+            .then(|| none_found("websocket_messages")),
         contract,
         contract_note,
         gaps,

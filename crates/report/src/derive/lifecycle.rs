@@ -70,7 +70,7 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
             "WebSocket endpoints"
         ),
     );
-    let entry_none = f.routes.is_empty().then(|| none_found("routes", true));
+    let entry_none = f.routes.is_empty().then(|| none_found("routes"));
 
     // Middleware: registration order is source order; Starlette inserts each
     // new middleware at the front of its list, so the last added is outermost.
@@ -106,17 +106,14 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
             mw_files.len()
         ));
     }
-    let middleware_none = f
-        .middleware
-        .is_empty()
-        .then(|| none_found("middleware", true));
+    let middleware_none = f.middleware.is_empty().then(|| none_found("middleware"));
 
     Lifecycle {
         entry_summary,
         route_groups: groups,
         websocket_none: websocket_endpoints
             .is_empty()
-            .then(|| none_found("websocket_endpoints", true)),
+            .then(|| none_found("websocket_endpoints")),
         websocket_endpoints,
         entry_none,
         middleware_registration: registration,
@@ -130,7 +127,7 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Lifecycle {
             .context_carriers
             .iter()
             .all(|c| is_test_file(&c.file))
-            .then(|| none_found("context_carriers", true)),
+            .then(|| none_found("context_carriers")),
     }
 }
 

@@ -66,21 +66,21 @@ pub fn derive(input: &Input) -> Logging {
         loggers_total: f.loggers.len(),
         logger_files: logger_files.len(),
         logger_names,
-        loggers_none: f.loggers.is_empty().then(|| none_found("loggers", true)),
+        loggers_none: f.loggers.is_empty().then(|| none_found("loggers")),
         config,
         config_outside,
         config_none: f
             .logging_config
             .is_empty()
-            .then(|| none_found("logging_config", true)),
+            .then(|| none_found("logging_config")),
         log_calls_total: f.log_calls.len(),
-        prefixes_none: prefixes.is_empty().then(|| {
-            none_found("log_calls", true).replace("none found", "no `[TAG]` prefix found")
-        }),
+        prefixes_none: prefixes
+            .is_empty()
+            .then(|| none_found("log_calls").replace("none found", "no `[TAG]` prefix found")),
         prefixes,
         untagged: untagged.len(),
         untagged_first: untagged.first().cloned(),
-        levels_none: levels.is_empty().then(|| none_found("log_calls", true)),
+        levels_none: levels.is_empty().then(|| none_found("log_calls")),
         levels,
         gaps: gaps(input),
     }

@@ -16,10 +16,8 @@ mod trace;
 use std::collections::BTreeMap;
 
 use recon_findings::Findings;
-use serde_json::Value;
 
-use crate::extra::{Category, Extra};
-use crate::model::{Count, FileNote, Gap, GapInstance, Loc, Missing, Report};
+use crate::model::{Count, FileNote, Gap, GapInstance, Loc, Report};
 
 /// Split `items` by where they are for the served app: those it runs (or
 /// all, when the checkout has no application) first, then those in its
@@ -49,36 +47,20 @@ pub(crate) fn by_served_app<T>(
 /// How many instances of a gap the Markdown shows.
 pub const EXAMPLES: usize = 3;
 
-/// Everything the section derivations read: the typed findings, the lenient
-/// view of reserved categories, and the raw JSON (for optional fields).
+/// Everything the section derivations read: the typed findings and what is
+/// computed from them once for several sections.
 pub(crate) struct Input<'a> {
     pub f: &'a Findings,
-    pub extra: Extra,
-    pub raw: Value,
     /// The call graph, read by the stages and the lifecycle.
     pub graph: graph::Graph<'a>,
     /// Each function's span-boundary stage, from its operations.
     pub boundaries: rustc_hash::FxHashMap<(&'a str, &'a str), &'static str>,
 }
 
-impl Input<'_> {
-    /// Whether any item of `category` has the field `key` (a field the typed
-    /// model does not have yet).
-    pub fn has_field(&self, category: &str, key: &str) -> bool {
-        self.raw
-            .get(category)
-            .and_then(Value::as_array)
-            .is_some_and(|items| items.iter().any(|i| i.get(key).is_some()))
-    }
-}
-
 /// Compute the report. Pure: same findings, same report.
 pub fn derive(findings: &Findings) -> Report {
-    let raw = crate::extra::lenient_view(findings);
     let input = Input {
         f: findings,
-        extra: Extra::from_value(&raw),
-        raw,
         graph: graph::Graph::build(findings),
         boundaries: stages::boundary_stages(findings),
     };
@@ -111,7 +93,6 @@ pub fn derive(findings: &Findings) -> Report {
         frontend,
         architecture,
         priority,
-        missing: missing(&input),
     }
 }
 
@@ -169,22 +150,25 @@ pub(crate) fn searched(category: &str) -> &'static str {
     }
 }
 
-/// `none found (searched: ...)`, saying also when the scan does not produce
-/// the category at all.
-pub(crate) fn none_found(category: &str, present: bool) -> String {
-    if present {
-        format!("none found (searched: {})", searched(category))
-    } else {
-        format!(
-            "none found (searched: {}; this scan produces no `{category}` category yet)",
-            searched(category)
-        )
+/// `none found (searched: ...)`: what the scan looked for in `category`.
+pub(crate) fn none_found(category: &str) -> String {
+    format!("none found (searched: {})", searched(category))
+}
+
+/// The name of a findings enum value as the findings JSON spells it
+/// (`webhook_url`, `env_file`): the word the report prints for a kind.
+pub(crate) fn kind_name(kind: impl serde::Serialize) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
     }
 }
 
-/// [`none_found`] for a lenient category.
-pub(crate) fn none_in(category: &str, c: &Category) -> String {
-    none_found(category, c.present)
+/// `text` unless it is empty: an empty name or library counts as none, so
+/// the report prints its fallback word (the kind, `connection`, ...) rather
+/// than empty backticks.
+pub(crate) fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
 /// Markdown inline code for any text.
@@ -271,92 +255,4 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     } else {
         format!("{n} {many}")
     }
-}
-
-/// Categories and fields the report would use and the scan lacks.
-fn missing(input: &Input) -> Vec<Missing> {
-    let mut out = Vec::new();
-    let mut want = |what: &str, for_: &str| {
-        out.push(Missing {
-            what: what.to_owned(),
-            for_: for_.to_owned(),
-        })
-    };
-    let e = &input.extra;
-    let categories: [(&str, &Category, &str); 11] = [
-        (
-            "sql_tables",
-            &e.sql_tables,
-            "Database: tables, foreign keys of the recommended schemas",
-        ),
-        (
-            "sql_indexes",
-            &e.sql_indexes,
-            "Database: indexes on existing observability tables",
-        ),
-        (
-            "frontend_routes",
-            &e.frontend_routes,
-            "Frontend: existing admin routes, where new pages go",
-        ),
-        (
-            "frontend_notifications",
-            &e.frontend_notifications,
-            "Frontend: toast system",
-        ),
-        (
-            "charts",
-            &e.charts,
-            "Frontend: chart components and library",
-        ),
-        (
-            "notifications",
-            &e.notifications,
-            "Alert Integration: email and Slack/webhook yes/no, env settings",
-        ),
-        (
-            "external_urls",
-            &e.external_urls,
-            "Trace Injection Points: outbound calls to time",
-        ),
-        (
-            "db_connections",
-            &e.db_connections,
-            "Database: driver and pool",
-        ),
-        ("redis", &e.redis, "Trace Injection Points: cache spans"),
-        (
-            "ai_providers",
-            &e.ai_providers,
-            "Span boundaries: embedding and LLM calls by provider",
-        ),
-        (
-            "functions",
-            &e.functions,
-            "Span boundaries: the function enclosing each timer and metric",
-        ),
-    ];
-    for (name, category, for_) in categories {
-        if !category.present {
-            want(name, for_);
-        }
-    }
-    let fields: [(&str, &str, &str); 2] = [
-        (
-            "loggers",
-            "callee",
-            "Current Logging: logger creation pattern counts (getLogger vs get_logger, __name__ vs literal)",
-        ),
-        (
-            "log_calls",
-            "receiver",
-            "Current Logging: calls on the root logger (`logging.info`)",
-        ),
-    ];
-    for (category, field, for_) in fields {
-        if !input.has_field(category, field) {
-            want(&format!("{category}[].{field}"), for_);
-        }
-    }
-    out
 }

@@ -15,13 +15,9 @@ pub const NEW_MIDDLEWARE: &str = "(new middleware)";
 pub fn derive(input: &Input, stages: &[Stage]) -> Trace {
     let f = input.f;
     let births = births(input);
-    let births_none = births.is_empty().then(|| {
-        format!(
-            "{}; {}",
-            none_found("routes", true),
-            none_found("middleware", true)
-        )
-    });
+    let births_none = births
+        .is_empty()
+        .then(|| format!("{}; {}", none_found("routes"), none_found("middleware")));
 
     let existing_trace_ids: Vec<Evidence> = f
         .context_carriers
@@ -174,36 +170,25 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Trace {
     // Outbound hosts: one line per host, local hosts left out.
     let mut outbound: Vec<Evidence> = Vec::new();
     let mut hosts = BTreeSet::new();
-    for u in input
-        .extra
-        .external_urls
-        .items
-        .iter()
-        .filter(|u| !is_test_file(&u.file))
-    {
-        let host = u.text(&["host"]).unwrap_or_default();
+    let urls = &input.f.external_urls;
+    for u in urls.iter().filter(|u| !is_test_file(&u.file)) {
+        let host = u.host.as_str();
         let local = host.is_empty()
-            || matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0" | "::1")
+            || matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "::1")
             || host.ends_with("example.com")
             || host.ends_with(".local");
-        if local || !hosts.insert(host.clone()) {
+        if local || !hosts.insert(host) {
             continue;
         }
-        let n = input
-            .extra
-            .external_urls
-            .items
-            .iter()
-            .filter(|x| x.text(&["host"]).as_deref() == Some(host.as_str()))
-            .count();
+        let n = urls.iter().filter(|x| x.host == host).count();
         outbound.push(Evidence {
             at: Loc::new(&u.file, u.line),
-            what: format!("{} ({})", code(&host), plural(n, "URL", "URLs")),
+            what: format!("{} ({})", code(host), plural(n, "URL", "URLs")),
         });
     }
     let outbound_none = outbound.is_empty().then(|| {
-        if input.extra.external_urls.items.is_empty() {
-            super::none_in("external_urls", &input.extra.external_urls)
+        if urls.is_empty() {
+            none_found("external_urls")
         } else {
             "none found besides local hosts (searched: http(s) URLs in source, localhost and example hosts left out)".to_owned()
         }
