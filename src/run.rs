@@ -14,7 +14,9 @@ pub struct RunArgs {
     /// Mission Markdown file (default: the built-in observability mission).
     #[arg(short = 'f', long = "file", value_name = "MISSION.md")]
     pub file: Option<PathBuf>,
-    /// Run only this task (e.g. `2.3`); earlier `cd`s of its phase still apply.
+    /// Run only this task: its number in the document (`2.3`), or its
+    /// ordinal (`2`) when the document does not number its tasks (`--list`
+    /// shows the ids). Earlier `cd`s of its phase still apply.
     #[arg(long, value_name = "ID")]
     pub task: Option<String>,
     /// Run what is allowed and report each refused command in place
