@@ -3,7 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use recon_shell::exec::{MissionPlan, RunOptions, Transcript};
+use recon_shell::exec::{MissionPlan, PlanError, RefusedCommand, RunOptions, Transcript};
+use recon_shell::refusal_kind::RefusalKind;
 use serde::Serialize;
 
 use crate::cli::CliError;
@@ -13,13 +14,21 @@ pub struct RunArgs {
     /// Mission Markdown file (default: the built-in observability mission).
     #[arg(short = 'f', long = "file", value_name = "MISSION.md")]
     pub file: Option<PathBuf>,
-    /// Run only this task (e.g. `2.3`); earlier `cd`s of its phase still apply.
+    /// Run only this task: its number in the document (`2.3`), or its
+    /// ordinal (`2`) when the document does not number its tasks (`--list`
+    /// shows the ids). Earlier `cd`s of its phase still apply.
     #[arg(long, value_name = "ID")]
     pub task: Option<String>,
     /// Run what is allowed and report each refused command in place
-    /// (`refused: reason`, status 126) instead of refusing the mission.
+    /// (`refused: KIND: reason`, status 126), then every refusal grouped by
+    /// kind, instead of refusing the mission.
     #[arg(long)]
     pub skip_refused: bool,
+    /// Run nothing: print the tasks, the commands recon would run and those
+    /// it would refuse (with the reason), grouped by kind. Read this before
+    /// trusting a document.
+    #[arg(long, conflicts_with = "format")]
+    pub list: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = RunFormat::Text)]
     pub format: RunFormat,
@@ -63,28 +72,109 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     }
     let options = RunOptions {
         task: args.task.clone(),
-        skip_refused: args.skip_refused,
+        skip_refused: args.skip_refused || args.list,
     };
-    let plan = MissionPlan::new(&mission, &args.path, &options).map_err(|e| {
+    let plan = MissionPlan::new(&mission, &args.path, &options).map_err(|e| match &e {
         // Errors not tied to a command (an unknown --task) name the mission.
-        match e.command {
-            None => CliError::fatal(format!("{name}: {}", e.reason)),
-            Some(_) => CliError::fatal(e.to_string()),
-        }
+        PlanError::Mission(reason) => CliError::fatal(format!("{name}: {reason}")),
+        // One `error: TASK LINE:COL: reason` line per refused command.
+        PlanError::Refused(_) => CliError::fatal(e.to_string().replace('\n', "\nerror: ")),
     })?;
+    if args.list {
+        return write_stdout(&render_list(&mission, &plan));
+    }
     let transcript = plan.run();
     let bytes = match args.format {
         RunFormat::Text => render_text(&transcript),
         RunFormat::Json => render_json(&transcript)?,
     };
+    write_stdout(&bytes)
+}
+
+/// Writes the report; a closed pipe (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<u8, CliError> {
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(&bytes).and_then(|_| stdout.flush()) {
+    if let Err(e) = stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return Ok(0);
         }
         return Err(CliError::fatal(format!("writing output: {e}")));
     }
     Ok(0)
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// `--list`: each selected task with the commands recon would run (`$ cmd`)
+/// and refuse (`$ cmd`, then `refused: KIND: reason`), the blocks a
+/// numbered document leaves out, and the refusals grouped by kind.
+fn render_list(mission: &recon_mission::Mission, plan: &MissionPlan) -> Vec<u8> {
+    let mut out = format!("# {}\n", plan.title);
+    let mut runs = 0;
+    for task in plan.tasks.iter().filter(|t| t.selected) {
+        out.push_str(&format!("\n### Task {} - {}\n", task.id, task.title));
+        for c in &task.commands {
+            out.push_str(&format!("{}: $ {}\n", c.line, c.text));
+            match &c.refused {
+                Some(r) => out.push_str(&format!("refused: {}: {}\n", r.kind.label(), r.reason)),
+                None => runs += 1,
+            }
+        }
+    }
+    if !mission.skipped.is_empty() {
+        out.push_str(
+            "\n## Not tasks (shell blocks under unnumbered headings of a numbered document)\n",
+        );
+        for task in &mission.skipped {
+            out.push_str(&format!("\n### {} (line {})\n", task.title, task.line));
+            for c in &task.commands {
+                out.push_str(&format!("{}: $ {}\n", c.line, c.text));
+            }
+        }
+    }
+    let refused: Vec<&RefusedCommand> = plan
+        .tasks
+        .iter()
+        .filter(|t| t.selected)
+        .flat_map(|t| t.commands.iter().filter_map(|c| c.refused.as_ref()))
+        .collect();
+    out.push_str(&format!(
+        "\n{} would run, {} refused\n",
+        plural(runs, "command"),
+        refused.len()
+    ));
+    out.push_str(&refusals_by_kind(&refused));
+    out.into_bytes()
+}
+
+/// Refused commands grouped by kind: `## Refused: KIND (N)`, then one
+/// `TASK LINE:COL $ command` line each. Empty when nothing was refused.
+fn refusals_by_kind(refused: &[&RefusedCommand]) -> String {
+    let mut out = String::new();
+    for kind in RefusalKind::ALL {
+        let of_kind: Vec<_> = refused.iter().filter(|r| r.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n## Refused: {} ({})\n",
+            kind.label(),
+            of_kind.len()
+        ));
+        for r in of_kind {
+            out.push_str(&format!(
+                "{} {}:{} $ {}\n",
+                r.task, r.line, r.column, r.text
+            ));
+        }
+    }
+    out
 }
 
 /// `### Task 1.1 - title`, then `$ command` (prefixed by the directory when
@@ -117,6 +207,12 @@ fn render_text(t: &Transcript) -> Vec<u8> {
             }
         }
     }
+    let refused: Vec<&RefusedCommand> = t
+        .tasks
+        .iter()
+        .flat_map(|task| task.commands.iter().filter_map(|c| c.refused.as_ref()))
+        .collect();
+    out.extend_from_slice(refusals_by_kind(&refused).as_bytes());
     out
 }
 
@@ -143,6 +239,15 @@ struct JsonCommand<'a> {
     stderr: String,
     status: i32,
     hints: &'a [String],
+    /// Present only for a command `--skip-refused` did not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<JsonRefusal<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRefusal<'a> {
+    kind: &'static str,
+    reason: &'a str,
 }
 
 fn render_json(t: &Transcript) -> Result<Vec<u8>, CliError> {
@@ -166,6 +271,10 @@ fn render_json(t: &Transcript) -> Result<Vec<u8>, CliError> {
                         stderr: String::from_utf8_lossy(&c.stderr).into_owned(),
                         status: c.status,
                         hints: &c.hints,
+                        refused: c.refused.as_ref().map(|r| JsonRefusal {
+                            kind: r.kind.label(),
+                            reason: &r.reason,
+                        }),
                     })
                     .collect(),
             })

@@ -78,36 +78,6 @@ fn command_objects(report: &Value) -> Vec<&Value> {
         .collect()
 }
 
-/// Replays `command` through bash in `root/cwd` and returns a description of
-/// every difference from what recon reported (empty when identical).
-fn bash_differences(root: &Path, cwd: &str, got: &RanCommand) -> String {
-    let (stdout, stderr, status) = bash_oracle(root, cwd, &got.command);
-    let stdout = String::from_utf8_lossy(&stdout);
-    let stderr = String::from_utf8_lossy(&stderr);
-    let mut out = String::new();
-    if got.cwd != cwd {
-        let _ = writeln!(out, "  cwd: expected {cwd:?}, got {:?}", got.cwd);
-    }
-    if i64::from(status) != got.status {
-        let _ = writeln!(out, "  status: bash {status}, recon {}", got.status);
-    }
-    if stdout != got.stdout {
-        let _ = writeln!(
-            out,
-            "  stdout (- bash, + recon):\n{}",
-            line_diff(&stdout, &got.stdout)
-        );
-    }
-    if stderr != got.stderr {
-        let _ = writeln!(
-            out,
-            "  stderr (- bash, + recon):\n{}",
-            line_diff(&stderr, &got.stderr)
-        );
-    }
-    out
-}
-
 /// Renders a `recon.run/1` report the way the text format is documented:
 /// `# TITLE`, then per task a blank line and `### Task ID - TITLE`, then per
 /// command `$ COMMAND` (`CWD $ COMMAND` away from the root), its stdout, its

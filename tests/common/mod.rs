@@ -628,6 +628,36 @@ pub fn assert_parity_as(mission: Option<&Path>, root: &Path, run_as: Option<&Run
     }
 }
 
+/// Replays `command` through bash in `root/cwd` and returns a description of
+/// every difference from what recon reported (empty when identical).
+pub fn bash_differences(root: &Path, cwd: &str, got: &RanCommand) -> String {
+    let (stdout, stderr, status) = bash_oracle(root, cwd, &got.command);
+    let stdout = String::from_utf8_lossy(&stdout);
+    let stderr = String::from_utf8_lossy(&stderr);
+    let mut out = String::new();
+    if got.cwd != cwd {
+        let _ = writeln!(out, "  cwd: expected {cwd:?}, got {:?}", got.cwd);
+    }
+    if i64::from(status) != got.status {
+        let _ = writeln!(out, "  status: bash {status}, recon {}", got.status);
+    }
+    if stdout != got.stdout {
+        let _ = writeln!(
+            out,
+            "  stdout (- bash, + recon):\n{}",
+            line_diff(&stdout, &got.stdout)
+        );
+    }
+    if stderr != got.stderr {
+        let _ = writeln!(
+            out,
+            "  stderr (- bash, + recon):\n{}",
+            line_diff(&stderr, &got.stderr)
+        );
+    }
+    out
+}
+
 /// A line diff of `expected` (`-`) against `got` (`+`), with two lines of
 /// context around each change. Lines are printed with Rust escapes so that
 /// `\r`, U+FFFD and a missing final newline are visible. Uses an LCS table

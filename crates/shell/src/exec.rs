@@ -12,6 +12,7 @@ use crate::grep::{self, CompiledGrep};
 use crate::grep_files::run_grep;
 use crate::lex::Word;
 use crate::program::{CdCommand, Program};
+use crate::refusal_kind::RefusalKind;
 use crate::regex::PatternError;
 use crate::script::{Connector, Pipeline, Script, Stream, parse_script_with};
 use crate::walk::Checkout;
@@ -90,29 +91,53 @@ pub struct RunOptions {
 
 /// Why a mission was refused before anything ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanError {
-    /// The refused command, when the error is one: its task and where it
-    /// is in the mission file.
-    pub command: Option<RefusedAt>,
+pub enum PlanError {
+    /// Not tied to a command: an unknown `--task`, an unreadable root.
+    Mission(String),
+    /// Commands outside the subset, every one of them, in mission order.
+    Refused(Vec<RefusedCommand>),
+}
+
+/// A command recon will not run, where it is, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedCommand {
+    /// The task id (`"1.1"`).
+    pub task: String,
+    /// The command as written.
+    pub text: String,
+    /// 1-based line and column in the mission file (the column points at
+    /// what is refused).
+    pub line: usize,
+    pub column: usize,
+    pub kind: RefusalKind,
     pub reason: String,
 }
 
-/// Where a refused command is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefusedAt {
-    /// The task id (`"1.1"`).
-    pub task: String,
-    /// 1-based line and column in the mission file.
-    pub line: usize,
-    pub column: usize,
+impl fmt::Display for RefusedCommand {
+    /// `TASK LINE:COL: reason`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}:{}: {}",
+            self.task, self.line, self.column, self.reason
+        )
+    }
 }
 
 impl fmt::Display for PlanError {
-    /// `TASK LINE:COL: reason` for a refused command, else the reason.
+    /// The reason, or one `TASK LINE:COL: reason` line per refused command.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.command {
-            Some(at) => write!(f, "{} {}:{}: {}", at.task, at.line, at.column, self.reason),
-            None => f.write_str(&self.reason),
+        match self {
+            PlanError::Mission(reason) => f.write_str(reason),
+            PlanError::Refused(refused) => {
+                for (i, r) in refused.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(f, "{r}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -177,7 +202,7 @@ pub struct PlannedCommand {
     /// patterns of a grep, or GNU's message for an invalid pattern.
     greps: Vec<StagePatterns>,
     /// With `--skip-refused`: why this command is not run.
-    pub refused: Option<String>,
+    pub refused: Option<RefusedCommand>,
     /// The directory the command runs in when the plan fixes it (and no
     /// `cd` inside the line moves it): its greps can be prefetched.
     fixed_cwd: Option<PathBuf>,
@@ -189,6 +214,8 @@ pub struct PlannedTask {
     pub id: String,
     pub title: String,
     pub phase: String,
+    /// Index of its phase in the mission: a new phase starts at the root.
+    pub phase_index: usize,
     /// Whether this task is run (`--task` may select one).
     pub selected: bool,
     pub commands: Vec<PlannedCommand>,
@@ -214,6 +241,8 @@ pub struct CommandRecord {
     /// Notes from recon, never part of the command's own output: e.g. a
     /// path that is missing here but exists where an earlier `cd` went.
     pub hints: Vec<String>,
+    /// With `--skip-refused`: the command was not run, and why.
+    pub refused: Option<RefusedCommand>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,26 +288,24 @@ fn display_rel(rel: &Path) -> String {
 
 impl MissionPlan {
     /// Plans `mission` over the checkout at `root`. Refuses the whole
-    /// mission on the first command outside the subset.
+    /// mission, naming every command outside the subset, unless
+    /// `options.skip_refused` keeps them in the plan as refused.
     pub fn new(
         mission: &Mission,
         root: &Path,
         options: &RunOptions,
     ) -> Result<MissionPlan, PlanError> {
-        let checkout = Checkout::new(root).map_err(|e| PlanError {
-            command: None,
-            reason: format!("{}: {}", root.display(), crate::walk::strerror(&e)),
+        let checkout = Checkout::new(root).map_err(|e| {
+            PlanError::Mission(format!("{}: {}", root.display(), crate::walk::strerror(&e)))
         })?;
         if let Some(id) = &options.task
             && !mission.tasks().any(|t| &t.id == id)
         {
-            return Err(PlanError {
-                command: None,
-                reason: format!("no task `{id}` in the mission"),
-            });
+            return Err(PlanError::Mission(format!("no task `{id}` in the mission")));
         }
         let mut tasks = Vec::new();
-        for phase in &mission.phases {
+        let mut refused_commands = Vec::new();
+        for (phase_index, phase) in mission.phases.iter().enumerate() {
             // Every directory the phase may be in when a command runs.
             let mut cwds: Vec<PathBuf> = vec![PathBuf::new()];
             for task in &phase.tasks {
@@ -297,23 +324,24 @@ impl MissionPlan {
                             greps,
                             refused: None,
                         }),
-                        Err(r) if options.skip_refused => commands.push(PlannedCommand {
-                            text: cmd.text.clone(),
-                            line: cmd.line,
-                            column: cmd.column,
-                            script: Script { lists: Vec::new() },
-                            greps: Vec::new(),
-                            refused: Some(r.reason),
-                            fixed_cwd: None,
-                        }),
                         Err(r) => {
-                            return Err(PlanError {
-                                command: Some(RefusedAt {
-                                    task: task.id.clone(),
-                                    line: cmd.line,
-                                    column: cmd.column + r.column,
-                                }),
+                            let refused = RefusedCommand {
+                                task: task.id.clone(),
+                                text: cmd.text.clone(),
+                                line: cmd.line,
+                                column: cmd.column + r.column,
+                                kind: RefusalKind::of(&cmd.text, &r),
                                 reason: r.reason,
+                            };
+                            refused_commands.push(refused.clone());
+                            commands.push(PlannedCommand {
+                                text: cmd.text.clone(),
+                                line: cmd.line,
+                                column: cmd.column,
+                                script: Script { lists: Vec::new() },
+                                greps: Vec::new(),
+                                refused: Some(refused),
+                                fixed_cwd: None,
                             });
                         }
                     }
@@ -323,10 +351,14 @@ impl MissionPlan {
                     id: task.id.clone(),
                     title: task.title.clone(),
                     phase: phase.number.clone(),
+                    phase_index,
                     selected,
                     commands,
                 });
             }
+        }
+        if !options.skip_refused && !refused_commands.is_empty() {
+            return Err(PlanError::Refused(refused_commands));
         }
         Ok(MissionPlan {
             title: mission.title.clone(),
@@ -338,15 +370,15 @@ impl MissionPlan {
     /// Runs every selected task, in order.
     pub fn run(&self) -> Transcript {
         let mut records = Vec::new();
-        let mut phase: Option<&str> = None;
+        let mut phase: Option<usize> = None;
         let mut cwd = PathBuf::new();
         // Directories any earlier command `cd`'d into, for path hints.
         let mut visited: Vec<PathBuf> = Vec::new();
         let jobs = self.prefetch_jobs();
         let mut prefetched = crate::batch::prefetch(&self.checkout, &jobs);
         for (t, task) in self.tasks.iter().enumerate() {
-            if phase != Some(task.phase.as_str()) {
-                phase = Some(task.phase.as_str());
+            if phase != Some(task.phase_index) {
+                phase = Some(task.phase_index);
                 cwd = PathBuf::new();
             }
             let mut commands = Vec::new();
@@ -354,7 +386,10 @@ impl MissionPlan {
                 let before = display_rel(&cwd);
                 let ran_in = cwd.clone();
                 let out = match &cmd.refused {
-                    Some(reason) => Output::failure(format!("refused: {reason}\n"), 126),
+                    Some(refused) => Output::failure(
+                        format!("refused: {}: {}\n", refused.kind.label(), refused.reason),
+                        126,
+                    ),
                     None => self.run_command(cmd, (t, c), &mut cwd, task.selected, &mut prefetched),
                 };
                 // Any path operand missing here but present where the
@@ -376,6 +411,7 @@ impl MissionPlan {
                         stderr: out.stderr,
                         status: out.status,
                         hints,
+                        refused: cmd.refused.clone(),
                     });
                 }
             }

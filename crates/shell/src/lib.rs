@@ -38,6 +38,7 @@ pub mod lex;
 pub mod ls;
 pub mod program;
 pub mod quote;
+pub mod refusal_kind;
 pub mod regex;
 pub mod script;
 pub mod stream;
