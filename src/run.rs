@@ -65,8 +65,18 @@ pub fn run(args: RunArgs) -> Result<u8, CliError> {
     let mission =
         recon_mission::parse(&name, &source).map_err(|e| CliError::fatal(e.to_string()))?;
     if !args.path.is_dir() {
+        // `recon run MISSION.md`: the mission goes with -f; PATH is the
+        // checkout it runs in.
+        let hint = if args.path.is_file() && args.file.is_none() {
+            format!(
+                " (PATH is the checkout to run in; to run this file as the mission: recon run -f {} [PATH])",
+                args.path.display()
+            )
+        } else {
+            String::new()
+        };
         return Err(CliError::fatal(format!(
-            "{}: not a directory",
+            "{}: not a directory{hint}",
             args.path.display()
         )));
     }

@@ -818,3 +818,20 @@ fn output_is_the_same_whatever_the_threads_and_the_cwd() {
         }
     }
 }
+
+/// `recon run MISSION.md` (the mission where the checkout goes) says how to
+/// give a mission, exits 2 and runs nothing.
+#[test]
+fn a_mission_given_as_the_checkout_is_explained() {
+    let (_dir, path) = mission_file("## PHASE 1: p\n\n### Task 1.1 - t\n\n```bash\nls\n```\n");
+    let done = recon_run(&[os("--list"), path.as_os_str()]);
+    assert_eq!(done.code(), 2);
+    assert!(done.stdout.is_empty());
+    let shown = path.display().to_string();
+    assert_eq!(
+        done.stderr_str(),
+        format!(
+            "error: {shown}: not a directory (PATH is the checkout to run in; to run this file as the mission: recon run -f {shown} [PATH])\n"
+        )
+    );
+}
