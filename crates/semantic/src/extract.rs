@@ -1401,7 +1401,8 @@ impl<'a> Extractor<'a> {
                     });
                     let keep = match self.node(expr) {
                         Expr::Name(n) | Expr::Attribute(_, n) => {
-                            ARGUMENTS_READ.contains(&self.name(n))
+                            let name = self.name(n);
+                            ARGUMENTS_READ.contains(&name) || crate::served::RUNNERS.contains(&name)
                         }
                         _ => false,
                     };
@@ -1632,9 +1633,9 @@ fn string_body(quoted: &str) -> &str {
 /// to (`post(url)`, `request(method, url)`, `stream(method, url)`) and the
 /// SQL a database command runs (`execute(sql)`, `fetch(sql)`, sqlalchemy's
 /// `text(sql)`), and what registers a served app's entry points (an
-/// application's `lifespan=`, `add_*` registrations, `on_event(kind)`,
-/// background runners: see `served.rs`). Other calls' arguments are read
-/// for their calls only, and not kept.
+/// application's `lifespan=`, `add_*` registrations, `on_event(kind)`;
+/// and the background runners, `served::RUNNERS`). Other calls' arguments
+/// are read for their calls only, and not kept.
 const ARGUMENTS_READ: &[&str] = &[
     "super",
     "include_router",
@@ -1660,12 +1661,6 @@ const ARGUMENTS_READ: &[&str] = &[
     "add_exception_handler",
     "add_middleware",
     "add_event_handler",
-    "add_task",
-    "add_job",
-    "run_in_executor",
-    "to_thread",
-    "submit",
-    "Thread",
 ];
 
 /// Longer string literals are not kept (a docstring is not a name).

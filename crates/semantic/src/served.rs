@@ -19,6 +19,8 @@
 //!   graph, plus the module-level code of served modules (it runs on
 //!   import), `if __name__ == "__main__":` blocks left out.
 
+pub use recon_findings::EntryKind;
+
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -29,19 +31,6 @@ use crate::model::{Evaluator, FileId, Value};
 use crate::modules::ModuleRef;
 use crate::resolve::ProjectCall;
 use crate::summary::{Binding, Expr, ExprId, MODULE_SCOPE, ScopeId, ScopeKind, Span};
-
-/// Why a function is an entry point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EntryKind {
-    Route,
-    Websocket,
-    Middleware,
-    Startup,
-    Shutdown,
-    Lifespan,
-    ExceptionHandler,
-    Background,
-}
 
 /// A `FastAPI()` / `Starlette()` application bound at module level.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -175,7 +175,6 @@ fn call_findings(
 
 /// The semantic model's served app as a finding.
 fn served_app(app: recon_semantic::ServedApp) -> recon_findings::ServedApp {
-    use recon_findings::EntryKind as Kind;
     recon_findings::ServedApp {
         apps: app
             .apps
@@ -193,16 +192,7 @@ fn served_app(app: recon_semantic::ServedApp) -> recon_findings::ServedApp {
                 file: e.file.to_string(),
                 line: e.line,
                 qualname: e.qualname.to_string(),
-                kind: match e.kind {
-                    recon_semantic::EntryKind::Route => Kind::Route,
-                    recon_semantic::EntryKind::Websocket => Kind::Websocket,
-                    recon_semantic::EntryKind::Middleware => Kind::Middleware,
-                    recon_semantic::EntryKind::Startup => Kind::Startup,
-                    recon_semantic::EntryKind::Shutdown => Kind::Shutdown,
-                    recon_semantic::EntryKind::Lifespan => Kind::Lifespan,
-                    recon_semantic::EntryKind::ExceptionHandler => Kind::ExceptionHandler,
-                    recon_semantic::EntryKind::Background => Kind::Background,
-                },
+                kind: e.kind,
             })
             .collect(),
         modules: app.modules.iter().map(|m| m.to_string()).collect(),

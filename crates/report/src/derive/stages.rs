@@ -97,8 +97,9 @@ pub fn derive(input: &Input) -> Vec<Stage> {
         ));
     }
 
-    let boundaries = boundaries(input);
-    let (http_timed, websocket_timed) = entries_timed(input, &clock_readers(f));
+    let clocks = clock_readers(f);
+    let boundaries = boundaries(input, &clocks);
+    let (http_timed, websocket_timed) = entries_timed(input, &clocks);
     KEYS.iter()
         .map(|&(key, title)| {
             let mut evidence: Vec<Evidence> = found
@@ -213,7 +214,7 @@ pub fn boundary_stages(f: &recon_findings::Findings) -> FxHashMap<(&str, &str), 
 /// in the order a reader wants them: served (reached from an entry point,
 /// nearest first), then in the app's modules but not reached, then outside
 /// the served app; each group by location.
-fn boundaries(input: &Input) -> Vec<Boundary> {
+fn boundaries<'f>(input: &Input<'f>, timed: &FxHashSet<(&'f str, &'f str)>) -> Vec<Boundary> {
     let f = input.f;
     let entries = super::graph::entries(input);
     let depths = input.graph.depths(&entries);
@@ -233,7 +234,6 @@ fn boundaries(input: &Input) -> Vec<Boundary> {
     for function in &f.served_app.functions {
         defined.insert((&function.qualname, &function.file), function.line);
     }
-    let timed = clock_readers(f);
     // Operations by (stage, function), in findings order.
     type Key<'f> = (&'static str, &'f str, &'f str);
     let mut by_function: Vec<(Key<'_>, Vec<&Operation>)> = Vec::new();
