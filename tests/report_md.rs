@@ -162,7 +162,7 @@ fn plain_app_report_is_complete() {
         "`app.py:37`: `error` message built with an f-string",
         "`app.py:56`: exception caught and dropped",
         "**print calls**: none found (searched: ",
-        "; 1 call in tests or `if __name__ == \"__main__\":` blocks not counted\n",
+        "; 1 call in tests, scripts or `if __name__ == \"__main__\":` blocks not counted\n",
         "no foreign key to one",
     ] {
         assert!(

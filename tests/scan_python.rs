@@ -536,6 +536,9 @@ fn json_shape_is_pinned() {
       "file": "handlers.py",
       "line": 7,
       "swallowed": true,
+      "swallowed_by": [
+        "pass"
+      ],
       "logs": false,
       "reraises": false
     },
@@ -543,6 +546,9 @@ fn json_shape_is_pinned() {
       "file": "handlers.py",
       "line": 9,
       "swallowed": true,
+      "swallowed_by": [
+        "pass"
+      ],
       "logs": false,
       "reraises": false
     },
@@ -550,6 +556,9 @@ fn json_shape_is_pinned() {
       "file": "handlers.py",
       "line": 13,
       "swallowed": true,
+      "swallowed_by": [
+        "pass"
+      ],
       "logs": false,
       "reraises": false
     }
@@ -1316,7 +1325,8 @@ fn fixture_app_logging_categories() {
         [
             print("core/alerts.py", 61, false),
             print("core/main.py", 201, true),
-            print("scripts/maintenance.py", 41, false),
+            // scripts/ has no __init__.py: a script, which may print.
+            print("scripts/maintenance.py", 41, true),
         ]
     );
 
@@ -1356,6 +1366,12 @@ fn fixture_app_logging_categories() {
         file: file.into(),
         line,
         swallowed,
+        // The only swallowed body of the app is `pass` alone.
+        swallowed_by: if swallowed {
+            vec!["pass".into()]
+        } else {
+            vec![]
+        },
         logs,
         reraises,
     };

@@ -460,7 +460,7 @@ def bindings(tree):
     return out
 
 
-def scan_tree(rel, tree, source):
+def scan_tree(rel, tree, source, script=False):
     found = {k: [] for k in CATEGORIES}
     binds = bindings(tree)
     routers = set()
@@ -537,7 +537,7 @@ def scan_tree(rel, tree, source):
             )
     scan_more(rel, tree, found)
     scan_clients(rel, tree, found)
-    scan_logging(rel, tree, source, found, log_nodes, messages)
+    scan_logging(rel, tree, source, found, log_nodes, messages, script)
     return found
 
 
@@ -601,15 +601,19 @@ def opens_scope(node, child):
     return False
 
 
-def message_kind(call, level):
+def message_argument(call, level):
+    """The message: the first positional argument, the second for `log`, else `msg=`."""
     index = 1 if level == "log" else 0
     if len(call.args) > index:
-        msg = call.args[index]
-    else:
-        kws = [k.value for k in call.keywords if k.arg == "msg"]
-        if not kws:
-            return "none"
-        msg = kws[0]
+        return call.args[index]
+    kws = [k.value for k in call.keywords if k.arg == "msg"]
+    return kws[0] if kws else None
+
+
+def message_kind(call, level):
+    msg = message_argument(call, level)
+    if msg is None:
+        return "none"
     if isinstance(msg, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in msg.values):
         return "fstring"
     if str_value(msg) is not None:
@@ -629,7 +633,7 @@ def message_kind(call, level):
     return "other"
 
 
-def scan_logging(rel, tree, source, found, log_nodes, messages):
+def scan_logging(rel, tree, source, found, log_nodes, messages, script):
     parents = parents_of(tree)
     lines = source.split("\n")
 
@@ -680,17 +684,28 @@ def scan_logging(rel, tree, source, found, log_nodes, messages):
         if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
             if isinstance(node.func, ast.Name) and node.func.id == "print":
                 found["print_calls"].append(
-                    {"file": rel, "line": node.lineno, "exempt": test_file or in_main(node)}
+                    {"file": rel, "line": node.lineno, "exempt": test_file or script or in_main(node)}
                 )
             kind = LOGGING_CONFIG_CALLS.get(qualified(node.func))
             if kind is not None:
                 found["logging_config"].append({"file": rel, "line": node.lineno, "kind": kind})
         if isinstance(node, ast.ExceptHandler):
-            swallowed = bool(node.body) and all(
-                isinstance(s, (ast.Pass, ast.Continue))
-                or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and s.value.value is Ellipsis)
-                for s in node.body
-            )
+            # A swallowed body: every statement `pass`, `continue` or
+            # `...`; its distinct words in order of first appearance.
+            words = []
+            for stmt in node.body:
+                if isinstance(stmt, ast.Pass):
+                    word = "pass"
+                elif isinstance(stmt, ast.Continue):
+                    word = "continue"
+                elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and stmt.value.value is Ellipsis:
+                    word = "..."
+                else:
+                    words = None
+                    break
+                if word not in words:
+                    words.append(word)
+            swallowed_by = words or []
             logs = reraises = False
             stack = list(node.body)
             while stack:
@@ -706,18 +721,35 @@ def scan_logging(rel, tree, source, found, log_nodes, messages):
                     continue
                 stack.extend(ast.iter_child_nodes(n))
             found["except_bodies"].append(
-                {"file": rel, "line": node.lineno, "swallowed": swallowed, "logs": logs, "reraises": reraises}
+                dict(
+                    {"file": rel, "line": node.lineno, "swallowed": bool(swallowed_by)},
+                    **({"swallowed_by": swallowed_by} if swallowed_by else {}),
+                    logs=logs,
+                    reraises=reraises,
+                )
             )
+    def position(node):
+        # 1-based line and column in characters (col_offset counts UTF-8 bytes).
+        text = lines[node.lineno - 1].encode("utf-8")[: node.col_offset]
+        return {"line": node.lineno, "column": len(text.decode("utf-8", errors="replace")) + 1}
+
     for call, level in messages:
+        argument = message_argument(call, level)
+        receiver = ast.get_source_segment(source, call.func.value) or ""
         found["log_messages"].append(
-            {
-                "file": rel,
-                "line": call.lineno,
-                "level": level,
-                "message": message_kind(call, level),
-                "in_except": in_except(call),
-                "exc_info": level == "exception" or any(k.arg == "exc_info" for k in call.keywords),
-            }
+            dict(
+                {
+                    "file": rel,
+                    "line": call.lineno,
+                    "level": level,
+                    "message": message_kind(call, level),
+                },
+                **({"message_at": position(argument)} if argument is not None else {}),
+                receiver=" ".join(receiver.split()),
+                in_except=in_except(call),
+                exc_info=level == "exception"
+                or any(k.arg == "exc_info" or k.arg is None for k in call.keywords),
+            )
         )
 
 
@@ -1291,7 +1323,12 @@ def main(argv):
         except (SyntaxError, ValueError) as e:
             out["errors"].append({"file": rel, "reason": "syntax error: %s" % e})
             continue
-        for key, items in scan_tree(rel, tree, source).items():
+        # A script (a `#!` line, or below the root in a directory without
+        # `__init__.py`) may print.
+        script = source.startswith("#!") or (
+            "/" in rel and not os.path.isfile(os.path.join(os.path.dirname(path), "__init__.py"))
+        )
+        for key, items in scan_tree(rel, tree, source, script).items():
             out[key].extend(items)
     for rel in selected:
         if is_config_file(rel.rsplit("/", 1)[-1]):

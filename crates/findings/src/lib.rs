@@ -1437,10 +1437,26 @@ pub struct LogMessage {
     pub line: usize,
     pub level: LogLevel,
     pub message: MessageKind,
+    /// Where the message argument starts, parentheses around it left out
+    /// (column 1-based, in characters); `None` without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_at: Option<Position>,
+    /// The logger as written, whitespace runs made one space (`logging`,
+    /// `self.log`).
+    #[serde(default)]
+    pub receiver: String,
     /// Lexically inside an `except` body (no def, lambda or class between).
     pub in_except: bool,
-    /// Passes `exc_info=`, or is an `exception` call.
+    /// Passes `exc_info=` (or a `**` mapping, which may hold it), or is an
+    /// `exception` call.
     pub exc_info: bool,
+}
+
+/// A place in a file: 1-based line, 1-based column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
 }
 
 /// What a log message argument is.
@@ -1468,8 +1484,13 @@ pub enum MessageKind {
 pub struct ExceptBody {
     pub file: String,
     pub line: usize,
-    /// Only `pass`, `continue` and `...` statements.
+    /// Only `pass`, `continue` and `...` statements
+    /// ([`vocabulary::SwallowedBody`]).
     pub swallowed: bool,
+    /// When swallowed, its distinct statements in order of first
+    /// appearance (`pass`, `continue`, `...`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub swallowed_by: Vec<String>,
     /// Holds a log call.
     pub logs: bool,
     /// Holds a `raise` statement.

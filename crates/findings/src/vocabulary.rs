@@ -133,3 +133,51 @@ mod level_tests {
         assert_eq!(LOG_LEVEL_METHODS[8], "log");
     }
 }
+
+/// The statements that do nothing with a caught exception.
+const SWALLOWING: [&str; 3] = ["pass", "continue", "..."];
+
+/// Whether an `except` body is swallowed: one or more statements, each
+/// `pass`, `continue` or `...` (in parentheses or not). The readers of a
+/// body (the token pass, the tree) give each statement directly in it, as
+/// its text with outer parentheses and whitespace removed; this decides,
+/// for the scan, the report and `recon check` alike.
+///
+/// ```
+/// use recon_findings::vocabulary::SwallowedBody;
+/// let mut body = SwallowedBody::default();
+/// body.statement("pass");
+/// body.statement("...");
+/// body.statement("pass");
+/// assert_eq!(body.swallowed_by(), vec!["pass", "..."]);
+/// body.statement("log(e)");
+/// assert!(body.swallowed_by().is_empty());
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct SwallowedBody {
+    /// The distinct swallowing statements, in order of first appearance.
+    seen: Vec<&'static str>,
+    /// Some statement does something.
+    acts: bool,
+}
+
+impl SwallowedBody {
+    /// One statement of the body, as described above.
+    pub fn statement(&mut self, text: &str) {
+        match SWALLOWING.iter().find(|word| **word == text) {
+            Some(word) if !self.seen.contains(word) => self.seen.push(word),
+            Some(_) => {}
+            None => self.acts = true,
+        }
+    }
+
+    /// The distinct swallowing statements in order of first appearance
+    /// when the body is swallowed; empty when it does something (or no
+    /// statement was given).
+    pub fn swallowed_by(&self) -> Vec<String> {
+        if self.acts {
+            return Vec::new();
+        }
+        self.seen.iter().map(|w| (*w).to_owned()).collect()
+    }
+}

@@ -126,6 +126,9 @@ impl FileOutcome {
 
 /// One parser per language, reused across the files a worker checks.
 pub struct Parsers {
+    /// The scan's reading of a Python module (OBS001-OBS005 read it).
+    module: recon_syntax::ModuleReader,
+    /// The whole-module tree, for the rules that still walk one.
     python: Parser,
     typescript: Parser,
     tsx: Parser,
@@ -136,6 +139,7 @@ impl Parsers {
     /// Load every grammar.
     pub fn new() -> Result<Parsers, String> {
         Ok(Parsers {
+            module: recon_syntax::ModuleReader::new()?,
             python: python::parser()?,
             typescript: frontend::parser(frontend::Dialect::TypeScript)?,
             tsx: frontend::parser(frontend::Dialect::Tsx)?,
@@ -161,8 +165,6 @@ pub(crate) struct FileCheck<'a> {
     pub file: &'a FileInfo,
     pub src: &'a str,
     pub facts: &'a ModuleFacts,
-    /// OBS001's file-level exemptions (tests, scripts).
-    pub print_exempt_file: bool,
     pub out: Vec<Diagnostic>,
 }
 
@@ -182,6 +184,25 @@ impl FileCheck<'_> {
     /// The source text of `node`.
     pub(crate) fn text(&self, node: Node<'_>) -> &str {
         python::text(node, self.src)
+    }
+}
+
+/// The diagnostics of the rules that read the scan's findings of a file.
+pub(crate) struct Report<'a> {
+    file: &'a str,
+    out: Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    /// Report `violation` at `at`.
+    pub(crate) fn add<V: Violation>(&mut self, at: recon_findings::Position, violation: &V) {
+        self.out.push(Diagnostic {
+            file: self.file.to_owned(),
+            line: at.line,
+            column: at.column,
+            rule: V::RULE,
+            message: violation.message(),
+        });
     }
 }
 
@@ -263,8 +284,32 @@ pub(crate) fn front_parsers(
     }
 }
 
+/// A Python module: OBS001-OBS005 read the scan's findings of it (the
+/// token pass, tree-sitter over the units its triggers select); the rules
+/// that still walk a tree, and suppression comments, parse the whole
+/// module only when its text holds what they look for.
 fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcome {
     let mut outcome = FileOutcome::default();
+    let module = parsers.module.read(&file.path, &file.rel, src);
+    outcome.warnings.extend(
+        module
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", file.rel, e.reason)),
+    );
+    let mut report = Report {
+        file: &file.rel,
+        out: Vec::new(),
+    };
+    rules::obs001_print_in_application_code::check(&module, &mut report);
+    rules::obs002_swallowed_exception::check(&module, &mut report);
+    rules::obs003_error_without_traceback::check(&module, &mut report);
+    rules::obs004_eager_log_formatting::check(&module, &mut report);
+    rules::obs005_root_logger_call::check(&module, &mut report);
+    outcome.diagnostics = report.out;
+    if !(rules::TREE_RULE_LITERALS.is_match(src) || src.contains("recon:")) {
+        return outcome;
+    }
     let tree = match python::parse(&mut parsers.python, src) {
         Ok(tree) => tree,
         Err(reason) => {
@@ -273,7 +318,9 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
         }
     };
     let root = tree.root_node();
-    if let Some(line) = first_error_line(root) {
+    if outcome.warnings.is_empty()
+        && let Some(line) = first_error_line(root)
+    {
         outcome
             .warnings
             .push(format!("{}: syntax error at line {line}", file.rel));
@@ -283,7 +330,6 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
         file,
         src,
         facts: &facts,
-        print_exempt_file: python::is_test_path(&file.rel) || file.python_script(src),
         out: Vec::new(),
     };
     let mut comments = Vec::new();
@@ -292,17 +338,12 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
             comments.push(node);
             return;
         }
-        rules::obs001_print_in_application_code::check(node, &mut cx);
-        rules::obs002_swallowed_exception::check(node, &mut cx);
-        rules::obs003_error_without_traceback::check(node, &mut cx);
-        rules::obs004_eager_log_formatting::check(node, &mut cx);
-        rules::obs005_root_logger_call::check(node, &mut cx);
         rules::obs006_wall_clock_duration::check(node, &mut cx);
         rules::obs007_http_request_without_timeout::check(node, &mut cx);
         rules::obs008_fire_and_forget_task::check(node, &mut cx);
         rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
     });
-    outcome.diagnostics = cx.out;
+    outcome.diagnostics.append(&mut cx.out);
     for comment in comments {
         if let Some(s) = parse_suppression(python::text(comment, src)) {
             outcome.add_suppression(comment.start_position().row + 1, s);

@@ -114,7 +114,6 @@ pub(crate) fn check(mut parsers: FrontParsers<'_>, file: &FileInfo, src: &str) -
         file,
         src,
         facts: &facts,
-        print_exempt_file: true,
         out: Vec::new(),
     };
     let mut comments = Vec::new();

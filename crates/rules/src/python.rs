@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree};
 
-use crate::checker::{FileInfo, visit_all};
+use crate::checker::visit_all;
 
 /// The Python grammar.
 pub(crate) fn language() -> tree_sitter::Language {
@@ -44,9 +44,7 @@ pub(crate) fn parse(parser: &mut Parser, src: &str) -> Result<Tree, String> {
     }
 }
 
-pub(crate) use recon_syntax::python_cst::{
-    dotted_name, is_test_path, last_segment, text, unparenthesize,
-};
+pub(crate) use recon_syntax::python_cst::{dotted_name, last_segment, text, unparenthesize};
 
 /// The positional arguments of a call (keyword arguments, `**` splats and
 /// comments skipped; `*args` kept). A generator argument is its only
@@ -121,14 +119,6 @@ pub(crate) fn has_placeholder(node: Node<'_>) -> bool {
         .any(|c| c.kind() == "interpolation")
 }
 
-/// Whether `node` (parentheses dropped) is an f-string with at least one
-/// placeholder, or an implicit concatenation with such a part.
-pub(crate) fn is_interpolated_fstring(node: Node<'_>) -> bool {
-    string_parts(unparenthesize(node))
-        .into_iter()
-        .any(has_placeholder)
-}
-
 /// The text between the quotes of a string-like expression, the parts of a
 /// concatenation joined, each placeholder replaced by one space, escapes
 /// kept as written. `None` for anything but `string`/`concatenated_string`.
@@ -180,57 +170,10 @@ pub(crate) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
-/// The `except` clause whose body `node` is lexically in, when no function,
-/// lambda or class definition stands between them.
-pub(crate) fn enclosing_except(node: Node<'_>) -> Option<Node<'_>> {
-    let mut child = node;
-    let mut current = node.parent();
-    while let Some(n) = current {
-        match n.kind() {
-            "function_definition" | "lambda" | "class_definition" => return None,
-            "except_clause" if child.kind() == "block" => return Some(n),
-            _ => {}
-        }
-        child = n;
-        current = n.parent();
-    }
-    None
-}
-
-/// Whether `node` is lexically inside the body of an `if __name__ ==
-/// "__main__":` statement (either operand order, any quotes; the `if` body
-/// only, not its `elif`/`else`).
-pub(crate) fn in_main_block(node: Node<'_>, src: &str) -> bool {
-    let mut child = node;
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if n.kind() == "if_statement"
-            && n.child_by_field_name("consequence") == Some(child)
-            && n.child_by_field_name("condition")
-                .is_some_and(|c| recon_syntax::python_cst::is_main_test(c, src))
-        {
-            return true;
-        }
-        child = n;
-        current = n.parent();
-    }
-    false
-}
-
-/// Names the level methods of a logger are called on without a binding:
-/// the `log_calls` rule of `recon-findings`.
-pub(crate) use recon_findings::vocabulary::COMMON_LOGGER_NAMES;
-
-/// The level methods of a logger.
-pub(crate) use recon_findings::vocabulary::LOG_LEVEL_METHODS as LOG_LEVELS;
-
 /// What the rules need to know about the whole module before looking at one
 /// node. Built in one pass over the tree.
 #[derive(Debug, Default)]
 pub(crate) struct ModuleFacts {
-    /// Last segments of the targets of `T = ...getLogger(...)` /
-    /// `get_logger(...)` bindings anywhere in the module.
-    pub loggers: HashSet<String>,
     /// `import M` (unaliased): the module's dotted name.
     pub imports: HashSet<String>,
     /// `from M import N` (unaliased): `(M, N)`.
@@ -299,12 +242,6 @@ impl ModuleFacts {
             if value.kind() != "call" {
                 return;
             }
-            let callee_last = callee(value).and_then(|f| last_segment(f, src));
-            if matches!(callee_last, Some("getLogger" | "get_logger"))
-                && let Some(name) = last_segment(target, src)
-            {
-                facts.loggers.insert(name.to_owned());
-            }
             if is_wall_clock_read(value, src, &facts) {
                 let attribute = target.kind() == "attribute";
                 let Some(name) = dotted_name(target, src) else {
@@ -326,17 +263,6 @@ impl ModuleFacts {
             }
         });
         facts
-    }
-
-    /// Whether `R` (the receiver of `R.L(...)`) is a logger: its last segment
-    /// is a logger bound in this module or a common logger name, or it is
-    /// the identifier `logging`.
-    pub(crate) fn is_logger(&self, receiver: Node<'_>, src: &str) -> bool {
-        if receiver.kind() == "identifier" && text(receiver, src) == "logging" {
-            return true;
-        }
-        last_segment(receiver, src)
-            .is_some_and(|name| COMMON_LOGGER_NAMES.contains(&name) || self.loggers.contains(name))
     }
 }
 
@@ -366,23 +292,6 @@ pub(crate) fn is_wall_clock_read(node: Node<'_>, src: &str, facts: &ModuleFacts)
             .from_imports
             .contains(&("time".to_owned(), name.to_owned())),
         _ => false,
-    }
-}
-
-impl FileInfo {
-    /// Whether the file is a script outside a package (see OBS001).
-    pub(crate) fn python_script(&self, src: &str) -> bool {
-        if src.starts_with("#!") {
-            return true;
-        }
-        let in_root = !self.rel.contains('/');
-        if in_root {
-            return false;
-        }
-        match self.path.parent() {
-            Some(dir) => !dir.join("__init__.py").is_file(),
-            None => false,
-        }
     }
 }
 

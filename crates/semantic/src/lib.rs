@@ -78,6 +78,18 @@ impl LineIndex {
         let start = self.starts.get(row).copied().unwrap_or(0);
         (row + 1, offset - start)
     }
+
+    /// The 0-based column in characters of the 0-based `byte_column` of
+    /// 1-based `line` of `text` (the text this index was made from).
+    pub fn char_column(&self, text: &str, line: usize, byte_column: usize) -> usize {
+        let start = line
+            .checked_sub(1)
+            .and_then(|row| self.starts.get(row))
+            .copied()
+            .unwrap_or(0);
+        text.get(start..start + byte_column)
+            .map_or(byte_column, |s| s.chars().count())
+    }
 }
 
 /// Tokenize and summarize one module; `Err` with the reason when it

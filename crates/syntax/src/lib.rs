@@ -619,7 +619,9 @@ fn scan_file(
                     shared.python,
                 ) {
                     (Ok(worker), Some(queries)) => {
-                        worker.scan(queries, rel, &src, shared.shortcuts)
+                        let mut found = worker.scan(queries, rel, &src, shared.shortcuts);
+                        exempt_script_prints(&mut found, &file.path, rel, &src);
+                        found
                     }
                     (Err(message), _) => FileFindings::error(rel, message.clone()),
                     (_, None) => FileFindings::error(rel, NOT_COMPILED.to_owned()),
@@ -657,6 +659,94 @@ fn scan_file(
         });
     }
     out
+}
+
+/// A Python script (see [`is_python_script`]) may print: its print calls
+/// are exempt, as test code's are.
+fn exempt_script_prints(found: &mut FileFindings, path: &Path, rel: &str, src: &str) {
+    if !found.print_calls.is_empty() && is_python_script(path, rel, src) {
+        for (_, print) in &mut found.print_calls {
+            print.exempt = true;
+        }
+    }
+}
+
+/// Whether a Python file is a script, not a module of a package: it starts
+/// with `#!`, or it is below the root in a directory without
+/// `__init__.py`. A file at the root is a module (the app's `main.py`).
+pub fn is_python_script(path: &Path, rel: &str, src: &str) -> bool {
+    if src.starts_with("#!") {
+        return true;
+    }
+    if !rel.contains('/') {
+        return false;
+    }
+    path.parent()
+        .is_some_and(|dir| !dir.join("__init__.py").is_file())
+}
+
+/// One Python module read the way [`scan`] reads it (the literal
+/// prefilter, the token pass, tree-sitter over the units the triggers
+/// select), for a caller that takes files one at a time: `recon check`'s
+/// rules read these findings, so a rule and the report's gap for the same
+/// concept give the same lines. One reader per worker thread.
+pub struct ModuleReader {
+    worker: python::Worker,
+    queries: &'static python::PythonQueries,
+}
+
+/// What [`ModuleReader::read`] finds in one module, each finding with
+/// where it starts (1-based line, column in characters).
+#[derive(Debug, Default)]
+pub struct ModuleFindings {
+    pub print_calls: Vec<(recon_findings::Position, recon_findings::PrintCall)>,
+    pub log_messages: Vec<(recon_findings::Position, recon_findings::LogMessage)>,
+    pub except_bodies: Vec<(recon_findings::Position, recon_findings::ExceptBody)>,
+    /// What did not parse cleanly (the units read).
+    pub errors: Vec<FileError>,
+}
+
+impl ModuleReader {
+    /// Load the grammar and compile the queries (once per process).
+    pub fn new() -> Result<ModuleReader, String> {
+        Ok(ModuleReader {
+            worker: python::Worker::new()?,
+            queries: python::queries()?,
+        })
+    }
+
+    /// Read `src`, the text of the file at `path` (`rel` relative to the
+    /// project root, `/`-separated).
+    pub fn read(&mut self, path: &Path, rel: &str, src: &str) -> ModuleFindings {
+        if !prefilter::may_match(Lang::Python, rel, src.as_bytes()) {
+            return ModuleFindings::default();
+        }
+        let mut found = self.worker.scan(self.queries, rel, src, true);
+        exempt_script_prints(&mut found, path, rel, src);
+        let lines = common::LineIndex::new(src);
+        let at = |line: usize, byte_column: usize| recon_findings::Position {
+            line,
+            column: lines.char_column(src, line, byte_column) + 1,
+        };
+        ModuleFindings {
+            print_calls: found
+                .print_calls
+                .into_iter()
+                .map(|(c, p)| (at(p.line, c), p))
+                .collect(),
+            log_messages: found
+                .log_messages
+                .into_iter()
+                .map(|(c, m)| (at(m.line, c), m))
+                .collect(),
+            except_bodies: found
+                .except_bodies
+                .into_iter()
+                .map(|(c, b)| (at(b.line, c), b))
+                .collect(),
+            errors: found.errors,
+        }
+    }
 }
 
 /// Sort by `(file, line)`, then column, then the finding itself.

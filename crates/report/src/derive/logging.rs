@@ -282,7 +282,7 @@ fn gaps(input: &Input) -> Vec<Gap> {
     let exempt = prints.iter().filter(|p| p.exempt).count();
     if exempt > 0 {
         print_gap.detail = Some(format!(
-            "{} in tests or `if __name__ == \"__main__\":` blocks not counted",
+            "{} in tests, scripts or `if __name__ == \"__main__\":` blocks not counted",
             plural(exempt, "call", "calls")
         ));
     }

@@ -144,7 +144,7 @@ pub(crate) fn searched(category: &str) -> &'static str {
             "`logging.basicConfig(...)`, `logging.config.dictConfig(...)` / `fileConfig(...)` calls in .py files, and `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, `log_config.*` files"
         }
         "print_calls" => {
-            "calls of the built-in `print(...)` in .py files outside tests and `if __name__ == \"__main__\":` blocks"
+            "calls of the built-in `print(...)` in .py files outside tests, scripts and `if __name__ == \"__main__\":` blocks"
         }
         _ => "the findings",
     }

@@ -60,6 +60,22 @@ use obs009_hardcoded_notification_secret::HardcodedNotificationSecret;
 use obs010_unhandled_websocket_message::UnhandledWebsocketMessage;
 
 /// What every violation struct knows about its rule.
+/// What a Python module must hold for a rule that walks its tree
+/// (OBS006-OBS009) to find anything: each such rule's `TRIGGER`, one
+/// pattern. A module it does not match is not parsed whole.
+pub(crate) static TREE_RULE_LITERALS: std::sync::LazyLock<regex_automata::meta::Regex> =
+    std::sync::LazyLock::new(|| {
+        let pattern = [
+            obs006_wall_clock_duration::TRIGGER,
+            obs007_http_request_without_timeout::TRIGGER,
+            obs008_fire_and_forget_task::TRIGGER,
+            obs009_hardcoded_notification_secret::TRIGGER,
+        ]
+        .join("|");
+        #[allow(clippy::expect_used)] // constant patterns, tested below
+        regex_automata::meta::Regex::new(&pattern).expect("the rules' trigger patterns compile")
+    });
+
 pub trait RuleMeta {
     /// `OBSnnn`.
     const CODE: &'static str;

@@ -1,9 +1,8 @@
 //! OBS001: `print()` in application code.
 
-use tree_sitter::Node;
+use recon_syntax::ModuleFindings;
 
-use crate::checker::FileCheck;
-use crate::python;
+use crate::checker::Report;
 use crate::rules::{Rule, Violation};
 
 violation! {
@@ -61,18 +60,10 @@ impl Violation for PrintInApplicationCode {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
-    if cx.print_exempt_file || node.kind() != "call" {
-        return;
+/// The scan's `print_calls`: exempt ones (tests, scripts, `__main__`
+/// blocks) are not reported.
+pub(crate) fn check(module: &ModuleFindings, out: &mut Report<'_>) {
+    for (at, _) in module.print_calls.iter().filter(|(_, p)| !p.exempt) {
+        out.add(*at, &PrintInApplicationCode {});
     }
-    let Some(function) = python::callee(node) else {
-        return;
-    };
-    if function.kind() != "identifier" || cx.text(function) != "print" {
-        return;
-    }
-    if python::in_main_block(node, cx.src) {
-        return;
-    }
-    cx.report(node, &PrintInApplicationCode {});
 }

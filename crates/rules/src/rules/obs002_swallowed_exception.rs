@@ -1,9 +1,8 @@
 //! OBS002: an exception swallowed without a trace.
 
-use tree_sitter::Node;
+use recon_syntax::ModuleFindings;
 
-use crate::checker::FileCheck;
-use crate::python;
+use crate::checker::Report;
 use crate::rules::{Rule, Violation};
 
 violation! {
@@ -59,48 +58,10 @@ impl Violation for SwallowedException {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
-    if node.kind() != "except_clause" {
-        return;
+/// The scan's `except_bodies`, swallowed ones.
+pub(crate) fn check(module: &ModuleFindings, out: &mut Report<'_>) {
+    for (at, body) in module.except_bodies.iter().filter(|(_, b)| b.swallowed) {
+        let body = body.swallowed_by.join("; ");
+        out.add(*at, &SwallowedException { body });
     }
-    let Some(block) = node
-        .named_children(&mut node.walk())
-        .find(|c| c.kind() == "block")
-    else {
-        return;
-    };
-    let statements: Vec<Node<'_>> = block
-        .named_children(&mut block.walk())
-        .filter(|c| c.kind() != "comment")
-        .collect();
-    if statements.is_empty() {
-        return;
-    }
-    let mut words = Vec::new();
-    for statement in &statements {
-        let word = match statement.kind() {
-            "pass_statement" => "pass",
-            "continue_statement" => "continue",
-            "expression_statement" => {
-                let only = statement
-                    .named_children(&mut statement.walk())
-                    .filter(|c| c.kind() != "comment")
-                    .collect::<Vec<_>>();
-                match only.as_slice() {
-                    [e] if python::unparenthesize(*e).kind() == "ellipsis" => "...",
-                    _ => return,
-                }
-            }
-            _ => return,
-        };
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    }
-    cx.report(
-        node,
-        &SwallowedException {
-            body: words.join("; "),
-        },
-    );
 }

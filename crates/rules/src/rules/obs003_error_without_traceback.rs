@@ -1,9 +1,9 @@
 //! OBS003: `logger.error(...)` in an except clause without the traceback.
 
-use tree_sitter::Node;
+use recon_findings::LogLevel;
+use recon_syntax::ModuleFindings;
 
-use crate::checker::FileCheck;
-use crate::python;
+use crate::checker::Report;
 use crate::rules::{Rule, Violation};
 
 violation! {
@@ -65,19 +65,13 @@ impl Violation for ErrorWithoutTraceback {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
-    let Some((receiver, "error")) = python::method_call(node, cx.src) else {
-        return;
-    };
-    if !cx.facts.is_logger(receiver, cx.src) {
-        return;
+/// The scan's `log_messages`: `error` calls in an except body without
+/// `exc_info`.
+pub(crate) fn check(module: &ModuleFindings, out: &mut Report<'_>) {
+    for (at, message) in &module.log_messages {
+        if message.level == LogLevel::Error && message.in_except && !message.exc_info {
+            let receiver = message.receiver.clone();
+            out.add(*at, &ErrorWithoutTraceback { receiver });
+        }
     }
-    if python::keyword_arg(node, "exc_info", cx.src).is_some() || python::has_dict_splat(node) {
-        return;
-    }
-    if python::enclosing_except(node).is_none() {
-        return;
-    }
-    let receiver = python::compact(cx.text(receiver));
-    cx.report(node, &ErrorWithoutTraceback { receiver });
 }

@@ -1,10 +1,9 @@
 //! OBS004: a log message formatted before the logger sees it.
 
-use recon_syntax::python_cst::{operator, plus_operands_all};
-use tree_sitter::Node;
+use recon_findings::MessageKind;
+use recon_syntax::ModuleFindings;
 
-use crate::checker::FileCheck;
-use crate::python;
+use crate::checker::Report;
 use crate::rules::{Rule, Violation};
 
 violation! {
@@ -66,43 +65,19 @@ impl Violation for EagerLogFormatting {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
-    let Some((receiver, level)) = python::method_call(node, cx.src) else {
-        return;
-    };
-    if !python::LOG_LEVELS.contains(&level) || !cx.facts.is_logger(receiver, cx.src) {
-        return;
-    }
-    let index = usize::from(level == "log");
-    let Some(message) = python::positional_args(node).get(index).copied() else {
-        return;
-    };
-    if let Some(how) = eager(message, cx.src) {
-        cx.report(message, &EagerLogFormatting { how });
-    }
-}
-
-/// How `message` is eagerly formatted, if it is.
-fn eager(message: Node<'_>, src: &str) -> Option<&'static str> {
-    let message = python::unparenthesize(message);
-    match message.kind() {
-        "string" | "concatenated_string" if python::is_interpolated_fstring(message) => {
-            Some("an f-string")
+/// The scan's `log_messages` whose message is formatted eagerly, reported
+/// at the message.
+pub(crate) fn check(module: &ModuleFindings, out: &mut Report<'_>) {
+    for (_, message) in &module.log_messages {
+        let how = match message.message {
+            MessageKind::Fstring => "an f-string",
+            MessageKind::Format => "`.format()`",
+            MessageKind::Percent => "`%`",
+            MessageKind::Concat => "`+`",
+            MessageKind::Literal | MessageKind::Other | MessageKind::None => continue,
+        };
+        if let Some(at) = message.message_at {
+            out.add(at, &EagerLogFormatting { how });
         }
-        "call" => {
-            let function = python::callee(message)?;
-            (function.kind() == "attribute"
-                && python::last_segment(function, src) == Some("format"))
-            .then_some("`.format()`")
-        }
-        "binary_operator" => match operator(message)? {
-            "%" => Some("`%`"),
-            // Every operand a plain string literal: one constant, not eager.
-            "+" if !plus_operands_all(message, |n| python::plain_string(n, src).is_some()) => {
-                Some("`+`")
-            }
-            _ => None,
-        },
-        _ => None,
     }
 }

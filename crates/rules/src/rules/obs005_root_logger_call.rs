@@ -1,9 +1,8 @@
 //! OBS005: logging through the root logger.
 
-use tree_sitter::Node;
+use recon_syntax::ModuleFindings;
 
-use crate::checker::FileCheck;
-use crate::python;
+use crate::checker::Report;
 use crate::rules::{Rule, Violation};
 
 violation! {
@@ -59,16 +58,14 @@ impl Violation for RootLoggerCall {
     }
 }
 
-pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
-    let Some((receiver, level)) = python::method_call(node, cx.src) else {
-        return;
-    };
-    if receiver.kind() != "identifier"
-        || cx.text(receiver) != "logging"
-        || !python::LOG_LEVELS.contains(&level)
+/// The scan's `log_messages` whose logger is the `logging` module itself.
+pub(crate) fn check(module: &ModuleFindings, out: &mut Report<'_>) {
+    for (at, message) in module
+        .log_messages
+        .iter()
+        .filter(|(_, m)| m.receiver == "logging")
     {
-        return;
+        let level = message.level.method().to_owned();
+        out.add(*at, &RootLoggerCall { level });
     }
-    let level = level.to_owned();
-    cx.report(node, &RootLoggerCall { level });
 }

@@ -64,6 +64,11 @@ impl Violation for WallClockDuration {
     }
 }
 
+/// What a module must hold for this rule to find anything (the text is
+/// searched before the module is parsed for it): a call of `time` or
+/// `time_ns`, the wall clock's readers.
+pub(crate) const TRIGGER: &str = r"\btime(?:_ns)?\s*\(";
+
 pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if node.kind() != "binary_operator"
         || node.child_by_field_name("operator").map(|o| o.kind()) != Some("-")

@@ -66,6 +66,10 @@ impl Violation for HttpRequestWithoutTimeout {
     }
 }
 
+/// What a module must hold for this rule to find anything (see
+/// [`super::TREE_RULE_LITERALS`]): the name of a library it knows.
+pub(crate) const TRIGGER: &str = r"requests|httpx";
+
 pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     let Some(function) = python::callee(node) else {
         return;

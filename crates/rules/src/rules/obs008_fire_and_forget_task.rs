@@ -67,6 +67,10 @@ impl Violation for FireAndForgetTask {
     }
 }
 
+/// What a module must hold for this rule to find anything (see
+/// [`super::TREE_RULE_LITERALS`]): a task factory's name.
+pub(crate) const TRIGGER: &str = r"create_task|ensure_future";
+
 pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if node.kind() != "expression_statement" {
         return;

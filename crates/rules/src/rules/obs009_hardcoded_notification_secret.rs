@@ -118,6 +118,12 @@ fn is_secret_literal(node: Node<'_>, src: &str) -> bool {
     python::plain_string(node, src).is_some_and(|s| !s.is_empty())
 }
 
+/// What a module must hold for this rule to find anything (see
+/// [`super::TREE_RULE_LITERALS`]): a webhook host of [`WEBHOOK_MARKERS`]
+/// (the host alone: a URL may be split over implicitly concatenated
+/// strings after it), or `smtp` in any case.
+pub(crate) const TRIGGER: &str = r"slack\.com|discord(?:app)?\.com|office\.com|(?i:smtp)";
+
 pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     match node.kind() {
         "concatenated_string" => webhook(node, cx),

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use recon_findings::vocabulary::SwallowedBody;
 use recon_findings::{ExceptBody, ExceptHandler};
 use tree_sitter::{Node, Query, QueryMatch};
 
@@ -65,12 +66,14 @@ pub(super) fn bodies(
                     reraises |= n.kind() == "raise_statement";
                 });
             }
+            let swallowed_by = block.map(|b| swallowed_by(b, ctx.src)).unwrap_or_default();
             (
                 raw.clause.start_position().column,
                 ExceptBody {
                     file: ctx.file.to_owned(),
                     line: ctx.line(raw.clause),
-                    swallowed: block.is_some_and(swallowed),
+                    swallowed: !swallowed_by.is_empty(),
+                    swallowed_by,
                     logs,
                     reraises,
                 },
@@ -93,16 +96,17 @@ fn visit<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
     }
 }
 
-/// A body of one or more `pass`, `continue` and `...` statements only.
-fn swallowed(block: Node<'_>) -> bool {
-    let statements = named_children(block);
-    !statements.is_empty()
-        && statements.iter().all(|s| match s.kind() {
-            "pass_statement" | "continue_statement" => true,
-            "expression_statement" => matches!(
-                named_children(*s).as_slice(),
-                [e] if unparenthesize(*e).kind() == "ellipsis"
-            ),
-            _ => false,
-        })
+/// The statements of a swallowed body ([`SwallowedBody`]); empty when the
+/// body does something.
+fn swallowed_by(block: Node<'_>, src: &str) -> Vec<String> {
+    let mut judge = SwallowedBody::default();
+    for statement in named_children(block) {
+        let shown = match named_children(statement).as_slice() {
+            [e] if statement.kind() == "expression_statement" => unparenthesize(*e),
+            _ => statement,
+        };
+        let text = src.get(shown.byte_range()).unwrap_or("");
+        judge.statement(&text.split_whitespace().collect::<String>());
+    }
+    judge.swallowed_by()
 }

@@ -2,7 +2,7 @@
 //! `log_messages`: how the message is built, whether the call is in an
 //! `except` body and passes `exc_info`.
 
-use recon_findings::{LogCall, LogLevel, LogMessage, MessageKind};
+use recon_findings::{LogCall, LogLevel, LogMessage, MessageKind, Position};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::ancestry::Ancestry;
@@ -106,9 +106,16 @@ pub(super) fn extract<'t>(
                 line,
                 level,
                 message: message_kind(raw.arguments, level, ctx.src),
+                message_at: message_argument(raw.arguments, level, ctx.src)
+                    .map(|m| position(unparenthesize(m), ctx.src)),
+                receiver: text(raw.receiver, ctx.src)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 in_except: ancestry.place(raw.call).is_some_and(|p| p.except.is_some()),
                 exc_info: level == LogLevel::Exception
-                    || keyword_arg(raw.arguments, "exc_info", ctx.src).is_some(),
+                    || keyword_arg(raw.arguments, "exc_info", ctx.src).is_some()
+                    || has_dict_splat(raw.arguments),
             },
         ));
         found.nodes.push(raw.call);
@@ -116,15 +123,39 @@ pub(super) fn extract<'t>(
     found
 }
 
-/// How the message (first positional argument, second for `log`, else
-/// `msg=`) is built.
-fn message_kind(arguments: Node<'_>, level: LogLevel, src: &str) -> MessageKind {
+/// The message: the first positional argument, the second for `log`, else
+/// `msg=`.
+fn message_argument<'t>(arguments: Node<'t>, level: LogLevel, src: &str) -> Option<Node<'t>> {
     let index = usize::from(level == LogLevel::Log);
-    let message = positional_args(arguments)
+    positional_args(arguments)
         .get(index)
         .copied()
-        .or_else(|| keyword_arg(arguments, "msg", src));
-    let Some(message) = message else {
+        .or_else(|| keyword_arg(arguments, "msg", src))
+}
+
+/// Whether a call's arguments pass a `**` mapping.
+fn has_dict_splat(arguments: Node<'_>) -> bool {
+    arguments
+        .named_children(&mut arguments.walk())
+        .any(|c| c.kind() == "dictionary_splat")
+}
+
+/// Where `node` starts: 1-based line, 1-based column in characters.
+fn position(node: Node<'_>, src: &str) -> Position {
+    let point = node.start_position();
+    let line_start = node.start_byte().saturating_sub(point.column);
+    let column = src
+        .get(line_start..node.start_byte())
+        .map_or(point.column, |s| s.chars().count());
+    Position {
+        line: point.row + 1,
+        column: column + 1,
+    }
+}
+
+/// How the message ([`message_argument`]) is built.
+fn message_kind(arguments: Node<'_>, level: LogLevel, src: &str) -> MessageKind {
+    let Some(message) = message_argument(arguments, level, src) else {
         return MessageKind::None;
     };
     let message = unparenthesize(message);

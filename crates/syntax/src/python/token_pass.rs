@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use recon_findings::vocabulary::SwallowedBody;
 use recon_findings::{ExceptBody, ExceptHandler, PrintCall};
 
 use super::lexer::{Doubt, Kind, NO_PAIR, Token};
@@ -114,6 +115,8 @@ struct Scope {
 /// An `except` clause met so far.
 struct Handler {
     body: ExceptBody,
+    /// The statements directly in its body, judged.
+    judge: SwallowedBody,
     column: usize,
     /// The `except` block around this clause's, no def or class between.
     outer: Option<usize>,
@@ -297,10 +300,12 @@ impl<'s> Pass<'s> {
                     body: ExceptBody {
                         file: self.file.to_string(),
                         line: line_col.0,
-                        swallowed: true,
+                        swallowed: false,
+                        swallowed_by: Vec::new(),
                         logs: false,
                         reraises: false,
                     },
+                    judge: SwallowedBody::default(),
                     column: line_col.1,
                     outer: outer.except,
                 });
@@ -444,16 +449,15 @@ impl<'s> Pass<'s> {
     }
 
     /// The statements `[start, end)` of one logical line directly in the
-    /// body of `handler`: it stays swallowed only if each is `pass`,
-    /// `continue` or `...`.
+    /// body of `handler`, each given to its [`SwallowedBody`].
     fn judge_body(&mut self, handler: usize, start: usize, end: usize) {
         let mut from = start;
-        let mut swallowed = true;
         let mut j = start;
         while j <= end {
             if j == end || self.is_op(j, ";") {
                 if j > from {
-                    swallowed &= self.is_swallowing(from, j);
+                    let statement = self.statement_text(from, j);
+                    self.handlers[handler].judge.statement(&statement);
                 }
                 from = j + 1;
             } else if self.tokens[j].pair != NO_PAIR && self.tokens[j].pair > j {
@@ -461,21 +465,16 @@ impl<'s> Pass<'s> {
             }
             j += 1;
         }
-        if !swallowed {
-            self.handlers[handler].body.swallowed = false;
-        }
     }
 
-    /// `pass`, `continue` or a (parenthesized) `...`.
-    fn is_swallowing(&self, mut start: usize, mut end: usize) -> bool {
-        if end - start == 1 && (self.is_name(start, "pass") || self.is_name(start, "continue")) {
-            return true;
-        }
+    /// The text of the statement `[start, end)`: its tokens without the
+    /// parentheses around the whole, joined without whitespace.
+    fn statement_text(&self, mut start: usize, mut end: usize) -> String {
         while end - start >= 2 && self.is_op(start, "(") && self.tokens[start].pair == end - 1 {
             start += 1;
             end -= 1;
         }
-        end - start == 1 && self.is_op(start, "...")
+        (start..end).map(|i| self.text(i)).collect()
     }
 
     /// The header's closing `:` at bracket depth 0 (a lambda's own colon
@@ -633,7 +632,9 @@ impl<'s> Pass<'s> {
     }
 
     fn finish(mut self) -> Dense {
-        for handler in self.handlers {
+        for mut handler in self.handlers {
+            handler.body.swallowed_by = handler.judge.swallowed_by();
+            handler.body.swallowed = !handler.body.swallowed_by.is_empty();
             self.out.except_bodies.push((handler.column, handler.body));
         }
         self.out
