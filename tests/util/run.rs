@@ -1,11 +1,10 @@
-//! Helpers for the CLI-level tests. They run the `recon` binary, replay
+//! Helpers for the `recon run` tests. They run the `recon` binary, replay
 //! commands through real `bash` under `LC_ALL=C`, parse missions the way the
 //! contract describes them, and build the edge-case checkout that git cannot
 //! hold.
 //!
 //! The product never starts a process. The tests do: `bash` is the oracle that
 //! `recon run` is held to, and `mkfifo`, `strace` and `kill` are used here.
-#![allow(dead_code)]
 
 use std::ffi::OsStr;
 use std::fmt::Write as _;
@@ -21,6 +20,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::{recon, workspace, write};
+
 /// The longest a single `recon` run or `bash -c` replay may take. Anything
 /// slower is treated as a hang (e.g. a FIFO opened for reading) and killed.
 pub const TIMEOUT: Duration = Duration::from_secs(120);
@@ -31,27 +32,19 @@ pub const RUN_SCHEMA: &str = "recon.run/1";
 // ---------------------------------------------------------------------------
 // Paths
 
-/// The workspace root (where `Cargo.toml`, `fixtures/` and `crates/` live).
-pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `fixtures/app`: the small FastAPI + SvelteKit app the seed mission targets.
 pub fn fixture_app() -> PathBuf {
-    workspace_root().join("fixtures").join("app")
+    workspace().join("fixtures").join("app")
 }
 
 /// A mission under `fixtures/missions/`.
 pub fn mission_path(name: &str) -> PathBuf {
-    workspace_root()
-        .join("fixtures")
-        .join("missions")
-        .join(name)
+    workspace().join("fixtures").join("missions").join(name)
 }
 
 /// The source of the built-in seed mission (what `recon run` runs without `-f`).
 pub fn seed_mission_path() -> PathBuf {
-    workspace_root()
+    workspace()
         .join("crates")
         .join("mission")
         .join("missions")
@@ -103,11 +96,6 @@ pub fn status_code(status: ExitStatus) -> i32 {
         (None, Some(signal)) => 128 + signal,
         (None, None) => -1,
     }
-}
-
-/// A `Command` for the `recon` binary built by cargo for this test run.
-pub fn recon() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_recon"))
 }
 
 /// Another user to run the oracle and `recon` as (through util-linux
@@ -898,14 +886,6 @@ pub fn assert_refused(bad: &str, cols: &[usize], outside_link: bool) {
 
 // ---------------------------------------------------------------------------
 // The edge-case checkout
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir -p {}: {e}", parent.display()));
-    }
-    fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-}
 
 fn link(root: &Path, target: &str, rel: &str) {
     let path = root.join(rel);
