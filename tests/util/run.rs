@@ -570,30 +570,8 @@ pub fn assert_parity_as(mission: Option<&Path>, root: &Path, run_as: Option<&Run
             phase = Some(want.phase);
             cwd = ".".to_string();
         }
-        let (stdout, stderr, status) = bash_oracle_as(root, &cwd, &want.command, run_as);
-        let stdout = String::from_utf8_lossy(&stdout);
-        let stderr = String::from_utf8_lossy(&stderr);
-        let mut problems = String::new();
-        if got.cwd != cwd {
-            let _ = writeln!(problems, "  cwd: expected {cwd:?}, got {:?}", got.cwd);
-        }
-        if i64::from(status) != got.status {
-            let _ = writeln!(problems, "  status: expected {status}, got {}", got.status);
-        }
-        if stdout != got.stdout {
-            let _ = writeln!(
-                problems,
-                "  stdout differs (- bash, + recon):\n{}",
-                line_diff(&stdout, &got.stdout)
-            );
-        }
-        if stderr != got.stderr {
-            let _ = writeln!(
-                problems,
-                "  stderr differs (- bash, + recon):\n{}",
-                line_diff(&stderr, &got.stderr)
-            );
-        }
+        // The sequences are equal: `got.command` is `want.command`.
+        let problems = bash_differences_as(root, &cwd, got, run_as);
         if !problems.is_empty() {
             failed += 1;
             let _ = writeln!(
@@ -619,7 +597,17 @@ pub fn assert_parity_as(mission: Option<&Path>, root: &Path, run_as: Option<&Run
 /// Replays `command` through bash in `root/cwd` and returns a description of
 /// every difference from what recon reported (empty when identical).
 pub fn bash_differences(root: &Path, cwd: &str, got: &RanCommand) -> String {
-    let (stdout, stderr, status) = bash_oracle(root, cwd, &got.command);
+    bash_differences_as(root, cwd, got, None)
+}
+
+/// [`bash_differences`], with bash run as the user `run_as` when given.
+pub fn bash_differences_as(
+    root: &Path,
+    cwd: &str,
+    got: &RanCommand,
+    run_as: Option<&RunAs>,
+) -> String {
+    let (stdout, stderr, status) = bash_oracle_as(root, cwd, &got.command, run_as);
     let stdout = String::from_utf8_lossy(&stdout);
     let stderr = String::from_utf8_lossy(&stderr);
     let mut out = String::new();
