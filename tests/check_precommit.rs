@@ -7,7 +7,7 @@
 //! default; CI runs it explicitly:
 //!
 //! ```text
-//! cargo test --release --test check_precommit -- --ignored
+//! cargo test --release --test tests -- --ignored check_precommit::
 //! ```
 //!
 //! pre-commit must be installed (`.ci/run` does `python3 -m pip install
@@ -22,9 +22,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::util::workspace;
 
 /// How to run pre-commit: `pre-commit` on PATH, else `python3 -m pre_commit`.
 fn pre_commit() -> Vec<String> {

@@ -5,12 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::util::snapshot::assert_snapshot;
+use crate::util::workspace;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn fixture(name: &str) -> PathBuf {
     workspace().join("fixtures/check").join(name)
@@ -24,7 +21,7 @@ struct Run {
 
 /// `recon ARGS...` in `dir`.
 fn recon(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    let mut cmd = crate::util::recon();
     cmd.args(args).current_dir(dir);
     for (k, v) in env {
         cmd.env(k, v);
@@ -35,23 +32,6 @@ fn recon(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
         code: out.status.code().expect("exit code"),
     }
-}
-
-/// Compare `actual` with `tests/snapshots/check/NAME` (rewrite it when
-/// `RECON_BLESS=1`).
-fn snapshot(name: &str, actual: &str) {
-    let path = workspace().join("tests/snapshots/check").join(name);
-    if std::env::var_os("RECON_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (RECON_BLESS=1 writes it)", path.display()));
-    assert!(
-        expected == actual,
-        "snapshot {name} differs\n--- expected\n{expected}--- actual\n{actual}"
-    );
 }
 
 fn rule_fixture(code: &str) {
@@ -66,7 +46,10 @@ fn rule_fixture(code: &str) {
         "{code}: only {code} was selected:\n{}",
         run.stdout
     );
-    snapshot(&format!("{}.txt", code.to_ascii_lowercase()), &run.stdout);
+    assert_snapshot(
+        &format!("check/{}.txt", code.to_ascii_lowercase()),
+        &run.stdout,
+    );
 }
 
 #[test]
@@ -184,7 +167,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn fixture_app_all_rules() {
     let run = recon(&workspace().join("fixtures/app"), &["check"], &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    snapshot("app.txt", &run.stdout);
+    assert_snapshot("check/app.txt", &run.stdout);
 }
 
 #[test]
@@ -200,7 +183,7 @@ fn same_bytes_at_any_thread_count() {
 fn suppression_comments() {
     let run = recon(&fixture("suppression"), &["check"], &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    snapshot("suppression.txt", &run.stdout);
+    assert_snapshot("check/suppression.txt", &run.stdout);
 }
 
 #[test]
@@ -208,7 +191,7 @@ fn config_recon_toml() {
     let dir = fixture("config");
     let run = recon(&dir, &["check"], &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    snapshot("config.txt", &run.stdout);
+    assert_snapshot("check/config.txt", &run.stdout);
     // `exclude` holds for files given on the command line too.
     let run = recon(&dir, &["check", "generated/gen.py", "api_pb2.py"], &[]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
@@ -284,7 +267,7 @@ fn config_precedence_and_errors() {
 }
 
 #[test]
-fn formats() {
+fn every_output_format_matches_its_snapshot() {
     let dir = fixture("obs003");
     for (format, name) in [
         ("json", "obs003.json"),
@@ -297,7 +280,7 @@ fn formats() {
             &[],
         );
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);
-        snapshot(name, &run.stdout);
+        assert_snapshot(&format!("check/{name}"), &run.stdout);
     }
     let run = recon(
         &dir,

@@ -6,22 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn recon() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_recon"))
-}
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
+use crate::util::{recon, run, write};
 
 /// Builds the hostile tree under `root`; `outside` is a directory beside it.
 fn hostile(root: &Path, outside: &Path) {
@@ -249,8 +239,8 @@ fn files_over_the_parse_limit_are_listed_not_parsed() {
         root,
         None,
     );
-    let json = common::success_json(out.status, &out.stdout, &out.stderr);
-    assert_eq!(common::field_of(&json, "loggers", "file"), ["small.py"]);
+    let json = run::success_json(out.status, &out.stdout, &out.stderr);
+    assert_eq!(run::field_of(&json, "loggers", "file"), ["small.py"]);
     let errors = json["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["file"], "big.py");
@@ -338,20 +328,20 @@ fn deep_chains_are_listed_and_valid_chains_analysed() {
     cmd.args(["scan", "--format", "findings", "."])
         .current_dir(root);
     // A hang guard, not a timing assertion: the quadratic case took minutes.
-    let out = common::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
-    let json = common::success_json(out.status, &out.stdout, &out.stderr);
+    let out = run::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
+    let json = run::success_json(out.status, &out.stdout, &out.stderr);
     let reason = "not analysed: syntax nested deeper than 4000 levels";
     let listed: Vec<(String, String)> = ["plus_logged.py", "web.ts"]
         .iter()
         .map(|f| (f.to_string(), reason.to_owned()))
         .collect();
-    assert_eq!(common::scan_errors(&json), listed);
-    assert_eq!(common::field_of(&json, "log_calls", "file"), ["valid.py"]);
+    assert_eq!(run::scan_errors(&json), listed);
+    assert_eq!(run::field_of(&json, "log_calls", "file"), ["valid.py"]);
     // The token pass read the chain of calls: 100k call sites, none of a
     // function of the checkout, so no edge; the file is not listed.
     assert!(json["call_graph"].as_array().unwrap().is_empty());
     assert_eq!(
-        common::field_of(&json, "print_calls", "file"),
+        run::field_of(&json, "print_calls", "file"),
         ["cases.py", "fluent.py"]
     );
     assert_eq!(json["log_calls"][0]["line"], 4);
@@ -376,7 +366,7 @@ def f():
     let mut cmd = recon();
     cmd.args(["check", "calls.py", "attr.py", "web.ts", "valid.py"])
         .current_dir(root);
-    let out = common::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
+    let out = run::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
     let stderr = String::from_utf8_lossy(&out.stderr);
     // valid.py is still checked: its `+`-built message is a finding. The
     // token pass reads calls.py's chain in linear time, so its `print` is

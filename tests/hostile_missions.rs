@@ -5,11 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn recon() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_recon"))
-}
+use crate::util::recon;
 
 /// A checkout with a file or two, and a mission file beside it (outside).
 struct Setup {

@@ -10,13 +10,12 @@
 //! sandbox, CI) it runs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::util::run::*;
+use crate::util::write;
 use serde_json::Value;
 
 const NOBODY: u32 = 65534;
@@ -55,12 +54,6 @@ macro_rules! require_nobody {
             return;
         }
     };
-}
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
 }
 
 fn chmod(root: &Path, rel: &str, mode: u32) {

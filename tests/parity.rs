@@ -6,13 +6,12 @@
 //! running anything. The product must never start a process.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::util::run::*;
+use crate::util::workspace;
 
 // ---------------------------------------------------------------------------
 // Parity per mission
@@ -578,7 +577,7 @@ fn first_lines(lines: &[&str], n: usize) -> String {
 /// and `crates/*/src/` may not.
 #[test]
 fn product_sources_never_spawn() {
-    let root = workspace_root();
+    let root = workspace();
     let mut dirs = vec![root.join("src")];
     for krate in fs::read_dir(root.join("crates")).unwrap() {
         dirs.push(krate.unwrap().path().join("src"));

@@ -4,11 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod report_common;
-
 use std::process::Command;
 
-use report_common::{assert_has_line, scan_ok, snapshot, workspace};
+use crate::util::report::{assert_has_line, scan_ok};
+use crate::util::snapshot::assert_snapshot;
+use crate::util::workspace;
 use serde_json::Value;
 
 const APP: &str = "fixtures/app";
@@ -16,12 +16,12 @@ const PLAIN: &str = "fixtures/report/plain_app";
 
 #[test]
 fn app_json_snapshot() {
-    snapshot("app.json", &scan_ok(&["--format", "json", APP]));
+    assert_snapshot("report/app.json", &scan_ok(&["--format", "json", APP]));
 }
 
 #[test]
 fn app_sarif_snapshot() {
-    snapshot("app.sarif", &scan_ok(&["--format", "sarif", APP]));
+    assert_snapshot("report/app.sarif", &scan_ok(&["--format", "sarif", APP]));
 }
 
 /// One object: the findings exactly as `--format findings` prints them

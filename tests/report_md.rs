@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod report_common;
-
-use report_common::{
-    assert_has_line, locations, recon_scan, scan_ok, sections, skeleton, snapshot, workspace,
-};
+use crate::util::report::{assert_has_line, locations, recon_scan, scan_ok, sections, skeleton};
+use crate::util::snapshot::assert_snapshot;
+use crate::util::workspace;
 
 const APP: &str = "fixtures/app";
 const PLAIN: &str = "fixtures/report/plain_app";
@@ -18,12 +16,12 @@ fn app_md_snapshot() {
     let md = scan_ok(&[APP]);
     // md is the default format.
     assert_eq!(md, scan_ok(&["--format", "md", APP]));
-    snapshot("app.md", &md);
+    assert_snapshot("report/app.md", &md);
 }
 
 #[test]
 fn plain_app_md_snapshot() {
-    snapshot("plain_app.md", &scan_ok(&[PLAIN]));
+    assert_snapshot("report/plain_app.md", &scan_ok(&[PLAIN]));
 }
 
 /// Every `path:line` the report prints exists: the file is there and has
@@ -46,7 +44,7 @@ fn every_location_is_real() {
 
 /// The location parser finds what a reader would click, and nothing else.
 #[test]
-fn location_parser() {
+fn location_parser_ignores_urls_and_host_ports() {
     let text = "at `core/main.py:82`; (`.env.example:20`), x core/db.py:19. \
                 https://api.x.ai:443/v1 localhost:8000 127.0.0.1:80 `+page.svelte:3`";
     assert_eq!(
@@ -311,7 +309,10 @@ fn unwritable_output_exits_2() {
 /// (the claims that matter are also asserted one by one below).
 #[test]
 fn served_app_md_snapshot() {
-    snapshot("served_app.md", &scan_ok(&["fixtures/scan/python/served"]));
+    assert_snapshot(
+        "report/served_app.md",
+        &scan_ok(&["fixtures/scan/python/served"]),
+    );
 }
 
 /// The served app of `fixtures/scan/python/served` (an application beside

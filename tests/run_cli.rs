@@ -6,13 +6,12 @@
 //! `bash -c` under `LC_ALL=C`, as in `tests/parity.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::util::run::*;
+use crate::util::{recon, workspace};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------
@@ -778,7 +777,7 @@ fn missing_root_is_an_error() {
 #[test]
 fn output_is_the_same_whatever_the_threads_and_the_cwd() {
     let app = fixture_app();
-    let workspace = workspace_root();
+    let workspace = workspace();
     for mission in [None, Some(mission_path("session_map.md"))] {
         for format in ["text", "json"] {
             let run = |threads: Option<&str>, cwd: &Path, root: &Path| {

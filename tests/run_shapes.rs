@@ -8,18 +8,17 @@
 //! for byte, in the directory `cd` semantics give.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write as _;
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::util::run::*;
+use crate::util::{recon, workspace};
 
 fn shape(name: &str) -> PathBuf {
-    workspace_root().join("fixtures/missions/shapes").join(name)
+    workspace().join("fixtures/missions/shapes").join(name)
 }
 
 fn recon_run(args: &[&str], mission: &Path, root: &Path) -> Finished {

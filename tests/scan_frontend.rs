@@ -5,14 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod scan_common;
-
+use crate::util::scan::scan;
+use crate::util::workspace;
 use recon_findings::{
     Chart, ChartKind, ExternalUrl, FileCounts, FileError, Findings, FrontendNotification,
     FrontendNotificationKind, FrontendRoute, FrontendRouteKind, MessageDirection, Side,
     WebsocketMessage,
 };
-use scan_common::{scan, workspace};
 
 fn fixture() -> Findings {
     scan(&workspace().join("fixtures/scan/typescript"), &[])

@@ -8,17 +8,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod scan_common;
-
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use recon_findings::{LoggingConfigKind, MessageKind};
-use scan_common::{
+use crate::util::scan::{
     FINDINGS_FORMAT, assert_agree, jedi_agreement, jedi_agreement_with, recon_scan, scan,
-    scan_json, workspace, write_corpus,
+    scan_json, write_corpus,
 };
+use crate::util::workspace;
+use recon_findings::{LoggingConfigKind, MessageKind};
 
 /// The bars recon's `call_graph` must clear against jedi on the fixture app
 /// and the generated corpora (jedi itself is not always right, nor complete).
@@ -356,7 +355,7 @@ fn call_graph_agrees_with_jedi_on_semantic_fixtures() {
 }
 
 /// Debugging aid: `RECON_CORPUS_DIR=/tmp/c RECON_CORPUS_SEED=1 cargo test
-/// --test scan_oracle -- --ignored write_corpus` writes a corpus to look at.
+/// --test tests -- --ignored scan_oracle::write_corpus` writes a corpus to look at.
 #[test]
 #[ignore]
 fn write_corpus_to_dir() {

@@ -5,12 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod scan_common;
-
 use std::path::Path;
 
+use crate::util::scan::write_corpus;
+use crate::util::workspace;
 use recon_syntax::{ScanOptions, prefilter_passes, scan, scan_unfiltered};
-use scan_common::{workspace, write_corpus};
 
 fn assert_same(root: &Path, opts: &ScanOptions) -> recon_findings::Findings {
     let filtered = scan(root, opts).unwrap();

@@ -4,10 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod scan_common;
-
-use std::path::Path;
-
+use crate::util::scan::{FINDINGS_FORMAT, recon_scan, scan};
+use crate::util::{workspace, write};
 use recon_findings::{
     AiKind, AiProvider, BackgroundKind, BackgroundTask, CallEdge, CarrierKind, ContextCarrier,
     DbConnection, ExceptHandler, ExternalUrl, Findings, HttpMethod, LogCall, LogLevel, Logger,
@@ -15,7 +13,6 @@ use recon_findings::{
     RedisClient, Route, Side, Timing, TimingKind, WebsocketEndpoint, WebsocketMessage,
 };
 use recon_findings::{ExceptBody, LoggingConfig, LoggingConfigKind, MessageKind, PrintCall};
-use scan_common::{FINDINGS_FORMAT, recon_scan, scan, workspace};
 
 fn fixture(name: &str) -> Findings {
     scan(&workspace().join("fixtures/scan/python").join(name), &[])
@@ -1038,12 +1035,6 @@ fn call_graph() {
     let r = &found.call_resolution;
     // helpers: 3 calls; pipeline: 12 (len and super are builtins)
     assert_eq!((r.calls, r.project, r.builtin, r.unresolved), (15, 8, 2, 5));
-}
-
-fn write(root: &Path, rel: &str, text: &[u8]) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// The files that gave an except handler (every test file has exactly one).

@@ -10,12 +10,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod scan_common;
-
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use scan_common::{FINDINGS_FORMAT, recon_scan, workspace};
+use crate::util::scan::{FINDINGS_FORMAT, minus, recon_scan};
+use crate::util::workspace;
 use serde_json::Value;
 
 /// Every shape, in the order of the README. `shape_list_matches_directory`
@@ -101,21 +100,6 @@ fn items(doc: &Value, key: &str, fields: &[&str], whose: &str) -> Option<Vec<Str
     let mut out: Vec<String> = list.iter().map(|i| render(i, fields, whose)).collect();
     out.sort();
     Some(out)
-}
-
-/// Multiset difference `a - b` (both sorted).
-fn minus(a: &[String], b: &[String]) -> Vec<String> {
-    let mut b = b.to_vec();
-    let mut out = Vec::new();
-    for item in a {
-        match b.binary_search(item) {
-            Ok(i) => {
-                b.remove(i);
-            }
-            Err(_) => out.push(item.clone()),
-        }
-    }
-    out
 }
 
 fn expected(shape: &str) -> Value {

@@ -5,10 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod scan_common;
-
+use crate::util::scan::scan;
+use crate::util::workspace;
 use recon_findings::{FileError, SqlColumn, SqlIndex, SqlReference, SqlTable};
-use scan_common::{scan, workspace};
 
 fn columns(list: &[(&str, &str)]) -> Vec<SqlColumn> {
     list.iter()
@@ -64,7 +63,7 @@ fn index(
 }
 
 #[test]
-fn focused_fixture() {
+fn tables_keys_and_indexes_survive_broken_statements_and_grammar_gaps() {
     let found = scan(&workspace().join("fixtures/scan/sql"), &[]);
     let (s, b) = ("schema.sql", "broken.sql");
     assert_eq!(

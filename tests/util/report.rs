@@ -1,24 +1,14 @@
-//! Helpers of the `report_*` tests: run `recon scan`, compare with plain
-//! expected files under `tests/snapshots/report/` (`RECON_BLESS=1`
-//! rewrites them), and read `path:line` claims out of a report.
+//! Helpers of the `report_*` tests: run `recon scan`, read `path:line`
+//! claims and sections out of a report (the snapshots are `snapshot`'s).
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+use std::path::Path;
+use std::process::Output;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-pub fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use super::workspace;
 
 /// `recon scan ARGS...` from the workspace root.
 pub fn recon_scan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_recon"))
-        .arg("scan")
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("run recon")
+    super::scan::recon_scan(args, &[])
 }
 
 /// stdout of a successful `recon scan ARGS...`.
@@ -36,37 +26,6 @@ pub fn scan_ok(args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
-/// Compare `actual` with `tests/snapshots/report/NAME`; with
-/// `RECON_BLESS=1`, write it instead.
-pub fn snapshot(name: &str, actual: &str) {
-    let path = workspace().join("tests/snapshots/report").join(name);
-    if std::env::var_os("RECON_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with RECON_BLESS=1 to create it, then check it by hand)",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let first = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} differs from the output, first at line {}:\n  expected: {:?}\n  actual:   {:?}\n(RECON_BLESS=1 rewrites it; check the diff by hand)",
-            path.display(),
-            first + 1,
-            expected.lines().nth(first).unwrap_or("<end>"),
-            actual.lines().nth(first).unwrap_or("<end>"),
-        );
-    }
 }
 
 /// Every `path:line` claim in `text`: tokens (split at white space and

@@ -1,22 +1,17 @@
-//! Helpers shared by the `scan_*` tests: run `recon scan` and the Python
+//! Helpers of the `scan_*` tests: run `recon scan` and the Python
 //! oracle, and generate a corpus of Python files full of traps.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use recon_findings::Findings;
 
-/// The workspace root.
-pub fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use super::{recon, workspace};
 
 /// `recon scan ARGS...` with extra environment variables.
 pub fn recon_scan(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    let mut cmd = recon();
     cmd.arg("scan").args(args).current_dir(workspace());
     for (k, v) in env {
         cmd.env(k, v);
@@ -199,7 +194,7 @@ pub fn jedi_agreement_with(root: &Path, findings_json: &[u8], extra: &[&str]) ->
 }
 
 /// Multiset difference `a - b`.
-fn minus<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
+pub fn minus<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
     let mut b: Vec<T> = b.to_vec();
     b.sort();
     let mut out = Vec::new();

@@ -1,11 +1,10 @@
-//! Helpers for the CLI-level tests. They run the `recon` binary, replay
+//! Helpers for the `recon run` tests. They run the `recon` binary, replay
 //! commands through real `bash` under `LC_ALL=C`, parse missions the way the
 //! contract describes them, and build the edge-case checkout that git cannot
 //! hold.
 //!
 //! The product never starts a process. The tests do: `bash` is the oracle that
 //! `recon run` is held to, and `mkfifo`, `strace` and `kill` are used here.
-#![allow(dead_code)]
 
 use std::ffi::OsStr;
 use std::fmt::Write as _;
@@ -21,6 +20,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::{recon, workspace, write};
+
 /// The longest a single `recon` run or `bash -c` replay may take. Anything
 /// slower is treated as a hang (e.g. a FIFO opened for reading) and killed.
 pub const TIMEOUT: Duration = Duration::from_secs(120);
@@ -31,27 +32,19 @@ pub const RUN_SCHEMA: &str = "recon.run/1";
 // ---------------------------------------------------------------------------
 // Paths
 
-/// The workspace root (where `Cargo.toml`, `fixtures/` and `crates/` live).
-pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `fixtures/app`: the small FastAPI + SvelteKit app the seed mission targets.
 pub fn fixture_app() -> PathBuf {
-    workspace_root().join("fixtures").join("app")
+    workspace().join("fixtures").join("app")
 }
 
 /// A mission under `fixtures/missions/`.
 pub fn mission_path(name: &str) -> PathBuf {
-    workspace_root()
-        .join("fixtures")
-        .join("missions")
-        .join(name)
+    workspace().join("fixtures").join("missions").join(name)
 }
 
 /// The source of the built-in seed mission (what `recon run` runs without `-f`).
 pub fn seed_mission_path() -> PathBuf {
-    workspace_root()
+    workspace()
         .join("crates")
         .join("mission")
         .join("missions")
@@ -103,11 +96,6 @@ pub fn status_code(status: ExitStatus) -> i32 {
         (None, Some(signal)) => 128 + signal,
         (None, None) => -1,
     }
-}
-
-/// A `Command` for the `recon` binary built by cargo for this test run.
-pub fn recon() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_recon"))
 }
 
 /// Another user to run the oracle and `recon` as (through util-linux
@@ -582,30 +570,8 @@ pub fn assert_parity_as(mission: Option<&Path>, root: &Path, run_as: Option<&Run
             phase = Some(want.phase);
             cwd = ".".to_string();
         }
-        let (stdout, stderr, status) = bash_oracle_as(root, &cwd, &want.command, run_as);
-        let stdout = String::from_utf8_lossy(&stdout);
-        let stderr = String::from_utf8_lossy(&stderr);
-        let mut problems = String::new();
-        if got.cwd != cwd {
-            let _ = writeln!(problems, "  cwd: expected {cwd:?}, got {:?}", got.cwd);
-        }
-        if i64::from(status) != got.status {
-            let _ = writeln!(problems, "  status: expected {status}, got {}", got.status);
-        }
-        if stdout != got.stdout {
-            let _ = writeln!(
-                problems,
-                "  stdout differs (- bash, + recon):\n{}",
-                line_diff(&stdout, &got.stdout)
-            );
-        }
-        if stderr != got.stderr {
-            let _ = writeln!(
-                problems,
-                "  stderr differs (- bash, + recon):\n{}",
-                line_diff(&stderr, &got.stderr)
-            );
-        }
+        // The sequences are equal: `got.command` is `want.command`.
+        let problems = bash_differences_as(root, &cwd, got, run_as);
         if !problems.is_empty() {
             failed += 1;
             let _ = writeln!(
@@ -631,7 +597,17 @@ pub fn assert_parity_as(mission: Option<&Path>, root: &Path, run_as: Option<&Run
 /// Replays `command` through bash in `root/cwd` and returns a description of
 /// every difference from what recon reported (empty when identical).
 pub fn bash_differences(root: &Path, cwd: &str, got: &RanCommand) -> String {
-    let (stdout, stderr, status) = bash_oracle(root, cwd, &got.command);
+    bash_differences_as(root, cwd, got, None)
+}
+
+/// [`bash_differences`], with bash run as the user `run_as` when given.
+pub fn bash_differences_as(
+    root: &Path,
+    cwd: &str,
+    got: &RanCommand,
+    run_as: Option<&RunAs>,
+) -> String {
+    let (stdout, stderr, status) = bash_oracle_as(root, cwd, &got.command, run_as);
     let stdout = String::from_utf8_lossy(&stdout);
     let stderr = String::from_utf8_lossy(&stderr);
     let mut out = String::new();
@@ -898,14 +874,6 @@ pub fn assert_refused(bad: &str, cols: &[usize], outside_link: bool) {
 
 // ---------------------------------------------------------------------------
 // The edge-case checkout
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir -p {}: {e}", parent.display()));
-    }
-    fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-}
 
 fn link(root: &Path, target: &str, rel: &str) {
     let path = root.join(rel);
