@@ -502,3 +502,109 @@ fn project_root_comes_from_the_files() {
     );
     assert_eq!(run.stdout, "");
 }
+
+/// `recon check` and the report read one analysis, so a rule and the
+/// report's gap for the same concept give the same lines: every fixture
+/// project, each rule against its gap. Two policies stand between them:
+/// the report leaves test code out of its gaps (the rules read it: left
+/// out here), and it reads no `# recon: ignore` comment and no check
+/// configuration (the lines such a comment silences are left out of the
+/// report's side; the fixtures of configuration and of the comments'
+/// syntax are left out whole).
+#[test]
+fn check_and_report_flag_the_same_lines() {
+    use std::collections::BTreeSet;
+    const SAME: [(&str, &str); 5] = [
+        ("OBS001", "print-call"),
+        ("OBS002", "swallowed-exception"),
+        ("OBS003", "error-without-traceback"),
+        ("OBS004", "fstring-log-message"),
+        ("OBS010", "ws-type-unhandled"),
+    ];
+    let mut projects = vec![workspace().join("fixtures/app")];
+    for entry in std::fs::read_dir(workspace().join("fixtures/check")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() && !path.ends_with("config") && !path.ends_with("suppression") {
+            projects.push(path);
+        }
+    }
+    projects.sort();
+    let mut compared = 0;
+    for project in &projects {
+        let codes = SAME.map(|(code, _)| code).join(",");
+        let check = recon(
+            project,
+            &["check", "--format", "json", "--select", &codes],
+            &[],
+        );
+        assert!(check.code <= 1, "{}: {}", project.display(), check.stderr);
+        let check: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+        let scan = recon(project, &["scan", "--format", "json", "."], &[]);
+        assert_eq!(scan.code, 0, "{}: {}", project.display(), scan.stderr);
+        let scan: serde_json::Value = serde_json::from_str(&scan.stdout).unwrap();
+        let silenced = |file: &str, line: u64, code: &str| {
+            let text = std::fs::read_to_string(project.join(file)).unwrap();
+            let line = text.lines().nth(line as usize - 1).unwrap_or("");
+            let rule = recon_rules::Rule::from_code(code).unwrap();
+            line.find(['#', '/'])
+                .and_then(|at| recon_rules::parse_suppression(&line[at..]))
+                .is_some_and(|s| s.covers(rule))
+        };
+        for (code, gap) in SAME {
+            let flagged: BTreeSet<(String, u64)> = check["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|v| v["code"] == code)
+                .map(|v| {
+                    (
+                        v["file"].as_str().unwrap().to_owned(),
+                        v["line"].as_u64().unwrap(),
+                    )
+                })
+                .filter(|(file, _)| !recon_findings::vocabulary::is_test_path(file))
+                .collect();
+            let listed: BTreeSet<(String, u64)> = report_gaps(&scan["report"])
+                .into_iter()
+                .filter(|g| g["id"] == gap)
+                .flat_map(|g| g["instances"].as_array().unwrap().clone())
+                .map(|i| {
+                    let at = &i["at"];
+                    (
+                        at["file"].as_str().unwrap().to_owned(),
+                        at["line"].as_u64().unwrap(),
+                    )
+                })
+                .filter(|(file, line)| !silenced(file, *line, code))
+                .collect();
+            assert_eq!(
+                flagged,
+                listed,
+                "{}: {code} flags (left) what the report's `{gap}` lists (right)",
+                project.display()
+            );
+            compared += flagged.len();
+        }
+    }
+    // The comparison is not vacuous: the fixtures hold findings of each.
+    assert!(compared >= 40, "{compared} lines compared");
+}
+
+/// Every gap object (`{"id", "instances"}`) anywhere in a report.
+fn report_gaps(value: &serde_json::Value) -> Vec<&serde_json::Value> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map)
+                if map.contains_key("id") && map.contains_key("instances") =>
+            {
+                out.push(v)
+            }
+            serde_json::Value::Object(map) => stack.extend(map.values()),
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}

@@ -1479,6 +1479,19 @@ pub enum MessageKind {
     None,
 }
 
+impl MessageKind {
+    /// Formatted before the logger sees it (an f-string with a
+    /// placeholder, `.format()`, `%`, a `+` chain that is not only string
+    /// literals): the report's "eager log messages" and `recon check`'s
+    /// OBS004. A name or a call (`Other`) may hold anything and is not.
+    pub fn is_eager(self) -> bool {
+        matches!(
+            self,
+            MessageKind::Fstring | MessageKind::Format | MessageKind::Percent | MessageKind::Concat
+        )
+    }
+}
+
 /// What an `except` clause's body does (one per [`ExceptHandler`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ExceptBody {

@@ -180,18 +180,17 @@ fn gaps(input: &Input) -> Vec<Gap> {
         .iter()
         .filter(|m| !is_test_file(&m.file))
         .collect();
-    let eager: Vec<&&recon_findings::LogMessage> = messages
-        .iter()
-        .filter(|m| !matches!(m.message, MessageKind::Literal | MessageKind::None))
-        .collect();
+    let eager: Vec<&&recon_findings::LogMessage> =
+        messages.iter().filter(|m| m.message.is_eager()).collect();
     let mut eager_gap = gap(
         "fstring-log-message",
         "f-string / eager log messages",
-        "log calls whose message (first argument; second for `log`) is an f-string, `.format()`, `%`, `+` concatenation or another non-literal expression (OBS004)",
+        "log calls whose message (first argument; second for `log`; else `msg=`) is an f-string, `.format()`, `%` or a `+` concatenation that is not only string literals (OBS004)",
         eager
             .iter()
             .map(|m| GapInstance {
-                at: Loc::new(&m.file, m.line),
+                // Where the message is, as OBS004 reports it.
+                at: Loc::new(&m.file, m.message_at.map_or(m.line, |p| p.line)),
                 message: format!(
                     "`{}` message built with {}: formatted before the level check and stored as one string; pass the values as arguments (`\"... %s\", value`)",
                     level_name(m.level),

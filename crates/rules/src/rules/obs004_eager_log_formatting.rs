@@ -65,16 +65,19 @@ impl Violation for EagerLogFormatting {
     }
 }
 
-/// The scan's `log_messages` whose message is formatted eagerly, reported
-/// at the message.
+/// The scan's `log_messages` whose message is formatted eagerly
+/// ([`MessageKind::is_eager`]), reported at the message.
 pub(crate) fn check(module: &ModuleFindings, out: &mut Report<'_>) {
-    for (_, message) in &module.log_messages {
+    for (_, message) in module
+        .log_messages
+        .iter()
+        .filter(|(_, m)| m.message.is_eager())
+    {
         let how = match message.message {
             MessageKind::Fstring => "an f-string",
             MessageKind::Format => "`.format()`",
             MessageKind::Percent => "`%`",
-            MessageKind::Concat => "`+`",
-            MessageKind::Literal | MessageKind::Other | MessageKind::None => continue,
+            _ => "`+`",
         };
         if let Some(at) = message.message_at {
             out.add(at, &EagerLogFormatting { how });
