@@ -8,14 +8,6 @@ use recon_shell::exec::{MissionPlan, RefusedCommand, Transcript};
 use recon_shell::refusal_kind::RefusalKind;
 use serde::Serialize;
 
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 /// What `recon run --list` shows: a mission and the plan to run it.
 #[derive(Debug, Clone, Copy)]
 pub struct Listing<'a> {
@@ -72,6 +64,14 @@ impl Printer<Listing<'_>> for ListingPrinter {
         ));
         out.push_str(&refusals_by_kind(&refused));
         Ok(out)
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 

@@ -217,9 +217,10 @@ mod tests {
             line: 3,
             column: Some(7),
         };
-        let parsed: serde_json::Value =
-            serde_json::from_str(&log(&rules, &[issue.clone()], Some("%SRCROOT%")).unwrap())
-                .unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(
+            &log(&rules, std::slice::from_ref(&issue), Some("%SRCROOT%")).unwrap(),
+        )
+        .unwrap();
         let result = &parsed["runs"][0]["results"][0];
         assert_eq!(result["ruleId"], "R1");
         assert_eq!(result["level"], "warning");
