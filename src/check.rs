@@ -8,12 +8,13 @@
 //! read is listed on stderr as `warning: skipped PATH: reason` and does not
 //! change the exit status.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use recon_rules::{Config, Format, Rule};
+use recon_rules::output::{GithubPrinter, JsonPrinter, Printer, SarifPrinter, TextPrinter};
+use recon_rules::{Config, Diagnostic, Rule};
 
 use crate::cli::CliError;
+use crate::deliverable::ReportPrinter;
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -99,11 +100,11 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
             d.file = relative_from(&cwd, &root.join(&d.file));
         }
     }
-    let format = match args.format {
-        CheckFormat::Text => Format::Text,
-        CheckFormat::Json => Format::Json,
-        CheckFormat::Sarif => Format::Sarif,
-        CheckFormat::Github => Format::Github,
+    let printer: &dyn Printer<[Diagnostic], Output = String> = match args.format {
+        CheckFormat::Text => &TextPrinter,
+        CheckFormat::Json => &JsonPrinter,
+        CheckFormat::Sarif => &SarifPrinter,
+        CheckFormat::Github => &GithubPrinter,
     };
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
@@ -111,7 +112,7 @@ pub fn run(args: CheckArgs) -> Result<u8, CliError> {
     for skipped in &report.skipped {
         eprintln!("warning: skipped {skipped}");
     }
-    write_stdout(&recon_rules::output::render(&report.diagnostics, format))?;
+    crate::write::print(printer, &report.diagnostics[..])?;
     if !report.errors.is_empty() {
         for error in &report.errors {
             eprintln!("error: {error}");
@@ -204,56 +205,39 @@ fn relative_from(from: &Path, to: &Path) -> String {
     parts.join("/")
 }
 
-fn write_stdout(text: &str) -> Result<(), CliError> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::fatal(format!(
-            "stdout: {}",
-            recon_syntax::io_message(&e)
-        ))),
-    }
-}
-
 /// `recon check --report FILE`: regenerate FILE exactly as `recon scan -o
 /// FILE --format F` does (F from FILE's extension: `.md`, `.json`,
 /// `.sarif`), on the current directory, and exit 1 when its content
 /// changed. Writes FILE and nothing else.
 fn report(file: &Path) -> Result<u8, CliError> {
     let shown = file.display().to_string();
-    let format = match file.extension().and_then(|e| e.to_str()) {
-        Some("md") => crate::scan::Format::Md,
-        Some("json") => crate::scan::Format::Json,
-        Some("sarif") => crate::scan::Format::Sarif,
+    let printer: Box<ReportPrinter> = match file.extension().and_then(|e| e.to_str()) {
+        Some("md") => Box::new(recon_report::MarkdownPrinter::default()),
+        Some("json") => Box::new(recon_report::JsonPrinter),
+        Some("sarif") => Box::new(recon_report::SarifPrinter),
         _ => {
             return Err(CliError::fatal(format!(
                 "{shown}: the report file must end in .md, .json or .sarif (the format of `recon scan`)"
             )));
         }
     };
-    let read = |file: &Path| match std::fs::read(file) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CliError::fatal(format!(
-            "{shown}: {}",
-            recon_syntax::io_message(&e)
-        ))),
+    let before = match std::fs::read(file) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(CliError::fatal(format!(
+                "{shown}: {}",
+                recon_syntax::io_message(&e)
+            )));
+        }
     };
-    let before = read(file)?;
-    crate::scan::run(crate::scan::ScanArgs {
-        path: PathBuf::from("."),
-        format,
-        output: Some(file.to_path_buf()),
-        template: None,
-        no_ignore: false,
-        max_parse_size: recon_syntax::guard::DEFAULT_MAX_PARSE_BYTES as u64,
-    })?;
-    let after = read(file)?;
-    if before == after {
+    // The options of a plain `recon scan`.
+    let findings = recon_syntax::scan(Path::new("."), &recon_syntax::ScanOptions::default())
+        .map_err(|e| CliError::fatal(e.to_string()))?;
+    let after = crate::deliverable::render(&findings, &*printer)?;
+    std::mem::forget(findings);
+    crate::write::file(file, after.as_bytes())?;
+    if before.as_deref() == Some(after.as_bytes()) {
         return Ok(0);
     }
     let what = if before.is_some() {
@@ -285,6 +269,6 @@ pub fn rule(args: RuleArgs) -> Result<u8, CliError> {
             text
         }
     };
-    write_stdout(&text)?;
+    crate::write::stdout(text.as_bytes())?;
     Ok(0)
 }

@@ -10,6 +10,12 @@ pub struct CliError {
     pub message: String,
 }
 
+impl From<recon_output::RenderError> for CliError {
+    fn from(err: recon_output::RenderError) -> Self {
+        CliError::fatal(err.to_string())
+    }
+}
+
 impl CliError {
     /// The exit code of every error: usage, refusal, configuration, I/O.
     pub const EXIT_CODE: u8 = 2;

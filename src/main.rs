@@ -3,8 +3,11 @@
 
 mod check;
 mod cli;
+mod deliverable;
 mod run;
 mod scan;
+mod transcript;
+mod write;
 
 use std::process::ExitCode;
 

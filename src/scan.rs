@@ -1,12 +1,12 @@
 //! `recon scan`: structural findings over a checkout, rendered as the
 //! observability deliverable (Markdown, JSON, SARIF) or as raw findings.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use recon_report::{Document, JsonPrinter, MarkdownPrinter, Printer, SarifPrinter};
+use recon_report::{JsonPrinter, MarkdownPrinter, SarifPrinter};
 
 use crate::cli::CliError;
+use crate::deliverable::ReportPrinter;
 
 #[derive(clap::Args, Debug)]
 pub struct ScanArgs {
@@ -65,17 +65,9 @@ pub fn run(args: ScanArgs) -> Result<u8, CliError> {
     let findings =
         recon_syntax::scan(&args.path, &opts).map_err(|e| CliError::fatal(e.to_string()))?;
     let text = if args.format == Format::Findings {
-        let mut text = serde_json::to_string_pretty(&findings)
-            .map_err(|e| CliError::fatal(format!("cannot serialize findings: {e}")))?;
-        text.push('\n');
-        text
+        recon_output::pretty_json(&findings)?
     } else {
-        let report = recon_report::derive(&findings);
-        let doc = Document {
-            findings: &findings,
-            report: &report,
-        };
-        let printer: Box<dyn Printer> = match (args.format, template) {
+        let printer: Box<ReportPrinter> = match (args.format, template) {
             (Format::Md, Some((name, source))) => {
                 Box::new(MarkdownPrinter::with_template(name, source))
             }
@@ -83,19 +75,15 @@ pub fn run(args: ScanArgs) -> Result<u8, CliError> {
             (Format::Sarif, _) => Box::new(SarifPrinter),
             _ => Box::new(MarkdownPrinter::default()),
         };
-        let text = printer
-            .print(&doc)
-            .map_err(|e| CliError::fatal(e.to_string()))?;
-        // The process ends next: freeing 10^5 call edges one by one would
-        // only delay it (the OS takes the memory back at once).
-        std::mem::forget(report);
-        text
+        crate::deliverable::render(&findings, &*printer)?
     };
+    // The process ends next (see `deliverable::render`).
     std::mem::forget(findings);
     match &args.output {
-        Some(path) => write_file(path, &text),
-        None => write_stdout(&text),
+        Some(path) => crate::write::file(path, text.as_bytes())?,
+        None => crate::write::stdout(text.as_bytes())?,
     }
+    Ok(0)
 }
 
 /// The template's name (its path as given) and source.
@@ -106,33 +94,6 @@ fn read_template(path: &Path) -> Result<(String, String), CliError> {
     let source = String::from_utf8(bytes)
         .map_err(|_| CliError::fatal(format!("{name}: not valid UTF-8")))?;
     Ok((name, source))
-}
-
-fn write_file(path: &Path, text: &str) -> Result<u8, CliError> {
-    std::fs::write(path, text).map_err(|e| {
-        CliError::fatal(format!(
-            "{}: {}",
-            path.display(),
-            recon_syntax::io_message(&e)
-        ))
-    })?;
-    Ok(0)
-}
-
-fn write_stdout(text: &str) -> Result<u8, CliError> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(0),
-        // `recon scan | head`: the reader is gone, nothing left to tell it.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(CliError::fatal(format!(
-            "stdout: {}",
-            recon_syntax::io_message(&e)
-        ))),
-    }
 }
 
 /// `4096`, `512K`, `64M`, `1G` (powers of 1024).

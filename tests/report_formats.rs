@@ -1,10 +1,12 @@
 //! `recon scan --format json` (the findings plus `report`) and `--format sarif` (SARIF
 //! 2.1.0, validated against the vendored OASIS schema with Python's
-//! `jsonschema`).
+//! `jsonschema`, as `recon check --format sarif` is); the stdout writer all
+//! commands share.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use crate::util::report::{assert_has_line, scan_ok};
 use crate::util::snapshot::assert_snapshot;
@@ -94,31 +96,173 @@ fn sarif(root: &str) -> Value {
     serde_json::from_str(&scan_ok(&["--format", "sarif", root])).unwrap()
 }
 
+/// Assert that `log` validates against the vendored SARIF 2.1.0 schema;
+/// `what` names it in the failure.
+fn assert_valid_sarif(what: &str, log: &str) {
+    let schema = workspace().join("tests/schemas/sarif-schema-2.1.0.json");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.sarif");
+    std::fs::write(&path, log).unwrap();
+    let script = "import json, sys, jsonschema\n\
+                  schema = json.load(open(sys.argv[1]))\n\
+                  log = json.load(open(sys.argv[2]))\n\
+                  v = jsonschema.Draft7Validator(schema)\n\
+                  errors = sorted(v.iter_errors(log), key=lambda e: list(e.path))\n\
+                  for e in errors[:10]: print(list(e.path), e.message)\n\
+                  sys.exit(1 if errors else 0)\n";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(&path)
+        .output()
+        .expect("python3 with the `jsonschema` package is needed to validate SARIF");
+    assert!(
+        out.status.success(),
+        "{what}: SARIF does not validate:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn sarif_validates_against_the_2_1_0_schema() {
-    let schema = workspace().join("tests/schemas/sarif-schema-2.1.0.json");
     for root in [APP, PLAIN] {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("out.sarif");
-        std::fs::write(&log, scan_ok(&["--format", "sarif", root])).unwrap();
-        let script = "import json, sys, jsonschema\n\
-                      schema = json.load(open(sys.argv[1]))\n\
-                      log = json.load(open(sys.argv[2]))\n\
-                      v = jsonschema.Draft7Validator(schema)\n\
-                      errors = sorted(v.iter_errors(log), key=lambda e: list(e.path))\n\
-                      for e in errors[:10]: print(list(e.path), e.message)\n\
-                      sys.exit(1 if errors else 0)\n";
-        let out = Command::new("python3")
-            .args(["-c", script])
-            .arg(&schema)
-            .arg(&log)
+        assert_valid_sarif(root, &scan_ok(&["--format", "sarif", root]));
+    }
+}
+
+/// `recon check --format sarif` in `dir` (exit 1: it has violations).
+fn check_sarif(dir: &Path) -> Value {
+    let out = crate::util::recon()
+        .args(["check", "--format", "sarif"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", dir.display());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_valid_sarif(&format!("recon check in {}", dir.display()), &text);
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The check's SARIF is the report's kind of log (same types, same
+/// validation): a rule per OBS code with its documentation, a result per
+/// violation at its line and column (in characters), paths as the text
+/// output prints them.
+#[test]
+fn check_sarif_validates_and_has_a_rule_per_code() {
+    let app = workspace().join(APP);
+    let log = check_sarif(&app);
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let codes: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 10);
+    assert!(
+        codes
+            .iter()
+            .enumerate()
+            .all(|(i, c)| *c == format!("OBS{:03}", i + 1))
+    );
+    for rule in rules {
+        let doc = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(doc.len() > 40, "{}: {doc}", rule["id"]);
+        assert_eq!(rule["help"]["markdown"].as_str(), Some(doc));
+    }
+    let text = crate::util::recon()
+        .arg("check")
+        .current_dir(&app)
+        .output()
+        .unwrap();
+    let expected: Vec<String> = String::from_utf8(text.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(' ').next().unwrap().to_owned())
+        .collect();
+    let results = run["results"].as_array().unwrap();
+    let got: Vec<String> = results
+        .iter()
+        .map(|r| {
+            let index = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], r["ruleId"]);
+            let loc = &r["locations"][0]["physicalLocation"];
+            format!(
+                "{}:{}:{}:",
+                loc["artifactLocation"]["uri"].as_str().unwrap(),
+                loc["region"]["startLine"],
+                loc["region"]["startColumn"]
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    for fixture in ["obs003", "obs010", "suppression"] {
+        check_sarif(&workspace().join("fixtures/check").join(fixture));
+    }
+}
+
+/// `recon scan | head`, `recon check | head`, `recon run | head`, `recon
+/// rule | head`: the reader is gone before the first write. Each command
+/// exits as it would have (check: 1, the violations), silently.
+#[test]
+fn every_command_exits_quietly_when_stdout_is_closed() {
+    let app = workspace().join(APP);
+    for (dir, args, code) in [
+        (workspace(), &["scan", "--format", "json", APP][..], 0),
+        (workspace(), &["scan", "--format", "sarif", APP][..], 0),
+        (app.clone(), &["check"][..], 1),
+        (app.clone(), &["check", "--format", "sarif"][..], 1),
+        (app.clone(), &["run"][..], 0),
+        (app.clone(), &["run", "--format", "json"][..], 0),
+        (app.clone(), &["run", "--list"][..], 0),
+        (workspace(), &["rule"][..], 0),
+    ] {
+        let mut child = crate::util::recon()
+            .args(args)
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).as_ref()
+            ),
+            (Some(code), ""),
+            "recon {args:?} with stdout closed"
+        );
+    }
+}
+
+/// Any other write error is one `error: stdout: ...` line and exit 2, the
+/// same for every command.
+#[test]
+fn every_command_reports_an_unwritable_stdout() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux
+    };
+    let app = workspace().join(APP);
+    for (dir, args) in [
+        (workspace(), &["scan", APP][..]),
+        (app.clone(), &["check"][..]),
+        (app.clone(), &["run"][..]),
+        (workspace(), &["rule"][..]),
+    ] {
+        let out = crate::util::recon()
+            .args(args)
+            .current_dir(&dir)
+            .stdout(full.try_clone().unwrap())
             .output()
-            .expect("python3 with the `jsonschema` package is needed to validate SARIF");
-        assert!(
-            out.status.success(),
-            "{root}: SARIF does not validate:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            .unwrap();
+        assert_eq!(
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).as_ref()
+            ),
+            (Some(2), "error: stdout: No space left on device\n"),
+            "recon {args:?} > /dev/full"
         );
     }
 }

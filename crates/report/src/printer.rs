@@ -1,13 +1,15 @@
-//! The printers: Markdown (a minijinja template), JSON and SARIF are
-//! siblings behind [`Printer`]. Each renders the whole output in memory.
-
-use std::fmt;
+//! The report's printers: Markdown (a minijinja template), JSON and SARIF
+//! are siblings behind [`Printer`] (from `recon-output`, which `recon
+//! check` and `recon run` printers implement too). Each renders the whole
+//! output in memory.
 
 use minijinja::value::{Serde, Value as JinjaValue};
 use minijinja::{Environment, UndefinedBehavior};
 use recon_findings::Findings;
+pub use recon_output::sarif::uri;
+use recon_output::sarif::{self, Level};
+pub use recon_output::{Printer, RenderError};
 use serde::Serialize;
-use serde_sarif::sarif;
 
 use crate::model::{Gap, Report};
 
@@ -22,32 +24,6 @@ pub const DEFAULT_TEMPLATE: &str = include_str!("../templates/report.md.j2");
 pub struct Document<'a> {
     pub findings: &'a Findings,
     pub report: &'a Report,
-}
-
-/// Why rendering failed. Nothing has been written when this is returned.
-#[derive(Debug)]
-pub enum RenderError {
-    /// The template did not parse or failed while rendering.
-    Template { name: String, message: String },
-    /// A value could not be serialised (a bug in recon).
-    Serialize(String),
-}
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RenderError::Template { name, message } => write!(f, "{name}: {message}"),
-            RenderError::Serialize(message) => write!(f, "cannot serialize the report: {message}"),
-        }
-    }
-}
-
-impl std::error::Error for RenderError {}
-
-/// One output format.
-pub trait Printer {
-    /// The whole output, ending with a newline.
-    fn print(&self, doc: &Document<'_>) -> Result<String, RenderError>;
 }
 
 /// Markdown through a minijinja template; the context has `report` (the
@@ -83,7 +59,9 @@ fn cell(value: String) -> String {
     value.replace('|', "\\|").replace('\n', " ")
 }
 
-impl Printer for MarkdownPrinter {
+impl Printer<Document<'_>> for MarkdownPrinter {
+    type Output = String;
+
     fn print(&self, doc: &Document<'_>) -> Result<String, RenderError> {
         let err = |e: minijinja::Error| RenderError::Template {
             name: self.name.clone(),
@@ -147,15 +125,14 @@ struct JsonDocument<'a> {
     report: &'a Report,
 }
 
-impl Printer for JsonPrinter {
+impl Printer<Document<'_>> for JsonPrinter {
+    type Output = String;
+
     fn print(&self, doc: &Document<'_>) -> Result<String, RenderError> {
-        let mut out = serde_json::to_string_pretty(&JsonDocument {
+        recon_output::pretty_json(&JsonDocument {
             findings: doc.findings,
             report: doc.report,
         })
-        .map_err(|e| RenderError::Serialize(e.to_string()))?;
-        out.push('\n');
-        Ok(out)
     }
 }
 
@@ -163,7 +140,7 @@ impl Printer for JsonPrinter {
 pub struct GapRule {
     pub id: &'static str,
     pub name: &'static str,
-    pub level: &'static str,
+    pub level: Level,
     pub short: &'static str,
     pub full: &'static str,
 }
@@ -173,70 +150,70 @@ pub const GAP_RULES: [GapRule; 10] = [
     GapRule {
         id: "missing-trace-id",
         name: "MissingTraceId",
-        level: "warning",
+        level: Level::Warning,
         short: "No trace id at a request entry point",
         full: "No trace_id, span_id or traceparent exists in the code; the result marks where a trace id should be born (the outermost HTTP middleware, each WebSocket endpoint).",
     },
     GapRule {
         id: "log-without-request-id",
         name: "LogWithoutRequestId",
-        level: "note",
+        level: Level::Note,
         short: "Log call with no request id in scope",
         full: "A log call in a file that never names trace_id, span_id, request_id, correlation_id, X-Request-ID or traceparent: its records cannot be joined to a request.",
     },
     GapRule {
         id: "fstring-log-message",
         name: "FStringLogMessage",
-        level: "note",
+        level: Level::Note,
         short: "Log message built with an f-string or another eager expression",
         full: "A message built with an f-string, .format(), % or + (or any non-literal expression) is formatted before the level check and loses its arguments as structured fields; pass them as arguments (see `recon check` OBS004).",
     },
     GapRule {
         id: "error-without-traceback",
         name: "ErrorWithoutTraceback",
-        level: "warning",
+        level: Level::Warning,
         short: "Error logged without traceback",
         full: "An error log call in an except body without exc_info loses the stack trace; use logger.exception (see `recon check` OBS003).",
     },
     GapRule {
         id: "swallowed-exception",
         name: "SwallowedException",
-        level: "warning",
+        level: Level::Warning,
         short: "Exception swallowed",
         full: "An except clause whose body is only pass, continue or ...: the failure never reaches logs, traces or alerts (see `recon check` OBS002).",
     },
     GapRule {
         id: "bare-except",
         name: "BareExcept",
-        level: "warning",
+        level: Level::Warning,
         short: "Bare except clause",
         full: "`except:` catches everything, KeyboardInterrupt and SystemExit included; name the exception type.",
     },
     GapRule {
         id: "print-call",
         name: "PrintCall",
-        level: "note",
+        level: Level::Note,
         short: "print() instead of logging",
         full: "print() bypasses logging: no level, no request id, no handler (see `recon check` OBS001).",
     },
     GapRule {
         id: "untagged-log-message",
         name: "UntaggedLogMessage",
-        level: "note",
+        level: Level::Note,
         short: "Log message without a [TAG] prefix",
         full: "The codebase prefixes log messages with a [TAG]; this one has none, so it escapes tag-based filters.",
     },
     GapRule {
         id: "wall-clock-duration",
         name: "WallClockDuration",
-        level: "note",
+        level: Level::Note,
         short: "Duration measured with time.time()",
         full: "time.time() follows the wall clock, which can jump; measure durations with time.perf_counter() (see `recon check` OBS006).",
     },
     GapRule {
         id: "ws-type-unhandled",
         name: "WebsocketTypeUnhandled",
-        level: "warning",
+        level: Level::Warning,
         short: "WebSocket message type never handled by the other side",
         full: "A message type one side sends and no handler of the other side compares against (see `recon check` OBS010).",
     },
@@ -253,148 +230,51 @@ pub fn all_gaps(report: &Report) -> Vec<&Gap> {
         .collect()
 }
 
-/// SARIF 2.1.0: one run, driver `recon` with one rule per gap kind, one
-/// result per gap instance (relative `uri`, `startLine`).
+/// SARIF 2.1.0 ([`recon_output::sarif::log`]): a rule per gap kind, a
+/// result per gap instance (relative `uri` from `%SRCROOT%`, `startLine`),
+/// sorted by file, line, rule and message.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SarifPrinter;
 
-impl Printer for SarifPrinter {
+impl Printer<Document<'_>> for SarifPrinter {
+    type Output = String;
+
     fn print(&self, doc: &Document<'_>) -> Result<String, RenderError> {
-        let rules_table: Vec<&GapRule> = GAP_RULES.iter().collect();
-        let rules: Vec<sarif::ReportingDescriptor> = rules_table
+        let rules: Vec<sarif::Rule<'_>> = GAP_RULES
             .iter()
-            .map(|r| {
-                sarif::ReportingDescriptor::builder()
-                    .id(r.id)
-                    .name(r.name)
-                    .short_description(
-                        sarif::MultiformatMessageString::builder()
-                            .text(r.short)
-                            .build(),
-                    )
-                    .full_description(
-                        sarif::MultiformatMessageString::builder()
-                            .text(r.full)
-                            .build(),
-                    )
-                    .default_configuration(
-                        sarif::ReportingConfiguration::builder()
-                            .level(serde_json::Value::from(r.level))
-                            .build(),
-                    )
-                    .build()
+            .map(|r| sarif::Rule {
+                id: r.id,
+                name: r.name,
+                level: r.level,
+                summary: r.short,
+                description: r.full,
+                help: None,
             })
             .collect();
-        let mut rows: Vec<(String, usize, usize, String)> = Vec::new();
+        let mut issues: Vec<sarif::Issue<'_>> = Vec::new();
         for g in all_gaps(doc.report) {
-            let Some(index) = rules_table.iter().position(|r| r.id == g.id) else {
+            let Some(rule_index) = GAP_RULES.iter().position(|r| r.id == g.id) else {
                 return Err(RenderError::Serialize(format!(
                     "gap `{}` has no SARIF rule",
                     g.id
                 )));
             };
-            for i in &g.instances {
-                rows.push((i.at.file.clone(), i.at.line, index, i.message.clone()));
-            }
+            issues.extend(g.instances.iter().map(|i| sarif::Issue {
+                rule_index,
+                message: &i.message,
+                path: &i.at.file,
+                line: i.at.line,
+                column: None,
+            }));
         }
-        rows.sort();
-        let results: Vec<sarif::Result> = rows
-            .into_iter()
-            .map(|(file, line, index, message)| {
-                let rule = rules_table[index];
-                sarif::Result::builder()
-                    .rule_id(rule.id)
-                    .rule_index(i64::try_from(index).unwrap_or(0))
-                    .level(level(rule.level))
-                    .message(sarif::Message::builder().text(message).build())
-                    .locations(vec![
-                        sarif::Location::builder()
-                            .physical_location(
-                                sarif::PhysicalLocation::builder()
-                                    .artifact_location(
-                                        sarif::ArtifactLocation::builder()
-                                            .uri(uri(&file))
-                                            .uri_base_id("%SRCROOT%")
-                                            .build(),
-                                    )
-                                    .region(
-                                        sarif::Region::builder()
-                                            .start_line(i64::try_from(line).unwrap_or(1))
-                                            .build(),
-                                    )
-                                    .build(),
-                            )
-                            .build(),
-                    ])
-                    .build()
-            })
-            .collect();
-        let driver = sarif::ToolComponent::builder()
-            .name("recon")
-            .version(env!("CARGO_PKG_VERSION"))
-            .rules(rules)
-            .build();
-        let run = sarif::Run::builder()
-            .tool(sarif::Tool::builder().driver(driver).build())
-            .results(results)
-            .column_kind(serde_json::Value::from("unicodeCodePoints"))
-            .build();
-        let log = sarif::Sarif::builder()
-            .schema("https://json.schemastore.org/sarif-2.1.0.json")
-            .version(serde_json::Value::from("2.1.0"))
-            .runs(vec![run])
-            .build();
-        let mut out = serde_json::to_string_pretty(&log)
-            .map_err(|e| RenderError::Serialize(e.to_string()))?;
-        out.push('\n');
-        Ok(out)
-    }
-}
-
-fn level(name: &str) -> sarif::ResultLevel {
-    match name {
-        "error" => sarif::ResultLevel::Error,
-        "warning" => sarif::ResultLevel::Warning,
-        "note" => sarif::ResultLevel::Note,
-        _ => sarif::ResultLevel::None,
-    }
-}
-
-/// A relative path as a URI reference: bytes outside RFC 3986's
-/// unreserved, sub-delims, `:`, `@` and `/` are percent-encoded.
-pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
-        if keep {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    // A first segment with a colon would read as a scheme.
-    if out
-        .split('/')
-        .next()
-        .is_some_and(|first| first.contains(':'))
-    {
-        out = format!("./{out}");
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uri_encodes_what_a_uri_cannot_hold() {
-        assert_eq!(uri("core/main.py"), "core/main.py");
-        assert_eq!(
-            uri("src/routes/[id]/+page.svelte"),
-            "src/routes/%5Bid%5D/+page.svelte"
-        );
-        assert_eq!(uri("a b/ü.py"), "a%20b/%C3%BC.py");
-        assert_eq!(uri("c:d.py"), "./c:d.py");
+        issues.sort_by(|a, b| {
+            (a.path, a.line, a.rule_index, a.message).cmp(&(
+                b.path,
+                b.line,
+                b.rule_index,
+                b.message,
+            ))
+        });
+        sarif::log(&rules, &issues, Some("%SRCROOT%"))
     }
 }

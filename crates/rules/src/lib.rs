@@ -42,7 +42,6 @@ use recon_syntax::files;
 
 pub use checker::{FileInfo, Language, Suppression, parse_suppression};
 pub use config::{Config, ConfigError};
-pub use output::Format;
 pub use rules::Rule;
 
 /// One rule violation.

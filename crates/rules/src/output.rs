@@ -1,8 +1,11 @@
-//! Printers for `recon check`: text, JSON, SARIF and GitHub annotations.
-//! Each takes the diagnostics already sorted and returns the whole output.
+//! The printers of `recon check`: text, JSON, SARIF and GitHub annotations,
+//! siblings behind [`Printer`] (from `recon-output`, shared with the
+//! report and the run). Each takes the diagnostics already sorted and
+//! returns the whole output.
 
+use recon_output::sarif::{self, Level};
+pub use recon_output::{Printer, RenderError};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::Diagnostic;
 use crate::rules::Rule;
@@ -10,49 +13,32 @@ use crate::rules::Rule;
 /// The value of the JSON output's `schema`.
 pub const SCHEMA: &str = "recon.check/1";
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `path:line:col: CODE message`, one line each.
-    Text,
-    /// `{"schema": "recon.check/1", "violations": [...]}`.
-    Json,
-    /// SARIF 2.1.0.
-    Sarif,
-    /// GitHub Actions workflow commands: `::error file=...,line=...::...`.
-    Github,
-}
+/// `path:line:col: CODE message`, one line each.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextPrinter;
 
-/// Render `diagnostics` in `format`.
-pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
-    match format {
-        Format::Text => text(diagnostics),
-        Format::Json => json_output(diagnostics),
-        Format::Sarif => sarif(diagnostics),
-        Format::Github => github(diagnostics),
+impl Printer<[Diagnostic]> for TextPrinter {
+    type Output = String;
+
+    fn print(&self, diagnostics: &[Diagnostic]) -> Result<String, RenderError> {
+        let mut out = String::new();
+        for d in diagnostics {
+            out.push_str(&format!(
+                "{}:{}:{}: {} {}\n",
+                d.file,
+                d.line,
+                d.column,
+                d.rule.code(),
+                d.message
+            ));
+        }
+        Ok(out)
     }
 }
 
-fn text(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&format!(
-            "{}:{}:{}: {} {}\n",
-            d.file,
-            d.line,
-            d.column,
-            d.rule.code(),
-            d.message
-        ));
-    }
-    out
-}
-
-fn pretty(value: &Value) -> String {
-    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
-    out.push('\n');
-    out
-}
+/// `{"schema": "recon.check/1", "violations": [...]}`, pretty-printed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonPrinter;
 
 #[derive(Serialize)]
 struct JsonOutput<'a> {
@@ -70,71 +56,89 @@ struct JsonViolation<'a> {
     message: &'a str,
 }
 
-fn json_output(diagnostics: &[Diagnostic]) -> String {
-    let output = JsonOutput {
-        schema: SCHEMA,
-        violations: diagnostics
-            .iter()
-            .map(|d| JsonViolation {
-                file: &d.file,
-                line: d.line,
-                column: d.column,
-                code: d.rule.code(),
-                name: d.rule.name(),
-                message: &d.message,
-            })
-            .collect(),
-    };
-    let mut out = serde_json::to_string_pretty(&output).unwrap_or_default();
-    out.push('\n');
-    out
+impl Printer<[Diagnostic]> for JsonPrinter {
+    type Output = String;
+
+    fn print(&self, diagnostics: &[Diagnostic]) -> Result<String, RenderError> {
+        recon_output::pretty_json(&JsonOutput {
+            schema: SCHEMA,
+            violations: diagnostics
+                .iter()
+                .map(|d| JsonViolation {
+                    file: &d.file,
+                    line: d.line,
+                    column: d.column,
+                    code: d.rule.code(),
+                    name: d.rule.name(),
+                    message: &d.message,
+                })
+                .collect(),
+        })
+    }
 }
 
-fn sarif(diagnostics: &[Diagnostic]) -> String {
-    let rules: Vec<Value> = Rule::ALL
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.code(),
-                "name": r.name(),
-                "shortDescription": { "text": r.summary() },
-                "fullDescription": { "text": r.doc() },
-                "help": { "text": format!("recon rule {}", r.code()), "markdown": r.doc() },
-                "defaultConfiguration": { "level": "error" },
+/// SARIF 2.1.0 ([`recon_output::sarif::log`], as the report's): a rule per
+/// OBS code with its documentation, a result per diagnostic at its
+/// `path:line:column`. Paths are as printed (relative to the current
+/// directory), so no `uriBaseId`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SarifPrinter;
+
+impl Printer<[Diagnostic]> for SarifPrinter {
+    type Output = String;
+
+    fn print(&self, diagnostics: &[Diagnostic]) -> Result<String, RenderError> {
+        let docs: Vec<String> = Rule::ALL.iter().map(|r| r.doc()).collect();
+        let rules: Vec<sarif::Rule<'_>> = Rule::ALL
+            .iter()
+            .zip(&docs)
+            .map(|(r, doc)| sarif::Rule {
+                id: r.code(),
+                name: r.name(),
+                level: Level::Error,
+                summary: r.summary(),
+                description: doc,
+                help: Some(sarif::Help {
+                    text: format!("recon rule {}", r.code()),
+                    markdown: doc,
+                }),
             })
-        })
-        .collect();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            json!({
-                "ruleId": d.rule.code(),
-                "ruleIndex": Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),
-                "level": "error",
-                "message": { "text": d.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": d.file },
-                        "region": { "startLine": d.line, "startColumn": d.column },
-                    }
-                }],
+            .collect();
+        let issues: Vec<sarif::Issue<'_>> = diagnostics
+            .iter()
+            .map(|d| sarif::Issue {
+                rule_index: Rule::ALL.iter().position(|r| *r == d.rule).unwrap_or(0),
+                message: &d.message,
+                path: &d.file,
+                line: d.line,
+                column: Some(d.column),
             })
-        })
-        .collect();
-    pretty(&json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "recon",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }
-            },
-            "results": results,
-        }],
-    }))
+            .collect();
+        sarif::log(&rules, &issues, None)
+    }
+}
+
+/// GitHub Actions workflow commands: `::error file=...,line=...::...`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GithubPrinter;
+
+impl Printer<[Diagnostic]> for GithubPrinter {
+    type Output = String;
+
+    fn print(&self, diagnostics: &[Diagnostic]) -> Result<String, RenderError> {
+        let mut out = String::new();
+        for d in diagnostics {
+            out.push_str(&format!(
+                "::error file={},line={},col={},title={}::{}\n",
+                escape_property(&d.file),
+                d.line,
+                d.column,
+                d.rule.code(),
+                escape_data(&d.message)
+            ));
+        }
+        Ok(out)
+    }
 }
 
 /// GitHub's escaping of a workflow command's message.
@@ -149,24 +153,11 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn github(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&format!(
-            "::error file={},line={},col={},title={}::{}\n",
-            escape_property(&d.file),
-            d.line,
-            d.column,
-            d.rule.code(),
-            escape_data(&d.message)
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     fn diagnostic() -> Diagnostic {
@@ -182,9 +173,12 @@ mod tests {
     #[test]
     fn text_and_github() {
         let d = [diagnostic()];
-        assert_eq!(render(&d, Format::Text), "a,b.py:3:5: OBS004 100% eager\n");
         assert_eq!(
-            render(&d, Format::Github),
+            TextPrinter.print(&d).unwrap(),
+            "a,b.py:3:5: OBS004 100% eager\n"
+        );
+        assert_eq!(
+            GithubPrinter.print(&d).unwrap(),
             "::error file=a%2Cb.py,line=3,col=5,title=OBS004::100%25 eager\n"
         );
     }
@@ -192,10 +186,18 @@ mod tests {
     #[test]
     fn json_and_sarif_parse() {
         let d = [diagnostic()];
-        let v: Value = serde_json::from_str(&render(&d, Format::Json)).unwrap();
+        let v: Value = serde_json::from_str(&JsonPrinter.print(&d).unwrap()).unwrap();
         assert_eq!(v["violations"][0]["code"], "OBS004");
-        let s: Value = serde_json::from_str(&render(&d, Format::Sarif)).unwrap();
-        assert_eq!(s["runs"][0]["results"][0]["ruleIndex"], 3);
-        assert_eq!(s["runs"][0]["tool"]["driver"]["rules"][9]["id"], "OBS010");
+        let s: Value = serde_json::from_str(&SarifPrinter.print(&d).unwrap()).unwrap();
+        let result = &s["runs"][0]["results"][0];
+        assert_eq!(result["ruleIndex"], 3);
+        assert_eq!(result["level"], "error");
+        let place = &result["locations"][0]["physicalLocation"];
+        assert_eq!(place["artifactLocation"]["uri"], "a,b.py");
+        assert_eq!(place["region"]["startColumn"], 5);
+        let rule = &s["runs"][0]["tool"]["driver"]["rules"][9];
+        assert_eq!(rule["id"], "OBS010");
+        assert_eq!(rule["help"]["text"], "recon rule OBS010");
+        assert_eq!(rule["help"]["markdown"], Rule::Obs010.doc());
     }
 }
