@@ -28,6 +28,7 @@
 
 pub mod args;
 pub mod batch;
+pub mod builtins;
 pub mod du;
 pub mod exec;
 pub mod find;
@@ -36,6 +37,7 @@ pub mod grep;
 pub mod grep_files;
 pub mod lex;
 pub mod ls;
+pub mod names;
 pub mod program;
 pub mod quote;
 pub mod refusal_kind;
@@ -43,6 +45,7 @@ pub mod regex;
 pub mod script;
 pub mod stream;
 pub mod text;
+pub mod tr;
 pub mod walk;
 pub mod xargs;
 

@@ -134,12 +134,29 @@ fn head_or_tail(
 
 pub fn head(cmd: &HeadCommand, cwd: &Path, stdin: &[u8]) -> Output {
     head_or_tail("head", &cmd.files, cwd, stdin, |b| {
+        if cmd.bytes {
+            let n = usize::try_from(cmd.lines)
+                .unwrap_or(usize::MAX)
+                .min(b.len());
+            return vec![&b[..n]];
+        }
         lines(b).take(cmd.lines as usize).collect()
     })
 }
 
 pub fn tail(cmd: &TailCommand, cwd: &Path, stdin: &[u8]) -> Output {
     head_or_tail("tail", &cmd.files, cwd, stdin, |b| {
+        if cmd.bytes {
+            let start = match cmd.span {
+                LineSpan::Count(n) => b
+                    .len()
+                    .saturating_sub(usize::try_from(n).unwrap_or(usize::MAX)),
+                LineSpan::From(n) => usize::try_from(n.max(1) - 1)
+                    .unwrap_or(usize::MAX)
+                    .min(b.len()),
+            };
+            return vec![&b[start..]];
+        }
         let all: Vec<&[u8]> = lines(b).collect();
         let skip = match cmd.span {
             LineSpan::Count(n) => all.len().saturating_sub(n as usize),
@@ -472,6 +489,15 @@ pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
         };
         for line in lines(&data) {
             let line = line.strip_suffix(b"\n").unwrap_or(line);
+            if cmd.bytes {
+                for (i, &b) in line.iter().enumerate() {
+                    if cmd.fields.iter().any(|&(a, z)| a <= i + 1 && i < z) {
+                        out.stdout.push(b);
+                    }
+                }
+                out.stdout.push(b'\n');
+                continue;
+            }
             if !line.contains(&cmd.delimiter) {
                 if !cmd.only_delimited {
                     out.stdout.extend_from_slice(line);
