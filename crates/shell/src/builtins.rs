@@ -330,6 +330,7 @@ fn parse_format(format: &[u8]) -> Result<Vec<Piece>, String> {
             continue;
         }
         i += 1;
+        let start = i;
         let mut spec = Spec {
             minus: false,
             plus: false,
@@ -377,11 +378,13 @@ fn parse_format(format: &[u8]) -> Result<Vec<Piece>, String> {
             return Err("a format ending in an unfinished `%` is not supported".into());
         };
         i += 1;
+        let plain = format[start..i - 1].is_empty();
         match c {
-            b'%' => {
+            b'%' if plain => {
                 literal.push(b'%');
                 continue;
             }
+            b'%' => return Err("`%` after flags or a width is not supported".into()),
             b's' | b'b' | b'c' | b'd' | b'i' | b'o' | b'u' | b'x' | b'X' => {}
             b'*' => return Err("`*` widths are not supported".into()),
             other => {
@@ -584,7 +587,15 @@ pub fn printf(cmd: &PrintfCommand) -> Output {
                                     format!("warning: {a}: Numerical result out of range"),
                                 );
                             } else if !whole {
-                                warn(&mut out, format!("{a}: invalid number"));
+                                let b = a.as_bytes();
+                                let what = match (b.first(), b.get(1)) {
+                                    (Some(b'0'), Some(d)) if d.is_ascii_digit() => {
+                                        "invalid octal number"
+                                    }
+                                    (Some(b'0'), Some(b'x')) => "invalid hex number",
+                                    _ => "invalid number",
+                                };
+                                warn(&mut out, format!("{a}: {what}"));
                                 out.status = 1;
                             }
                             value

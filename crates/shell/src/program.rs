@@ -78,12 +78,27 @@ pub struct CatCommand {
     pub files: Vec<Word>,
 }
 
-/// `ls [-l] [-a] [-1] [PATH...]`
+/// How `ls` orders what it lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LsSort {
+    Name,
+    /// `-t`: newest first.
+    Time,
+    /// `-S`: largest first.
+    Size,
+}
+
+/// `ls [-l] [-a|-A] [-1] [-h] [-t|-S] [-r] [-R] [-d] [PATH...]`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LsCommand {
     pub long: bool,
     pub all: bool,
     pub almost_all: bool,
+    pub human: bool,
+    pub sort: LsSort,
+    pub reverse: bool,
+    pub recursive: bool,
+    pub directory: bool,
     pub paths: Vec<Word>,
 }
 
@@ -615,16 +630,33 @@ fn parse_ls(args: &[Word]) -> Result<Program, Refusal> {
         opt(Some('a'), Some("all"), false, "a"),
         opt(Some('A'), Some("almost-all"), false, "A"),
         opt(Some('1'), None, false, "1"),
+        opt(Some('h'), Some("human-readable"), false, "h"),
+        opt(Some('t'), None, false, "t"),
+        opt(Some('S'), None, false, "S"),
+        opt(Some('r'), Some("reverse"), false, "r"),
+        opt(Some('R'), Some("recursive"), false, "R"),
+        opt(Some('d'), Some("directory"), false, "d"),
     ];
     let p = args::parse("ls", args, SPECS)?;
     let mut cmd = LsCommand {
         long: false,
         all: false,
         almost_all: false,
+        human: false,
+        sort: LsSort::Name,
+        reverse: false,
+        recursive: false,
+        directory: false,
         paths: p.operands,
     };
     for o in &p.opts {
         match o.key {
+            "h" => cmd.human = true,
+            "t" => cmd.sort = LsSort::Time,
+            "S" => cmd.sort = LsSort::Size,
+            "r" => cmd.reverse = true,
+            "R" => cmd.recursive = true,
+            "d" => cmd.directory = true,
             "l" => cmd.long = true,
             "1" => cmd.long = false,
             "a" => {
