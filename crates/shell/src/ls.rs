@@ -277,14 +277,11 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
 /// reversed. `dir` is where the rows are, to stat them when the order
 /// needs it and they were not stat'ed yet.
 fn sort_rows(cmd: &LsCommand, rows: &mut [Row], dir: Option<&Path>) {
-    if cmd.sort != LsSort::Name {
-        if let Some(dir) = dir {
-            for r in rows.iter_mut() {
-                if r.meta.is_none() {
-                    r.meta =
-                        fs::symlink_metadata(dir.join(std::ffi::OsStr::from_bytes(&r.name))).ok();
-                }
-            }
+    if cmd.sort != LsSort::Name
+        && let Some(dir) = dir
+    {
+        for r in rows.iter_mut().filter(|r| r.meta.is_none()) {
+            r.meta = fs::symlink_metadata(dir.join(std::ffi::OsStr::from_bytes(&r.name))).ok();
         }
     }
     let key = |r: &Row| -> (i64, i64) {
