@@ -193,6 +193,10 @@ pub struct XargsCommand {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UniqCommand {
     pub count: bool,
+    /// `-d`: only lines that repeat (one copy each).
+    pub repeated: bool,
+    /// `-u`: only lines that do not repeat.
+    pub unique: bool,
     pub files: Vec<Word>,
 }
 
@@ -345,15 +349,22 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
         "find" => Ok(Program::Find(crate::find::parse(args)?)),
         "xargs" => parse_xargs(name, args),
         "uniq" => {
-            const SPECS: &[OptSpec] = &[opt(Some('c'), Some("count"), false, "c")];
+            const SPECS: &[OptSpec] = &[
+                opt(Some('c'), Some("count"), false, "c"),
+                opt(Some('d'), Some("repeated"), false, "d"),
+                opt(Some('u'), Some("unique"), false, "u"),
+            ];
             let p = args::parse("uniq", args, SPECS)?;
             if p.operands.len() > 1 {
                 return Err(refuse(
                     "uniq: an output file operand would be written".into(),
                 ));
             }
+            let has = |k: &str| p.opts.iter().any(|o| o.key == k);
             Ok(Program::Uniq(UniqCommand {
-                count: p.opts.iter().any(|o| o.key == "c"),
+                count: has("c"),
+                repeated: has("d"),
+                unique: has("u"),
                 files: p.operands,
             }))
         }

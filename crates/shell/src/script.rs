@@ -277,6 +277,19 @@ mod tests {
     }
 
     #[test]
+    fn bang_inverts_a_whole_pipeline() {
+        let s = parse_script("! grep -q x f | head -1 && echo y").unwrap();
+        assert!(s.lists[0].first.negated);
+        assert_eq!(s.lists[0].first.stages.len(), 2);
+        assert!(!s.lists[0].rest[0].1.negated);
+        // Quoted, or inside a command, `!` is a word.
+        assert!(parse_script("test ! -f x").is_ok_and(|s| !s.lists[0].first.negated));
+        assert!(parse_script("\"!\" x").is_err());
+        assert!(parse_script("ls | ! grep x").is_err());
+        assert!(parse_script("!").is_err());
+    }
+
+    #[test]
     fn dangling_operators_are_syntax_errors() {
         assert!(parse_script("ls |").is_err());
         assert!(parse_script("ls &&").is_err());

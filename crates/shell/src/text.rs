@@ -520,7 +520,8 @@ pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
     out
 }
 
-/// `uniq [-c]`: adjacent duplicate lines; `-c` prefixes `%7d `.
+/// `uniq [-c] [-d] [-u]`: adjacent duplicate lines; `-c` prefixes `%7d `,
+/// `-d` keeps the repeated ones, `-u` the others (both: none).
 pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
     let mut out = Output::default();
     let name = names(&cmd.files).remove(0);
@@ -561,6 +562,9 @@ pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
         }
     }
     for (l, n) in groups {
+        if cmd.repeated && n == 1 || cmd.unique && n > 1 {
+            continue;
+        }
         if cmd.count {
             out.stdout.extend_from_slice(format!("{n:>7} ").as_bytes());
         }
