@@ -660,6 +660,59 @@ pub fn parse_test(name: &Word, args: &[Word]) -> Result<TestCommand, Refusal> {
     Ok(cmd)
 }
 
+/// `[[ ... ]]` in the forms where it reads as `[ ... ]` does: one string,
+/// a unary operator and its operand, `-nt -ot -ef`, an integer comparison
+/// of literal decimal numbers (`[[` evaluates arithmetic), each maybe
+/// after `!`. `==`, `!=` and `=` match patterns there, `<`/`>` compare
+/// with the locale: refused. (Globs inside are refused by the parser:
+/// `[[` does not expand them.)
+pub fn parse_double_bracket(name: &Word, args: &[Word]) -> Result<TestCommand, Refusal> {
+    let refuse = |reason: &str| Refusal {
+        column: name.column,
+        reason: format!("[[: {reason}"),
+    };
+    let Some((last, inner)) = args.split_last() else {
+        return Err(refuse("`[[` without `]]` is not supported"));
+    };
+    if last.text != "]]" || inner.iter().any(|w| w.text == "]]" || w.text == "[[") {
+        return Err(refuse("`[[` without `]]` at the end is not supported"));
+    }
+    let texts: Vec<&str> = inner.iter().map(|w| w.text.as_str()).collect();
+    let rest = match texts.as_slice() {
+        ["!", rest @ ..] => rest,
+        all => all,
+    };
+    let literal_integer = |t: &str| {
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        !digits.is_empty()
+            && digits.len() < 19
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'))
+    };
+    let operator = |t: &str| {
+        matches!(t, "!" | "(" | ")" | "&&" | "||") || UNARY.contains(&t) || BINARY.contains(&t)
+    };
+    let fits = match rest {
+        [s] => !operator(s),
+        [op, _] => is_file_unary(op) || matches!(*op, "-n" | "-z"),
+        [_, "-nt" | "-ot" | "-ef", _] => true,
+        [a, "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge", b] => {
+            literal_integer(a) && literal_integer(b)
+        }
+        _ => false,
+    };
+    if !fits || matches!(rest, [op, _] if matches!(*op, "-o" | "-v" | "-R" | "-t" | "-N")) {
+        return Err(refuse(
+            "only `[[ -OP X ]]`, `[[ X ]]`, `-nt -ot -ef` and comparisons of literal integers are supported (`==`, `!=`, `=` match patterns in `[[`)",
+        ));
+    }
+    Ok(TestCommand {
+        bracket: true,
+        args: inner.to_vec(),
+        missing_bracket: false,
+    })
+}
+
 /// Refuses what recon does not evaluate: more than four arguments (bash's
 /// full expression grammar), the operators about the shell itself, and
 /// `-a`/`-o` next to an operator (bash's grammar then reads it otherwise).

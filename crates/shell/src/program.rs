@@ -301,6 +301,9 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
         "echo" => Ok(Program::Echo(crate::builtins::parse_echo(name, args)?)),
         "printf" => Ok(Program::Printf(crate::builtins::parse_printf(name, args)?)),
         "test" | "[" => Ok(Program::Test(crate::builtins::parse_test(name, args)?)),
+        "[[" => Ok(Program::Test(crate::builtins::parse_double_bracket(
+            name, args,
+        )?)),
         "true" | ":" => Ok(Program::Status(0)),
         "false" => Ok(Program::Status(1)),
         "tr" => Ok(Program::Tr(crate::tr::parse(name.column, args)?)),
@@ -388,7 +391,7 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
             }))
         }
         other => Err(refuse(format!(
-            "`{other}` is not a supported program (read-only subset: grep cat ls head tail wc sort uniq cut tr basename dirname du find xargs echo printf test [ true false cd)"
+            "`{other}` is not a supported program (read-only subset: grep cat ls head tail wc sort uniq cut tr basename dirname du find xargs echo printf test [ [[ true false cd)"
         ))),
     }
 }
@@ -621,7 +624,7 @@ fn parse_xargs(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
             column: name.column,
             reason: "xargs: only read-only programs may follow".into(),
         }),
-        Some(p @ ("printf" | "test" | "[" | ":")) => Err(Refusal {
+        Some(p @ ("printf" | "test" | "[" | "[[" | ":")) => Err(Refusal {
             column: name.column,
             reason: format!(
                 "xargs: `{p}` would be the coreutils program, not bash's builtin: not supported"

@@ -130,6 +130,12 @@ pub fn parse_script_with(line: &str, expand: &mut dyn Expander) -> Result<Script
                 continue;
             }
             Some(Token::Word(w)) => {
+                if w.glob.is_some() && words.first().is_some_and(|f: &Word| f.text == "[[") {
+                    return Err(Refusal {
+                        column: w.column,
+                        reason: "`[[` does not expand globs: quote the pattern or use `[`".into(),
+                    });
+                }
                 if w.glob.is_some() {
                     words.extend(expand.expand(&w)?);
                 } else {
