@@ -13,7 +13,9 @@
 //! * [`exec`] plans a whole mission (refusing it before anything runs if any
 //!   command is outside the subset or any path leaves the checkout) and runs
 //!   it, sharing one [`walk::Checkout`] so each directory is read once;
-//! * [`grep`], [`regex`], [`walk`], [`ls`] and [`text`] are the programs.
+//! * [`grep`], [`regex`], [`walk`], [`ls`], [`text`], [`tr`] and [`names`]
+//!   are the programs; [`builtins`] are bash's own (`echo`, `printf`,
+//!   `test`/`[`, `true`, `false`).
 //!
 //! ```
 //! use recon_shell::exec::{MissionPlan, RunOptions};
