@@ -624,7 +624,11 @@ fn parse_xargs(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
             column: name.column,
             reason: "xargs: only read-only programs may follow".into(),
         }),
-        Some(p @ ("printf" | "test" | "[" | "[[" | ":")) => Err(Refusal {
+        Some(p @ ("[[" | ":" | "!")) => Err(Refusal {
+            column: name.column,
+            reason: format!("xargs: `{p}` is part of the shell, not a program xargs can run"),
+        }),
+        Some(p @ ("printf" | "test" | "[")) => Err(Refusal {
             column: name.column,
             reason: format!(
                 "xargs: `{p}` would be the coreutils program, not bash's builtin: not supported"
