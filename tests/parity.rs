@@ -483,6 +483,8 @@ fn refuses_what_the_builtins_cannot_match() {
     assert_refused("[ -f a -a -f b ]", &[1], false);
     assert_refused("ls | xargs printf '%s\\n'", &[6], false);
     assert_refused("echo a | tr '[:alpha:]' '[:digit:]'", &[10], false);
+    // GNU tr refuses a complemented class mapped to several characters.
+    assert_refused("echo a | tr -c '[:alpha:]' 'ab'", &[10], false);
     // `==` matches a pattern in `[[`; `[[` expands no glob.
     assert_refused("[[ a == b ]]", &[1], false);
     assert_refused("[[ -f *.txt ]]", &[7], false);

@@ -30,7 +30,27 @@ pub fn parse_basename(args: &[Word]) -> Result<BasenameCommand, Refusal> {
         opt(Some('s'), Some("suffix"), true, "s"),
         opt(Some('z'), Some("zero"), false, "z"),
     ];
-    let p = crate::args::parse("basename", args, SPECS)?;
+    // GNU basename stops reading options at its first operand ("+as:z").
+    let mut end = 0;
+    while let Some(w) = args.get(end) {
+        let t = w.text.as_str();
+        if t == "--" {
+            end += 1;
+            break;
+        }
+        if !t.starts_with('-') || t == "-" {
+            break;
+        }
+        let takes_value = if let Some(long) = t.strip_prefix("--") {
+            !long.contains('=') && "suffix".starts_with(long) && long.len() >= 2
+        } else {
+            t.ends_with('s') && !t[1..t.len() - 1].contains('s')
+        };
+        end += if takes_value { 2 } else { 1 };
+    }
+    let end = end.min(args.len());
+    let mut p = crate::args::parse("basename", &args[..end], SPECS)?;
+    p.operands.extend(args[end..].iter().cloned());
     let mut multiple = false;
     let mut suffix = None;
     let mut zero = false;

@@ -215,6 +215,15 @@ pub fn parse(name_column: usize, args: &[crate::lex::Word]) -> Result<TrCommand,
                     "an empty second set is an error (GNU: string2 must be non-empty)".into(),
                 ));
             }
+            let class1 = kinds1
+                .iter()
+                .any(|k| matches!(k, Element::Upper | Element::Lower | Element::Class));
+            if comp && class1 && s2.iter().any(|&b| b != s2[0]) {
+                return Err(refuse(
+                    "a complemented class translated to more than one character (GNU: string2 must map all characters in the domain to one)"
+                        .into(),
+                ));
+            }
             let last = s2[s2.len() - 1];
             for (i, &from) in set1.iter().enumerate() {
                 cmd.map[from as usize] = s2.get(i).copied().unwrap_or(last);
