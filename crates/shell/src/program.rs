@@ -676,7 +676,8 @@ fn parse_ls(args: &[Word]) -> Result<Program, Refusal> {
             "R" => cmd.recursive = true,
             "d" => cmd.directory = true,
             "l" => cmd.long = true,
-            "1" => cmd.long = false,
+            // GNU: `-1` after `-l` changes nothing; `-l` after `-1` wins.
+            "1" => {}
             "a" => {
                 cmd.all = true;
                 cmd.almost_all = false;
