@@ -309,10 +309,13 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
         "tr" => Ok(Program::Tr(crate::tr::parse(name.column, args)?)),
         "basename" => Ok(Program::Basename(crate::names::parse_basename(args)?)),
         "dirname" => Ok(Program::Dirname(crate::names::parse_dirname(args)?)),
-        "git" => Err(refuse(
-            "`git` is not run: recon reads no git metadata (use `find` or `ls` for the files)"
+        "git" => Err(refuse(match args.first().map(|w| w.text.as_str()) {
+            Some(sub) if !crate::refusal_kind::READ_ONLY_GIT.contains(&sub) => format!(
+                "`git {sub}` is not run: it may change the repository, and recon reads no git metadata"
+            ),
+            _ => "`git` is not run: recon reads no git metadata (use `find` or `ls` for the files)"
                 .into(),
-        )),
+        })),
         "wc" => {
             const SPECS: &[OptSpec] = &[
                 opt(Some('l'), Some("lines"), false, "l"),

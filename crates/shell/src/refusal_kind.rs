@@ -76,7 +76,7 @@ const NETWORK: &[&str] = &[
 ];
 const REPOSITORY: &[&str] = &["git", "gh"];
 /// git subcommands that only read the repository.
-const READ_ONLY_GIT: &[&str] = &[
+pub(crate) const READ_ONLY_GIT: &[&str] = &[
     "log",
     "ls-files",
     "ls-tree",
