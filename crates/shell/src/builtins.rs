@@ -539,13 +539,16 @@ pub fn printf(cmd: &PrintfCommand) -> Output {
     let mut out = Output::default();
     let mut args = cmd.args.iter();
     let consumes = cmd.pieces.iter().any(|p| matches!(p, Piece::Spec(_)));
-    let warn = |out: &mut Output, msg: String| {
-        // bash's stdout is flushed when the builtin ends: its messages
-        // come first.
+    // bash flushes stdout after each pass over the format: a pass's
+    // messages come before what the pass printed.
+    let mut pass_start;
+    let warn = |out: &mut Output, pass_start: usize, msg: String| {
+        out.marks.push((pass_start, out.stderr.len()));
         out.stderr
             .extend_from_slice(format!("bash: line 1: printf: {msg}\n").as_bytes());
     };
     loop {
+        pass_start = out.stdout.len();
         for piece in &cmd.pieces {
             let spec = match piece {
                 Piece::Literal(bytes) => {
@@ -584,6 +587,7 @@ pub fn printf(cmd: &PrintfCommand) -> Output {
                             if overflow {
                                 warn(
                                     &mut out,
+                                    pass_start,
                                     format!("warning: {a}: Numerical result out of range"),
                                 );
                             } else if !whole {
@@ -595,7 +599,7 @@ pub fn printf(cmd: &PrintfCommand) -> Output {
                                     (Some(b'0'), Some(b'x')) => "invalid hex number",
                                     _ => "invalid number",
                                 };
-                                warn(&mut out, format!("{a}: {what}"));
+                                warn(&mut out, pass_start, format!("{a}: {what}"));
                                 out.status = 1;
                             }
                             value
