@@ -53,6 +53,24 @@ fn edge_wide_mission_matches_bash_on_edge_fixture() {
     assert_parity(Some(&mission_path("edge_wide.md")), edge.path());
 }
 
+/// The dialect team documents write (issue 18): `echo`/`printf` banners,
+/// `[ -f X ] && cat X` guards, `grep | cut | sort | uniq -c | sort -rn`
+/// pipelines, `tr`, `basename`, `dirname`, `xargs -n1 basename`.
+#[test]
+fn dialect_mission_matches_bash_on_fixture_app() {
+    assert_parity(Some(&mission_path("dialect.md")), &fixture_app());
+}
+
+/// The edges of that dialect: echo and printf escapes, printf reusing its
+/// format and its number errors, every `test` operator and its syntax
+/// errors, `!`, tail/head -c, `uniq -c` padding, `cut -c`, `tr` sets,
+/// basename/dirname corner cases and usage errors, `xargs` running echo.
+#[test]
+fn dialect_edge_mission_matches_bash_on_edge_fixture() {
+    let edge = edge_fixture();
+    assert_parity(Some(&mission_path("dialect_edge.md")), edge.path());
+}
+
 /// Pathological inputs: a 10 MB line, 100k lines, NULs past GNU's first
 /// 96 KiB read, 120-level directories, a FIFO, loops (issue 7).
 #[test]
@@ -135,6 +153,8 @@ fn our_missions_parse() {
         "edge.md",
         "session_map.md",
         "edge_wide.md",
+        "dialect.md",
+        "dialect_edge.md",
     ] {
         let text = fs::read_to_string(mission_path(name)).unwrap();
         let mission = parse_mission(&text);
@@ -246,6 +266,8 @@ fn no_sigpipe_races_in_missions() {
     let edge = edge_fixture();
     assert_no_sigpipe_race(&mission_path("edge.md"), edge.path());
     assert_no_sigpipe_race(&mission_path("edge_wide.md"), edge.path());
+    assert_no_sigpipe_race(&mission_path("dialect.md"), &app);
+    assert_no_sigpipe_race(&mission_path("dialect_edge.md"), edge.path());
 }
 
 /// `session_map.md` is the issue's "second mission of our own": a different
@@ -441,6 +463,30 @@ fn refuses_echo_into_a_file() {
 #[test]
 fn refuses_redirection_into_a_file() {
     assert_refused("grep -rn keep . > out.txt", &[17, 19], false);
+}
+
+#[test]
+fn refuses_git_with_a_reason() {
+    assert_refused("git log --oneline | head -n 5", &[1], false);
+    assert_refused("git ls-files | grep py", &[1], false);
+}
+
+#[test]
+fn refuses_what_the_builtins_cannot_match() {
+    // `\u` depends on the locale's character set; printf -v sets a
+    // variable; more than four test arguments; printf under xargs is
+    // coreutils' program.
+    assert_refused("echo -e 'caf\\u00e9'", &[1], false);
+    assert_refused("printf -v x '%s' y", &[1], false);
+    assert_refused("printf '%f\\n' 1.5", &[1], false);
+    assert_refused("[ -f a -a -f b ]", &[1], false);
+    assert_refused("ls | xargs printf '%s\\n'", &[6], false);
+    assert_refused("echo a | tr '[:alpha:]' '[:digit:]'", &[10], false);
+    // GNU tr refuses a complemented class mapped to several characters.
+    assert_refused("echo a | tr -c '[:alpha:]' 'ab'", &[10], false);
+    // `==` matches a pattern in `[[`; `[[` expands no glob.
+    assert_refused("[[ a == b ]]", &[1], false);
+    assert_refused("[[ -f *.txt ]]", &[7], false);
 }
 
 #[test]

@@ -509,7 +509,25 @@ impl MissionPlan {
         out
     }
 
+    /// Runs one pipeline; `! PIPELINE` inverts its status.
     fn run_pipeline(
+        &self,
+        cmd: &PlannedCommand,
+        pipeline: &Pipeline,
+        grep_index: &mut usize,
+        cwd: &mut PathBuf,
+        out: &mut Output,
+        ctx: &mut StageContext<'_>,
+    ) -> i32 {
+        let status = self.run_stages(cmd, pipeline, grep_index, cwd, out, ctx);
+        if pipeline.negated {
+            i32::from(status == 0)
+        } else {
+            status
+        }
+    }
+
+    fn run_stages(
         &self,
         cmd: &PlannedCommand,
         pipeline: &Pipeline,
@@ -709,6 +727,16 @@ pub(crate) fn run_program(
         Program::Find(f) => crate::find::run(f, checkout, &abs_cwd),
         Program::Du(d) => crate::du::run(d, checkout, &abs_cwd),
         Program::Xargs(x) => crate::xargs::run(x, checkout, cwd, stdin),
+        Program::Echo(e) => crate::builtins::echo(e),
+        Program::Printf(p) => crate::builtins::printf(p),
+        Program::Test(t) => crate::builtins::test(t, &abs_cwd),
+        Program::Status(status) => Output {
+            status: *status,
+            ..Output::default()
+        },
+        Program::Tr(t) => crate::tr::run(t, stdin),
+        Program::Basename(b) => crate::names::basename(b),
+        Program::Dirname(d) => crate::names::dirname(d),
         // `cd` only runs as a pipeline stage; xargs refuses it.
         Program::Cd(_) => Output::default(),
     }

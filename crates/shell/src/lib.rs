@@ -13,7 +13,9 @@
 //! * [`exec`] plans a whole mission (refusing it before anything runs if any
 //!   command is outside the subset or any path leaves the checkout) and runs
 //!   it, sharing one [`walk::Checkout`] so each directory is read once;
-//! * [`grep`], [`regex`], [`walk`], [`ls`] and [`text`] are the programs.
+//! * [`grep`], [`regex`], [`walk`], [`ls`], [`text`], [`tr`] and [`names`]
+//!   are the programs; [`builtins`] are bash's own (`echo`, `printf`,
+//!   `test`/`[`, `true`, `false`).
 //!
 //! ```
 //! use recon_shell::exec::{MissionPlan, RunOptions};
@@ -28,6 +30,7 @@
 
 pub mod args;
 pub mod batch;
+pub mod builtins;
 pub mod du;
 pub mod exec;
 pub mod find;
@@ -36,6 +39,7 @@ pub mod grep;
 pub mod grep_files;
 pub mod lex;
 pub mod ls;
+pub mod names;
 pub mod program;
 pub mod quote;
 pub mod refusal_kind;
@@ -43,6 +47,7 @@ pub mod regex;
 pub mod script;
 pub mod stream;
 pub mod text;
+pub mod tr;
 pub mod walk;
 pub mod xargs;
 

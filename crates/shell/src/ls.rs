@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::Path;
 
-use crate::program::LsCommand;
+use crate::program::{LsCommand, LsSort};
 use crate::walk::{Checkout, strerror};
 
 /// Output of one program run.
@@ -76,7 +76,7 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
         } else {
             lmeta
         };
-        if meta.is_dir() {
+        if meta.is_dir() && !cmd.directory {
             dirs.push((op.clone(), path));
             dir_metas.push(meta);
         } else {
@@ -95,8 +95,27 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
             });
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_rows(cmd, &mut files, None);
+    if cmd.sort == LsSort::Name && !cmd.reverse {
+        dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    } else {
+        // The same order as files: by the (followed) metadata of each.
+        let mut keyed: Vec<Row> = dirs
+            .iter()
+            .map(|(name, path)| Row {
+                name: name.as_bytes().to_vec(),
+                meta: fs::metadata(path).ok(),
+                kind: 'd',
+                target: None,
+            })
+            .collect();
+        sort_rows(cmd, &mut keyed, None);
+        let order: Vec<String> = keyed
+            .into_iter()
+            .map(|r| String::from_utf8_lossy(&r.name).into_owned())
+            .collect();
+        dirs.sort_by_key(|(name, _)| order.iter().position(|n| n == name));
+    }
     if !files.is_empty() {
         print_rows(cmd, &files, &dir_metas, &mut out.stdout);
         // GNU separates the files from the directories to come, whether or
@@ -105,19 +124,25 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
             out.stdout.push(b'\n');
         }
     }
-    let headers = operands.len() > 1;
+    let headers = operands.len() > 1 || cmd.recursive;
     // Whether a directory was listed yet: each further one starts with a
     // blank line. A directory that cannot be opened prints neither that
     // nor its header.
     let mut first = true;
-    for (name, path) in &dirs {
+    // Depth first, in listing order: a stack, the next directory on top.
+    // The flag: a command-line operand (GNU's failures there are status
+    // 2, under `-R` further down 1).
+    let mut pending: Vec<(String, std::path::PathBuf, bool)> =
+        dirs.into_iter().rev().map(|(n, p)| (n, p, true)).collect();
+    while let Some((name, path, operand)) = pending.pop() {
+        let (name, path) = (&name, &path);
         let names: Vec<(Vec<u8>, char)> = if cmd.long {
             // In readdir order, `.` and `..` where they come: GNU stats each
             // entry as it reads it, and says so when it cannot.
             match read_dir_raw(path) {
                 Ok(n) => n,
                 Err(e) => {
-                    cannot_open(&mut out, name, &e);
+                    cannot_open(&mut out, name, &e, operand);
                     continue;
                 }
             }
@@ -133,7 +158,7 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
                     n
                 }
                 Err(e) => {
-                    cannot_open(&mut out, name, e);
+                    cannot_open(&mut out, name, e, operand);
                     continue;
                 }
             }
@@ -205,22 +230,74 @@ pub fn run(cmd: &LsCommand, checkout: &Checkout, cwd: &Path) -> Output {
                 }
             }
         }
-        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_rows(cmd, &mut rows, Some(path));
         if cmd.long {
             let blocks: u64 = rows
                 .iter()
                 .filter_map(|r| r.meta.as_ref())
                 .map(MetadataExt::blocks)
                 .sum();
+            let total = if cmd.human {
+                crate::du::human(blocks * 512)
+            } else {
+                blocks.div_ceil(2).to_string()
+            };
             out.stdout
-                .extend_from_slice(format!("total {}\n", blocks.div_ceil(2)).as_bytes());
+                .extend_from_slice(format!("total {total}\n").as_bytes());
         }
         print_rows(cmd, &rows, &[], &mut out.stdout);
+        if cmd.recursive {
+            // Subdirectories (not symlinks to one), in listing order.
+            let mut subdirs = Vec::new();
+            for r in &rows {
+                if r.name == b"." || r.name == b".." {
+                    continue;
+                }
+                let child = path.join(std::ffi::OsStr::from_bytes(&r.name));
+                let is_dir = match &r.meta {
+                    Some(m) => m.is_dir(),
+                    None => fs::symlink_metadata(&child).is_ok_and(|m| m.is_dir()),
+                };
+                if is_dir {
+                    let mut shown = name.clone();
+                    if !shown.ends_with('/') {
+                        shown.push('/');
+                    }
+                    shown.push_str(&String::from_utf8_lossy(&r.name));
+                    subdirs.push((shown, child, false));
+                }
+            }
+            pending.extend(subdirs.into_iter().rev());
+        }
     }
     out
 }
 
-fn cannot_open(out: &mut Output, name: &str, e: &std::io::Error) {
+/// Orders rows by name, or by time or size (name breaking ties), maybe
+/// reversed. `dir` is where the rows are, to stat them when the order
+/// needs it and they were not stat'ed yet.
+fn sort_rows(cmd: &LsCommand, rows: &mut [Row], dir: Option<&Path>) {
+    if cmd.sort != LsSort::Name
+        && let Some(dir) = dir
+    {
+        for r in rows.iter_mut().filter(|r| r.meta.is_none()) {
+            r.meta = fs::symlink_metadata(dir.join(std::ffi::OsStr::from_bytes(&r.name))).ok();
+        }
+    }
+    let key = |r: &Row| -> (i64, i64) {
+        match (&r.meta, cmd.sort) {
+            (Some(m), LsSort::Time) => (m.mtime(), m.mtime_nsec()),
+            (Some(m), LsSort::Size) => (m.size() as i64, 0),
+            _ => (0, 0),
+        }
+    };
+    rows.sort_by(|a, b| {
+        let ord = key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name));
+        if cmd.reverse { ord.reverse() } else { ord }
+    });
+}
+
+fn cannot_open(out: &mut Output, name: &str, e: &std::io::Error, operand: bool) {
     out.err(
         format!(
             "ls: cannot open directory {}: {}\n",
@@ -229,7 +306,7 @@ fn cannot_open(out: &mut Output, name: &str, e: &std::io::Error) {
         )
         .as_bytes(),
     );
-    out.status = 2;
+    out.status = out.status.max(if operand { 2 } else { 1 });
 }
 
 /// The entries of `dir` in readdir order, `.` and `..` included (std's
@@ -304,6 +381,8 @@ fn print_rows(cmd: &LsCommand, rows: &[Row], also_sized: &[Metadata], out: &mut 
             let size = if ft.is_block_device() || ft.is_char_device() {
                 let dev = m.rdev();
                 format!("{}, {}", libc::major(dev), libc::minor(dev))
+            } else if cmd.human {
+                crate::du::human(m.size())
             } else {
                 m.size().to_string()
             };

@@ -78,12 +78,27 @@ pub struct CatCommand {
     pub files: Vec<Word>,
 }
 
-/// `ls [-l] [-a] [-1] [PATH...]`
+/// How `ls` orders what it lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LsSort {
+    Name,
+    /// `-t`: newest first.
+    Time,
+    /// `-S`: largest first.
+    Size,
+}
+
+/// `ls [-l] [-a|-A] [-1] [-h] [-t|-S] [-r] [-R] [-d] [PATH...]`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LsCommand {
     pub long: bool,
     pub all: bool,
     pub almost_all: bool,
+    pub human: bool,
+    pub sort: LsSort,
+    pub reverse: bool,
+    pub recursive: bool,
+    pub directory: bool,
     pub paths: Vec<Word>,
 }
 
@@ -99,12 +114,16 @@ pub enum LineSpan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeadCommand {
     pub lines: u64,
+    /// `-c N`: bytes instead of lines.
+    pub bytes: bool,
     pub files: Vec<Word>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TailCommand {
     pub span: LineSpan,
+    /// `-c N` / `-c +N`: bytes instead of lines.
+    pub bytes: bool,
     pub files: Vec<Word>,
 }
 
@@ -137,12 +156,15 @@ pub struct SortCommand {
     pub files: Vec<Word>,
 }
 
-/// `cut -d C -f LIST [-s]`
+/// `cut -d C -f LIST [-s]`, `cut -c LIST`, `cut -b LIST`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CutCommand {
     pub delimiter: u8,
-    /// Inclusive 1-based field ranges; `usize::MAX` for an open end.
+    /// Inclusive 1-based field (or byte) ranges; `usize::MAX` for an open end.
     pub fields: Vec<(usize, usize)>,
+    /// `-c`/`-b`: the list selects bytes (characters are bytes in the C
+    /// locale), not fields.
+    pub bytes: bool,
     pub only_delimited: bool,
     pub files: Vec<Word>,
     /// A usage error GNU cut reports at run time (exit 1).
@@ -171,6 +193,10 @@ pub struct XargsCommand {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UniqCommand {
     pub count: bool,
+    /// `-d`: only lines that repeat (one copy each).
+    pub repeated: bool,
+    /// `-u`: only lines that do not repeat.
+    pub unique: bool,
     pub files: Vec<Word>,
 }
 
@@ -197,6 +223,14 @@ pub enum Program {
     Xargs(XargsCommand),
     Du(DuCommand),
     Cut(CutCommand),
+    Echo(crate::builtins::EchoCommand),
+    Printf(crate::builtins::PrintfCommand),
+    Test(crate::builtins::TestCommand),
+    /// `true`, `false`, `:`: only an exit status.
+    Status(i32),
+    Tr(crate::tr::TrCommand),
+    Basename(crate::names::BasenameCommand),
+    Dirname(crate::names::DirnameCommand),
 }
 
 impl Program {
@@ -215,8 +249,16 @@ impl Program {
             Program::Find(f) => f.paths.iter().collect(),
             Program::Du(d) => d.paths.iter().collect(),
             Program::Cut(c) => c.files.iter().collect(),
+            Program::Test(t) => crate::builtins::test_paths(t),
             // Its program's own operands are checked when it is parsed.
             Program::Xargs(_) => Vec::new(),
+            // Strings only, never opened.
+            Program::Echo(_)
+            | Program::Printf(_)
+            | Program::Status(_)
+            | Program::Tr(_)
+            | Program::Basename(_)
+            | Program::Dirname(_) => Vec::new(),
         };
         words.into_iter().filter(|w| w.text != "-").collect()
     }
@@ -242,16 +284,38 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
         }
         "ls" => parse_ls(args),
         "head" => {
-            let (lines, files) = parse_line_count("head", args)?;
+            let (lines, bytes, files) = parse_line_count("head", args)?;
             match lines {
-                LineSpan::Count(n) => Ok(Program::Head(HeadCommand { lines: n, files })),
+                LineSpan::Count(n) => Ok(Program::Head(HeadCommand {
+                    lines: n,
+                    bytes,
+                    files,
+                })),
                 LineSpan::From(_) => Err(refuse("head: `+N` counts are not supported".into())),
             }
         }
         "tail" => {
-            let (span, files) = parse_line_count("tail", args)?;
-            Ok(Program::Tail(TailCommand { span, files }))
+            let (span, bytes, files) = parse_line_count("tail", args)?;
+            Ok(Program::Tail(TailCommand { span, bytes, files }))
         }
+        "echo" => Ok(Program::Echo(crate::builtins::parse_echo(name, args)?)),
+        "printf" => Ok(Program::Printf(crate::builtins::parse_printf(name, args)?)),
+        "test" | "[" => Ok(Program::Test(crate::builtins::parse_test(name, args)?)),
+        "[[" => Ok(Program::Test(crate::builtins::parse_double_bracket(
+            name, args,
+        )?)),
+        "true" | ":" => Ok(Program::Status(0)),
+        "false" => Ok(Program::Status(1)),
+        "tr" => Ok(Program::Tr(crate::tr::parse(name.column, args)?)),
+        "basename" => Ok(Program::Basename(crate::names::parse_basename(args)?)),
+        "dirname" => Ok(Program::Dirname(crate::names::parse_dirname(args)?)),
+        "git" => Err(refuse(match args.first().map(|w| w.text.as_str()) {
+            Some(sub) if !crate::refusal_kind::READ_ONLY_GIT.contains(&sub) => format!(
+                "`git {sub}` is not run: it may change the repository, and recon reads no git metadata"
+            ),
+            _ => "`git` is not run: recon reads no git metadata (use `find` or `ls` for the files)"
+                .into(),
+        })),
         "wc" => {
             const SPECS: &[OptSpec] = &[
                 opt(Some('l'), Some("lines"), false, "l"),
@@ -291,15 +355,22 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
         "find" => Ok(Program::Find(crate::find::parse(args)?)),
         "xargs" => parse_xargs(name, args),
         "uniq" => {
-            const SPECS: &[OptSpec] = &[opt(Some('c'), Some("count"), false, "c")];
+            const SPECS: &[OptSpec] = &[
+                opt(Some('c'), Some("count"), false, "c"),
+                opt(Some('d'), Some("repeated"), false, "d"),
+                opt(Some('u'), Some("unique"), false, "u"),
+            ];
             let p = args::parse("uniq", args, SPECS)?;
             if p.operands.len() > 1 {
                 return Err(refuse(
                     "uniq: an output file operand would be written".into(),
                 ));
             }
+            let has = |k: &str| p.opts.iter().any(|o| o.key == k);
             Ok(Program::Uniq(UniqCommand {
-                count: p.opts.iter().any(|o| o.key == "c"),
+                count: has("c"),
+                repeated: has("d"),
+                unique: has("u"),
                 files: p.operands,
             }))
         }
@@ -323,7 +394,7 @@ pub fn parse_program(words: &[Word]) -> Result<Program, Refusal> {
             }))
         }
         other => Err(refuse(format!(
-            "`{other}` is not a supported program (read-only subset: grep cat ls head tail wc sort uniq cut du find xargs cd)"
+            "`{other}` is not a supported program (read-only subset: grep cat ls head tail wc sort uniq cut tr basename dirname du find xargs echo printf test [ [[ true false cd)"
         ))),
     }
 }
@@ -410,12 +481,16 @@ fn parse_cut(args: &[Word]) -> Result<Program, Refusal> {
     const SPECS: &[OptSpec] = &[
         opt(Some('d'), Some("delimiter"), true, "d"),
         opt(Some('f'), Some("fields"), true, "f"),
+        opt(Some('c'), Some("characters"), true, "c"),
+        opt(Some('b'), Some("bytes"), true, "c"),
+        opt(Some('n'), None, false, "n"),
         opt(Some('s'), Some("only-delimited"), false, "s"),
     ];
     let p = args::parse("cut", args, SPECS)?;
     let mut cmd = CutCommand {
         delimiter: b'\t',
         fields: Vec::new(),
+        bytes: false,
         only_delimited: false,
         files: p.operands,
         error: None,
@@ -434,13 +509,14 @@ fn parse_cut(args: &[Word]) -> Result<Program, Refusal> {
                 }
                 cmd.delimiter = b[0];
             }
-            "f" if !cmd.fields.is_empty() || cmd.error.is_some() => {
+            "f" | "c" if !cmd.fields.is_empty() || cmd.error.is_some() => {
                 cmd.error = Some("only one list may be specified".into());
             }
-            "f" if value.split(',').any(|p| p == "-") => {
+            "f" | "c" if value.split(',').any(|p| p == "-") => {
                 cmd.error = Some("invalid range with no endpoint: -".into());
             }
-            "f" => {
+            "f" | "c" => {
+                cmd.bytes = o.key == "c";
                 for part in value.split(',') {
                     let range = match part.split_once('-') {
                         Some((a, b)) => {
@@ -474,8 +550,18 @@ fn parse_cut(args: &[Word]) -> Result<Program, Refusal> {
     if cmd.fields.is_empty() && cmd.error.is_none() {
         return Err(Refusal {
             column: 0,
-            reason: "cut: only `-f` field lists are supported".into(),
+            reason: "cut: a list (`-f`, `-c` or `-b`) is needed".into(),
         });
+    }
+    if cmd.bytes && cmd.error.is_none() {
+        let delimited = p.opts.iter().any(|o| o.key == "d" || o.key == "s");
+        if delimited {
+            return Err(Refusal {
+                column: 0,
+                reason: "cut: `-d` and `-s` apply to fields only (GNU reports a usage error)"
+                    .into(),
+            });
+        }
     }
     Ok(Program::Cut(cmd))
 }
@@ -503,6 +589,15 @@ fn parse_xargs(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
                     reason: "xargs: -n needs a positive number".into(),
                 })?);
             }
+            // `-n1`, `--max-args=1`
+            t if t.len() > 2 && t.starts_with("-n") || t.starts_with("--max-args=") => {
+                let digits = t.strip_prefix("--max-args=").unwrap_or(&t[2..]);
+                let n = digits.parse().ok().filter(|&n: &usize| n > 0);
+                cmd.max_args = Some(n.ok_or_else(|| Refusal {
+                    column: w.column,
+                    reason: "xargs: -n needs a positive number".into(),
+                })?);
+            }
             t if t.starts_with('-') => {
                 return Err(Refusal {
                     column: w.column,
@@ -514,14 +609,33 @@ fn parse_xargs(name: &Word, args: &[Word]) -> Result<Program, Refusal> {
         i += 1;
     }
     cmd.words = args[i..].to_vec();
+    if cmd.words.is_empty() {
+        // GNU xargs runs /bin/echo.
+        cmd.words.push(Word {
+            text: "echo".into(),
+            column: name.column,
+            quoted: false,
+            glob: None,
+        });
+    }
     match cmd.words.first().map(|w| w.text.as_str()) {
         None => Err(Refusal {
             column: name.column,
-            reason: "xargs: a program is needed (xargs would run echo)".into(),
+            reason: "xargs: a program is needed".into(),
         }),
         Some("cd" | "xargs") => Err(Refusal {
             column: name.column,
             reason: "xargs: only read-only programs may follow".into(),
+        }),
+        Some(p @ ("[[" | ":" | "!")) => Err(Refusal {
+            column: name.column,
+            reason: format!("xargs: `{p}` is part of the shell, not a program xargs can run"),
+        }),
+        Some(p @ ("printf" | "test" | "[")) => Err(Refusal {
+            column: name.column,
+            reason: format!(
+                "xargs: `{p}` would be the coreutils program, not bash's builtin: not supported"
+            ),
         }),
         Some(_) => {
             // Refuse now what would be refused with any arguments.
@@ -537,18 +651,36 @@ fn parse_ls(args: &[Word]) -> Result<Program, Refusal> {
         opt(Some('a'), Some("all"), false, "a"),
         opt(Some('A'), Some("almost-all"), false, "A"),
         opt(Some('1'), None, false, "1"),
+        opt(Some('h'), Some("human-readable"), false, "h"),
+        opt(Some('t'), None, false, "t"),
+        opt(Some('S'), None, false, "S"),
+        opt(Some('r'), Some("reverse"), false, "r"),
+        opt(Some('R'), Some("recursive"), false, "R"),
+        opt(Some('d'), Some("directory"), false, "d"),
     ];
     let p = args::parse("ls", args, SPECS)?;
     let mut cmd = LsCommand {
         long: false,
         all: false,
         almost_all: false,
+        human: false,
+        sort: LsSort::Name,
+        reverse: false,
+        recursive: false,
+        directory: false,
         paths: p.operands,
     };
     for o in &p.opts {
         match o.key {
+            "h" => cmd.human = true,
+            "t" => cmd.sort = LsSort::Time,
+            "S" => cmd.sort = LsSort::Size,
+            "r" => cmd.reverse = true,
+            "R" => cmd.recursive = true,
+            "d" => cmd.directory = true,
             "l" => cmd.long = true,
-            "1" => cmd.long = false,
+            // GNU: `-1` after `-l` changes nothing; `-l` after `-1` wins.
+            "1" => {}
             "a" => {
                 cmd.all = true;
                 cmd.almost_all = false;
@@ -562,9 +694,13 @@ fn parse_ls(args: &[Word]) -> Result<Program, Refusal> {
     Ok(Program::Ls(cmd))
 }
 
-/// `head`/`tail`: `-N`, `-n N`, `-nN`, `--lines=N`, and for tail `-n +N`.
-fn parse_line_count(program: &str, args: &[Word]) -> Result<(LineSpan, Vec<Word>), Refusal> {
-    const SPECS: &[OptSpec] = &[opt(Some('n'), Some("lines"), true, "n")];
+/// `head`/`tail`: `-N`, `-n N`, `-nN`, `--lines=N`, `-c N`, and for tail
+/// `-n +N` / `-c +N`. Returns the span, whether it counts bytes, the files.
+fn parse_line_count(program: &str, args: &[Word]) -> Result<(LineSpan, bool, Vec<Word>), Refusal> {
+    const SPECS: &[OptSpec] = &[
+        opt(Some('n'), Some("lines"), true, "n"),
+        opt(Some('c'), Some("bytes"), true, "c"),
+    ];
     let mut args = args.to_vec();
     // Obsolete `-40` form, accepted as the first argument.
     let mut obsolete = None;
@@ -578,10 +714,12 @@ fn parse_line_count(program: &str, args: &[Word]) -> Result<(LineSpan, Vec<Word>
     }
     let p = args::parse(program, &args, SPECS)?;
     let mut span = LineSpan::Count(10);
+    let mut bytes = false;
     if let Some(d) = obsolete {
         span = LineSpan::Count(parse_number(program, &d, 0)?);
     }
     for o in &p.opts {
+        bytes = o.key == "c";
         let v = o.value.as_deref().unwrap_or("");
         span = if let Some(from) = v.strip_prefix('+') {
             LineSpan::From(parse_number(program, from, o.column)?)
@@ -589,7 +727,7 @@ fn parse_line_count(program: &str, args: &[Word]) -> Result<(LineSpan, Vec<Word>
             LineSpan::Count(parse_number(program, v, o.column)?)
         };
     }
-    Ok((span, p.operands))
+    Ok((span, bytes, p.operands))
 }
 
 fn parse_number(program: &str, text: &str, column: usize) -> Result<u64, Refusal> {
@@ -797,6 +935,7 @@ mod tests {
             program("head -40").unwrap(),
             Program::Head(HeadCommand {
                 lines: 40,
+                bytes: false,
                 files: vec![]
             })
         );
@@ -813,7 +952,6 @@ mod tests {
             "python x.py",
             "curl http://x",
             "touch f",
-            "echo hi",
             "awk 1 x",
         ] {
             assert!(

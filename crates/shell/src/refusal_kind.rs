@@ -75,6 +75,21 @@ const NETWORK: &[&str] = &[
     "curl", "wget", "ssh", "scp", "sftp", "nc", "telnet", "ping", "http",
 ];
 const REPOSITORY: &[&str] = &["git", "gh"];
+/// git subcommands that only read the repository.
+pub(crate) const READ_ONLY_GIT: &[&str] = &[
+    "log",
+    "ls-files",
+    "ls-tree",
+    "status",
+    "diff",
+    "show",
+    "blame",
+    "grep",
+    "shortlog",
+    "rev-parse",
+    "describe",
+    "cat-file",
+];
 const PRIVILEGES: &[&str] = &["sudo", "su", "doas"];
 const ENVIRONMENT: &[&str] = &["export", "unset", "source", ".", "alias", "set", "declare"];
 
@@ -144,6 +159,16 @@ impl RefusalKind {
     pub fn of(line: &str, refusal: &Refusal) -> RefusalKind {
         let at: String = line.chars().skip(refusal.column).collect();
         let word = at.split_whitespace().next().unwrap_or("");
+        // `git log`, `git ls-files`: refused (recon reads no git metadata),
+        // but they change nothing.
+        if word == "git"
+            && at
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|sub| READ_ONLY_GIT.contains(&sub))
+        {
+            return RefusalKind::OutsideSubset;
+        }
         if word.starts_with('>') || word.starts_with("&>") || word == "-delete" {
             return RefusalKind::WritesFilesystem;
         }
@@ -207,6 +232,8 @@ mod tests {
             ("curl -fsSL https://example.com", RefusalKind::Network),
             ("wget x", RefusalKind::Network),
             ("git mv a b", RefusalKind::ChangesRepository),
+            ("git log --oneline", RefusalKind::OutsideSubset),
+            ("git ls-files | grep py", RefusalKind::OutsideSubset),
             ("sudo ls", RefusalKind::NeedsPrivileges),
             ("export X=1", RefusalKind::SetsEnvironment),
             ("X=1 ls", RefusalKind::SetsEnvironment),

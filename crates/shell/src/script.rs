@@ -26,10 +26,11 @@ pub struct Stage {
     pub column: usize,
 }
 
-/// `a | b | c`
+/// `a | b | c`, or `! a | b` (its status inverted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pipeline {
     pub stages: Vec<Stage>,
+    pub negated: bool,
 }
 
 /// How a pipeline joins the previous one in an `&&`/`||` chain.
@@ -104,11 +105,37 @@ pub fn parse_script_with(line: &str, expand: &mut dyn Expander) -> Result<Script
     let mut words = Vec::new();
     let mut redirects: Vec<Redirect> = Vec::new();
     let mut last_op_column = 0;
+    let mut negated = false;
 
     let mut tokens = tokens.into_iter();
     loop {
         let (op, column) = match tokens.next() {
+            // `!` before a pipeline's first word inverts its status.
+            Some(Token::Word(w))
+                if w.text == "!" && !w.quoted && words.is_empty() && redirects.is_empty() =>
+            {
+                if !stages.is_empty() {
+                    return Err(Refusal {
+                        column: w.column,
+                        reason: "`!` inside a pipeline is not supported".into(),
+                    });
+                }
+                if negated {
+                    return Err(Refusal {
+                        column: w.column,
+                        reason: "`! !` is not supported".into(),
+                    });
+                }
+                negated = true;
+                continue;
+            }
             Some(Token::Word(w)) => {
+                if w.glob.is_some() && words.first().is_some_and(|f: &Word| f.text == "[[") {
+                    return Err(Refusal {
+                        column: w.column,
+                        reason: "`[[` does not expand globs: quote the pattern or use `[`".into(),
+                    });
+                }
                 if w.glob.is_some() {
                     words.extend(expand.expand(&w)?);
                 } else {
@@ -126,6 +153,7 @@ pub fn parse_script_with(line: &str, expand: &mut dyn Expander) -> Result<Script
         // Close the simple command.
         if words.is_empty() {
             if !redirects.is_empty()
+                || negated
                 || op.is_some()
                 || !stages.is_empty()
                 || pending_connector.is_some()
@@ -166,6 +194,7 @@ pub fn parse_script_with(line: &str, expand: &mut dyn Expander) -> Result<Script
         if !stages.is_empty() {
             let pipeline = Pipeline {
                 stages: std::mem::take(&mut stages),
+                negated: std::mem::take(&mut negated),
             };
             match (current_list.as_mut(), pending_connector.take()) {
                 (Some(list), Some((c, _))) => list.rest.push((c, pipeline)),
@@ -251,6 +280,19 @@ mod tests {
         assert_eq!(s.lists[0].rest[0].0, Connector::And);
         assert_eq!(s.lists[0].rest[0].1.stages.len(), 2);
         assert_eq!(s.lists[1].rest[0].0, Connector::Or);
+    }
+
+    #[test]
+    fn bang_inverts_a_whole_pipeline() {
+        let s = parse_script("! grep -q x f | head -1 && echo y").unwrap();
+        assert!(s.lists[0].first.negated);
+        assert_eq!(s.lists[0].first.stages.len(), 2);
+        assert!(!s.lists[0].rest[0].1.negated);
+        // Quoted, or inside a command, `!` is a word.
+        assert!(parse_script("test ! -f x").is_ok_and(|s| !s.lists[0].first.negated));
+        assert!(parse_script("\"!\" x").is_err());
+        assert!(parse_script("ls | ! grep x").is_err());
+        assert!(parse_script("!").is_err());
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub fn head_limit(pipeline: &Pipeline) -> Option<u64> {
     let Program::Head(h) = &last.program else {
         return None;
     };
-    if !h.files.is_empty() || last.stderr == Stream::Stdout {
+    if !h.files.is_empty() || h.bytes || last.stderr == Stream::Stdout {
         return None;
     }
     Some(h.lines)

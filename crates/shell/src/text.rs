@@ -95,11 +95,17 @@ fn head_or_tail(
     cwd: &Path,
     stdin: &[u8],
     keep: impl Fn(&[u8]) -> Vec<&[u8]>,
+    on_dir: impl Fn(&Path) -> DirRead,
 ) -> Output {
     let mut out = Output::default();
     let all = names(files);
     let mut first = true;
     for name in &all {
+        let policy = if name == "-" {
+            DirRead::Error
+        } else {
+            on_dir(&cwd.join(name))
+        };
         match read(cwd, name, stdin) {
             Read::Bytes(b) => {
                 header(&mut out, name, first, all.len() > 1);
@@ -109,7 +115,13 @@ fn head_or_tail(
                 }
             }
             Read::Failed(e) => {
-                let msg = if e.raw_os_error() == Some(libc::EISDIR) {
+                let is_dir = e.raw_os_error() == Some(libc::EISDIR);
+                if is_dir && policy == DirRead::Nothing {
+                    header(&mut out, name, first, all.len() > 1);
+                    first = false;
+                    continue;
+                }
+                let msg = if is_dir {
                     header(&mut out, name, first, all.len() > 1);
                     first = false;
                     format!(
@@ -126,27 +138,138 @@ fn head_or_tail(
                 };
                 out.err(msg.as_bytes());
                 out.status = 1;
+                if is_dir && policy == DirRead::Fatal {
+                    // GNU tail dies here (copying to the end of a file
+                    // it cannot read): the files after are not read.
+                    break;
+                }
             }
         }
     }
     out
 }
 
+/// What head or tail does with a directory operand (whose read fails).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DirRead {
+    /// Nothing is read (a count of 0): the header only.
+    Nothing,
+    /// `error reading`, then the next file.
+    Error,
+    /// `error reading`, and the program exits.
+    Fatal,
+}
+
+/// GNU tail -c +N (N > 1) on a file that is not regular: when seeking
+/// past the first N-1 bytes works, tail copies to the end and dies on the
+/// read error; otherwise it reads them and reports the error.
+fn skip_bytes_on_dir(path: &Path, skip: u64) -> DirRead {
+    let Ok(file) = fs::File::open(path) else {
+        return DirRead::Error;
+    };
+    let Ok(skip) = libc::off_t::try_from(skip) else {
+        return DirRead::Error;
+    };
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&file);
+    // SAFETY: lseek on a descriptor we own; it changes only its offset.
+    let pos = unsafe { libc::lseek(fd, skip, libc::SEEK_CUR) };
+    if pos == -1 {
+        DirRead::Error
+    } else {
+        DirRead::Fatal
+    }
+}
+
+/// GNU tail -c N (N > 0) on a file that is not regular: when seeking N
+/// bytes back from its end works and lands past one block, tail copies to
+/// the end and dies on the read error; otherwise it reads it as a pipe.
+/// The probe only opens and seeks (read-only).
+fn tail_bytes_on_dir(path: &Path, n: u64) -> DirRead {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(file) = fs::File::open(path) else {
+        return DirRead::Error;
+    };
+    let Ok(meta) = file.metadata() else {
+        return DirRead::Error;
+    };
+    let blksize = meta.blksize().max(1);
+    if n > i64::MAX as u64 / blksize {
+        return DirRead::Error;
+    }
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&file);
+    // SAFETY: lseek on a descriptor we own; it changes only its offset.
+    let pos = unsafe { libc::lseek(fd, -(n as libc::off_t), libc::SEEK_END) };
+    if pos == -1 || (pos as u64).saturating_add(n) <= blksize {
+        DirRead::Error
+    } else {
+        DirRead::Fatal
+    }
+}
+
 pub fn head(cmd: &HeadCommand, cwd: &Path, stdin: &[u8]) -> Output {
-    head_or_tail("head", &cmd.files, cwd, stdin, |b| {
-        lines(b).take(cmd.lines as usize).collect()
-    })
+    let on_dir = |_: &Path| {
+        if cmd.lines == 0 {
+            DirRead::Nothing
+        } else {
+            DirRead::Error
+        }
+    };
+    head_or_tail(
+        "head",
+        &cmd.files,
+        cwd,
+        stdin,
+        |b| {
+            if cmd.bytes {
+                let n = usize::try_from(cmd.lines)
+                    .unwrap_or(usize::MAX)
+                    .min(b.len());
+                return vec![&b[..n]];
+            }
+            lines(b).take(cmd.lines as usize).collect()
+        },
+        on_dir,
+    )
 }
 
 pub fn tail(cmd: &TailCommand, cwd: &Path, stdin: &[u8]) -> Output {
-    head_or_tail("tail", &cmd.files, cwd, stdin, |b| {
-        let all: Vec<&[u8]> = lines(b).collect();
-        let skip = match cmd.span {
-            LineSpan::Count(n) => all.len().saturating_sub(n as usize),
-            LineSpan::From(n) => (n.max(1) - 1) as usize,
-        };
-        all.into_iter().skip(skip).collect()
-    })
+    // GNU tail reads nothing, not even to report a missing file, when it
+    // is to print the last 0 lines or bytes.
+    if cmd.span == LineSpan::Count(0) {
+        return Output::default();
+    }
+    let on_dir = |path: &Path| match cmd.span {
+        LineSpan::From(n) if n <= 1 => DirRead::Fatal,
+        LineSpan::From(n) if cmd.bytes => skip_bytes_on_dir(path, n - 1),
+        LineSpan::Count(n) if cmd.bytes => tail_bytes_on_dir(path, n),
+        _ => DirRead::Error,
+    };
+    head_or_tail(
+        "tail",
+        &cmd.files,
+        cwd,
+        stdin,
+        |b| {
+            if cmd.bytes {
+                let start = match cmd.span {
+                    LineSpan::Count(n) => b
+                        .len()
+                        .saturating_sub(usize::try_from(n).unwrap_or(usize::MAX)),
+                    LineSpan::From(n) => usize::try_from(n.max(1) - 1)
+                        .unwrap_or(usize::MAX)
+                        .min(b.len()),
+                };
+                return vec![&b[start..]];
+            }
+            let all: Vec<&[u8]> = lines(b).collect();
+            let skip = match cmd.span {
+                LineSpan::Count(n) => all.len().saturating_sub(n as usize),
+                LineSpan::From(n) => (n.max(1) - 1) as usize,
+            };
+            all.into_iter().skip(skip).collect()
+        },
+        on_dir,
+    )
 }
 
 /// `wc`: counts in the order lines, words, bytes; column width as coreutils
@@ -472,6 +595,15 @@ pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
         };
         for line in lines(&data) {
             let line = line.strip_suffix(b"\n").unwrap_or(line);
+            if cmd.bytes {
+                for (i, &b) in line.iter().enumerate() {
+                    if cmd.fields.iter().any(|&(a, z)| a <= i + 1 && i < z) {
+                        out.stdout.push(b);
+                    }
+                }
+                out.stdout.push(b'\n');
+                continue;
+            }
             if !line.contains(&cmd.delimiter) {
                 if !cmd.only_delimited {
                     out.stdout.extend_from_slice(line);
@@ -494,7 +626,8 @@ pub fn cut(cmd: &CutCommand, cwd: &Path, stdin: &[u8]) -> Output {
     out
 }
 
-/// `uniq [-c]`: adjacent duplicate lines; `-c` prefixes `%7d `.
+/// `uniq [-c] [-d] [-u]`: adjacent duplicate lines; `-c` prefixes `%7d `,
+/// `-d` keeps the repeated ones, `-u` the others (both: none).
 pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
     let mut out = Output::default();
     let name = names(&cmd.files).remove(0);
@@ -535,6 +668,9 @@ pub fn uniq(cmd: &UniqCommand, cwd: &Path, stdin: &[u8]) -> Output {
         }
     }
     for (l, n) in groups {
+        if cmd.repeated && n == 1 || cmd.unique && n > 1 {
+            continue;
+        }
         if cmd.count {
             out.stdout.extend_from_slice(format!("{n:>7} ").as_bytes());
         }

@@ -58,7 +58,18 @@ pub fn run(x: &XargsCommand, checkout: &Checkout, cwd: &Path, stdin: &[u8]) -> O
                 failed = true;
                 continue;
             }
-            let result = run_program(&program, None, checkout, cwd, &[]);
+            let result = match &program {
+                // xargs runs /bin/echo, not bash's builtin.
+                crate::program::Program::Echo(e) => match crate::builtins::coreutils_echo(e) {
+                    Some(result) => result,
+                    None => {
+                        out.err(b"xargs: refused: echo: --help and --version are not reproduced\n");
+                        failed = true;
+                        continue;
+                    }
+                },
+                _ => run_program(&program, None, checkout, cwd, &[]),
+            };
             failed |= (1..=125).contains(&result.status);
             out.append(result);
         }
