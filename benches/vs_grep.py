@@ -14,6 +14,11 @@ runs of:
   check  `recon check FILE` on one Python file of the corpus that sends
          WebSocket messages (`send_json`), so rule OBS010 reads the other
          side of the app: the pre-commit case (`--check-file` picks another);
+  checkall `recon check .` over the whole corpus (`pre-commit run
+         --all-files`, CI);
+  ruff   `ruff check --isolated --select LOG,G,TRY400,BLE001,T201,S110
+         --no-cache --exit-zero .`, ruff's rules on the same concepts, when
+         `ruff` is on PATH;
 
 and prints the median wall time of each and the ratios. Timings come from
 paired, alternating runs on a shared machine: read the medians and ratios,
@@ -227,8 +232,21 @@ def main():
         # Exit 1 (violations found) is a normal outcome here.
         subprocess.run([args.recon, "check", check_file], cwd=corpus, stdout=devnull, stderr=devnull)
 
+    ruff = shutil.which("ruff")
+
+    def check_all():
+        # The whole checkout, as `pre-commit run --all-files` and CI check it.
+        subprocess.run([args.recon, "check", "."], cwd=corpus, stdout=devnull, stderr=devnull)
+
+    def ruff_all():
+        # ruff's rules on the same concepts: logging (LOG, G, TRY400),
+        # blind/swallowed excepts (BLE001, S110), print (T201).
+        subprocess.run([ruff, "check", "--isolated", "--select", "LOG,G,TRY400,BLE001,T201,S110",
+                        "--no-cache", "--exit-zero", "."], cwd=corpus, stdout=devnull, stderr=devnull)
+
     contenders = [("shell", shell), ("run", run), ("scan", scan)] + ([("rg", rg_pass)] if rg else [])
     contenders += [("check", check)] if check_file else []
+    contenders += [("checkall", check_all)] + ([("ruff", ruff_all)] if ruff else [])
     for _, fn in contenders:  # warm the page cache
         fn()
     times = {name: [] for name, _ in contenders}
@@ -241,11 +259,13 @@ def main():
     print(f"corpus: {files} files, {size / 1e6:.1f} MB ({what}); "
           f"{len(commands)} commands; {args.runs} alternating runs; {os.cpu_count()} CPUs")
     for name in times:
-        print(f"  {name:<6} median {med[name] * 1000:8.1f} ms   (min {min(times[name]) * 1000:.1f}, max {max(times[name]) * 1000:.1f})")
+        print(f"  {name:<8} median {med[name] * 1000:8.1f} ms   (min {min(times[name]) * 1000:.1f}, max {max(times[name]) * 1000:.1f})")
     print(f"ratio shell/run:  {med['shell'] / med['run']:.1f}x")
     print(f"ratio shell/scan: {med['shell'] / med['scan']:.1f}x")
     if rg:
         print(f"ratio run/rg:     {med['run'] / med['rg']:.2f}x")
+    if ruff:
+        print(f"ratio checkall/ruff: {med['checkall'] / med['ruff']:.2f}x   (recon check . vs ruff check .)")
     if check_file:
         print(f"check: {check_file}")
     if tmp:

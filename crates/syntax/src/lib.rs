@@ -709,8 +709,10 @@ pub struct ModuleFindings {
 impl ModuleReader {
     /// Load the grammar and compile the queries (once per process).
     pub fn new() -> Result<ModuleReader, String> {
+        let mut worker = python::Worker::new()?;
+        worker.summarize = false;
         Ok(ModuleReader {
-            worker: python::Worker::new()?,
+            worker,
             queries: python::queries()?,
         })
     }

@@ -189,6 +189,35 @@ impl std::fmt::Display for Rule {
 mod tests {
     use super::*;
 
+    /// The tree rules' triggers hold every shape their rules read (a
+    /// module without one is not parsed for them) and skip common text.
+    #[test]
+    fn tree_rule_triggers() {
+        for text in [
+            "d = time.time() - t0",
+            "t = time . time_ns ()",
+            "from time import time",
+            "requests.get(url)",
+            "httpx . AsyncClient()",
+            "asyncio.create_task(job())",
+            "asyncio.ensure_future(job())",
+            "SMTP_PASS = 'x'",
+            "url = 'https://hooks.slack.com/services/T0/B0/x'",
+            "'https://discordapp.com/api/webhooks/1/a'",
+            "'https://outlook.office.com/webhook/a'",
+        ] {
+            assert!(TREE_RULE_LITERALS.is_match(text), "{text}");
+        }
+        for text in [
+            "datetime.now() - started",
+            "import requests_mock",
+            "time.sleep(1)",
+            "print('requests')",
+        ] {
+            assert!(!TREE_RULE_LITERALS.is_match(text), "{text}");
+        }
+    }
+
     #[test]
     fn codes_are_in_order_and_unique() {
         for (i, rule) in Rule::ALL.iter().enumerate() {

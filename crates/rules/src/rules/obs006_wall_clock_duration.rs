@@ -65,9 +65,9 @@ impl Violation for WallClockDuration {
 }
 
 /// What a module must hold for this rule to find anything (the text is
-/// searched before the module is parsed for it): a call of `time` or
-/// `time_ns`, the wall clock's readers.
-pub(crate) const TRIGGER: &str = r"\btime(?:_ns)?\s*\(";
+/// searched before the module is parsed for it): a call of `time.time` or
+/// `time.time_ns`, or an import from `time` (which may bind `time()`).
+pub(crate) const TRIGGER: &str = r"\btime\s*\.\s*time(?:_ns)?\s*\(|\bfrom\s+time\s+import\b";
 
 pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     if node.kind() != "binary_operator"

@@ -67,8 +67,9 @@ impl Violation for HttpRequestWithoutTimeout {
 }
 
 /// What a module must hold for this rule to find anything (see
-/// [`super::TREE_RULE_LITERALS`]): the name of a library it knows.
-pub(crate) const TRIGGER: &str = r"requests|httpx";
+/// [`super::TREE_RULE_LITERALS`]): an attribute of a library it knows
+/// (`requests.get`, `httpx . AsyncClient`).
+pub(crate) const TRIGGER: &str = r"\b(?:requests|httpx)\s*\.";
 
 pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     let Some(function) = python::callee(node) else {

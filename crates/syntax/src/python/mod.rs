@@ -201,6 +201,9 @@ struct RawMatches<'t> {
 pub(crate) struct Worker {
     parser: Parser,
     cursor: QueryCursor,
+    /// Whether to summarize each module for the semantic model (the scan
+    /// does; `recon check`, which reads no call graph, does not).
+    pub summarize: bool,
 }
 
 impl Worker {
@@ -212,6 +215,7 @@ impl Worker {
         Ok(Worker {
             parser,
             cursor: QueryCursor::new(),
+            summarize: true,
         })
     }
 
@@ -252,7 +256,11 @@ impl Worker {
         let tokens = lexer::tokenize(src).ok()?;
         let lines = crate::common::LineIndex::new(src);
         let dense = token_pass::extract(file, src, &lines, &tokens).ok()?;
-        let module = recon_semantic::summarize(src, &tokens, &lines);
+        let module = if self.summarize {
+            recon_semantic::summarize(src, &tokens, &lines)
+        } else {
+            Err("not summarized".to_owned())
+        };
         let imports = imports::from_tokens(src, &tokens);
         let ranges = units::selected(src, &lines, &tokens, &dense.units, &imports, shortcuts);
         let mut found = if ranges.is_empty() {
