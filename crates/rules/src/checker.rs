@@ -325,26 +325,22 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
             .warnings
             .push(format!("{}: syntax error at line {line}", file.rel));
     }
-    let facts = ModuleFacts::collect(root, src);
+    let nodes = python::RuleNodes::collect(root);
+    let facts = ModuleFacts::collect(&nodes.nodes, src);
     let mut cx = FileCheck {
         file,
         src,
         facts: &facts,
         out: Vec::new(),
     };
-    let mut comments = Vec::new();
-    visit_all(root, |node| {
-        if node.kind() == "comment" {
-            comments.push(node);
-            return;
-        }
+    for &node in &nodes.nodes {
         rules::obs006_wall_clock_duration::check(node, &mut cx);
         rules::obs007_http_request_without_timeout::check(node, &mut cx);
         rules::obs008_fire_and_forget_task::check(node, &mut cx);
         rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
-    });
+    }
     outcome.diagnostics.append(&mut cx.out);
-    for comment in comments {
+    for comment in nodes.comments {
         if let Some(s) = parse_suppression(python::text(comment, src)) {
             outcome.add_suppression(comment.start_position().row + 1, s);
         }

@@ -2,11 +2,22 @@
 //!
 //! One file per rule under [`rules`], one struct per violation; a rule's doc
 //! comment is its documentation and `recon rule CODE` prints it
-//! ([`Rule::doc`]). [`check`] runs the enabled rules over a set of files:
-//! each file is read once, parsed once (Python with tree-sitter-python;
-//! TypeScript, JavaScript and Svelte `<script>` bodies with
-//! tree-sitter-typescript) and walked once, every per-file rule looking at
-//! every node. OBS010 needs more than the files checked (what one side
+//! ([`Rule::doc`]). [`check`] runs the enabled rules over a set of files,
+//! each file read once:
+//!
+//! - **Python, OBS001-OBS005** read the findings `recon scan` makes of the
+//!   module ([`recon_syntax::ModuleReader`]: the token pass for `print`
+//!   calls and `except` bodies, tree-sitter over the units the scan's
+//!   triggers select for log calls), so a rule and the report's gap for the
+//!   same concept flag the same lines (`tests/check_rules.rs`).
+//! - **Python, OBS006-OBS009** still walk a whole-module tree; each declares
+//!   a `TRIGGER` pattern (what its match must contain), and a module none
+//!   matches (most) is not parsed for them. A `recon:` suppression comment
+//!   also needs the tree.
+//! - **TypeScript, JavaScript and Svelte** `<script>` bodies are parsed with
+//!   tree-sitter-typescript for OBS009 and the suppression comments.
+//!
+//! OBS010 needs more than the files checked (what one side
 //! sends, the other must handle): when it is enabled and a checked file may
 //! send, it reads the WebSocket messages of the side of the app across from
 //! that file, in the whole checkout, and still reports only in the files

@@ -10,8 +10,6 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Parser, Tree};
 
-use crate::checker::visit_all;
-
 /// The Python grammar.
 pub(crate) fn language() -> tree_sitter::Language {
     tree_sitter_python::LANGUAGE.into()
@@ -170,8 +168,67 @@ pub(crate) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// The nodes of a module the tree rules and [`ModuleFacts`] look at, in
+/// document order, and its comments: one walk of the tree, the kinds
+/// compared as ids.
+pub(crate) struct RuleNodes<'t> {
+    pub nodes: Vec<Node<'t>>,
+    pub comments: Vec<Node<'t>>,
+}
+
+/// The kinds in [`RuleNodes::nodes`].
+const RULE_NODE_KINDS: [&str; 10] = [
+    "import_statement",
+    "import_from_statement",
+    "assignment",
+    "binary_operator",
+    "call",
+    "expression_statement",
+    "string",
+    "concatenated_string",
+    "keyword_argument",
+    "pair",
+];
+
+impl<'t> RuleNodes<'t> {
+    pub(crate) fn collect(root: Node<'t>) -> RuleNodes<'t> {
+        static KINDS: std::sync::OnceLock<(Vec<bool>, u16)> = std::sync::OnceLock::new();
+        let (wanted, comment) = KINDS.get_or_init(|| {
+            let language = language();
+            let count = language.node_kind_count();
+            let mut wanted = vec![false; count];
+            let mut comment = u16::MAX;
+            for id in 0..count {
+                let Ok(id16) = u16::try_from(id) else { break };
+                if !language.node_kind_is_named(id16) {
+                    continue;
+                }
+                let kind = language.node_kind_for_id(id16).unwrap_or("");
+                wanted[id] = RULE_NODE_KINDS.contains(&kind);
+                if kind == "comment" {
+                    comment = id16;
+                }
+            }
+            (wanted, comment)
+        });
+        let mut out = RuleNodes {
+            nodes: Vec::new(),
+            comments: Vec::new(),
+        };
+        crate::checker::visit_all(root, |node| {
+            let id = node.kind_id();
+            if id == *comment {
+                out.comments.push(node);
+            } else if wanted.get(usize::from(id)).copied().unwrap_or(false) {
+                out.nodes.push(node);
+            }
+        });
+        out
+    }
+}
+
 /// What the rules need to know about the whole module before looking at one
-/// node. Built in one pass over the tree.
+/// node.
 #[derive(Debug, Default)]
 pub(crate) struct ModuleFacts {
     /// `import M` (unaliased): the module's dotted name.
@@ -194,42 +251,44 @@ pub(crate) struct ClockBinding {
 }
 
 impl ModuleFacts {
-    /// Collect the facts of the module rooted at `root`.
-    pub(crate) fn collect(root: Node<'_>, src: &str) -> ModuleFacts {
+    /// Collect the facts of a module from its [`RuleNodes`].
+    pub(crate) fn collect(nodes: &[Node<'_>], src: &str) -> ModuleFacts {
         let mut facts = ModuleFacts::default();
         // Imports first: clock reads through `from time import time` need them.
-        visit_all(root, |node| match node.kind() {
-            "import_statement" => {
-                for name in node.children_by_field_name("name", &mut node.walk()) {
-                    if name.kind() == "dotted_name" {
-                        facts.imports.insert(text(name, src).to_owned());
+        for node in nodes {
+            match node.kind() {
+                "import_statement" => {
+                    for name in node.children_by_field_name("name", &mut node.walk()) {
+                        if name.kind() == "dotted_name" {
+                            facts.imports.insert(text(name, src).to_owned());
+                        }
                     }
                 }
-            }
-            "import_from_statement" => {
-                let Some(module) = node.child_by_field_name("module_name") else {
-                    return;
-                };
-                let module = text(module, src).to_owned();
-                for name in node.children_by_field_name("name", &mut node.walk()) {
-                    if name.kind() == "dotted_name" {
-                        facts
-                            .from_imports
-                            .insert((module.clone(), text(name, src).to_owned()));
+                "import_from_statement" => {
+                    let Some(module) = node.child_by_field_name("module_name") else {
+                        continue;
+                    };
+                    let module = text(module, src).to_owned();
+                    for name in node.children_by_field_name("name", &mut node.walk()) {
+                        if name.kind() == "dotted_name" {
+                            facts
+                                .from_imports
+                                .insert((module.clone(), text(name, src).to_owned()));
+                        }
                     }
                 }
+                _ => {}
             }
-            _ => {}
-        });
-        visit_all(root, |node| {
+        }
+        for &node in nodes {
             if node.kind() != "assignment" {
-                return;
+                continue;
             }
             let Some(target) = node.child_by_field_name("left") else {
-                return;
+                continue;
             };
             if !matches!(target.kind(), "identifier" | "attribute") {
-                return;
+                continue;
             }
             // `a = b = f()`: the value at the end of the chain.
             let mut value = node.child_by_field_name("right");
@@ -237,15 +296,15 @@ impl ModuleFacts {
                 value = v.child_by_field_name("right");
             }
             let Some(value) = value.map(unparenthesize) else {
-                return;
+                continue;
             };
             if value.kind() != "call" {
-                return;
+                continue;
             }
             if is_wall_clock_read(value, src, &facts) {
                 let attribute = target.kind() == "attribute";
                 let Some(name) = dotted_name(target, src) else {
-                    return;
+                    continue;
                 };
                 let scope = if attribute {
                     None
@@ -261,7 +320,7 @@ impl ModuleFacts {
                         end_byte: statement_end(node),
                     });
             }
-        });
+        }
         facts
     }
 }
