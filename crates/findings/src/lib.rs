@@ -719,156 +719,257 @@ use serde::{Deserialize, Serialize};
 /// The value of [`Findings::schema`].
 pub const SCHEMA: &str = "recon.findings/1";
 
-/// Everything one scan found. See the crate documentation for the rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Findings {
+/// Declares [`Findings`] and everything that walks its categories, from one
+/// list: adding a category is one entry here (and its type below).
+///
+/// Each entry is a field of the findings JSON, in its order, with its doc
+/// comment and attributes. A *category* is written `name: [Type]`: a list of
+/// findings that each have a `file` and a `line`, collected per file by the
+/// scan and sorted by `(file, line)`. Any other field is written `name: Type
+/// = default`. Either may end in `, searched "..."`: what the report says it
+/// looked for when it found none.
+///
+/// ```text
+/// /// HTTP and WebSocket route decorators.
+/// routes: [Route], searched "route decorators `@R.get(...)`...";
+/// /// What an ASGI server runs of the checkout (Python).
+/// #[serde(default)]
+/// served_app: ServedApp = ServedApp::default();
+/// ```
+///
+/// From the list the macro makes [`Findings`] (the fields in the list's
+/// order: the JSON's) and its `Default`; [`Located`] for each category's
+/// type; [`Unsorted`], the categories' findings of some files before they
+/// are sorted (`append`, `is_empty`, `sort_into`); and [`searched`].
+///
+/// It reads the entries one at a time (`@entry`), collecting the struct's
+/// fields, the categories and the searched texts, then writes them out
+/// (`@emit`).
+macro_rules! findings {
+    // A category: `name: [Type]`.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*]
+        $(#[$attr:meta])* $field:ident: [$type:ty] $(, searched $text:literal)?;
+        $($rest:tt)*
+    ) => {
+        findings!(@entry
+            [$($fields)* $(#[$attr])* $field: Vec<$type> = Vec::new();]
+            [$($categories)* $field: $type;]
+            [$($searched)* $($field => $text;)?]
+            $($rest)*
+        );
+    };
+    // Any other field: `name: Type = default`.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*]
+        $(#[$attr:meta])* $field:ident: $type:ty = $default:expr $(, searched $text:literal)?;
+        $($rest:tt)*
+    ) => {
+        findings!(@entry
+            [$($fields)* $(#[$attr])* $field: $type = $default;]
+            [$($categories)*]
+            [$($searched)* $($field => $text;)?]
+            $($rest)*
+        );
+    };
+    // Every entry read.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*]) => {
+        findings!(@emit [$($fields)*] [$($categories)*] [$($searched)*]);
+    };
+    (@emit
+        [$($(#[$attr:meta])* $field:ident: $type:ty = $default:expr;)*]
+        [$($category:ident: $category_type:ty;)*]
+        [$($searched_field:ident => $text:literal;)*]
+    ) => {
+        /// Everything one scan found. Each category's rule is on its type's
+        /// documentation; what is common to all, in the crate's.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct Findings {
+            $($(#[$attr])* pub $field: $type,)*
+        }
+
+        impl Default for Findings {
+            fn default() -> Self {
+                Findings {
+                    $($field: $default,)*
+                }
+            }
+        }
+
+        $(impl Located for $category_type {
+            fn file(&self) -> &str {
+                &self.file
+            }
+            fn line(&self) -> usize {
+                self.line
+            }
+        })*
+
+        /// The categories' findings of some files, each with the column it
+        /// starts at (for a stable order within a line), before they are
+        /// merged and sorted into [`Findings`].
+        #[derive(Debug, Default)]
+        pub struct Unsorted {
+            $(pub $category: Vec<(usize, $category_type)>,)*
+        }
+
+        impl Unsorted {
+            /// Move every finding of `other` to the end of `self`'s lists.
+            pub fn append(&mut self, other: &mut Unsorted) {
+                $(self.$category.append(&mut other.$category);)*
+            }
+
+            /// Whether no category has a finding.
+            pub fn is_empty(&self) -> bool {
+                true $(&& self.$category.is_empty())*
+            }
+
+            /// Each category sorted by `sort`, into its field of `findings`.
+            pub fn sort_into(self, findings: &mut Findings, sort: &impl Sort) {
+                $(findings.$category = sort.sorted(self.$category);)*
+            }
+        }
+
+        /// What the scan searched for to fill `field` (a field of
+        /// [`Findings`]), for the report's "none found (searched: ...)";
+        /// `None` for a field that declares no such text.
+        pub fn searched(field: &str) -> Option<&'static str> {
+            match field {
+                $(stringify!($searched_field) => Some($text),)*
+                _ => None,
+            }
+        }
+    };
+    ($($entries:tt)*) => {
+        findings!(@entry [] [] [] $($entries)*);
+    };
+}
+
+/// A finding's place: every category's type has one.
+pub trait Located {
+    /// Relative to the scanned root, components joined with `/`.
+    fn file(&self) -> &str;
+    /// 1-based.
+    fn line(&self) -> usize;
+}
+
+/// How [`Unsorted::sort_into`] orders a category: by `(file, line)`, then
+/// the column, then the finding itself (a total order, so any correct sort,
+/// serial or parallel, gives the same bytes).
+pub trait Sort {
+    fn sorted<T: Located + Ord + Send>(&self, items: Vec<(usize, T)>) -> Vec<T>;
+}
+
+/// The order of [`Sort`]: `(file, line)`, column, the finding.
+pub fn located_order<T: Located + Ord>(a: &(usize, T), b: &(usize, T)) -> std::cmp::Ordering {
+    (a.1.file(), a.1.line())
+        .cmp(&(b.1.file(), b.1.line()))
+        .then_with(|| a.0.cmp(&b.0))
+        .then_with(|| a.1.cmp(&b.1))
+}
+
+findings! {
     /// Always [`SCHEMA`].
-    pub schema: String,
+    schema: String = SCHEMA.to_owned();
     /// The scanned root as the user gave it, when known.
-    pub root: Option<String>,
+    root: Option<String> = None;
     /// How many files a language extractor read.
-    pub files_scanned: usize,
+    files_scanned: usize = 0;
     /// `files_scanned` per language.
     #[serde(default)]
-    pub files_by_language: FileCounts,
+    files_by_language: FileCounts = FileCounts::default();
     /// HTTP and WebSocket route decorators.
-    pub routes: Vec<Route>,
+    routes: [Route], searched "route decorators `@R.get/post/put/delete/patch/options/head/websocket/api_route/route(...)` on FastAPI/Starlette routers in .py files";
     /// Middleware registrations.
-    pub middleware: Vec<Middleware>,
+    middleware: [Middleware], searched "`R.add_middleware(X)` calls and `@R.middleware(...)` decorators in .py files";
     /// Logger definitions.
-    pub loggers: Vec<Logger>,
+    loggers: [Logger], searched "`X = logging.getLogger(...)` / `get_logger(...)` bindings in .py files";
     /// Calls of a logger's level methods.
-    pub log_calls: Vec<LogCall>,
+    log_calls: [LogCall], searched "`logger.debug/info/warning/error/exception/critical/log(...)` calls on module loggers and `logging` in .py files";
     /// `except` / `except*` clauses.
-    pub except_handlers: Vec<ExceptHandler>,
+    except_handlers: [ExceptHandler], searched "`except` / `except*` clauses in .py files";
     /// The WebSocket routes.
     #[serde(default)]
-    pub websocket_endpoints: Vec<WebsocketEndpoint>,
+    websocket_endpoints: Vec<WebsocketEndpoint> = Vec::new(), searched "`@R.websocket(path)` routes in .py files";
     /// WebSocket message types sent and handled.
     #[serde(default)]
-    pub websocket_messages: Vec<WebsocketMessage>,
+    websocket_messages: [WebsocketMessage], searched "`type` strings sent (`send_json({\"type\": ...})`, `JSON.stringify({type})`) and the `type` of what a WebSocket received (`receive_json()`, `json.loads(await ws.receive_text())`, `iter_json()`; `JSON.parse(event.data)` in a socket's message handler) compared or matched, followed through names and the file's functions";
     /// Where request context (ids, user, department) lives.
     #[serde(default)]
-    pub context_carriers: Vec<ContextCarrier>,
+    context_carriers: [ContextCarrier], searched "parameters, assignments, keywords named trace_id, span_id, request_id, correlation_id, session_id, user_email, user_id, tenant_id, department, division, current_user, and the x-request-id / traceparent family of header strings";
     /// Clock reads and duration variables.
     #[serde(default)]
-    pub timing: Vec<Timing>,
+    timing: [Timing], searched "clock reads (`time.time`, `perf_counter`, `monotonic`) and `*_ms`, `elapsed*`, `duration*`, `latency*`, `*ttft*` variables";
     /// Uses of a metrics collector.
     #[serde(default)]
-    pub metrics_calls: Vec<MetricsCall>,
+    metrics_calls: [MetricsCall], searched "uses of `metrics_collector`, `metrics`, `statsd`, `*_metrics` objects";
     /// Work started outside the request: tasks, jobs, threads, schedulers.
     #[serde(default)]
-    pub background_tasks: Vec<BackgroundTask>,
+    background_tasks: [BackgroundTask], searched "`create_task`, `ensure_future`, `add_task`, `add_job`, `run_in_executor`, `Thread(target=)`, `*Scheduler(...)`, `@task`/`@shared_task`";
     /// Alert channels: SMTP, Slack and webhook clients, their settings.
     #[serde(default)]
-    pub notifications: Vec<Notification>,
+    notifications: [Notification], searched "SMTP clients, email settings, Slack/webhook URLs and clients, their env variables";
     /// `http(s)://` string literals in code.
     #[serde(default)]
-    pub external_urls: Vec<ExternalUrl>,
+    external_urls: [ExternalUrl], searched "http(s) URLs in source";
     /// Database connections and pools created.
     #[serde(default)]
-    pub db_connections: Vec<DbConnection>,
+    db_connections: [DbConnection], searched "asyncpg/psycopg connections and pools";
     /// Redis clients created.
     #[serde(default)]
-    pub redis: Vec<RedisClient>,
+    redis: [RedisClient], searched "Redis clients";
     /// Model provider clients, endpoints, models, keys and embedding calls.
     #[serde(default)]
-    pub ai_providers: Vec<AiProvider>,
+    ai_providers: [AiProvider], searched "OpenAI, Anthropic, xAI/Grok, DeepInfra clients and endpoints, embeddings";
     /// Calls that reach functions defined in the checkout (Python).
     #[serde(default)]
-    pub call_graph: Vec<CallEdge>,
+    call_graph: Vec<CallEdge> = Vec::new(), searched "calls between the functions named in findings";
     /// Calls of things outside the checkout, by qualified name (Python).
     #[serde(default)]
-    pub external_calls: Vec<ExternalCall>,
+    external_calls: Vec<ExternalCall> = Vec::new();
     /// How the Python calls resolved.
     #[serde(default)]
-    pub call_resolution: CallResolution,
+    call_resolution: CallResolution = CallResolution::default();
     /// External calls the API models say perform an operation (Python).
     #[serde(default)]
-    pub operations: Vec<Operation>,
+    operations: Vec<Operation> = Vec::new();
     /// `CREATE TABLE` statements.
     #[serde(default)]
-    pub sql_tables: Vec<SqlTable>,
+    sql_tables: [SqlTable], searched "`CREATE TABLE` statements in .sql files";
     /// `CREATE INDEX` statements.
     #[serde(default)]
-    pub sql_indexes: Vec<SqlIndex>,
+    sql_indexes: [SqlIndex], searched "`CREATE INDEX` statements in .sql files";
     /// SvelteKit routes (pages, layouts, endpoints).
     #[serde(default)]
-    pub frontend_routes: Vec<FrontendRoute>,
+    frontend_routes: [FrontendRoute], searched "SvelteKit routes (`src/routes/**/+page.svelte`, `+server.ts`)";
     /// Toasts, notification stores and alerts in the frontend.
     #[serde(default)]
-    pub frontend_notifications: Vec<FrontendNotification>,
+    frontend_notifications: [FrontendNotification], searched "toast stores and components, `alert(...)` in the frontend";
     /// Chart libraries, chart components and where they are used.
     #[serde(default)]
-    pub charts: Vec<Chart>,
+    charts: [Chart], searched "chart components and chart libraries in the frontend";
     /// `basicConfig` / `dictConfig` / `fileConfig` calls and logging
     /// configuration files.
     #[serde(default)]
-    pub logging_config: Vec<LoggingConfig>,
+    logging_config: [LoggingConfig], searched "`logging.basicConfig(...)`, `logging.config.dictConfig(...)` / `fileConfig(...)` calls in .py files, and `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, `log_config.*` files";
     /// Calls of the built-in `print`.
     #[serde(default)]
-    pub print_calls: Vec<PrintCall>,
+    print_calls: [PrintCall], searched "calls of the built-in `print(...)` in .py files outside tests and `if __name__ == \"__main__\":` blocks";
     /// How each log call's message is built, and where the call is.
     #[serde(default)]
-    pub log_messages: Vec<LogMessage>,
+    log_messages: [LogMessage];
     /// What each `except` clause's body does.
     #[serde(default)]
-    pub except_bodies: Vec<ExceptBody>,
+    except_bodies: [ExceptBody];
     /// The router object each route is declared on.
     #[serde(default)]
-    pub route_routers: Vec<RouteRouter>,
+    route_routers: [RouteRouter];
     /// What an ASGI server runs of the checkout (Python).
     #[serde(default)]
-    pub served_app: ServedApp,
+    served_app: ServedApp = ServedApp::default();
     /// Python distributions the dependency files declare.
     #[serde(default)]
-    pub dependencies: Vec<DeclaredDependency>,
+    dependencies: Vec<DeclaredDependency> = Vec::new();
     /// Files that could not be read or did not parse cleanly.
-    pub errors: Vec<FileError>,
-}
-
-impl Default for Findings {
-    fn default() -> Self {
-        Findings {
-            schema: SCHEMA.to_owned(),
-            root: None,
-            files_scanned: 0,
-            files_by_language: FileCounts::default(),
-            routes: Vec::new(),
-            middleware: Vec::new(),
-            loggers: Vec::new(),
-            log_calls: Vec::new(),
-            except_handlers: Vec::new(),
-            websocket_endpoints: Vec::new(),
-            websocket_messages: Vec::new(),
-            context_carriers: Vec::new(),
-            timing: Vec::new(),
-            metrics_calls: Vec::new(),
-            background_tasks: Vec::new(),
-            notifications: Vec::new(),
-            external_urls: Vec::new(),
-            db_connections: Vec::new(),
-            redis: Vec::new(),
-            ai_providers: Vec::new(),
-            call_graph: Vec::new(),
-            external_calls: Vec::new(),
-            call_resolution: CallResolution::default(),
-            operations: Vec::new(),
-            sql_tables: Vec::new(),
-            sql_indexes: Vec::new(),
-            frontend_routes: Vec::new(),
-            frontend_notifications: Vec::new(),
-            charts: Vec::new(),
-            logging_config: Vec::new(),
-            print_calls: Vec::new(),
-            log_messages: Vec::new(),
-            except_bodies: Vec::new(),
-            route_routers: Vec::new(),
-            served_app: ServedApp::default(),
-            dependencies: Vec::new(),
-            errors: Vec::new(),
-        }
-    }
+    errors: Vec<FileError> = Vec::new();
 }
 
 /// How many files of each language a scan read.
