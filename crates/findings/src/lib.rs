@@ -962,6 +962,9 @@ findings! {
     /// The router object each route is declared on.
     #[serde(default)]
     route_routers: [RouteRouter];
+    /// Error trackers set up (`sentry_sdk.init`), errors reported to them.
+    #[serde(default)]
+    error_trackers: [ErrorTracker], searched "`sentry_sdk.init(...)`, `rollbar.init(...)`, `bugsnag.configure(...)` and their capture/report calls in .py files";
     /// What an ASGI server runs of the checkout (Python).
     #[serde(default)]
     served_app: ServedApp = ServedApp::default();
@@ -1584,6 +1587,51 @@ pub struct RouteRouter {
     pub line: usize,
     /// The last segment of the decorator's receiver.
     pub router: String,
+}
+
+/// An error tracker set up, or an error reported to one (Python).
+///
+/// A call whose callee's *qualified name* (see `notifications`) is one of
+/// the names below, the callee's first identifier being bound by an import
+/// of the module (a bare `init(...)`, or a local variable `sentry_sdk` that
+/// no import binds, is none):
+///
+/// - `sentry_sdk.init` (`tracker: sentry`, `kind: init`);
+///   `sentry_sdk.capture_exception`, `sentry_sdk.capture_message`
+///   (`sentry`, `capture`);
+/// - `rollbar.init` (`rollbar`, `init`); `rollbar.report_exc_info`,
+///   `rollbar.report_message` (`rollbar`, `capture`);
+/// - `bugsnag.configure` (`bugsnag`, `init`); `bugsnag.notify` (`bugsnag`,
+///   `capture`).
+///
+/// `call` is the qualified name; `dsn` whether the call has a `dsn=` keyword
+/// argument (not `**kwargs`); `traces_sample_rate` the
+/// `traces_sample_rate=` keyword argument's value as written (its text
+/// after the `=`, parentheses included), else `null`. `line` is where the
+/// call starts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ErrorTracker {
+    pub file: String,
+    pub line: usize,
+    /// `sentry`, `rollbar` or `bugsnag`.
+    pub tracker: String,
+    pub kind: ErrorTrackerKind,
+    /// The callee's qualified name (`sentry_sdk.init`).
+    pub call: String,
+    /// The call passes `dsn=`.
+    pub dsn: bool,
+    /// The `traces_sample_rate=` value as written.
+    pub traces_sample_rate: Option<String>,
+}
+
+/// What an error tracker call does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorTrackerKind {
+    /// Sets the tracker up (`sentry_sdk.init`).
+    Init,
+    /// Reports an error or message (`sentry_sdk.capture_exception`).
+    Capture,
 }
 
 /// A file that could not be read or did not parse cleanly.

@@ -60,8 +60,7 @@ impl FileFindings {
     /// Whether the file gave no finding at all (errors aside).
     #[cfg(test)]
     pub(crate) fn has_no_findings(&self) -> bool {
-        self.categories.is_empty()
-            && self.module.as_ref().is_none_or(|(_, m)| m.calls.is_empty())
+        self.categories.is_empty() && self.module.as_ref().is_none_or(|(_, m)| m.calls.is_empty())
     }
 }
 

@@ -13,6 +13,7 @@ mod background_tasks;
 mod bindings;
 mod clients;
 pub(crate) mod context_carriers;
+mod error_trackers;
 mod except_handlers;
 mod imports;
 pub(crate) use recon_semantic::lexer;
@@ -309,6 +310,7 @@ impl Worker {
         let imports = imports::Imports::new(imports.unwrap_or(raw.imports));
         let clients = clients::extract(&raw.clients, &imports, &ctx);
         let setup = logging_setup::extract(&raw.clients, &imports, &ancestry, &ctx);
+        out.error_trackers = error_trackers::extract(&raw.clients, &imports, &ctx);
         out.logging_config = setup.logging_config;
         out.print_calls = setup.print_calls;
         let strings = strings::extract(&raw.strings, &ancestry, &ctx);
