@@ -77,3 +77,15 @@ pub(super) fn extract(
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    /// The triggers know every module the rule reads.
+    #[test]
+    fn every_call_is_under_a_trigger_root() {
+        for (name, ..) in super::CALLS {
+            let root = name.split('.').next().unwrap_or("");
+            assert!(super::ROOTS.contains(&root), "{name}");
+        }
+    }
+}
