@@ -228,6 +228,14 @@ macro_rules! findings {
     (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*]) => {
         findings!(@emit [$($fields)*] [$($categories)*] [$($searched)*]);
     };
+    // Neither form: say where.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*] $($bad:tt)*) => {
+        compile_error!(concat!(
+            "findings!: expected `name: [Type]` or `name: Type = default`, ",
+            "optionally `, searched \"...\"`, then `;` at: ",
+            stringify!($($bad)*)
+        ));
+    };
     (@emit
         [$($(#[$attr:meta])* $field:ident: $type:ty = $default:expr;)*]
         [$($category:ident: $category_type:ty;)*]
