@@ -422,3 +422,37 @@ fn install_and_manual_spans_on_the_fixture_app() {
             .contains("`gen_ai.provider.name` (x_ai, openai, anthropic)")
     );
 }
+
+/// The Alert Integration section says where an error tracker is set up:
+/// the `init` calls of `fixtures/scan/python/error_trackers` (read by
+/// hand), and on the fixture app, which has none, what was searched.
+#[test]
+fn alert_integration_shows_error_tracking() {
+    let md = scan_ok(&["fixtures/scan/python/error_trackers"]);
+    let line = md
+        .lines()
+        .skip_while(|l| !l.starts_with("- Error tracking:"))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        line,
+        "- Error tracking: **yes**: exists; also reported to explicitly in 4 places.\n  \
+         - Evidence: `sentry_sdk.init` (sentry, `dsn=` given, traces_sample_rate `0.25`) at \
+         `app/monitoring.py:12`; `rollbar.init` (rollbar) at `app/monitoring.py:16`; \
+         `sentry_sdk.init` (sentry, `dsn=` given, traces_sample_rate `(0.5)`) at \
+         `app/settings.py:3`; `sentry_sdk.init` (sentry) at `app/settings.py:4`; \
+         `bugsnag.configure` (bugsnag) at `app/workers.py:10`; `sentry_sdk.init` (sentry, \
+         traces_sample_rate `float(os.getenv(\"RATE\", \"0.1\"))`) at `app/workers.py:11`"
+    );
+    let app = scan_ok(&[APP]);
+    assert!(
+        app.contains(
+            "- Error tracking: **no**: needs setup: an error tracker (e.g. \
+             `sentry_sdk.init(dsn=...)` at startup) to group exceptions and alert on new ones.\n  \
+             - none found (searched: `sentry_sdk.init(...)`, `rollbar.init(...)`, \
+             `bugsnag.configure(...)` and their capture/report calls in .py files)\n"
+        ),
+        "{app}"
+    );
+}

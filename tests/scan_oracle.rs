@@ -56,6 +56,21 @@ fn fixture_app_agrees_with_oracle() {
 }
 
 #[test]
+fn error_trackers_fixture_agrees_with_oracle() {
+    let dir = workspace().join("fixtures/scan/python/error_trackers");
+    let found = assert_agree(&dir, &[]);
+    // Not vacuous: both kinds, with and without `dsn=` and a rate.
+    assert_eq!(found.error_trackers.len(), 10);
+    assert!(found.error_trackers.iter().any(|t| t.dsn));
+    assert!(
+        found
+            .error_trackers
+            .iter()
+            .any(|t| t.traces_sample_rate.is_some())
+    );
+}
+
+#[test]
 fn generated_corpora_agree_with_oracle() {
     for seed in [1, 7, 2024] {
         let dir = tempfile::tempdir().unwrap();

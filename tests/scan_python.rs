@@ -561,6 +561,7 @@ fn json_shape_is_pinned() {
     }
   ],
   "route_routers": [],
+  "error_trackers": [],
   "served_app": {
     "apps": [],
     "entry_points": [],
@@ -1490,4 +1491,94 @@ fn plain_app_logging_configuration() {
             exempt: true
         }]
     );
+}
+
+/// `fixtures/scan/python/error_trackers`, read by hand: monitoring.py
+/// imports `sentry_sdk`, `capture_message as report` and `rollbar as rb`;
+/// settings.py `sentry_sdk as sentry` (a parenthesized rate is kept as
+/// written; `**{"dsn": ...}` is no `dsn=` keyword); workers.py `bugsnag`, `notify`, `sentry_sdk.integrations` (binds
+/// `sentry_sdk`) and `init as start_tracking`. The docstring, the comment,
+/// the string and decoys.py (a local `sentry_sdk`, an unbound `init`: no
+/// import binds them) give nothing.
+#[test]
+fn error_trackers_through_imports() {
+    use recon_findings::{ErrorTracker, ErrorTrackerKind};
+    let found = fixture("error_trackers");
+    let tracker = |file: &str,
+                   line: usize,
+                   call: &str,
+                   kind: ErrorTrackerKind,
+                   dsn: bool,
+                   rate: Option<&str>| ErrorTracker {
+        file: format!("app/{file}"),
+        line,
+        tracker: match call.split('.').next().unwrap() {
+            "sentry_sdk" => "sentry",
+            other => other,
+        }
+        .into(),
+        kind,
+        call: call.into(),
+        dsn,
+        traces_sample_rate: rate.map(Into::into),
+    };
+    use ErrorTrackerKind::{Capture, Init};
+    assert_eq!(
+        found.error_trackers,
+        [
+            tracker(
+                "monitoring.py",
+                12,
+                "sentry_sdk.init",
+                Init,
+                true,
+                Some("0.25")
+            ),
+            tracker("monitoring.py", 16, "rollbar.init", Init, false, None),
+            tracker(
+                "monitoring.py",
+                20,
+                "sentry_sdk.capture_exception",
+                Capture,
+                false,
+                None
+            ),
+            tracker(
+                "monitoring.py",
+                21,
+                "sentry_sdk.capture_message",
+                Capture,
+                false,
+                None
+            ),
+            tracker(
+                "settings.py",
+                3,
+                "sentry_sdk.init",
+                Init,
+                true,
+                Some("(0.5)")
+            ),
+            tracker("settings.py", 4, "sentry_sdk.init", Init, false, None),
+            tracker("workers.py", 10, "bugsnag.configure", Init, false, None),
+            tracker(
+                "workers.py",
+                11,
+                "sentry_sdk.init",
+                Init,
+                false,
+                Some("float(os.getenv(\"RATE\", \"0.1\"))")
+            ),
+            tracker("workers.py", 15, "bugsnag.notify", Capture, false, None),
+            tracker(
+                "workers.py",
+                16,
+                "sentry_sdk.capture_message",
+                Capture,
+                false,
+                None
+            ),
+        ]
+    );
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
 }

@@ -59,12 +59,22 @@ CATEGORIES = [
     "routes", "middleware", "loggers", "log_calls", "except_handlers", "websocket_endpoints",
     "websocket_messages", "context_carriers", "timing", "metrics_calls", "background_tasks",
     "notifications", "external_urls", "db_connections", "redis", "ai_providers", "logging_config",
-    "print_calls", "log_messages", "except_bodies", "route_routers",
+    "print_calls", "log_messages", "except_bodies", "route_routers", "error_trackers",
 ]
 LOGGING_CONFIG_CALLS = {
     "logging.basicConfig": "basicConfig",
     "logging.config.dictConfig": "dictConfig",
     "logging.config.fileConfig": "fileConfig",
+}
+ERROR_TRACKER_CALLS = {
+    "sentry_sdk.init": ("sentry", "init"),
+    "sentry_sdk.capture_exception": ("sentry", "capture"),
+    "sentry_sdk.capture_message": ("sentry", "capture"),
+    "rollbar.init": ("rollbar", "init"),
+    "rollbar.report_exc_info": ("rollbar", "capture"),
+    "rollbar.report_message": ("rollbar", "capture"),
+    "bugsnag.configure": ("bugsnag", "init"),
+    "bugsnag.notify": ("bugsnag", "capture"),
 }
 LOGGING_CONFIG_FILES = {"logging.conf", "logging.ini", "logging.yaml", "logging.yml"}
 TYPESCRIPT_EXTENSIONS = {"ts", "mts", "cts", "js", "mjs", "cjs"}
@@ -537,6 +547,7 @@ def scan_tree(rel, tree, source, script=False):
             )
     scan_more(rel, tree, found)
     scan_clients(rel, tree, found)
+    scan_error_trackers(rel, tree, source, found)
     scan_logging(rel, tree, source, found, log_nodes, messages, script)
     return found
 
@@ -1159,6 +1170,43 @@ def import_bindings(tree):
     for _pos, bound, target in sorted(binds, key=lambda b: b[0]):
         out.setdefault(bound, target)
     return out
+
+
+def scan_error_trackers(rel, tree, source, found):
+    """error_trackers: a call whose callee, qualified through the module's
+    imports, is a tracker call, its first name bound by an import."""
+    binds = import_bindings(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        d = dotted(node.func)
+        if d is None:
+            continue
+        first, _, rest = d.partition(".")
+        if first not in binds:
+            continue
+        q = binds[first] + ("." + rest if rest else "")
+        if q not in ERROR_TRACKER_CALLS:
+            continue
+        tracker, kind = ERROR_TRACKER_CALLS[q]
+        rate = None
+        for k in node.keywords:
+            if k.arg == "traces_sample_rate":
+                # The value as written, parentheses included: the keyword's
+                # text after its `=`.
+                rate = ast.get_source_segment(source, k).split("=", 1)[1].strip()
+                break
+        found["error_trackers"].append(
+            {
+                "file": rel,
+                "line": node.lineno,
+                "tracker": tracker,
+                "kind": kind,
+                "call": q,
+                "dsn": any(k.arg == "dsn" for k in node.keywords),
+                "traces_sample_rate": rate,
+            }
+        )
 
 
 def literal_leading(node):

@@ -344,6 +344,7 @@ pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
     category!(log_messages);
     category!(except_bodies);
     category!(route_routers);
+    category!(error_trackers);
     // Configuration files are found by the walk whatever their language.
     let config = |f: &Findings| -> Vec<_> {
         f.logging_config

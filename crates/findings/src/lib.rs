@@ -103,388 +103,27 @@
 //!   placeholder. A parenthesised literal counts. Escapes are decoded as
 //!   Python does (`\N{...}` is kept as written).
 //!
-//! ## `routes`: [`Route`]
+//! Each category's rule is on its type's documentation:
 //!
-//! A decorator `@R.M(...)` (a call) on a function definition (`def`, `async
-//! def`, methods and nested functions included), `R` a router and `M` one of
-//! `get post put delete patch options head websocket api_route route`.
-//! `method` is `M` upper-cased (`API_ROUTE`, `ROUTE` and `WEBSOCKET` included),
-//! `path` the first positional argument if it is a string literal, else the
-//! `path=` keyword's value if that is one, else `null`; `handler` is the
-//! function's name and `line` the decorator's line (the `@`). One route per
-//! decorator. `@mock.patch("x")` is no route: `mock` is no router name.
-//! `handler_qualname` is the function's qualified name, as `call_graph`
-//! names callers (`register.nested`, `Views.mount.head`), from the semantic
-//! model; `null` when the model could not read the module.
-//!
-//! `full_path` is where the route is served: along the routers the code
-//! includes it under (`include_router(r, prefix=)`, each router's own
-//! `APIRouter(prefix=)`, `mount(path, app)`), up to a FastAPI, Starlette or
-//! Flask application, the prefixes joined, then the declared path (an
-//! f-string as its template: `f"/{page}"` is `/{page}`). Routers are told
-//! apart by the binding that made them, through imports, not by name.
-//! Prefixes must be string literals or names bound once to one. `null`
-//! when the code shows no single way: a router included twice or nowhere,
-//! a computed prefix, a router the model cannot identify.
-//!
-//! ## `middleware`: [`Middleware`]
-//!
-//! A call `R.add_middleware(X, ...)` anywhere, `R` a router and `X` the first
-//! positional argument, an expression with a last segment: `name` is that
-//! last segment, `kind` is `class`, `line` the line the call starts on. And a
-//! decorator `@R.middleware(...)` (a call) on a function definition: `name` is
-//! the function's name, `kind` is `function`, `line` the decorator's line.
-//!
-//! ## `loggers`: [`Logger`]
-//!
-//! A binding whose callee's last segment is `getLogger` (`logging.getLogger`,
-//! `getLogger`) or `get_logger` (`structlog.get_logger`). `name` is the
-//! target's last segment (`self.log = ...` gives `log`), `line` the line the
-//! assignment statement starts on. A chain gives one logger per target.
-//!
-//! ## `log_calls`: [`LogCall`]
-//!
-//! A call `R.L(...)` anywhere, `L` one of `debug info warning warn error
-//! exception critical fatal log`, and either `R`'s last segment is a logger
-//! name of the same module (see `loggers`) or one of `logger log _logger
-//! LOGGER _log`, or `R` is the identifier `logging`. `level` is `L`. `prefix`
-//! is taken from the first argument when it is a positional string-like
-//! literal: of an implicit concatenation, the first part only; of an f-string,
-//! its literal text before the first placeholder. When that text starts with
-//! `[` and holds a `]`, `prefix` is the text up to and including the first
-//! `]` (`"[WS] connected"` gives `[WS]`); otherwise, and for any other first
-//! argument (a name, a keyword argument, bytes, none), it is `null`. `line` is
-//! where the call starts (the line of `R`).
-//!
-//! ## `except_handlers`: [`ExceptHandler`]
-//!
-//! Every `except` and `except*` clause; `bare` is true when it names no
-//! exception type. `line` is the line of the `except` keyword.
-//!
-//! ## `websocket_endpoints`: [`WebsocketEndpoint`]
-//!
-//! The routes whose method is `WEBSOCKET`, with the same `file`, `line`,
-//! `path`, `handler`, `handler_qualname` and `full_path` (a view for the
-//! request-lifecycle slot).
-//!
-//! ## `websocket_messages`: [`WebsocketMessage`] (backend side)
-//!
-//! Message `type` strings, `side` is `backend` for Python.
-//!
-//! - `direction: sent`: a call `X.M(P, ...)`, `M` one of `send_json
-//!   send_text send broadcast`, whose first positional argument `P` is a dict
-//!   display, or a call of a callee with last segment `dumps` whose first
-//!   positional argument is one, with a key that is the string literal
-//!   `"type"` and a string literal value (the first such key); `type` is the
-//!   value, `line` where the call starts.
-//! - `direction: handled`: the types compared or matched where what is
-//!   compared is the `"type"` of a message received from a WebSocket. A
-//!   `"type"` compared anywhere else (a parsed document's block, an event
-//!   dict built in the process, a test client's `receive_json()`) is no
-//!   message. What is followed, within one module:
-//!   - *Bodies*: a `def`'s body (its statements, without those of the
-//!     functions, lambdas and classes defined in it; its decorators belong
-//!     to the body around it) or the module's top level.
-//!   - *Received*, in one body (parentheses dropped): a *message* is
-//!     `await C`, `C` a call `X.receive_json(...)`; a call of a callee with
-//!     last segment `loads` whose first positional argument is *text*; a
-//!     name holding a message. *Text* is `await X.receive_text(...)`, `await
-//!     X.receive_bytes(...)`, a name holding text. A *type* is `M["type"]`
-//!     (one string literal subscript) or `M.get("type", ...)` (first
-//!     positional argument the literal), `M` a message; a name holding a
-//!     type.
-//!   - *Names*: a name holds what the value of any of the body's bindings
-//!     of it is: `name = V` (annotated too; each name target of `a = b =
-//!     V`), `name := V`; `async for name in X.iter_json(...)` makes it a
-//!     message, `X.iter_text(...)` / `X.iter_bytes(...)` text. The order of
-//!     statements is not followed, and a name may hold several of these.
-//!   - *Reading*: the bodies read first are those holding a call
-//!     `X.M(...)`, `M` one of `receive_json receive_text receive_bytes
-//!     iter_json iter_text iter_bytes` (the innermost `def` around it, or
-//!     the top level). A call in a read body passes what its arguments are
-//!     (positional ones up to a `*args`, keyword ones `k=`) to the module's
-//!     functions it names: `f(...)` every `def f` not directly in a class
-//!     body; `self.f(...)` / `cls.f(...)` in a method (a `def` directly in
-//!     a class body), every `def f` directly in that class body, its first
-//!     parameter skipped. The i-th positional argument reaches the i-th
-//!     parameter before any `*` / `*args`, `k=` the parameter `k` (unless
-//!     it is before a `/`); in the callee's body that parameter holds what
-//!     the argument is, and the body is read. Calls are followed two deep
-//!     from a receiving body (the dispatcher and what it dispatches to).
-//!   - *Found*, in each read body: a comparison `A == B` (one operator)
-//!     with a type on one side and a string literal on the other; a
-//!     comparison `A in C` (one operator), `A` a type and `C` a tuple, list
-//!     or set display: each string literal element; and a `match S:`
-//!     statement, `S` a type: each `case` whose pattern is a string literal
-//!     or an or-pattern of them (`case "a" | "b":`, each alternative that is
-//!     a string literal). `line` is the comparison's start, or the string
-//!     pattern's.
-//!
-//! ## `context_carriers`: [`ContextCarrier`]
-//!
-//! Where request context lives. A *carrier name* is one of `trace_id span_id
-//! request_id correlation_id session_id user_email user_id tenant_id
-//! department division current_user`. `kind`:
-//!
-//! - `parameter`: a parameter of a `def`, `async def` or `lambda` (also
-//!   `*name`, `**name`) with a carrier name;
-//! - `assignment`: an assignment target (`=`, every target of a chain, an
-//!   annotated declaration with or without value), an identifier or
-//!   attribute whose last segment is a carrier name (`request.state.request_id`);
-//! - `keyword`: a keyword argument `f(name=...)` (calls and class bases) with
-//!   a carrier name;
-//! - `header`: a string literal whose value, lower-cased, is one of
-//!   `x-request-id x-correlation-id x-trace-id x-user-email x-department
-//!   x-session-id traceparent tracestate`; `name` is the value as written.
-//!
-//! `line` is the name's (or the literal's) first line.
-//!
-//! ## `timing`: [`Timing`]
-//!
-//! - `kind: clock`: a call whose callee is a dotted name (identifiers joined
-//!   by `.`) among `time.time time.time_ns time.perf_counter
-//!   time.perf_counter_ns time.monotonic time.monotonic_ns time.process_time
-//!   perf_counter perf_counter_ns monotonic monotonic_ns`; `name` is that
-//!   dotted name, `line` where the call starts.
-//! - `kind: duration`: an assignment target as for `context_carriers` whose
-//!   last segment ends in `_ms`, `_seconds` or `_secs`, starts with
-//!   `elapsed`, `duration` or `latency`, or contains `ttft`; `name` is the
-//!   last segment.
-//!
-//! ## `metrics_calls`: [`MetricsCall`]
-//!
-//! An attribute access `R.M`, `R` an identifier or attribute whose last
-//! segment is `metrics_collector`, `metrics` or `statsd`, or ends in
-//! `_metrics`: `receiver` is that last segment, `method` is `M`, `called`
-//! whether `R.M` is the callee of a call, and `name` that call's first
-//! positional argument when it is a string literal (the metric's name), else
-//! `null`. `line` is where `R` starts.
-//!
-//! ## `background_tasks`: [`BackgroundTask`]
-//!
-//! The *target* of an expression: for a call, its callee's last segment; for
-//! an identifier or attribute, its last segment; else `null`. Calls whose
-//! callee (an identifier or attribute) has the last segment:
-//!
-//! - `create_task` or `ensure_future`: `kind: task`, target of the first
-//!   positional argument;
-//! - `add_task`: `kind: background_task` (FastAPI `BackgroundTasks`), target
-//!   of the first positional argument;
-//! - `add_job`: `kind: scheduled_job` (APScheduler), likewise;
-//! - `run_in_executor`: `kind: executor`, target of the second positional
-//!   argument;
-//! - `Thread`: `kind: thread`, target of the `target=` keyword's value;
-//! - ending in `Scheduler`: `kind: scheduler`, `target` is that last segment.
-//!
-//! And a decorator on a function whose expression, or whose callee when it
-//! is a call, has the last segment `task` or `shared_task`: `kind:
-//! celery_task`, `target` is the function's name. `line` is where the call
-//! or the decorator (`@`) starts. A missing argument gives a `null` target.
-//!
-//! ## `notifications`: [`Notification`] (Python and `.env*` files)
-//!
-//! The *qualified name* of a dotted callee (identifiers joined by `.`) is
-//! the name with its first identifier replaced by what an import of the
-//! module binds it to: `import a.b` binds `a` to `a`, `import a.b as x`
-//! binds `x` to `a.b`, `from m import n [as x]` binds `n` (or `x`) to
-//! `m.n`; the first such import in source order counts, anywhere in the
-//! module; relative imports and `__future__` bind nothing. An unbound first
-//! identifier stays as written. Other callees (`f().x`) have none. An
-//! *environment read* is a call whose qualified name is `os.getenv` or
-//! `os.environ.get` with a string literal first positional argument, or a
-//! subscript `X["N"]` (one string literal subscript) whose `X` has the
-//! qualified name `os.environ`; its name is the string. A *URL literal* is a
-//! string literal (not bytes; an implicit concatenation is one literal) whose
-//! *leading text* (the parts joined up to the first placeholder of an
-//! f-string) starts with `http://` or `https://` (scheme ASCII
-//! case-insensitive) and has a non-empty host: `url` is that text, `host`
-//! the part after `://` up to `/`, `?` or `#`, without `user@` or `:port`,
-//! lower-cased. `kind`:
-//!
-//! - `smtp`: a call whose qualified name starts with `smtplib.` or
-//!   `aiosmtplib.` and ends in `SMTP`, `SMTP_SSL` or `LMTP`, or is
-//!   `aiosmtplib.send`; `name` is the qualified name;
-//! - `client`: a call whose qualified name's last segment is `WebClient`,
-//!   `AsyncWebClient`, `WebhookClient`, `AsyncWebhookClient`, `SlackClient`
-//!   or `DiscordWebhook`; `name` is the qualified name;
-//! - `webhook`: a call whose callee's last segment is `post` or `put`, whose
-//!   first positional argument is an identifier or attribute whose last
-//!   segment, upper-cased, contains `WEBHOOK` or `SLACK` (`name` is that
-//!   segment), or a URL literal that is a *webhook URL* (host
-//!   `hooks.slack.com`, or `webhook` anywhere in the URL, ASCII
-//!   case-insensitive; `name` is the URL);
-//! - `webhook_url`: a URL literal that is a webhook URL;
-//! - `env`: an environment read whose name, upper-cased, contains `SMTP`,
-//!   `MAIL`, `SLACK`, `WEBHOOK`, `NOTIFY` or `ALERT`;
-//! - `env_file`: in a `.env*` file, a line defining such a name: after
-//!   leading white space and an optional `export` followed by white space, a
-//!   key `[A-Za-z_][A-Za-z0-9_]*`, optional spaces or tabs, and `=`.
-//!
-//! `line` is where the call, subscript or literal starts, or the `.env`
-//! line.
-//!
-//! ## `external_urls`: [`ExternalUrl`]
-//!
-//! Python: every URL literal (see `notifications`), docstrings included,
-//! comments never. TypeScript and Svelte code (not HTML attributes): every
-//! string literal whose value, and every template string whose text before
-//! its first substitution, is an `http(s)://` URL with a host, read the same
-//! way. `line` is the literal's first line.
-//!
-//! ## `db_connections`: [`DbConnection`]
-//!
-//! A call whose qualified name (see `notifications`) has a first segment and
-//! a last segment among: `asyncpg` with `connect` `create_pool` (library
-//! `asyncpg`); `psycopg`, `psycopg2` or `psycopg_pool` with `connect`
-//! `ConnectionPool` `AsyncConnectionPool` `NullConnectionPool`
-//! `AsyncNullConnectionPool` `SimpleConnectionPool` `ThreadedConnectionPool`
-//! (`psycopg`); `sqlalchemy` with `create_engine` `create_async_engine`
-//! `engine_from_config` (`sqlalchemy`); `sqlite3` or `aiosqlite` with
-//! `connect` (`sqlite`); `pymysql`, `aiomysql`, `MySQLdb` or `mysql` with
-//! `connect` `create_pool` (`mysql`). `call` is the qualified name.
-//!
-//! ## `redis`: [`RedisClient`]
-//!
-//! A call whose qualified name starts with `redis` or `aioredis` and ends in
-//! `Redis`, `StrictRedis`, `from_url`, `ConnectionPool`,
-//! `BlockingConnectionPool`, `RedisCluster`, `Sentinel`, `create_redis`,
-//! `create_redis_pool` or `create_pool` (`import redis.asyncio as
-//! aioredis; aioredis.Redis.from_url(...)` gives
-//! `redis.asyncio.Redis.from_url`). `call` is the qualified name.
-//!
-//! ## `ai_providers`: [`AiProvider`]
-//!
-//! Providers are `openai`, `anthropic`, `xai` and `deepinfra`. `kind`:
-//!
-//! - `client`: a call whose qualified name starts with `openai` and ends in
-//!   `OpenAI` `AsyncOpenAI` `AzureOpenAI` `AsyncAzureOpenAI` (provider
-//!   `openai`, or the provider of the host of a `base_url=` URL literal when
-//!   that is an API host below), with `anthropic` and ends in `Anthropic`
-//!   `AsyncAnthropic` (`anthropic`), with `xai_sdk` and ends in `Client`
-//!   `AsyncClient` (`xai`); `name` is the qualified name;
-//! - `endpoint`: a URL literal whose host is `api.openai.com`,
-//!   `api.anthropic.com`, `api.x.ai` or `api.deepinfra.com`; `name` is the
-//!   URL;
-//! - `model`: a string literal (no placeholder) starting with `gpt-`,
-//!   `chatgpt-`, `text-embedding-` (openai), `claude-` (anthropic) or
-//!   `grok-` (xai); `name` is the value;
-//! - `embedding`: a call whose callee's last segment is `embed`
-//!   `embed_query` `embed_documents` `aembed_query` `aembed_documents`
-//!   `get_embedding` `get_embeddings` `create_embedding` `create_embeddings`
-//!   (`name` is that segment), or `R.create` with `R`'s last segment
-//!   `embeddings` or `Embedding` (`name` is `embeddings.create`...);
-//!   `provider` is `null`;
-//! - `env`: an environment read (see `notifications`) whose name has an
-//!   `_`-separated component, upper-cased, among `OPENAI` `ANTHROPIC` `XAI`
-//!   `GROK` (xai) `DEEPINFRA` (the first such gives the provider);
-//! - `env_file`: a `.env*` line defining such a name.
-//!
-//! ## `call_graph`: [`CallEdge`], `external_calls`: [`ExternalCall`], `call_resolution`: [`CallResolution`] (Python)
-//!
-//! Every call of the checkout's Python (a call whose callee is any
-//! expression, anywhere: function bodies, module level, class bodies,
-//! decorators, defaults) is resolved by the semantic model
-//! (`recon-semantic`) to what the code shows it reaches; never by the
-//! called name alone:
-//!
-//! - *project*: functions or methods defined in the checkout: one
-//!   `call_graph` edge each. `Foo(...)` of a project class reaches the
-//!   first `__init__` on its MRO when the checkout defines it; a method
-//!   call reaches the method its receiver's class (or `super()`) gives
-//!   through the C3 MRO. Several edges from one call only when the
-//!   receiver has several known types (assigned different classes on
-//!   different branches). FastAPI's `Depends(f)` in a handler's parameter
-//!   gives an edge from the handler to `f`, at `f`.
-//! - *external*: something outside the checkout, one `external_calls`
-//!   item with its qualified name (`asyncio.run`, `psycopg2.connect`,
-//!   `openai.AsyncOpenAI.chat.completions.create`, `httpx.AsyncClient.post`:
-//!   the import path, then the attributes and calls taken from it, a call's
-//!   result keeping the callee's name).
-//! - *builtin*: `print`, `len`, methods of builtin values (`[].append`,
-//!   `"".join`): nothing listed.
-//! - *unresolved*: what the model cannot show (an untyped parameter's
-//!   method, a subscripted callee, a dynamic attribute): nothing listed,
-//!   counted in `call_resolution`.
-//!
-//! Types come from syntax only: constructor calls, annotations (`x: Foo`,
-//! `Optional[Foo]`, `Foo | None`, `"Foo"`), `self.x = ...` in the class's
-//! methods, return annotations and `return`s whose values are all known,
-//! module-level values reached through imports.
-//!
-//! `file`, `line` and `column` (1-based, bytes) are the called name's (`c`
-//! in `a.b.c()`); `caller` the qualified name of the innermost enclosing
-//! `def` (`Class.method`, `outer.inner`; lambdas and comprehensions are
-//! transparent), or `<module>`; `callee`, `callee_file` and `callee_line`
-//! the definition's (its qualified name and the line of `def`).
-//!
-//! ## `operations`: [`Operation`] (Python)
-//!
-//! One per `external_calls` item whose qualified name the API models
-//! (`queries/models/python.toml`) list: a row's receiver, a dot, one of its
-//! methods (`openai.AsyncOpenAI` + `chat.completions.create` is an
-//! `llm_call` of `openai`; `asyncpg.Pool.acquire` + `fetch` a `database`
-//! call of `postgresql`; `httpx.AsyncClient` + `post` an `http` call).
-//! Same `file`, `line`, `column`, `caller` and `callee` as the external
-//! call; `kind` and `system` from the row. A function's name is never
-//! evidence of an operation: only what it calls, and what its arguments
-//! hold:
-//!
-//! - Rows with `in_async_loop` apply only to calls in the body of an
-//!   `async for` of the calling function (not in a `def` nested in it): a
-//!   WebSocket `send_json`/`send_text`/`send_bytes` per item of an async
-//!   iterator is a `streaming` operation of `websocket`.
-//! - An `http` call's URL (`post(url)`, `request(method, url)`,
-//!   `stream(method, url)`; keywords `url`, `method`) is read from a
-//!   literal, an f-string (fields as written), a `+` concatenation (parts
-//!   it cannot read as `{…}`), a name or module attribute bound to one
-//!   (imports followed, every binding), a lookup `TABLE[key]` in a dict
-//!   display of string literals (every value): `urls` lists them. A POST
-//!   (by the method, or a method argument that is the literal `POST`)
-//!   whose every URL ends with a model endpoint path (`/chat/completions`,
-//!   `/completions`, `/responses`, `/v1/messages`, `/api/chat`,
-//!   `/api/generate` -> `llm_call`; `/embeddings`, `/api/embed`,
-//!   `/api/embeddings` -> `embedding`) or is on a model provider's host
-//!   (`api.openai.com`, `api.x.ai`, ...: the data file's `provider` rows)
-//!   adds an operation of that kind; `system` is the host's provider, else
-//!   the path's API (`openai`, `anthropic`, `ollama`); several, in the
-//!   URLs' order, joined by `, `. URLs of different kinds, or one that is
-//!   not a model endpoint, add nothing.
-//! - A `database` call's SQL (first positional argument, or keyword
-//!   `query`/`sql`/`statement`/`operation`; read as URLs are, and through
-//!   sqlalchemy's `text(sql)`) that holds a pgvector distance operator
-//!   (`<->` `<#>` `<=>` `<+>`) adds a `vector_search` of `pgvector`.
-//!
-//! ## `sql_tables`: [`SqlTable`] and `sql_indexes`: [`SqlIndex`]
-//!
-//! Statements are split at `;` outside comments, quoted identifiers,
-//! strings and `$tag$` dollar quotes. `CREATE [OR REPLACE] [GLOBAL|LOCAL]
-//! [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] name (...)` gives a table:
-//! `name` as written, schema-qualified when it is, each part's quotes
-//! removed (`observability."ws_errors"` gives `observability.ws_errors`).
-//! Each element of the body: a column (`name`; `type` the text up to the
-//! first of `CONSTRAINT NOT NULL DEFAULT PRIMARY REFERENCES UNIQUE CHECK
-//! COLLATE GENERATED AUTO_INCREMENT AUTOINCREMENT COMMENT ON` outside
-//! parentheses, white space collapsed, empty when none; an inline `PRIMARY
-//! KEY` adds it to `primary_key`; an inline `REFERENCES t [(c)]` adds
-//! `{column, table: t, table_column: c}`), or a table constraint (with or
-//! without `CONSTRAINT name`): `PRIMARY KEY (a, b)` sets the key's columns,
-//! `FOREIGN KEY (a, b) REFERENCES t [(x, y)]` adds a reference per column
-//! (`table_column` the column at the same position, or `null`); `UNIQUE`,
-//! `CHECK`, `EXCLUDE`, `LIKE` and MySQL `INDEX`/`KEY` elements are skipped.
-//! `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY]
-//! table [USING method] (...)` gives an index: each field's column name
-//! (quotes removed) when the field is a name, possibly followed by `ASC`,
-//! `DESC`, `NULLS FIRST|LAST`, a collation or an operator class; else the
-//! expression as written (white space collapsed) without those trailing
-//! modifiers. `line` is the `CREATE`'s.
-//!
-//! Statements are read from the tree-sitter-sequel tree when the grammar
-//! parsed them without error, and by a token-level reader (the same rules)
-//! when it did not (`vector(1024)`, `CONSTRAINT x FOREIGN KEY`); a test holds
-//! the two paths to the same result. A statement neither reads (a `DO`
-//! block, a PL/pgSQL body the grammar trips on) lists the file in `errors`
-//! with the line of the first such statement; the rest of the file is kept.
-//! `CREATE TABLE` inside function bodies, comments or strings is never read.
+//! - `routes`: [`Route`]
+//! - `middleware`: [`Middleware`]
+//! - `loggers`: [`Logger`]
+//! - `log_calls`: [`LogCall`]
+//! - `except_handlers`: [`ExceptHandler`]
+//! - `websocket_endpoints`: [`WebsocketEndpoint`]
+//! - `websocket_messages`: [`WebsocketMessage`] (backend side)
+//! - `context_carriers`: [`ContextCarrier`]
+//! - `timing`: [`Timing`]
+//! - `metrics_calls`: [`MetricsCall`]
+//! - `background_tasks`: [`BackgroundTask`]
+//! - `notifications`: [`Notification`] (Python and `.env*` files)
+//! - `external_urls`: [`ExternalUrl`]
+//! - `db_connections`: [`DbConnection`]
+//! - `redis`: [`RedisClient`]
+//! - `ai_providers`: [`AiProvider`]
+//! - `call_graph`: [`CallEdge`], `external_calls`: [`ExternalCall`], `call_resolution`: [`CallResolution`] (Python)
+//! - `operations`: [`Operation`] (Python)
+//! - `sql_tables`: [`SqlTable`] and `sql_indexes`: [`SqlIndex`]
 //!
 //! # The rules (TypeScript and Svelte)
 //!
@@ -500,98 +139,12 @@
 //! string, or a template string without substitution; escapes decoded) are
 //! read as for Python.
 //!
-//! ## `websocket_messages` (`side: frontend`)
+//! Each category's rule is on its type's documentation:
 //!
-//! - `direction: sent`: a call whose callee is `JSON.stringify` or has the
-//!   last segment `send` (`send(...)`, `ws?.send(...)`), whose first argument
-//!   is an object literal with a property keyed `type` (identifier or string
-//!   key; the first such property) whose value is a string literal. `line`
-//!   is the call's (for `ws.send(JSON.stringify({type}))`, the stringify
-//!   call's).
-//! - `direction: handled`: the types compared or switched on where what is
-//!   compared is the `type` of a message a socket's `message` handler
-//!   parsed. A `.type` compared anywhere else (a template's `{#if
-//!   artifact.type === 'code'}`, a document block's kind) is no message.
-//!   What is followed, within one document (a file; the scripts of a
-//!   `.svelte` file, its template expressions apart):
-//!   - *Functions* of a document: `function f() {}`, a variable declarator
-//!     `f = <function or arrow function>`, a class method `f() {}` (of its
-//!     class). An expression *names* functions when it is a function or
-//!     arrow function (itself), an identifier `f` (every function `f` that is
-//!     no method), or `this.f` inside a class body (every method `f` of
-//!     that class).
-//!   - *Handlers*: `X.onmessage = H`, and `X.addEventListener(S, H)` /
-//!     `X.on(S, H)` with `S` the string literal `message` as the first
-//!     argument and `H` the second: the functions `H` names. A handler's
-//!     first parameter (a name) holds the *event*.
-//!   - *Received*, in one function (its whole body, the functions nested
-//!     in it included; parentheses, `as`, `satisfies`, `!` and `<T>`
-//!     dropped): a *message* is `JSON.parse(A)` with `A` the event or
-//!     `E.data` of an event `E`, or a name holding a message; a *type* is
-//!     `M.type`, `M?.type` or `M["type"]` of a message `M`, or a name holding
-//!     a type.
-//!   - *Names*: a name holds what the value of any of the function's
-//!     bindings of it is (`const name = V`, `name = V`); a destructuring of a
-//!     message binds its type (`const { type } = M`, `{ type: t }`, `{ type =
-//!     d }`, `{ type: t = d }`). The order of statements is not followed.
-//!   - *Reading*: the handlers are read first. A call in a read function
-//!     passes what its arguments are (up to a spread) to the functions its
-//!     callee names: the i-th argument reaches the i-th parameter (a `this`
-//!     parameter skipped, up to a rest parameter) as it would a binding
-//!     (a name holds it; an object pattern given a message binds its type),
-//!     and that function is read. Calls are followed two deep from a
-//!     handler.
-//!   - *Found*, in each read function (each place once): a binary
-//!     expression `==` / `===` with a type on one side and a string literal
-//!     on the other (`line` the expression's); a `switch` whose value is a
-//!     type: each `case` whose value is a string literal (`line` the case
-//!     value's).
-//!
-//! ## `frontend_routes`: [`FrontendRoute`]
-//!
-//! Every file under a `src/routes/` directory (the first `src/routes` of its
-//! path) named `+page.svelte` (`page`), `+layout.svelte` (`layout`), or
-//! `+server.ts` / `+server.js` (`endpoint`); `+page@x.svelte` layout resets
-//! included. `path` is `/` and the directories below `src/routes`, groups
-//! `(name)` dropped, parameters (`[id]`, `[...rest]`) kept. `line` is 1.
-//! `methods` (endpoints only) are the exported names among `GET POST PUT
-//! PATCH DELETE OPTIONS HEAD fallback`, in that order (`export function`,
-//! `export const`, `export { f as GET }`).
-//!
-//! ## `frontend_notifications`: [`FrontendNotification`]
-//!
-//! A *notification name* contains, lower-cased, `toast`, `notif` or
-//! `alert`. `kind`:
-//!
-//! - `call`: a call whose callee is an identifier with a notification name
-//!   (`notify(...)`, `addToast(...)`, `alert(...)`), or a member expression
-//!   whose property has one (`window.alert`) or whose object is an
-//!   identifier with one not starting with `$` (`toast.success`,
-//!   `toasts.update`); `name` is the callee as written, white space removed;
-//! - `store`: `const N = f(...)` with a notification name `N` and `f`'s last
-//!   segment `writable`, `readable`, `derived` or `$state`;
-//! - `function`: a function declaration with a notification name, or `const
-//!   N = ` an arrow function or function expression;
-//! - `component`: in a `.svelte` template, an element whose tag starts with
-//!   an ASCII capital and has a notification name (`<Toaster />`).
-//!
-//! ## `charts`: [`Chart`]
-//!
-//! The imports of a file: `import ... from 'm'`, `export ... from 'm'`,
-//! `import('m')`, `require('m')`. A *chart library* is a package (`@a/b` or
-//! the first segment of `m`) among `chart.js` `echarts` `d3` and every `d3-*`
-//! `layercake` `layerchart` `apexcharts` `highcharts` `plotly.js` `uplot`
-//! `vega` `vega-lite` `recharts` `@unovis/ts`... (the full list is
-//! `CHART_LIBRARIES` in `recon-syntax`). `kind`:
-//!
-//! - `library`: an import of a chart library; `name` is the specifier,
-//!   `library` the package;
-//! - `usage`: an import of a `.svelte` module under a `charts/` or `chart/`
-//!   directory or whose name ends in `Chart` or `Charts`; `name` is the
-//!   module's file stem;
-//! - `component`: a `.svelte` file under a `charts/` or `chart/` directory,
-//!   or importing a chart library; `line` 1, `name` its stem, `library` its
-//!   first chart library import or `null`.
+//! - `websocket_messages` (`side: frontend`)
+//! - `frontend_routes`: [`FrontendRoute`]
+//! - `frontend_notifications`: [`FrontendNotification`]
+//! - `charts`: [`Chart`]
 //!
 //! # The rules (logging and error handling, Python)
 //!
@@ -600,115 +153,16 @@
 //! the same `file` and `line` as one entry of `log_calls`, `except_handlers`
 //! and `routes` (one for one).
 //!
-//! ## `logging_config`: [`LoggingConfig`]
+//! Each category's rule is on its type's documentation:
 //!
-//! - A call whose callee's *qualified name* (see `notifications`) is
-//!   `logging.basicConfig` (`kind: basicConfig`), `logging.config.dictConfig`
-//!   (`dictConfig`) or `logging.config.fileConfig` (`fileConfig`):
-//!   `logging.basicConfig(...)`, `logging.config.dictConfig(...)`, and
-//!   `dictConfig(...)` / `fileConfig(...)` after `from logging.config import
-//!   dictConfig, fileConfig`, `config.dictConfig(...)` after `from logging
-//!   import config`... A bare `dictConfig(...)` that no import binds is none.
-//!   `line` is where the call starts.
-//! - A file of the selection (any extension, also when no language reads it)
-//!   named `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, or
-//!   starting with `log_config.` (`log_config.yaml`, `log_config.py`):
-//!   `kind: file`, `line` 1. Names are compared case-sensitively; such a file
-//!   does not count in `files_scanned`.
-//!
-//! ## `print_calls`: [`PrintCall`]
-//!
-//! A call whose callee is the bare identifier `print` (not an attribute:
-//! `console.print` is none); `line` is where the call starts. `exempt` is
-//! true in test code ([`vocabulary::is_test_path`]: a directory named
-//! `tests`, `test` or `__tests__`, a base name `conftest.py`, `test_*.py`,
-//! `*_test.py`, or with a `.test.` or `.spec.` part) and for a call
-//! lexically inside the body of an `if __name__ == "__main__":` statement
-//! (one `==`, operands in either order and possibly parenthesised, the
-//! string any string literal; the `if` body only, not its `elif` or `else`;
-//! nested functions included): the exemptions of `recon check` OBS001, its
-//! script rule aside.
-//!
-//! ## `log_messages`: [`LogMessage`]
-//!
-//! One per `log_calls` entry (same `file`, `line`, `level`). The *message*
-//! is the first positional argument (the second for `log`, whose first is
-//! the level), parentheses dropped; with no such argument, the `msg=`
-//! keyword's value. `message` is:
-//!
-//! - `fstring`: a string literal with a part that is an f-string with a
-//!   placeholder (`f"user {uid}"`, `"a" f"{b}"`);
-//! - `format`: a call whose callee is an attribute named `format`
-//!   (`"{} done".format(n)`, `template.format(n)`);
-//! - `percent`: a binary `%` (`"%s done" % n`);
-//! - `concat`: a binary `+` chain with an operand that is not a `str`
-//!   literal without placeholder (`"user " + uid`);
-//! - `literal`: a `str` literal without placeholder (implicit concatenation
-//!   included), or a `+` chain of only such literals;
-//! - `none`: no message at all (`logger.info()`, `logger.log(level)`);
-//! - `other`: anything else (a name, another call, bytes, `*args`).
-//!
-//! `in_except` is true when the call is lexically inside the body of an
-//! `except`/`except*` clause with no function definition (its parameters,
-//! annotations and body; its decorators are outside), `lambda` or class
-//! definition (its bases and body) in between. `exc_info` is true when the
-//! call has an `exc_info=` keyword argument (whatever its value), or `level`
-//! is `exception`.
-//!
-//! ## `except_bodies`: [`ExceptBody`]
-//!
-//! One per `except_handlers` entry (same `file`, `line`). `swallowed`: the
-//! clause's body is one or more `pass`, `continue` and `...` statements
-//! only (comments ignored; `recon check` OBS002). `logs`: the body holds a
-//! call that is a `log_calls` finding; `reraises`: the body holds a `raise`
-//! statement; both looked for in nested blocks too (nested `try`/`except`
-//! included) but not inside a function definition, `lambda` or class
-//! definition (as for `in_except`).
-//!
-//! ## `route_routers`: [`RouteRouter`]
-//!
-//! One per `routes` entry (same `file`, `line`): `router` is the last
-//! segment of the decorator's receiver `R` (`@admin_router.get` gives
-//! `admin_router`, `@self.router.get` gives `router`).
-//!
-//! ## `served_app`: [`ServedApp`] (Python)
-//!
-//! What runs when an ASGI server serves the checkout's applications, from
-//! the semantic model (never from names):
-//!
-//! - `apps`: module-level bindings to a `FastAPI(...)` or `Starlette(...)`
-//!   instance (`line`: the call's).
-//! - `modules`: the applications' modules and every checkout module they
-//!   import, transitively (import statements anywhere in a module).
-//! - `entry_points`, in those modules: functions under an application's or
-//!   router's route (`route`), WebSocket (`websocket`), `middleware`,
-//!   `on_event` (`startup`/`shutdown`) or `exception_handler` decorator;
-//!   functions passed to `add_api_route`/`add_route` (`route`),
-//!   `add_api_websocket_route`/`add_websocket_route` (`websocket`),
-//!   `add_exception_handler`, `add_event_handler`, `add_middleware` (a
-//!   class: its `dispatch` and `__call__`); an application's `lifespan=`
-//!   (`lifespan`), `on_startup=`/`on_shutdown=`; and served functions that
-//!   reached code passes to an external `add_task`, `add_job`,
-//!   `run_in_executor` or `Thread(target=)` (`background`). `line` is the
-//!   `def`'s.
-//! - `functions`: every function of those modules (`line` of the `def`,
-//!   `end_line` the body's last), `reached` when an entry point reaches it
-//!   through `call_graph` (entry points included) or the module-level code
-//!   of a served module calls it (it runs on import); calls in
-//!   `if __name__ == "__main__":` blocks (`main_blocks`) do not count.
-//!
-//! Empty when the checkout has no application. [`ServedApp::place`] says
-//! where a line is.
-//!
-//! ## `dependencies`: [`DeclaredDependency`]
-//!
-//! One per distribution a dependency file declares: `requirements*.txt`
-//! (every line that is not empty, a comment, an option such as `-r`/`-e`,
-//! or a URL: the name before any extra, version or marker) and
-//! `pyproject.toml` (`[project] dependencies`, `[project.optional-dependencies]`,
-//! `[tool.poetry.dependencies]` and Poetry groups' `dependencies`, `python`
-//! left out; `line` where the name is first written). `name` normalized as
-//! pip compares them (lower case, `_` and `.` as `-`).
+//! - `logging_config`: [`LoggingConfig`]
+//! - `print_calls`: [`PrintCall`]
+//! - `log_messages`: [`LogMessage`]
+//! - `except_bodies`: [`ExceptBody`]
+//! - `route_routers`: [`RouteRouter`]
+//! - `error_trackers`: [`ErrorTracker`] (Python)
+//! - `served_app`: [`ServedApp`] (Python)
+//! - `dependencies`: [`DeclaredDependency`]
 
 pub mod vocabulary;
 
@@ -719,156 +173,268 @@ use serde::{Deserialize, Serialize};
 /// The value of [`Findings::schema`].
 pub const SCHEMA: &str = "recon.findings/1";
 
-/// Everything one scan found. See the crate documentation for the rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Findings {
+/// Declares [`Findings`] and everything that walks its categories, from one
+/// list: adding a category is one entry here (and its type below).
+///
+/// Each entry is a field of the findings JSON, in its order, with its doc
+/// comment and attributes. A *category* is written `name: [Type]`: a list of
+/// findings that each have a `file` and a `line`, collected per file by the
+/// scan and sorted by `(file, line)`. Any other field is written `name: Type
+/// = default`. Either may end in `, searched "..."`: what the report says it
+/// looked for when it found none.
+///
+/// ```text
+/// /// HTTP and WebSocket route decorators.
+/// routes: [Route], searched "route decorators `@R.get(...)`...";
+/// /// What an ASGI server runs of the checkout (Python).
+/// #[serde(default)]
+/// served_app: ServedApp = ServedApp::default();
+/// ```
+///
+/// From the list the macro makes [`Findings`] (the fields in the list's
+/// order: the JSON's) and its `Default`; [`Located`] for each category's
+/// type; [`Unsorted`], the categories' findings of some files before they
+/// are sorted (`append`, `is_empty`, `sort_into`); and [`searched`].
+///
+/// It reads the entries one at a time (`@entry`), collecting the struct's
+/// fields, the categories and the searched texts, then writes them out
+/// (`@emit`).
+macro_rules! findings {
+    // A category: `name: [Type]`.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*]
+        $(#[$attr:meta])* $field:ident: [$type:ty] $(, searched $text:literal)?;
+        $($rest:tt)*
+    ) => {
+        findings!(@entry
+            [$($fields)* $(#[$attr])* $field: Vec<$type> = Vec::new();]
+            [$($categories)* $field: $type;]
+            [$($searched)* $($field => $text;)?]
+            $($rest)*
+        );
+    };
+    // Any other field: `name: Type = default`.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*]
+        $(#[$attr:meta])* $field:ident: $type:ty = $default:expr $(, searched $text:literal)?;
+        $($rest:tt)*
+    ) => {
+        findings!(@entry
+            [$($fields)* $(#[$attr])* $field: $type = $default;]
+            [$($categories)*]
+            [$($searched)* $($field => $text;)?]
+            $($rest)*
+        );
+    };
+    // Every entry read.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*]) => {
+        findings!(@emit [$($fields)*] [$($categories)*] [$($searched)*]);
+    };
+    // Neither form: say where.
+    (@entry [$($fields:tt)*] [$($categories:tt)*] [$($searched:tt)*] $($bad:tt)*) => {
+        compile_error!(concat!(
+            "findings!: expected `name: [Type]` or `name: Type = default`, ",
+            "optionally `, searched \"...\"`, then `;` at: ",
+            stringify!($($bad)*)
+        ));
+    };
+    (@emit
+        [$($(#[$attr:meta])* $field:ident: $type:ty = $default:expr;)*]
+        [$($category:ident: $category_type:ty;)*]
+        [$($searched_field:ident => $text:literal;)*]
+    ) => {
+        /// Everything one scan found. Each category's rule is on its type's
+        /// documentation; what is common to all, in the crate's.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct Findings {
+            $($(#[$attr])* pub $field: $type,)*
+        }
+
+        impl Default for Findings {
+            fn default() -> Self {
+                Findings {
+                    $($field: $default,)*
+                }
+            }
+        }
+
+        $(impl Located for $category_type {
+            fn file(&self) -> &str {
+                &self.file
+            }
+            fn line(&self) -> usize {
+                self.line
+            }
+        })*
+
+        /// The categories' findings of some files, each with the column it
+        /// starts at (for a stable order within a line), before they are
+        /// merged and sorted into [`Findings`].
+        #[derive(Debug, Default)]
+        pub struct Unsorted {
+            $(pub $category: Vec<(usize, $category_type)>,)*
+        }
+
+        impl Unsorted {
+            /// Move every finding of `other` to the end of `self`'s lists.
+            pub fn append(&mut self, other: &mut Unsorted) {
+                $(self.$category.append(&mut other.$category);)*
+            }
+
+            /// Whether no category has a finding.
+            pub fn is_empty(&self) -> bool {
+                true $(&& self.$category.is_empty())*
+            }
+
+            /// Each category sorted by `sort`, into its field of `findings`.
+            pub fn sort_into(self, findings: &mut Findings, sort: &impl Sort) {
+                $(findings.$category = sort.sorted(self.$category);)*
+            }
+        }
+
+        /// What the scan searched for to fill `field` (a field of
+        /// [`Findings`]), for the report's "none found (searched: ...)";
+        /// `None` for a field that declares no such text.
+        pub fn searched(field: &str) -> Option<&'static str> {
+            match field {
+                $(stringify!($searched_field) => Some($text),)*
+                _ => None,
+            }
+        }
+    };
+    ($($entries:tt)*) => {
+        findings!(@entry [] [] [] $($entries)*);
+    };
+}
+
+/// A finding's place: every category's type has one.
+pub trait Located {
+    /// Relative to the scanned root, components joined with `/`.
+    fn file(&self) -> &str;
+    /// 1-based.
+    fn line(&self) -> usize;
+}
+
+/// How [`Unsorted::sort_into`] orders a category: by `(file, line)`, then
+/// the column, then the finding itself (a total order, so any correct sort,
+/// serial or parallel, gives the same bytes).
+pub trait Sort {
+    fn sorted<T: Located + Ord + Send>(&self, items: Vec<(usize, T)>) -> Vec<T>;
+}
+
+/// The order of [`Sort`]: `(file, line)`, column, the finding.
+pub fn located_order<T: Located + Ord>(a: &(usize, T), b: &(usize, T)) -> std::cmp::Ordering {
+    (a.1.file(), a.1.line())
+        .cmp(&(b.1.file(), b.1.line()))
+        .then_with(|| a.0.cmp(&b.0))
+        .then_with(|| a.1.cmp(&b.1))
+}
+
+findings! {
     /// Always [`SCHEMA`].
-    pub schema: String,
+    schema: String = SCHEMA.to_owned();
     /// The scanned root as the user gave it, when known.
-    pub root: Option<String>,
+    root: Option<String> = None;
     /// How many files a language extractor read.
-    pub files_scanned: usize,
+    files_scanned: usize = 0;
     /// `files_scanned` per language.
     #[serde(default)]
-    pub files_by_language: FileCounts,
+    files_by_language: FileCounts = FileCounts::default();
     /// HTTP and WebSocket route decorators.
-    pub routes: Vec<Route>,
+    routes: [Route], searched "route decorators `@R.get/post/put/delete/patch/options/head/websocket/api_route/route(...)` on FastAPI/Starlette routers in .py files";
     /// Middleware registrations.
-    pub middleware: Vec<Middleware>,
+    middleware: [Middleware], searched "`R.add_middleware(X)` calls and `@R.middleware(...)` decorators in .py files";
     /// Logger definitions.
-    pub loggers: Vec<Logger>,
+    loggers: [Logger], searched "`X = logging.getLogger(...)` / `get_logger(...)` bindings in .py files";
     /// Calls of a logger's level methods.
-    pub log_calls: Vec<LogCall>,
+    log_calls: [LogCall], searched "`logger.debug/info/warning/error/exception/critical/log(...)` calls on module loggers and `logging` in .py files";
     /// `except` / `except*` clauses.
-    pub except_handlers: Vec<ExceptHandler>,
+    except_handlers: [ExceptHandler], searched "`except` / `except*` clauses in .py files";
     /// The WebSocket routes.
     #[serde(default)]
-    pub websocket_endpoints: Vec<WebsocketEndpoint>,
+    websocket_endpoints: Vec<WebsocketEndpoint> = Vec::new(), searched "`@R.websocket(path)` routes in .py files";
     /// WebSocket message types sent and handled.
     #[serde(default)]
-    pub websocket_messages: Vec<WebsocketMessage>,
+    websocket_messages: [WebsocketMessage], searched "`type` strings sent (`send_json({\"type\": ...})`, `JSON.stringify({type})`) and the `type` of what a WebSocket received (`receive_json()`, `json.loads(await ws.receive_text())`, `iter_json()`; `JSON.parse(event.data)` in a socket's message handler) compared or matched, followed through names and the file's functions";
     /// Where request context (ids, user, department) lives.
     #[serde(default)]
-    pub context_carriers: Vec<ContextCarrier>,
+    context_carriers: [ContextCarrier], searched "parameters, assignments, keywords named trace_id, span_id, request_id, correlation_id, session_id, user_email, user_id, tenant_id, department, division, current_user, and the x-request-id / traceparent family of header strings";
     /// Clock reads and duration variables.
     #[serde(default)]
-    pub timing: Vec<Timing>,
+    timing: [Timing], searched "clock reads (`time.time`, `perf_counter`, `monotonic`) and `*_ms`, `elapsed*`, `duration*`, `latency*`, `*ttft*` variables";
     /// Uses of a metrics collector.
     #[serde(default)]
-    pub metrics_calls: Vec<MetricsCall>,
+    metrics_calls: [MetricsCall], searched "uses of `metrics_collector`, `metrics`, `statsd`, `*_metrics` objects";
     /// Work started outside the request: tasks, jobs, threads, schedulers.
     #[serde(default)]
-    pub background_tasks: Vec<BackgroundTask>,
+    background_tasks: [BackgroundTask], searched "`create_task`, `ensure_future`, `add_task`, `add_job`, `run_in_executor`, `Thread(target=)`, `*Scheduler(...)`, `@task`/`@shared_task`";
     /// Alert channels: SMTP, Slack and webhook clients, their settings.
     #[serde(default)]
-    pub notifications: Vec<Notification>,
+    notifications: [Notification], searched "SMTP clients, email settings, Slack/webhook URLs and clients, their env variables";
     /// `http(s)://` string literals in code.
     #[serde(default)]
-    pub external_urls: Vec<ExternalUrl>,
+    external_urls: [ExternalUrl], searched "http(s) URLs in source";
     /// Database connections and pools created.
     #[serde(default)]
-    pub db_connections: Vec<DbConnection>,
+    db_connections: [DbConnection], searched "asyncpg/psycopg connections and pools";
     /// Redis clients created.
     #[serde(default)]
-    pub redis: Vec<RedisClient>,
+    redis: [RedisClient], searched "Redis clients";
     /// Model provider clients, endpoints, models, keys and embedding calls.
     #[serde(default)]
-    pub ai_providers: Vec<AiProvider>,
+    ai_providers: [AiProvider], searched "OpenAI, Anthropic, xAI/Grok, DeepInfra clients and endpoints, embeddings";
     /// Calls that reach functions defined in the checkout (Python).
     #[serde(default)]
-    pub call_graph: Vec<CallEdge>,
+    call_graph: Vec<CallEdge> = Vec::new(), searched "calls between the functions named in findings";
     /// Calls of things outside the checkout, by qualified name (Python).
     #[serde(default)]
-    pub external_calls: Vec<ExternalCall>,
+    external_calls: Vec<ExternalCall> = Vec::new();
     /// How the Python calls resolved.
     #[serde(default)]
-    pub call_resolution: CallResolution,
+    call_resolution: CallResolution = CallResolution::default();
     /// External calls the API models say perform an operation (Python).
     #[serde(default)]
-    pub operations: Vec<Operation>,
+    operations: Vec<Operation> = Vec::new();
     /// `CREATE TABLE` statements.
     #[serde(default)]
-    pub sql_tables: Vec<SqlTable>,
+    sql_tables: [SqlTable], searched "`CREATE TABLE` statements in .sql files";
     /// `CREATE INDEX` statements.
     #[serde(default)]
-    pub sql_indexes: Vec<SqlIndex>,
+    sql_indexes: [SqlIndex], searched "`CREATE INDEX` statements in .sql files";
     /// SvelteKit routes (pages, layouts, endpoints).
     #[serde(default)]
-    pub frontend_routes: Vec<FrontendRoute>,
+    frontend_routes: [FrontendRoute], searched "SvelteKit routes (`src/routes/**/+page.svelte`, `+server.ts`)";
     /// Toasts, notification stores and alerts in the frontend.
     #[serde(default)]
-    pub frontend_notifications: Vec<FrontendNotification>,
+    frontend_notifications: [FrontendNotification], searched "toast stores and components, `alert(...)` in the frontend";
     /// Chart libraries, chart components and where they are used.
     #[serde(default)]
-    pub charts: Vec<Chart>,
+    charts: [Chart], searched "chart components and chart libraries in the frontend";
     /// `basicConfig` / `dictConfig` / `fileConfig` calls and logging
     /// configuration files.
     #[serde(default)]
-    pub logging_config: Vec<LoggingConfig>,
+    logging_config: [LoggingConfig], searched "`logging.basicConfig(...)`, `logging.config.dictConfig(...)` / `fileConfig(...)` calls in .py files, and `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, `log_config.*` files";
     /// Calls of the built-in `print`.
     #[serde(default)]
-    pub print_calls: Vec<PrintCall>,
+    print_calls: [PrintCall], searched "calls of the built-in `print(...)` in .py files outside tests, scripts and `if __name__ == \"__main__\":` blocks";
     /// How each log call's message is built, and where the call is.
     #[serde(default)]
-    pub log_messages: Vec<LogMessage>,
+    log_messages: [LogMessage];
     /// What each `except` clause's body does.
     #[serde(default)]
-    pub except_bodies: Vec<ExceptBody>,
+    except_bodies: [ExceptBody];
     /// The router object each route is declared on.
     #[serde(default)]
-    pub route_routers: Vec<RouteRouter>,
+    route_routers: [RouteRouter];
+    /// Error trackers set up (`sentry_sdk.init`), errors reported to them.
+    #[serde(default)]
+    error_trackers: [ErrorTracker], searched "`sentry_sdk.init(...)`, `rollbar.init(...)`, `bugsnag.configure(...)` and their capture/report calls in .py files";
     /// What an ASGI server runs of the checkout (Python).
     #[serde(default)]
-    pub served_app: ServedApp,
+    served_app: ServedApp = ServedApp::default();
     /// Python distributions the dependency files declare.
     #[serde(default)]
-    pub dependencies: Vec<DeclaredDependency>,
+    dependencies: Vec<DeclaredDependency> = Vec::new();
     /// Files that could not be read or did not parse cleanly.
-    pub errors: Vec<FileError>,
-}
-
-impl Default for Findings {
-    fn default() -> Self {
-        Findings {
-            schema: SCHEMA.to_owned(),
-            root: None,
-            files_scanned: 0,
-            files_by_language: FileCounts::default(),
-            routes: Vec::new(),
-            middleware: Vec::new(),
-            loggers: Vec::new(),
-            log_calls: Vec::new(),
-            except_handlers: Vec::new(),
-            websocket_endpoints: Vec::new(),
-            websocket_messages: Vec::new(),
-            context_carriers: Vec::new(),
-            timing: Vec::new(),
-            metrics_calls: Vec::new(),
-            background_tasks: Vec::new(),
-            notifications: Vec::new(),
-            external_urls: Vec::new(),
-            db_connections: Vec::new(),
-            redis: Vec::new(),
-            ai_providers: Vec::new(),
-            call_graph: Vec::new(),
-            external_calls: Vec::new(),
-            call_resolution: CallResolution::default(),
-            operations: Vec::new(),
-            sql_tables: Vec::new(),
-            sql_indexes: Vec::new(),
-            frontend_routes: Vec::new(),
-            frontend_notifications: Vec::new(),
-            charts: Vec::new(),
-            logging_config: Vec::new(),
-            print_calls: Vec::new(),
-            log_messages: Vec::new(),
-            except_bodies: Vec::new(),
-            route_routers: Vec::new(),
-            served_app: ServedApp::default(),
-            dependencies: Vec::new(),
-            errors: Vec::new(),
-        }
-    }
+    errors: Vec<FileError> = Vec::new();
 }
 
 /// How many files of each language a scan read.
@@ -884,6 +450,30 @@ pub struct FileCounts {
 }
 
 /// `@R.M(path)` on a function.
+///
+/// # `routes`: [`Route`]
+///
+/// A decorator `@R.M(...)` (a call) on a function definition (`def`, `async
+/// def`, methods and nested functions included), `R` a router and `M` one of
+/// `get post put delete patch options head websocket api_route route`.
+/// `method` is `M` upper-cased (`API_ROUTE`, `ROUTE` and `WEBSOCKET` included),
+/// `path` the first positional argument if it is a string literal, else the
+/// `path=` keyword's value if that is one, else `null`; `handler` is the
+/// function's name and `line` the decorator's line (the `@`). One route per
+/// decorator. `@mock.patch("x")` is no route: `mock` is no router name.
+/// `handler_qualname` is the function's qualified name, as `call_graph`
+/// names callers (`register.nested`, `Views.mount.head`), from the semantic
+/// model; `null` when the model could not read the module.
+///
+/// `full_path` is where the route is served: along the routers the code
+/// includes it under (`include_router(r, prefix=)`, each router's own
+/// `APIRouter(prefix=)`, `mount(path, app)`), up to a FastAPI, Starlette or
+/// Flask application, the prefixes joined, then the declared path (an
+/// f-string as its template: `f"/{page}"` is `/{page}`). Routers are told
+/// apart by the binding that made them, through imports, not by name.
+/// Prefixes must be string literals or names bound once to one. `null`
+/// when the code shows no single way: a router included twice or nowhere,
+/// a computed prefix, a router the model cannot identify.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Route {
     pub file: String,
@@ -923,6 +513,14 @@ pub enum HttpMethod {
 }
 
 /// `R.add_middleware(X)` or `@R.middleware(...)`.
+///
+/// # `middleware`: [`Middleware`]
+///
+/// A call `R.add_middleware(X, ...)` anywhere, `R` a router and `X` the first
+/// positional argument, an expression with a last segment: `name` is that
+/// last segment, `kind` is `class`, `line` the line the call starts on. And a
+/// decorator `@R.middleware(...)` (a call) on a function definition: `name` is
+/// the function's name, `kind` is `function`, `line` the decorator's line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Middleware {
     pub file: String,
@@ -943,6 +541,13 @@ pub enum MiddlewareKind {
 }
 
 /// `T = getLogger(...)` / `T = get_logger(...)`.
+///
+/// # `loggers`: [`Logger`]
+///
+/// A binding whose callee's last segment is `getLogger` (`logging.getLogger`,
+/// `getLogger`) or `get_logger` (`structlog.get_logger`). `name` is the
+/// target's last segment (`self.log = ...` gives `log`), `line` the line the
+/// assignment statement starts on. A chain gives one logger per target.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Logger {
     pub file: String,
@@ -952,6 +557,20 @@ pub struct Logger {
 }
 
 /// `R.L(...)` on a logger.
+///
+/// # `log_calls`: [`LogCall`]
+///
+/// A call `R.L(...)` anywhere, `L` one of `debug info warning warn error
+/// exception critical fatal log`, and either `R`'s last segment is a logger
+/// name of the same module (see `loggers`) or one of `logger log _logger
+/// LOGGER _log`, or `R` is the identifier `logging`. `level` is `L`. `prefix`
+/// is taken from the first argument when it is a positional string-like
+/// literal: of an implicit concatenation, the first part only; of an f-string,
+/// its literal text before the first placeholder. When that text starts with
+/// `[` and holds a `]`, `prefix` is the text up to and including the first
+/// `]` (`"[WS] connected"` gives `[WS]`); otherwise, and for any other first
+/// argument (a name, a keyword argument, bytes, none), it is `null`. `line` is
+/// where the call starts (the line of `R`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LogCall {
     pub file: String,
@@ -977,6 +596,11 @@ pub enum LogLevel {
 }
 
 /// An `except` / `except*` clause.
+///
+/// # `except_handlers`: [`ExceptHandler`]
+///
+/// Every `except` and `except*` clause; `bare` is true when it names no
+/// exception type. `line` is the line of the `except` keyword.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ExceptHandler {
     pub file: String,
@@ -986,6 +610,12 @@ pub struct ExceptHandler {
 }
 
 /// A WebSocket route (`@R.websocket(path)`).
+///
+/// # `websocket_endpoints`: [`WebsocketEndpoint`]
+///
+/// The routes whose method is `WEBSOCKET`, with the same `file`, `line`,
+/// `path`, `handler`, `handler_qualname` and `full_path` (a view for the
+/// request-lifecycle slot).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct WebsocketEndpoint {
     pub file: String,
@@ -1001,6 +631,106 @@ pub struct WebsocketEndpoint {
 }
 
 /// A WebSocket message type, sent or handled.
+///
+/// # `websocket_messages`: [`WebsocketMessage`] (backend side)
+///
+/// Message `type` strings, `side` is `backend` for Python.
+///
+/// - `direction: sent`: a call `X.M(P, ...)`, `M` one of `send_json
+///   send_text send broadcast`, whose first positional argument `P` is a dict
+///   display, or a call of a callee with last segment `dumps` whose first
+///   positional argument is one, with a key that is the string literal
+///   `"type"` and a string literal value (the first such key); `type` is the
+///   value, `line` where the call starts.
+/// - `direction: handled`: the types compared or matched where what is
+///   compared is the `"type"` of a message received from a WebSocket. A
+///   `"type"` compared anywhere else (a parsed document's block, an event
+///   dict built in the process, a test client's `receive_json()`) is no
+///   message. What is followed, within one module:
+///   - *Bodies*: a `def`'s body (its statements, without those of the
+///     functions, lambdas and classes defined in it; its decorators belong
+///     to the body around it) or the module's top level.
+///   - *Received*, in one body (parentheses dropped): a *message* is
+///     `await C`, `C` a call `X.receive_json(...)`; a call of a callee with
+///     last segment `loads` whose first positional argument is *text*; a
+///     name holding a message. *Text* is `await X.receive_text(...)`, `await
+///     X.receive_bytes(...)`, a name holding text. A *type* is `M["type"]`
+///     (one string literal subscript) or `M.get("type", ...)` (first
+///     positional argument the literal), `M` a message; a name holding a
+///     type.
+///   - *Names*: a name holds what the value of any of the body's bindings
+///     of it is: `name = V` (annotated too; each name target of `a = b =
+///     V`), `name := V`; `async for name in X.iter_json(...)` makes it a
+///     message, `X.iter_text(...)` / `X.iter_bytes(...)` text. The order of
+///     statements is not followed, and a name may hold several of these.
+///   - *Reading*: the bodies read first are those holding a call
+///     `X.M(...)`, `M` one of `receive_json receive_text receive_bytes
+///     iter_json iter_text iter_bytes` (the innermost `def` around it, or
+///     the top level). A call in a read body passes what its arguments are
+///     (positional ones up to a `*args`, keyword ones `k=`) to the module's
+///     functions it names: `f(...)` every `def f` not directly in a class
+///     body; `self.f(...)` / `cls.f(...)` in a method (a `def` directly in
+///     a class body), every `def f` directly in that class body, its first
+///     parameter skipped. The i-th positional argument reaches the i-th
+///     parameter before any `*` / `*args`, `k=` the parameter `k` (unless
+///     it is before a `/`); in the callee's body that parameter holds what
+///     the argument is, and the body is read. Calls are followed two deep
+///     from a receiving body (the dispatcher and what it dispatches to).
+///   - *Found*, in each read body: a comparison `A == B` (one operator)
+///     with a type on one side and a string literal on the other; a
+///     comparison `A in C` (one operator), `A` a type and `C` a tuple, list
+///     or set display: each string literal element; and a `match S:`
+///     statement, `S` a type: each `case` whose pattern is a string literal
+///     or an or-pattern of them (`case "a" | "b":`, each alternative that is
+///     a string literal). `line` is the comparison's start, or the string
+///     pattern's.
+///
+/// # `websocket_messages` (`side: frontend`)
+///
+/// - `direction: sent`: a call whose callee is `JSON.stringify` or has the
+///   last segment `send` (`send(...)`, `ws?.send(...)`), whose first argument
+///   is an object literal with a property keyed `type` (identifier or string
+///   key; the first such property) whose value is a string literal. `line`
+///   is the call's (for `ws.send(JSON.stringify({type}))`, the stringify
+///   call's).
+/// - `direction: handled`: the types compared or switched on where what is
+///   compared is the `type` of a message a socket's `message` handler
+///   parsed. A `.type` compared anywhere else (a template's `{#if
+///   artifact.type === 'code'}`, a document block's kind) is no message.
+///   What is followed, within one document (a file; the scripts of a
+///   `.svelte` file, its template expressions apart):
+///   - *Functions* of a document: `function f() {}`, a variable declarator
+///     `f = <function or arrow function>`, a class method `f() {}` (of its
+///     class). An expression *names* functions when it is a function or
+///     arrow function (itself), an identifier `f` (every function `f` that is
+///     no method), or `this.f` inside a class body (every method `f` of
+///     that class).
+///   - *Handlers*: `X.onmessage = H`, and `X.addEventListener(S, H)` /
+///     `X.on(S, H)` with `S` the string literal `message` as the first
+///     argument and `H` the second: the functions `H` names. A handler's
+///     first parameter (a name) holds the *event*.
+///   - *Received*, in one function (its whole body, the functions nested
+///     in it included; parentheses, `as`, `satisfies`, `!` and `<T>`
+///     dropped): a *message* is `JSON.parse(A)` with `A` the event or
+///     `E.data` of an event `E`, or a name holding a message; a *type* is
+///     `M.type`, `M?.type` or `M["type"]` of a message `M`, or a name holding
+///     a type.
+///   - *Names*: a name holds what the value of any of the function's
+///     bindings of it is (`const name = V`, `name = V`); a destructuring of a
+///     message binds its type (`const { type } = M`, `{ type: t }`, `{ type =
+///     d }`, `{ type: t = d }`). The order of statements is not followed.
+///   - *Reading*: the handlers are read first. A call in a read function
+///     passes what its arguments are (up to a spread) to the functions its
+///     callee names: the i-th argument reaches the i-th parameter (a `this`
+///     parameter skipped, up to a rest parameter) as it would a binding
+///     (a name holds it; an object pattern given a message binds its type),
+///     and that function is read. Calls are followed two deep from a
+///     handler.
+///   - *Found*, in each read function (each place once): a binary
+///     expression `==` / `===` with a type on one side and a string literal
+///     on the other (`line` the expression's); a `switch` whose value is a
+///     type: each `case` whose value is a string literal (`line` the case
+///     value's).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct WebsocketMessage {
     pub file: String,
@@ -1031,6 +761,25 @@ pub enum MessageDirection {
 }
 
 /// A request-context name (`session_id`, `user_email`...) or header.
+///
+/// # `context_carriers`: [`ContextCarrier`]
+///
+/// Where request context lives. A *carrier name* is one of `trace_id span_id
+/// request_id correlation_id session_id user_email user_id tenant_id
+/// department division current_user`. `kind`:
+///
+/// - `parameter`: a parameter of a `def`, `async def` or `lambda` (also
+///   `*name`, `**name`) with a carrier name;
+/// - `assignment`: an assignment target (`=`, every target of a chain, an
+///   annotated declaration with or without value), an identifier or
+///   attribute whose last segment is a carrier name (`request.state.request_id`);
+/// - `keyword`: a keyword argument `f(name=...)` (calls and class bases) with
+///   a carrier name;
+/// - `header`: a string literal whose value, lower-cased, is one of
+///   `x-request-id x-correlation-id x-trace-id x-user-email x-department
+///   x-session-id traceparent tracestate`; `name` is the value as written.
+///
+/// `line` is the name's (or the literal's) first line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ContextCarrier {
     pub file: String,
@@ -1050,6 +799,18 @@ pub enum CarrierKind {
 }
 
 /// A clock read or a duration variable.
+///
+/// # `timing`: [`Timing`]
+///
+/// - `kind: clock`: a call whose callee is a dotted name (identifiers joined
+///   by `.`) among `time.time time.time_ns time.perf_counter
+///   time.perf_counter_ns time.monotonic time.monotonic_ns time.process_time
+///   perf_counter perf_counter_ns monotonic monotonic_ns`; `name` is that
+///   dotted name, `line` where the call starts.
+/// - `kind: duration`: an assignment target as for `context_carriers` whose
+///   last segment ends in `_ms`, `_seconds` or `_secs`, starts with
+///   `elapsed`, `duration` or `latency`, or contains `ttft`; `name` is the
+///   last segment.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Timing {
     pub file: String,
@@ -1068,6 +829,15 @@ pub enum TimingKind {
 }
 
 /// `metrics_collector.M` and the like.
+///
+/// # `metrics_calls`: [`MetricsCall`]
+///
+/// An attribute access `R.M`, `R` an identifier or attribute whose last
+/// segment is `metrics_collector`, `metrics` or `statsd`, or ends in
+/// `_metrics`: `receiver` is that last segment, `method` is `M`, `called`
+/// whether `R.M` is the callee of a call, and `name` that call's first
+/// positional argument when it is a string literal (the metric's name), else
+/// `null`. `line` is where `R` starts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct MetricsCall {
     pub file: String,
@@ -1081,6 +851,27 @@ pub struct MetricsCall {
 }
 
 /// Work started outside the request.
+///
+/// # `background_tasks`: [`BackgroundTask`]
+///
+/// The *target* of an expression: for a call, its callee's last segment; for
+/// an identifier or attribute, its last segment; else `null`. Calls whose
+/// callee (an identifier or attribute) has the last segment:
+///
+/// - `create_task` or `ensure_future`: `kind: task`, target of the first
+///   positional argument;
+/// - `add_task`: `kind: background_task` (FastAPI `BackgroundTasks`), target
+///   of the first positional argument;
+/// - `add_job`: `kind: scheduled_job` (APScheduler), likewise;
+/// - `run_in_executor`: `kind: executor`, target of the second positional
+///   argument;
+/// - `Thread`: `kind: thread`, target of the `target=` keyword's value;
+/// - ending in `Scheduler`: `kind: scheduler`, `target` is that last segment.
+///
+/// And a decorator on a function whose expression, or whose callee when it
+/// is a call, has the last segment `task` or `shared_task`: `kind:
+/// celery_task`, `target` is the function's name. `line` is where the call
+/// or the decorator (`@`) starts. A missing argument gives a `null` target.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct BackgroundTask {
     pub file: String,
@@ -1111,6 +902,48 @@ pub enum BackgroundKind {
 }
 
 /// An alert channel or its setting.
+///
+/// # `notifications`: [`Notification`] (Python and `.env*` files)
+///
+/// The *qualified name* of a dotted callee (identifiers joined by `.`) is
+/// the name with its first identifier replaced by what an import of the
+/// module binds it to: `import a.b` binds `a` to `a`, `import a.b as x`
+/// binds `x` to `a.b`, `from m import n [as x]` binds `n` (or `x`) to
+/// `m.n`; the first such import in source order counts, anywhere in the
+/// module; relative imports and `__future__` bind nothing. An unbound first
+/// identifier stays as written. Other callees (`f().x`) have none. An
+/// *environment read* is a call whose qualified name is `os.getenv` or
+/// `os.environ.get` with a string literal first positional argument, or a
+/// subscript `X["N"]` (one string literal subscript) whose `X` has the
+/// qualified name `os.environ`; its name is the string. A *URL literal* is a
+/// string literal (not bytes; an implicit concatenation is one literal) whose
+/// *leading text* (the parts joined up to the first placeholder of an
+/// f-string) starts with `http://` or `https://` (scheme ASCII
+/// case-insensitive) and has a non-empty host: `url` is that text, `host`
+/// the part after `://` up to `/`, `?` or `#`, without `user@` or `:port`,
+/// lower-cased. `kind`:
+///
+/// - `smtp`: a call whose qualified name starts with `smtplib.` or
+///   `aiosmtplib.` and ends in `SMTP`, `SMTP_SSL` or `LMTP`, or is
+///   `aiosmtplib.send`; `name` is the qualified name;
+/// - `client`: a call whose qualified name's last segment is `WebClient`,
+///   `AsyncWebClient`, `WebhookClient`, `AsyncWebhookClient`, `SlackClient`
+///   or `DiscordWebhook`; `name` is the qualified name;
+/// - `webhook`: a call whose callee's last segment is `post` or `put`, whose
+///   first positional argument is an identifier or attribute whose last
+///   segment, upper-cased, contains `WEBHOOK` or `SLACK` (`name` is that
+///   segment), or a URL literal that is a *webhook URL* (host
+///   `hooks.slack.com`, or `webhook` anywhere in the URL, ASCII
+///   case-insensitive; `name` is the URL);
+/// - `webhook_url`: a URL literal that is a webhook URL;
+/// - `env`: an environment read whose name, upper-cased, contains `SMTP`,
+///   `MAIL`, `SLACK`, `WEBHOOK`, `NOTIFY` or `ALERT`;
+/// - `env_file`: in a `.env*` file, a line defining such a name: after
+///   leading white space and an optional `export` followed by white space, a
+///   key `[A-Za-z_][A-Za-z0-9_]*`, optional spaces or tabs, and `=`.
+///
+/// `line` is where the call, subscript or literal starts, or the `.env`
+/// line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Notification {
     pub file: String,
@@ -1139,6 +972,14 @@ pub enum NotificationKind {
 }
 
 /// An `http(s)://` string literal.
+///
+/// # `external_urls`: [`ExternalUrl`]
+///
+/// Python: every URL literal (see `notifications`), docstrings included,
+/// comments never. TypeScript and Svelte code (not HTML attributes): every
+/// string literal whose value, and every template string whose text before
+/// its first substitution, is an `http(s)://` URL with a host, read the same
+/// way. `line` is the literal's first line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ExternalUrl {
     pub file: String,
@@ -1150,6 +991,18 @@ pub struct ExternalUrl {
 }
 
 /// A database connection or pool created.
+///
+/// # `db_connections`: [`DbConnection`]
+///
+/// A call whose qualified name (see `notifications`) has a first segment and
+/// a last segment among: `asyncpg` with `connect` `create_pool` (library
+/// `asyncpg`); `psycopg`, `psycopg2` or `psycopg_pool` with `connect`
+/// `ConnectionPool` `AsyncConnectionPool` `NullConnectionPool`
+/// `AsyncNullConnectionPool` `SimpleConnectionPool` `ThreadedConnectionPool`
+/// (`psycopg`); `sqlalchemy` with `create_engine` `create_async_engine`
+/// `engine_from_config` (`sqlalchemy`); `sqlite3` or `aiosqlite` with
+/// `connect` (`sqlite`); `pymysql`, `aiomysql`, `MySQLdb` or `mysql` with
+/// `connect` `create_pool` (`mysql`). `call` is the qualified name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DbConnection {
     pub file: String,
@@ -1161,6 +1014,15 @@ pub struct DbConnection {
 }
 
 /// A Redis client or pool created.
+///
+/// # `redis`: [`RedisClient`]
+///
+/// A call whose qualified name starts with `redis` or `aioredis` and ends in
+/// `Redis`, `StrictRedis`, `from_url`, `ConnectionPool`,
+/// `BlockingConnectionPool`, `RedisCluster`, `Sentinel`, `create_redis`,
+/// `create_redis_pool` or `create_pool` (`import redis.asyncio as
+/// aioredis; aioredis.Redis.from_url(...)` gives
+/// `redis.asyncio.Redis.from_url`). `call` is the qualified name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RedisClient {
     pub file: String,
@@ -1170,6 +1032,33 @@ pub struct RedisClient {
 }
 
 /// A model provider touch point.
+///
+/// # `ai_providers`: [`AiProvider`]
+///
+/// Providers are `openai`, `anthropic`, `xai` and `deepinfra`. `kind`:
+///
+/// - `client`: a call whose qualified name starts with `openai` and ends in
+///   `OpenAI` `AsyncOpenAI` `AzureOpenAI` `AsyncAzureOpenAI` (provider
+///   `openai`, or the provider of the host of a `base_url=` URL literal when
+///   that is an API host below), with `anthropic` and ends in `Anthropic`
+///   `AsyncAnthropic` (`anthropic`), with `xai_sdk` and ends in `Client`
+///   `AsyncClient` (`xai`); `name` is the qualified name;
+/// - `endpoint`: a URL literal whose host is `api.openai.com`,
+///   `api.anthropic.com`, `api.x.ai` or `api.deepinfra.com`; `name` is the
+///   URL;
+/// - `model`: a string literal (no placeholder) starting with `gpt-`,
+///   `chatgpt-`, `text-embedding-` (openai), `claude-` (anthropic) or
+///   `grok-` (xai); `name` is the value;
+/// - `embedding`: a call whose callee's last segment is `embed`
+///   `embed_query` `embed_documents` `aembed_query` `aembed_documents`
+///   `get_embedding` `get_embeddings` `create_embedding` `create_embeddings`
+///   (`name` is that segment), or `R.create` with `R`'s last segment
+///   `embeddings` or `Embedding` (`name` is `embeddings.create`...);
+///   `provider` is `null`;
+/// - `env`: an environment read (see `notifications`) whose name has an
+///   `_`-separated component, upper-cased, among `OPENAI` `ANTHROPIC` `XAI`
+///   `GROK` (xai) `DEEPINFRA` (the first such gives the provider);
+/// - `env_file`: a `.env*` line defining such a name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct AiProvider {
     pub file: String,
@@ -1202,6 +1091,44 @@ pub enum AiKind {
 /// A call from one function of the checkout to another. A large checkout
 /// has 10^5 edges and more; their names and files are shared, not copied
 /// (they serialize as plain strings).
+///
+/// # `call_graph`: [`CallEdge`], `external_calls`: [`ExternalCall`], `call_resolution`: [`CallResolution`] (Python)
+///
+/// Every call of the checkout's Python (a call whose callee is any
+/// expression, anywhere: function bodies, module level, class bodies,
+/// decorators, defaults) is resolved by the semantic model
+/// (`recon-semantic`) to what the code shows it reaches; never by the
+/// called name alone:
+///
+/// - *project*: functions or methods defined in the checkout: one
+///   `call_graph` edge each. `Foo(...)` of a project class reaches the
+///   first `__init__` on its MRO when the checkout defines it; a method
+///   call reaches the method its receiver's class (or `super()`) gives
+///   through the C3 MRO. Several edges from one call only when the
+///   receiver has several known types (assigned different classes on
+///   different branches). FastAPI's `Depends(f)` in a handler's parameter
+///   gives an edge from the handler to `f`, at `f`.
+/// - *external*: something outside the checkout, one `external_calls`
+///   item with its qualified name (`asyncio.run`, `psycopg2.connect`,
+///   `openai.AsyncOpenAI.chat.completions.create`, `httpx.AsyncClient.post`:
+///   the import path, then the attributes and calls taken from it, a call's
+///   result keeping the callee's name).
+/// - *builtin*: `print`, `len`, methods of builtin values (`[].append`,
+///   `"".join`): nothing listed.
+/// - *unresolved*: what the model cannot show (an untyped parameter's
+///   method, a subscripted callee, a dynamic attribute): nothing listed,
+///   counted in `call_resolution`.
+///
+/// Types come from syntax only: constructor calls, annotations (`x: Foo`,
+/// `Optional[Foo]`, `Foo | None`, `"Foo"`), `self.x = ...` in the class's
+/// methods, return annotations and `return`s whose values are all known,
+/// module-level values reached through imports.
+///
+/// `file`, `line` and `column` (1-based, bytes) are the called name's (`c`
+/// in `a.b.c()`); `caller` the qualified name of the innermost enclosing
+/// `def` (`Class.method`, `outer.inner`; lambdas and comprehensions are
+/// transparent), or `<module>`; `callee`, `callee_file` and `callee_line`
+/// the definition's (its qualified name and the line of `def`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CallEdge {
     /// Where the called name is.
@@ -1247,6 +1174,43 @@ pub struct CallResolution {
 
 /// An external call that performs an operation, by the API models
 /// (`queries/models/python.toml`).
+///
+/// # `operations`: [`Operation`] (Python)
+///
+/// One per `external_calls` item whose qualified name the API models
+/// (`queries/models/python.toml`) list: a row's receiver, a dot, one of its
+/// methods (`openai.AsyncOpenAI` + `chat.completions.create` is an
+/// `llm_call` of `openai`; `asyncpg.Pool.acquire` + `fetch` a `database`
+/// call of `postgresql`; `httpx.AsyncClient` + `post` an `http` call).
+/// Same `file`, `line`, `column`, `caller` and `callee` as the external
+/// call; `kind` and `system` from the row. A function's name is never
+/// evidence of an operation: only what it calls, and what its arguments
+/// hold:
+///
+/// - Rows with `in_async_loop` apply only to calls in the body of an
+///   `async for` of the calling function (not in a `def` nested in it): a
+///   WebSocket `send_json`/`send_text`/`send_bytes` per item of an async
+///   iterator is a `streaming` operation of `websocket`.
+/// - An `http` call's URL (`post(url)`, `request(method, url)`,
+///   `stream(method, url)`; keywords `url`, `method`) is read from a
+///   literal, an f-string (fields as written), a `+` concatenation (parts
+///   it cannot read as `{…}`), a name or module attribute bound to one
+///   (imports followed, every binding), a lookup `TABLE[key]` in a dict
+///   display of string literals (every value): `urls` lists them. A POST
+///   (by the method, or a method argument that is the literal `POST`)
+///   whose every URL ends with a model endpoint path (`/chat/completions`,
+///   `/completions`, `/responses`, `/v1/messages`, `/api/chat`,
+///   `/api/generate` -> `llm_call`; `/embeddings`, `/api/embed`,
+///   `/api/embeddings` -> `embedding`) or is on a model provider's host
+///   (`api.openai.com`, `api.x.ai`, ...: the data file's `provider` rows)
+///   adds an operation of that kind; `system` is the host's provider, else
+///   the path's API (`openai`, `anthropic`, `ollama`); several, in the
+///   URLs' order, joined by `, `. URLs of different kinds, or one that is
+///   not a model endpoint, add nothing.
+/// - A `database` call's SQL (first positional argument, or keyword
+///   `query`/`sql`/`statement`/`operation`; read as URLs are, and through
+///   sqlalchemy's `text(sql)`) that holds a pgvector distance operator
+///   (`<->` `<#>` `<=>` `<+>`) adds a `vector_search` of `pgvector`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Operation {
     /// Where the called name is (as the `external_calls` item).
@@ -1286,6 +1250,38 @@ pub enum OperationKind {
 }
 
 /// `CREATE TABLE`.
+///
+/// # `sql_tables`: [`SqlTable`] and `sql_indexes`: [`SqlIndex`]
+///
+/// Statements are split at `;` outside comments, quoted identifiers,
+/// strings and `$tag$` dollar quotes. `CREATE [OR REPLACE] [GLOBAL|LOCAL]
+/// [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] name (...)` gives a table:
+/// `name` as written, schema-qualified when it is, each part's quotes
+/// removed (`observability."ws_errors"` gives `observability.ws_errors`).
+/// Each element of the body: a column (`name`; `type` the text up to the
+/// first of `CONSTRAINT NOT NULL DEFAULT PRIMARY REFERENCES UNIQUE CHECK
+/// COLLATE GENERATED AUTO_INCREMENT AUTOINCREMENT COMMENT ON` outside
+/// parentheses, white space collapsed, empty when none; an inline `PRIMARY
+/// KEY` adds it to `primary_key`; an inline `REFERENCES t [(c)]` adds
+/// `{column, table: t, table_column: c}`), or a table constraint (with or
+/// without `CONSTRAINT name`): `PRIMARY KEY (a, b)` sets the key's columns,
+/// `FOREIGN KEY (a, b) REFERENCES t [(x, y)]` adds a reference per column
+/// (`table_column` the column at the same position, or `null`); `UNIQUE`,
+/// `CHECK`, `EXCLUDE`, `LIKE` and MySQL `INDEX`/`KEY` elements are skipped.
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY]
+/// table [USING method] (...)` gives an index: each field's column name
+/// (quotes removed) when the field is a name, possibly followed by `ASC`,
+/// `DESC`, `NULLS FIRST|LAST`, a collation or an operator class; else the
+/// expression as written (white space collapsed) without those trailing
+/// modifiers. `line` is the `CREATE`'s.
+///
+/// Statements are read from the tree-sitter-sequel tree when the grammar
+/// parsed them without error, and by a token-level reader (the same rules)
+/// when it did not (`vector(1024)`, `CONSTRAINT x FOREIGN KEY`); a test holds
+/// the two paths to the same result. A statement neither reads (a `DO`
+/// block, a PL/pgSQL body the grammar trips on) lists the file in `errors`
+/// with the line of the first such statement; the rest of the file is kept.
+/// `CREATE TABLE` inside function bodies, comments or strings is never read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SqlTable {
     pub file: String,
@@ -1330,6 +1326,17 @@ pub struct SqlIndex {
 }
 
 /// A SvelteKit route file.
+///
+/// # `frontend_routes`: [`FrontendRoute`]
+///
+/// Every file under a `src/routes/` directory (the first `src/routes` of its
+/// path) named `+page.svelte` (`page`), `+layout.svelte` (`layout`), or
+/// `+server.ts` / `+server.js` (`endpoint`); `+page@x.svelte` layout resets
+/// included. `path` is `/` and the directories below `src/routes`, groups
+/// `(name)` dropped, parameters (`[id]`, `[...rest]`) kept. `line` is 1.
+/// `methods` (endpoints only) are the exported names among `GET POST PUT
+/// PATCH DELETE OPTIONS HEAD fallback`, in that order (`export function`,
+/// `export const`, `export { f as GET }`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FrontendRoute {
     pub file: String,
@@ -1351,6 +1358,23 @@ pub enum FrontendRouteKind {
 }
 
 /// A toast, notification store or alert in the frontend.
+///
+/// # `frontend_notifications`: [`FrontendNotification`]
+///
+/// A *notification name* contains, lower-cased, `toast`, `notif` or
+/// `alert`. `kind`:
+///
+/// - `call`: a call whose callee is an identifier with a notification name
+///   (`notify(...)`, `addToast(...)`, `alert(...)`), or a member expression
+///   whose property has one (`window.alert`) or whose object is an
+///   identifier with one not starting with `$` (`toast.success`,
+///   `toasts.update`); `name` is the callee as written, white space removed;
+/// - `store`: `const N = f(...)` with a notification name `N` and `f`'s last
+///   segment `writable`, `readable`, `derived` or `$state`;
+/// - `function`: a function declaration with a notification name, or `const
+///   N = ` an arrow function or function expression;
+/// - `component`: in a `.svelte` template, an element whose tag starts with
+///   an ASCII capital and has a notification name (`<Toaster />`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FrontendNotification {
     pub file: String,
@@ -1371,6 +1395,24 @@ pub enum FrontendNotificationKind {
 }
 
 /// A chart library import, a chart component, or a use of one.
+///
+/// # `charts`: [`Chart`]
+///
+/// The imports of a file: `import ... from 'm'`, `export ... from 'm'`,
+/// `import('m')`, `require('m')`. A *chart library* is a package (`@a/b` or
+/// the first segment of `m`) among `chart.js` `echarts` `d3` and every `d3-*`
+/// `layercake` `layerchart` `apexcharts` `highcharts` `plotly.js` `uplot`
+/// `vega` `vega-lite` `recharts` `@unovis/ts`... (the full list is
+/// `CHART_LIBRARIES` in `recon-syntax`). `kind`:
+///
+/// - `library`: an import of a chart library; `name` is the specifier,
+///   `library` the package;
+/// - `usage`: an import of a `.svelte` module under a `charts/` or `chart/`
+///   directory or whose name ends in `Chart` or `Charts`; `name` is the
+///   module's file stem;
+/// - `component`: a `.svelte` file under a `charts/` or `chart/` directory,
+///   or importing a chart library; `line` 1, `name` its stem, `library` its
+///   first chart library import or `null`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Chart {
     pub file: String,
@@ -1396,6 +1438,22 @@ pub enum ChartKind {
 
 /// A logging configuration: a `basicConfig` / `dictConfig` / `fileConfig`
 /// call, or a configuration file.
+///
+/// # `logging_config`: [`LoggingConfig`]
+///
+/// - A call whose callee's *qualified name* (see `notifications`) is
+///   `logging.basicConfig` (`kind: basicConfig`), `logging.config.dictConfig`
+///   (`dictConfig`) or `logging.config.fileConfig` (`fileConfig`):
+///   `logging.basicConfig(...)`, `logging.config.dictConfig(...)`, and
+///   `dictConfig(...)` / `fileConfig(...)` after `from logging.config import
+///   dictConfig, fileConfig`, `config.dictConfig(...)` after `from logging
+///   import config`... A bare `dictConfig(...)` that no import binds is none.
+///   `line` is where the call starts.
+/// - A file of the selection (any extension, also when no language reads it)
+///   named `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, or
+///   starting with `log_config.` (`log_config.yaml`, `log_config.py`):
+///   `kind: file`, `line` 1. Names are compared case-sensitively; such a file
+///   does not count in `files_scanned`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LoggingConfig {
     pub file: String,
@@ -1422,15 +1480,56 @@ pub enum LoggingConfigKind {
 }
 
 /// A call of the built-in `print`.
+///
+/// # `print_calls`: [`PrintCall`]
+///
+/// A call whose callee is the bare identifier `print` (not an attribute:
+/// `console.print` is none); `line` is where the call starts. `exempt` is
+/// true in test code ([`vocabulary::is_test_path`]: a directory named
+/// `tests`, `test` or `__tests__`, a base name `conftest.py`, `test_*.py`,
+/// `*_test.py`, or with a `.test.` or `.spec.` part) and for a call
+/// lexically inside the body of an `if __name__ == "__main__":` statement
+/// (one `==`, operands in either order and possibly parenthesised, the
+/// string any string literal; the `if` body only, not its `elif` or `else`;
+/// nested functions included), and in a script: a file starting with `#!`,
+/// or below the root in a directory without `__init__.py`
+/// (`recon_syntax::is_python_script`). These are the exemptions of `recon
+/// check` OBS001, which reads this finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct PrintCall {
     pub file: String,
     pub line: usize,
-    /// In test code or in an `if __name__ == "__main__":` body.
+    /// In test code, a script, or an `if __name__ == "__main__":` body.
     pub exempt: bool,
 }
 
 /// How a log call's message is built (one per [`LogCall`]).
+///
+/// # `log_messages`: [`LogMessage`]
+///
+/// One per `log_calls` entry (same `file`, `line`, `level`). The *message*
+/// is the first positional argument (the second for `log`, whose first is
+/// the level), parentheses dropped; with no such argument, the `msg=`
+/// keyword's value. `message` is:
+///
+/// - `fstring`: a string literal with a part that is an f-string with a
+///   placeholder (`f"user {uid}"`, `"a" f"{b}"`);
+/// - `format`: a call whose callee is an attribute named `format`
+///   (`"{} done".format(n)`, `template.format(n)`);
+/// - `percent`: a binary `%` (`"%s done" % n`);
+/// - `concat`: a binary `+` chain with an operand that is not a `str`
+///   literal without placeholder (`"user " + uid`);
+/// - `literal`: a `str` literal without placeholder (implicit concatenation
+///   included), or a `+` chain of only such literals;
+/// - `none`: no message at all (`logger.info()`, `logger.log(level)`);
+/// - `other`: anything else (a name, another call, bytes, `*args`).
+///
+/// `in_except` is true when the call is lexically inside the body of an
+/// `except`/`except*` clause with no function definition (its parameters,
+/// annotations and body; its decorators are outside), `lambda` or class
+/// definition (its bases and body) in between. `exc_info` is true when the
+/// call has an `exc_info=` keyword argument (whatever its value), or `level`
+/// is `exception`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LogMessage {
     pub file: String,
@@ -1493,6 +1592,16 @@ impl MessageKind {
 }
 
 /// What an `except` clause's body does (one per [`ExceptHandler`]).
+///
+/// # `except_bodies`: [`ExceptBody`]
+///
+/// One per `except_handlers` entry (same `file`, `line`). `swallowed`: the
+/// clause's body is one or more `pass`, `continue` and `...` statements
+/// only (comments ignored; `recon check` OBS002). `logs`: the body holds a
+/// call that is a `log_calls` finding; `reraises`: the body holds a `raise`
+/// statement; both looked for in nested blocks too (nested `try`/`except`
+/// included) but not inside a function definition, `lambda` or class
+/// definition (as for `in_except`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ExceptBody {
     pub file: String,
@@ -1511,12 +1620,65 @@ pub struct ExceptBody {
 }
 
 /// The router a route is declared on (one per [`Route`]).
+///
+/// # `route_routers`: [`RouteRouter`]
+///
+/// One per `routes` entry (same `file`, `line`): `router` is the last
+/// segment of the decorator's receiver `R` (`@admin_router.get` gives
+/// `admin_router`, `@self.router.get` gives `router`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RouteRouter {
     pub file: String,
     pub line: usize,
     /// The last segment of the decorator's receiver.
     pub router: String,
+}
+
+/// An error tracker set up, or an error reported to one.
+///
+/// # `error_trackers`: [`ErrorTracker`] (Python)
+///
+/// A call whose callee's *qualified name* (see `notifications`) is one of
+/// the names below, the callee's first identifier being bound by an import
+/// of the module (a bare `init(...)`, or a local variable `sentry_sdk` that
+/// no import binds, is none):
+///
+/// - `sentry_sdk.init` (`tracker: sentry`, `kind: init`);
+///   `sentry_sdk.capture_exception`, `sentry_sdk.capture_message`
+///   (`sentry`, `capture`);
+/// - `rollbar.init` (`rollbar`, `init`); `rollbar.report_exc_info`,
+///   `rollbar.report_message` (`rollbar`, `capture`);
+/// - `bugsnag.configure` (`bugsnag`, `init`); `bugsnag.notify` (`bugsnag`,
+///   `capture`).
+///
+/// `call` is the qualified name; `dsn` whether the call has a `dsn=` keyword
+/// argument (not `**kwargs`); `traces_sample_rate` the
+/// `traces_sample_rate=` keyword argument's value as written (its text
+/// after the `=`, parentheses included), else `null`. `line` is where the
+/// call starts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ErrorTracker {
+    pub file: String,
+    pub line: usize,
+    /// `sentry`, `rollbar` or `bugsnag`.
+    pub tracker: String,
+    pub kind: ErrorTrackerKind,
+    /// The callee's qualified name (`sentry_sdk.init`).
+    pub call: String,
+    /// The call passes `dsn=`.
+    pub dsn: bool,
+    /// The `traces_sample_rate=` value as written.
+    pub traces_sample_rate: Option<String>,
+}
+
+/// What an error tracker call does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorTrackerKind {
+    /// Sets the tracker up (`sentry_sdk.init`).
+    Init,
+    /// Reports an error or message (`sentry_sdk.capture_exception`).
+    Capture,
 }
 
 /// A file that could not be read or did not parse cleanly.
@@ -1527,6 +1689,35 @@ pub struct FileError {
 }
 
 /// What an ASGI server runs of the checkout: see the crate docs.
+///
+/// # `served_app`: [`ServedApp`] (Python)
+///
+/// What runs when an ASGI server serves the checkout's applications, from
+/// the semantic model (never from names):
+///
+/// - `apps`: module-level bindings to a `FastAPI(...)` or `Starlette(...)`
+///   instance (`line`: the call's).
+/// - `modules`: the applications' modules and every checkout module they
+///   import, transitively (import statements anywhere in a module).
+/// - `entry_points`, in those modules: functions under an application's or
+///   router's route (`route`), WebSocket (`websocket`), `middleware`,
+///   `on_event` (`startup`/`shutdown`) or `exception_handler` decorator;
+///   functions passed to `add_api_route`/`add_route` (`route`),
+///   `add_api_websocket_route`/`add_websocket_route` (`websocket`),
+///   `add_exception_handler`, `add_event_handler`, `add_middleware` (a
+///   class: its `dispatch` and `__call__`); an application's `lifespan=`
+///   (`lifespan`), `on_startup=`/`on_shutdown=`; and served functions that
+///   reached code passes to an external `add_task`, `add_job`,
+///   `run_in_executor` or `Thread(target=)` (`background`). `line` is the
+///   `def`'s.
+/// - `functions`: every function of those modules (`line` of the `def`,
+///   `end_line` the body's last), `reached` when an entry point reaches it
+///   through `call_graph` (entry points included) or the module-level code
+///   of a served module calls it (it runs on import); calls in
+///   `if __name__ == "__main__":` blocks (`main_blocks`) do not count.
+///
+/// Empty when the checkout has no application. [`ServedApp::place`] says
+/// where a line is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServedApp {
     pub apps: Vec<AppObject>,
@@ -1633,6 +1824,16 @@ impl ServedApp {
 }
 
 /// A distribution a dependency file declares.
+///
+/// # `dependencies`: [`DeclaredDependency`]
+///
+/// One per distribution a dependency file declares: `requirements*.txt`
+/// (every line that is not empty, a comment, an option such as `-r`/`-e`,
+/// or a URL: the name before any extra, version or marker) and
+/// `pyproject.toml` (`[project] dependencies`, `[project.optional-dependencies]`,
+/// `[tool.poetry.dependencies]` and Poetry groups' `dependencies`, `python`
+/// left out; `line` where the name is first written). `name` normalized as
+/// pip compares them (lower case, `_` and `.` as `-`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DeclaredDependency {
     pub file: String,

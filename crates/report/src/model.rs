@@ -289,6 +289,8 @@ pub struct Alerts {
     pub email: Capability,
     pub webhook: Capability,
     pub background: Capability,
+    /// Where an error tracker (Sentry, Rollbar, Bugsnag) is set up.
+    pub error_tracking: Capability,
     /// Functions that already dispatch alerts (by name), where they start.
     pub dispatch: Vec<Evidence>,
 }

@@ -198,15 +198,15 @@ impl<'t> RuleNodes<'t> {
             let count = language.node_kind_count();
             let mut wanted = vec![false; count];
             let mut comment = u16::MAX;
-            for id in 0..count {
-                let Ok(id16) = u16::try_from(id) else { break };
-                if !language.node_kind_is_named(id16) {
+            for (id, wanted) in wanted.iter_mut().enumerate() {
+                let Ok(id) = u16::try_from(id) else { break };
+                if !language.node_kind_is_named(id) {
                     continue;
                 }
-                let kind = language.node_kind_for_id(id16).unwrap_or("");
-                wanted[id] = RULE_NODE_KINDS.contains(&kind);
+                let kind = language.node_kind_for_id(id).unwrap_or("");
+                *wanted = RULE_NODE_KINDS.contains(&kind);
                 if kind == "comment" {
-                    comment = id16;
+                    comment = id;
                 }
             }
             (wanted, comment)

@@ -485,21 +485,23 @@ fn scan_with(
         }
         all.append(file);
     }
-    findings.routes = sorted(all.routes, |r| (&r.file, r.line));
-    findings.middleware = sorted(all.middleware, |m| (&m.file, m.line));
-    findings.loggers = sorted(all.loggers, |l| (&l.file, l.line));
-    findings.log_calls = sorted(all.log_calls, |c| (&c.file, c.line));
-    findings.except_handlers = sorted(all.except_handlers, |e| (&e.file, e.line));
-    findings.websocket_messages = sorted(all.websocket_messages, |m| (&m.file, m.line));
-    findings.context_carriers = sorted(all.context_carriers, |c| (&c.file, c.line));
-    findings.timing = sorted(all.timing, |t| (&t.file, t.line));
-    findings.metrics_calls = sorted(all.metrics_calls, |m| (&m.file, m.line));
-    findings.background_tasks = sorted(all.background_tasks, |b| (&b.file, b.line));
-    findings.notifications = sorted(all.notifications, |n| (&n.file, n.line));
-    findings.external_urls = sorted(all.external_urls, |u| (&u.file, u.line));
-    findings.db_connections = sorted(all.db_connections, |d| (&d.file, d.line));
-    findings.redis = sorted(all.redis, |r| (&r.file, r.line));
-    findings.ai_providers = sorted(all.ai_providers, |a| (&a.file, a.line));
+    // Configuration files are found by the walk: any selected file with a
+    // logging configuration's name, read or not by a language.
+    all.logging_config.extend(selected.iter().filter_map(|f| {
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        python::logging_setup::is_config_file(name).then(|| {
+            (
+                0,
+                recon_findings::LoggingConfig {
+                    file: f.rel.clone(),
+                    line: 1,
+                    kind: recon_findings::LoggingConfigKind::File,
+                },
+            )
+        })
+    }));
+    all.categories
+        .sort_into(&mut findings, &collect::ParallelSort);
     let program = recon_semantic::Program::new(modules);
     serve_routes(&program, &mut findings.routes);
     findings.websocket_endpoints = findings
@@ -526,28 +528,6 @@ fn scan_with(
     // 10^5 call sites and more: freed on another thread while the scan
     // goes on (the report is built on this one).
     rayon::spawn(move || drop(program));
-    findings.sql_tables = sorted(all.sql_tables, |t| (&t.file, t.line));
-    findings.sql_indexes = sorted(all.sql_indexes, |i| (&i.file, i.line));
-    findings.frontend_routes = sorted(all.frontend_routes, |r| (&r.file, r.line));
-    findings.frontend_notifications = sorted(all.frontend_notifications, |n| (&n.file, n.line));
-    findings.charts = sorted(all.charts, |c| (&c.file, c.line));
-    // Configuration files are found by the walk: any selected file with a
-    // logging configuration's name, read or not by a language.
-    let mut logging_config = all.logging_config;
-    logging_config.extend(selected.iter().filter_map(|f| {
-        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-        python::logging_setup::is_config_file(name).then(|| {
-            (
-                0,
-                recon_findings::LoggingConfig {
-                    file: f.rel.clone(),
-                    line: 1,
-                    kind: recon_findings::LoggingConfigKind::File,
-                },
-            )
-        })
-    }));
-    findings.logging_config = sorted(logging_config, |c| (&c.file, c.line));
     // Dependency files are found by the walk too; one that cannot be read
     // declares nothing the report could use.
     findings.dependencies = selected
@@ -559,10 +539,6 @@ fn scan_with(
                 .unwrap_or_default()
         })
         .collect();
-    findings.print_calls = sorted(all.print_calls, |p| (&p.file, p.line));
-    findings.log_messages = sorted(all.log_messages, |m| (&m.file, m.line));
-    findings.except_bodies = sorted(all.except_bodies, |e| (&e.file, e.line));
-    findings.route_routers = sorted(all.route_routers, |r| (&r.file, r.line));
     findings.errors.extend(all.errors);
     findings.errors.sort();
     Ok(findings)
@@ -731,36 +707,21 @@ impl ModuleReader {
             column: lines.char_column(src, line, byte_column) + 1,
         };
         ModuleFindings {
-            print_calls: found
-                .print_calls
+            print_calls: std::mem::take(&mut found.categories.print_calls)
                 .into_iter()
                 .map(|(c, p)| (at(p.line, c), p))
                 .collect(),
-            log_messages: found
-                .log_messages
+            log_messages: std::mem::take(&mut found.categories.log_messages)
                 .into_iter()
                 .map(|(c, m)| (at(m.line, c), m))
                 .collect(),
-            except_bodies: found
-                .except_bodies
+            except_bodies: std::mem::take(&mut found.categories.except_bodies)
                 .into_iter()
                 .map(|(c, b)| (at(b.line, c), b))
                 .collect(),
             errors: found.errors,
         }
     }
-}
-
-/// Sort by `(file, line)`, then column, then the finding itself.
-fn sorted<T: Ord + Send>(
-    mut items: Vec<(usize, T)>,
-    key: impl Fn(&T) -> (&str, usize) + Sync,
-) -> Vec<T> {
-    // A total order: the parallel sort gives the same bytes as a serial one.
-    items.par_sort_by(|(col_a, a), (col_b, b)| {
-        key(a).cmp(&key(b)).then(col_a.cmp(col_b)).then(a.cmp(b))
-    });
-    items.into_iter().map(|(_, item)| item).collect()
 }
 
 #[cfg(test)]

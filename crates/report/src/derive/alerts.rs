@@ -1,6 +1,9 @@
-//! Alert Integration: email, Slack/webhook and background-task capability.
+//! Alert Integration: email, Slack/webhook, background-task and
+//! error-tracking capability.
 
-use recon_findings::{BackgroundKind, Notification, NotificationKind};
+use recon_findings::{
+    BackgroundKind, ErrorTracker, ErrorTrackerKind, Notification, NotificationKind,
+};
 
 use super::{Input, at, code, is_test_file, kind_name, non_empty, none_found, plural};
 use crate::model::{Alerts, Capability, Evidence, Loc};
@@ -257,6 +260,63 @@ pub fn derive(input: &Input) -> Alerts {
         email,
         webhook,
         background,
+        error_tracking: error_tracking(input),
         dispatch,
+    }
+}
+
+/// `sentry_sdk.init` (sentry, `dsn=` given, traces_sample_rate `0.25`).
+fn describe_tracker(t: &ErrorTracker) -> String {
+    let mut notes = vec![t.tracker.clone()];
+    if t.dsn {
+        notes.push("`dsn=` given".to_owned());
+    }
+    if let Some(rate) = &t.traces_sample_rate {
+        notes.push(format!("traces_sample_rate {}", code(rate)));
+    }
+    format!("{} ({})", code(&t.call), notes.join(", "))
+}
+
+/// Where an error tracker is set up (outside tests): evidence that
+/// exceptions already reach a service that can alert on them.
+fn error_tracking(input: &Input) -> Capability {
+    let trackers: Vec<&ErrorTracker> = input
+        .f
+        .error_trackers
+        .iter()
+        .filter(|t| !is_test_file(&t.file))
+        .collect();
+    let evidence = |kind: ErrorTrackerKind| -> Vec<Evidence> {
+        trackers
+            .iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| Evidence {
+                at: Loc::new(&t.file, t.line),
+                what: describe_tracker(t),
+            })
+            .collect()
+    };
+    let inits = evidence(ErrorTrackerKind::Init);
+    let captures = evidence(ErrorTrackerKind::Capture);
+    let needed = match (inits.is_empty(), captures.is_empty()) {
+        (false, true) => "exists; exceptions reach it through its integrations".to_owned(),
+        (false, false) => format!(
+            "exists; also reported to explicitly in {}",
+            plural(captures.len(), "place", "places")
+        ),
+        (true, false) => format!(
+            "errors are reported to a tracker in {} but its setup was not found: check it is initialised at startup",
+            plural(captures.len(), "place", "places")
+        ),
+        (true, true) => {
+            "needs setup: an error tracker (e.g. `sentry_sdk.init(dsn=...)` at startup) to group exceptions and alert on new ones".to_owned()
+        }
+    };
+    Capability {
+        answer: if inits.is_empty() { "no" } else { "yes" }.to_owned(),
+        none: trackers.is_empty().then(|| none_found("error_trackers")),
+        evidence: if inits.is_empty() { captures } else { inits },
+        settings: Vec::new(),
+        needed,
     }
 }

@@ -97,57 +97,9 @@ pub fn derive(findings: &Findings) -> Report {
 }
 
 /// What each category is searched for: the text of every "none found
-/// (searched: ...)".
+/// (searched: ...)", declared with the category in `recon-findings`.
 pub(crate) fn searched(category: &str) -> &'static str {
-    match category {
-        "routes" => {
-            "route decorators `@R.get/post/put/delete/patch/options/head/websocket/api_route/route(...)` on FastAPI/Starlette routers in .py files"
-        }
-        "middleware" => {
-            "`R.add_middleware(X)` calls and `@R.middleware(...)` decorators in .py files"
-        }
-        "loggers" => "`X = logging.getLogger(...)` / `get_logger(...)` bindings in .py files",
-        "log_calls" => {
-            "`logger.debug/info/warning/error/exception/critical/log(...)` calls on module loggers and `logging` in .py files"
-        }
-        "except_handlers" => "`except` / `except*` clauses in .py files",
-        "websocket_endpoints" => "`@R.websocket(path)` routes in .py files",
-        "websocket_messages" => {
-            "`type` strings sent (`send_json({\"type\": ...})`, `JSON.stringify({type})`) and the `type` of what a WebSocket received (`receive_json()`, `json.loads(await ws.receive_text())`, `iter_json()`; `JSON.parse(event.data)` in a socket's message handler) compared or matched, followed through names and the file's functions"
-        }
-        "context_carriers" => {
-            "parameters, assignments, keywords named trace_id, span_id, request_id, correlation_id, session_id, user_email, user_id, tenant_id, department, division, current_user, and the x-request-id / traceparent family of header strings"
-        }
-        "timing" => {
-            "clock reads (`time.time`, `perf_counter`, `monotonic`) and `*_ms`, `elapsed*`, `duration*`, `latency*`, `*ttft*` variables"
-        }
-        "metrics_calls" => "uses of `metrics_collector`, `metrics`, `statsd`, `*_metrics` objects",
-        "background_tasks" => {
-            "`create_task`, `ensure_future`, `add_task`, `add_job`, `run_in_executor`, `Thread(target=)`, `*Scheduler(...)`, `@task`/`@shared_task`"
-        }
-        "sql_tables" => "`CREATE TABLE` statements in .sql files",
-        "sql_indexes" => "`CREATE INDEX` statements in .sql files",
-        "frontend_routes" => "SvelteKit routes (`src/routes/**/+page.svelte`, `+server.ts`)",
-        "frontend_notifications" => "toast stores and components, `alert(...)` in the frontend",
-        "charts" => "chart components and chart libraries in the frontend",
-        "notifications" => {
-            "SMTP clients, email settings, Slack/webhook URLs and clients, their env variables"
-        }
-        "external_urls" => "http(s) URLs in source",
-        "db_connections" => "asyncpg/psycopg connections and pools",
-        "redis" => "Redis clients",
-        "ai_providers" => {
-            "OpenAI, Anthropic, xAI/Grok, DeepInfra clients and endpoints, embeddings"
-        }
-        "call_graph" => "calls between the functions named in findings",
-        "logging_config" => {
-            "`logging.basicConfig(...)`, `logging.config.dictConfig(...)` / `fileConfig(...)` calls in .py files, and `logging.conf`, `logging.ini`, `logging.yaml`, `logging.yml`, `log_config.*` files"
-        }
-        "print_calls" => {
-            "calls of the built-in `print(...)` in .py files outside tests, scripts and `if __name__ == \"__main__\":` blocks"
-        }
-        _ => "the findings",
-    }
+    recon_findings::searched(category).unwrap_or("the findings")
 }
 
 /// `none found (searched: ...)`: what the scan looked for in `category`.

@@ -40,7 +40,7 @@ pub(super) struct Raw<'t> {
     callee: Node<'t>,
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     Some(Raw {
         assignment: node(m, caps.binding)?,
         target: node(m, caps.target)?,

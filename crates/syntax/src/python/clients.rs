@@ -45,7 +45,7 @@ pub(super) enum Raw<'t> {
     },
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     if let Some(call) = node(m, caps.call) {
         return Some(Raw::Call {
             call,

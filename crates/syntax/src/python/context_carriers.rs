@@ -60,7 +60,7 @@ pub(super) enum Raw<'t> {
     String(Node<'t>),
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     let capture = m.captures().first()?;
     let node = capture.node;
     Some(match capture.index {

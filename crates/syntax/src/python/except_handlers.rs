@@ -26,7 +26,7 @@ pub(super) struct Raw<'t> {
     clause: Node<'t>,
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     Some(Raw {
         clause: node(m, caps.handler)?,
     })

@@ -99,6 +99,17 @@ impl Imports {
             None => head.to_owned(),
         })
     }
+
+    /// [`Imports::qualified`], only when an import binds the expression's
+    /// first identifier (a local variable `sentry_sdk` is not the module).
+    pub(super) fn imported(&self, node: Node<'_>, src: &str) -> Option<String> {
+        let dotted = dotted_name(node, src)?;
+        let first = dotted.split('.').next().unwrap_or(&dotted);
+        if !self.map.contains_key(first) {
+            return None;
+        }
+        self.qualified(node, src)
+    }
 }
 
 /// The import bindings of a module read from its tokens, as [`collect`]

@@ -38,7 +38,7 @@ pub(super) struct Raw<'t> {
     arguments: Node<'t>,
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     Some(Raw {
         call: node(m, caps.call)?,
         receiver: node(m, caps.receiver)?,

@@ -35,7 +35,7 @@ pub(super) struct Raw<'t> {
     method: Node<'t>,
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     Some(Raw {
         attribute: node(m, caps.attribute)?,
         receiver: node(m, caps.receiver)?,

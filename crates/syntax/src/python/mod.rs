@@ -13,6 +13,7 @@ mod background_tasks;
 mod bindings;
 mod clients;
 pub(crate) mod context_carriers;
+mod error_trackers;
 mod except_handlers;
 mod imports;
 pub(crate) use recon_semantic::lexer;
@@ -32,100 +33,87 @@ mod websocket_messages;
 use std::sync::OnceLock;
 
 use recon_findings::FileError;
-use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, QueryMatch, StreamingIterator};
 
 use crate::topics::TopicQuery;
 pub(crate) use crate::topics::node;
 
-/// The query sources, in the order they are concatenated.
-const TOPICS: &[(Topic, &str)] = &[
-    (
-        Topic::Bindings,
-        include_str!("../../../../queries/python/bindings.scm"),
-    ),
-    (
-        Topic::Routes,
-        include_str!("../../../../queries/python/routes.scm"),
-    ),
-    (
-        Topic::Middleware,
-        include_str!("../../../../queries/python/middleware.scm"),
-    ),
-    (
-        Topic::LogCalls,
-        include_str!("../../../../queries/python/log_calls.scm"),
-    ),
-    (
-        Topic::ExceptHandlers,
-        include_str!("../../../../queries/python/except_handlers.scm"),
-    ),
-    (
-        Topic::WebsocketMessages,
-        include_str!("../../../../queries/python/websocket_messages.scm"),
-    ),
-    (
-        Topic::ContextCarriers,
-        include_str!("../../../../queries/python/context_carriers.scm"),
-    ),
-    (
-        Topic::Timing,
-        include_str!("../../../../queries/python/timing.scm"),
-    ),
-    (
-        Topic::MetricsCalls,
-        include_str!("../../../../queries/python/metrics_calls.scm"),
-    ),
-    (
-        Topic::BackgroundTasks,
-        include_str!("../../../../queries/python/background_tasks.scm"),
-    ),
-    (
-        Topic::Imports,
-        include_str!("../../../../queries/python/imports.scm"),
-    ),
-    (
-        Topic::Calls,
-        include_str!("../../../../queries/python/calls.scm"),
-    ),
-    (
-        Topic::Strings,
-        include_str!("../../../../queries/python/strings.scm"),
-    ),
-];
+/// Declares the Python topics from one table: each row registers a query
+/// file everywhere a topic is listed. A row
+///
+/// ```text
+/// Routes: routes => routes::Raw<'t>, "routes.scm";
+/// ```
+///
+/// says: the topic `Topic::Routes` is `queries/python/routes.scm`; its
+/// module `routes` has `Captures` (`Captures::new(&query)`, the capture
+/// indexes it reads) and `collect(&captures, match, src) -> Option<Raw>`;
+/// what it collects goes to `RawMatches::routes`, for the extractors. The
+/// macro makes the `Topic` enum, `TOPICS` (the query sources, concatenated
+/// in the table's order), `PythonQueries` (the compiled query and each
+/// module's captures), `RawMatches` and `RawMatches::collect`, which routes
+/// a match to its topic's module.
+macro_rules! topics {
+    ($($topic:ident: $module:ident => $raw:ty, $file:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Topic {
+            $($topic,)*
+        }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Topic {
-    Bindings,
-    Routes,
-    Middleware,
-    LogCalls,
-    ExceptHandlers,
-    WebsocketMessages,
-    ContextCarriers,
-    Timing,
-    MetricsCalls,
-    BackgroundTasks,
-    Imports,
-    Calls,
-    Strings,
+        /// The query sources, in the order they are concatenated.
+        const TOPICS: &[(Topic, &str)] = &[
+            $((Topic::$topic, include_str!(concat!("../../../../queries/python/", $file))),)*
+        ];
+
+        /// The compiled Python queries and the capture indexes the
+        /// extractors read.
+        pub(crate) struct PythonQueries {
+            topics: TopicQuery<Topic>,
+            $($module: $module::Captures,)*
+        }
+
+        fn compile() -> Result<PythonQueries, String> {
+            let topics = TopicQuery::new(&language(), "python queries", TOPICS)?;
+            let query = &topics.query;
+            Ok(PythonQueries {
+                $($module: $module::Captures::new(query)?,)*
+                topics,
+            })
+        }
+
+        /// The query matches of one file, per topic, before the extractors
+        /// run.
+        #[derive(Default)]
+        struct RawMatches<'t> {
+            $($module: Vec<$raw>,)*
+        }
+
+        impl<'t> RawMatches<'t> {
+            /// Route one match to its topic's module.
+            fn collect(&mut self, q: &PythonQueries, m: &QueryMatch<'_, 't>, src: &str) {
+                match q.topics.topic(m) {
+                    $(Some(Topic::$topic) => self.$module.extend($module::collect(&q.$module, m, src)),)*
+                    None => {}
+                }
+            }
+        }
+    };
 }
 
-/// The compiled Python queries and the capture indexes the extractors read.
-pub(crate) struct PythonQueries {
-    topics: TopicQuery<Topic>,
-    bindings: bindings::Captures,
-    routes: routes::Captures,
-    middleware: middleware::Captures,
-    log_calls: log_calls::Captures,
-    except_handlers: except_handlers::Captures,
-    websocket_messages: websocket_messages::Captures,
-    context_carriers: context_carriers::Captures,
-    timing: timing::Captures,
-    metrics_calls: metrics_calls::Captures,
-    background_tasks: background_tasks::Captures,
-    imports: imports::Captures,
-    calls: clients::Captures,
-    string: u32,
+topics! {
+    Bindings: bindings => bindings::Raw<'t>, "bindings.scm";
+    Routes: routes => routes::Raw<'t>, "routes.scm";
+    Middleware: middleware => middleware::Raw<'t>, "middleware.scm";
+    LogCalls: log_calls => log_calls::Raw<'t>, "log_calls.scm";
+    ExceptHandlers: except_handlers => except_handlers::Raw<'t>, "except_handlers.scm";
+    WebsocketMessages: websocket_messages => websocket_messages::Raw<'t>, "websocket_messages.scm";
+    ContextCarriers: context_carriers => context_carriers::Raw<'t>, "context_carriers.scm";
+    Timing: timing => timing::Raw<'t>, "timing.scm";
+    MetricsCalls: metrics_calls => metrics_calls::Raw<'t>, "metrics_calls.scm";
+    BackgroundTasks: background_tasks => background_tasks::Raw<'t>, "background_tasks.scm";
+    Imports: imports => imports::Raw, "imports.scm";
+    Calls: clients => clients::Raw<'t>, "calls.scm";
+    Strings: strings => strings::Raw<'t>, "strings.scm";
 }
 
 pub(crate) fn language() -> Language {
@@ -136,27 +124,6 @@ pub(crate) fn language() -> Language {
 pub(crate) fn queries() -> Result<&'static PythonQueries, String> {
     static QUERIES: OnceLock<Result<PythonQueries, String>> = OnceLock::new();
     QUERIES.get_or_init(compile).as_ref().map_err(Clone::clone)
-}
-
-fn compile() -> Result<PythonQueries, String> {
-    let topics = TopicQuery::new(&language(), "python queries", TOPICS)?;
-    let query = &topics.query;
-    Ok(PythonQueries {
-        bindings: bindings::Captures::new(query)?,
-        routes: routes::Captures::new(query)?,
-        middleware: middleware::Captures::new(query)?,
-        log_calls: log_calls::Captures::new(query)?,
-        except_handlers: except_handlers::Captures::new(query)?,
-        websocket_messages: websocket_messages::Captures::new(query)?,
-        context_carriers: context_carriers::Captures::new(query)?,
-        timing: timing::Captures::new(query)?,
-        metrics_calls: metrics_calls::Captures::new(query)?,
-        background_tasks: background_tasks::Captures::new(query)?,
-        imports: imports::Captures::new(query)?,
-        calls: clients::Captures::new(query)?,
-        string: capture(query, "string")?,
-        topics,
-    })
 }
 
 /// Index of a capture the query must define.
@@ -177,24 +144,6 @@ impl Document<'_> {
     fn line(&self, node: Node<'_>) -> usize {
         text::line(node)
     }
-}
-
-/// The query matches of one file, per topic, before the extractors run.
-#[derive(Default)]
-struct RawMatches<'t> {
-    bindings: Vec<bindings::Raw<'t>>,
-    routes: Vec<routes::Raw<'t>>,
-    middleware: Vec<middleware::Raw<'t>>,
-    log_calls: Vec<log_calls::Raw<'t>>,
-    excepts: Vec<except_handlers::Raw<'t>>,
-    websocket: Vec<websocket_messages::Raw<'t>>,
-    carriers: Vec<context_carriers::Raw<'t>>,
-    timing: Vec<timing::Raw<'t>>,
-    metrics: Vec<metrics_calls::Raw<'t>>,
-    background: Vec<background_tasks::Raw<'t>>,
-    imports: Vec<imports::Raw>,
-    calls: Vec<clients::Raw<'t>>,
-    strings: Vec<Node<'t>>,
 }
 
 /// Per-worker parsing state.
@@ -331,38 +280,11 @@ impl Worker {
         let mut raw = RawMatches::default();
         let mut matches = self.cursor.matches(&q.topics.query, root, src.as_bytes());
         while let Some(m) = matches.next() {
-            match q.topics.topic(m) {
-                Some(Topic::Bindings) => raw.bindings.extend(bindings::collect(&q.bindings, m)),
-                Some(Topic::Routes) => raw.routes.extend(routes::collect(&q.routes, m)),
-                Some(Topic::Middleware) => {
-                    raw.middleware.extend(middleware::collect(&q.middleware, m))
-                }
-                Some(Topic::LogCalls) => raw.log_calls.extend(log_calls::collect(&q.log_calls, m)),
-                Some(Topic::ExceptHandlers) => raw
-                    .excepts
-                    .extend(except_handlers::collect(&q.except_handlers, m)),
-                Some(Topic::WebsocketMessages) => raw
-                    .websocket
-                    .extend(websocket_messages::collect(&q.websocket_messages, m)),
-                Some(Topic::ContextCarriers) => raw
-                    .carriers
-                    .extend(context_carriers::collect(&q.context_carriers, m)),
-                Some(Topic::Timing) => raw.timing.extend(timing::collect(&q.timing, m)),
-                Some(Topic::MetricsCalls) => raw
-                    .metrics
-                    .extend(metrics_calls::collect(&q.metrics_calls, m)),
-                Some(Topic::BackgroundTasks) => raw
-                    .background
-                    .extend(background_tasks::collect(&q.background_tasks, m)),
-                Some(Topic::Imports) => raw.imports.extend(imports::collect(&q.imports, m, src)),
-                Some(Topic::Calls) => raw.calls.extend(clients::collect(&q.calls, m)),
-                Some(Topic::Strings) => raw.strings.extend(node(m, q.string)),
-                None => {}
-            }
+            raw.collect(q, m, src);
         }
 
         let calls: Vec<(Node<'_>, Node<'_>)> = raw
-            .calls
+            .clients
             .iter()
             .filter_map(|c| match c {
                 clients::Raw::Call { call, callee, .. } => Some((*call, *callee)),
@@ -372,8 +294,8 @@ impl Worker {
         let mut targets: Vec<Node<'_>> = calls.iter().map(|(call, _)| *call).collect();
         targets.extend(&raw.strings);
         log_calls::targets(&raw.log_calls, &mut targets);
-        context_carriers::targets(&raw.carriers, &mut targets);
-        metrics_calls::targets(&raw.metrics, &mut targets);
+        context_carriers::targets(&raw.context_carriers, &mut targets);
+        metrics_calls::targets(&raw.metrics_calls, &mut targets);
         let ancestry = ancestry::Ancestry::new(root, &targets, src);
 
         let names = bindings::names(&raw.bindings, &ctx);
@@ -385,17 +307,18 @@ impl Worker {
         out.log_messages = logs.log_messages;
         let log_nodes: std::collections::HashSet<usize> =
             logs.nodes.iter().map(|n| n.id()).collect();
-        out.except_handlers = except_handlers::extract(&raw.excepts, &ctx);
-        out.except_bodies = except_handlers::bodies(&raw.excepts, &log_nodes, &ctx);
-        out.websocket_messages = websocket_messages::extract(&raw.websocket, &ctx);
-        out.context_carriers = context_carriers::extract(&raw.carriers, &ancestry, &ctx);
+        out.except_handlers = except_handlers::extract(&raw.except_handlers, &ctx);
+        out.except_bodies = except_handlers::bodies(&raw.except_handlers, &log_nodes, &ctx);
+        out.websocket_messages = websocket_messages::extract(&raw.websocket_messages, &ctx);
+        out.context_carriers = context_carriers::extract(&raw.context_carriers, &ancestry, &ctx);
         out.timing = timing::extract(&raw.timing, &ctx);
-        out.metrics_calls = metrics_calls::extract(&raw.metrics, &ancestry, &ctx);
-        out.background_tasks = background_tasks::extract(&raw.background, &ctx);
+        out.metrics_calls = metrics_calls::extract(&raw.metrics_calls, &ancestry, &ctx);
+        out.background_tasks = background_tasks::extract(&raw.background_tasks, &ctx);
 
         let imports = imports::Imports::new(imports.unwrap_or(raw.imports));
-        let clients = clients::extract(&raw.calls, &imports, &ctx);
-        let setup = logging_setup::extract(&raw.calls, &imports, &ancestry, &ctx);
+        let clients = clients::extract(&raw.clients, &imports, &ctx);
+        let setup = logging_setup::extract(&raw.clients, &imports, &ancestry, &ctx);
+        out.error_trackers = error_trackers::extract(&raw.clients, &imports, &ctx);
         out.logging_config = setup.logging_config;
         out.print_calls = setup.print_calls;
         let strings = strings::extract(&raw.strings, &ancestry, &ctx);

@@ -37,7 +37,7 @@ pub(super) struct Raw<'t> {
     handler: Node<'t>,
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     Some(Raw {
         decorator: node(m, caps.decorator)?,
         router: node(m, caps.router)?,

@@ -2,7 +2,7 @@
 //! provider endpoints and model names (`ai_providers`).
 
 use recon_findings::{AiKind, AiProvider, ExternalUrl, Notification, NotificationKind};
-use tree_sitter::Node;
+use tree_sitter::{Node, Query, QueryMatch};
 
 use super::ancestry::Ancestry;
 use super::text::{literal_leading_text, string_value, unparenthesize};
@@ -12,6 +12,26 @@ use crate::common::{is_webhook_url, provider_of_host, provider_of_model, url_and
 /// The URL and host of a literal whose leading text is an `http(s)://` URL.
 pub(super) fn literal_url(node: Node<'_>, src: &str) -> Option<(String, String)> {
     url_and_host(&literal_leading_text(unparenthesize(node), src)?)
+}
+
+/// The capture the extractor reads: every string literal.
+pub(super) struct Captures {
+    string: u32,
+}
+
+impl Captures {
+    pub(super) fn new(query: &Query) -> Result<Self, String> {
+        Ok(Captures {
+            string: super::capture(query, "string")?,
+        })
+    }
+}
+
+/// A string literal.
+pub(super) type Raw<'t> = Node<'t>;
+
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
+    super::node(m, caps.string)
 }
 
 /// What one module's string literals gave.

@@ -27,6 +27,7 @@ use super::clients::{
     AI_CLIENTS, DB_CALLS, EMBEDDING_CALLS, NOTIFY_CLIENTS, REDIS_ROOTS, SMTP_ROOTS,
 };
 use super::context_carriers::{CARRIER_HEADERS, CARRIER_NAMES};
+use super::error_trackers::ROOTS as TRACKER_ROOTS;
 use super::imports::Raw as ImportBinding;
 use super::lexer::{Kind, Token};
 use super::log_calls::LOG_LEVELS;
@@ -75,6 +76,21 @@ mod role {
     pub const ROUTER_FACTORY: u16 = 1 << 10;
 }
 
+/// The modules whose calls a rule reads through the module's imports
+/// (`asyncpg.create_pool`, `sentry_sdk.init`): each is a trigger wherever it
+/// is named, and so is any name an import binds to something in one. A
+/// rule of that kind registers its roots here.
+fn imported_roots() -> impl Iterator<Item = &'static str> {
+    let db = DB_CALLS
+        .iter()
+        .flat_map(|(_, roots, _)| roots.iter().copied());
+    let ai = AI_CLIENTS.iter().map(|(root, _, _)| *root);
+    db.chain(REDIS_ROOTS.iter().copied())
+        .chain(ai)
+        .chain(SMTP_ROOTS.iter().copied())
+        .chain(TRACKER_ROOTS.iter().copied())
+}
+
 /// Each interesting name's roles, looked up once per name token.
 fn roles() -> &'static FxHashMap<&'static str, u16> {
     static ROLES: OnceLock<FxHashMap<&'static str, u16>> = OnceLock::new();
@@ -92,13 +108,8 @@ fn roles() -> &'static FxHashMap<&'static str, u16> {
         add(CARRIER_NAMES, role::ALWAYS);
         // clients, qualified through imports: their modules by name (an
         // alias or a name imported from them is in `imported`)
-        for (_, roots, _) in DB_CALLS {
-            add(roots, role::ALWAYS);
-        }
-        add(REDIS_ROOTS, role::ALWAYS);
-        let ai_roots: Vec<&'static str> = AI_CLIENTS.iter().map(|(root, _, _)| *root).collect();
-        add(&ai_roots, role::ALWAYS);
-        add(SMTP_ROOTS, role::ALWAYS);
+        let roots: Vec<&'static str> = imported_roots().collect();
+        add(&roots, role::ALWAYS);
         // clients matched on the callee's last name, any receiver
         add(NOTIFY_CLIENTS, role::ALWAYS);
         add(EMBEDDING_CALLS, role::ALWAYS);
@@ -213,10 +224,7 @@ pub(crate) fn module<'s>(
         let last = target.rsplit('.').next().unwrap_or("");
         // A client module's name, or anything imported from one: the calls
         // it reaches are qualified through it.
-        let client = DB_CALLS.iter().any(|(_, roots, _)| roots.contains(&root))
-            || REDIS_ROOTS.contains(&root)
-            || AI_CLIENTS.iter().any(|(r, _, _)| *r == root)
-            || SMTP_ROOTS.contains(&root);
+        let client = imported_roots().any(|r| r == root);
         // What a chain holding the rules' own names would not show: a
         // logging configuration function, an environment reader or a
         // notification client under another name.

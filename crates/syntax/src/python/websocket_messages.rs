@@ -72,7 +72,7 @@ pub(super) enum Raw<'t> {
     Receive(Node<'t>),
 }
 
-pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>) -> Option<Raw<'t>> {
+pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -> Option<Raw<'t>> {
     if let Some(call) = node(m, caps.send) {
         return Some(Raw::Send {
             call,
