@@ -226,22 +226,14 @@ pub(crate) fn visit_all<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
     }
 }
 
-/// Read a file's text: UTF-8 BOM dropped, invalid UTF-8 replaced (with a
-/// warning naming the first bad line).
+/// Read a file's text ([`recon_syntax::decode_source`]), a warning naming
+/// the first line of invalid UTF-8.
 pub(crate) fn decode(bytes: &[u8], rel: &str, warnings: &mut Vec<String>) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(src) => src.to_owned(),
-        Err(err) => {
-            let line = bytes[..err.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            warnings.push(format!("{rel}: invalid UTF-8 at line {line}"));
-            String::from_utf8_lossy(bytes).into_owned()
-        }
+    let (src, error) = recon_syntax::decode_source(bytes);
+    if let Some(error) = error {
+        warnings.push(format!("{rel}: {error}"));
     }
+    src.into_owned()
 }
 
 /// The first line with a syntax error, if any.

@@ -42,7 +42,9 @@ pub(crate) fn parse(parser: &mut Parser, src: &str) -> Result<Tree, String> {
     }
 }
 
-pub(crate) use recon_syntax::python_cst::{dotted_name, last_segment, text, unparenthesize};
+pub(crate) use recon_syntax::python_cst::{
+    dotted_name, last_segment, string_parts, text, unparenthesize,
+};
 
 /// The positional arguments of a call (keyword arguments, `**` splats and
 /// comments skipped; `*args` kept). A generator argument is its only
@@ -82,19 +84,6 @@ pub(crate) fn method_call<'t, 's>(call: Node<'t>, src: &'s str) -> Option<(Node<
     let object = function.child_by_field_name("object")?;
     let attribute = function.child_by_field_name("attribute")?;
     Some((object, text(attribute, src)))
-}
-
-/// The parts of a string-like expression: `[node]` for a `string`, its
-/// `string` children for an implicit concatenation, nothing else.
-pub(crate) fn string_parts(node: Node<'_>) -> Vec<Node<'_>> {
-    match node.kind() {
-        "string" => vec![node],
-        "concatenated_string" => node
-            .named_children(&mut node.walk())
-            .filter(|c| c.kind() == "string")
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The prefix letters of a `string` node, lower-cased (`f`, `rb`...).

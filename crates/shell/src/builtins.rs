@@ -39,6 +39,22 @@ pub enum EscapeProblem {
     TrailingBackslash,
 }
 
+/// The byte of a C escape `\N` every reader of escapes shares (bash's
+/// echo and printf, tr): `\a \b \f \n \r \t \v \\`.
+pub(crate) fn c_escape(n: u8) -> Option<u8> {
+    match n {
+        b'a' => Some(7),
+        b'b' => Some(8),
+        b'f' => Some(12),
+        b'n' => Some(b'\n'),
+        b'r' => Some(b'\r'),
+        b't' => Some(b'\t'),
+        b'v' => Some(11),
+        b'\\' => Some(b'\\'),
+        _ => None,
+    }
+}
+
 /// Expands the escapes of `text`. Returns the bytes and whether `\c`
 /// stopped the output there.
 pub fn unescape(text: &[u8], dialect: Escapes) -> Result<(Vec<u8>, bool), EscapeProblem> {
@@ -58,18 +74,10 @@ pub fn unescape(text: &[u8], dialect: Escapes) -> Result<(Vec<u8>, bool), Escape
         let n = text[i + 1];
         i += 2;
         let simple = match n {
-            b'a' => Some(7),
-            b'b' => Some(8),
             b'e' => Some(27),
             b'E' if dialect != Escapes::CoreutilsEcho => Some(27),
-            b'f' => Some(12),
-            b'n' => Some(b'\n'),
-            b'r' => Some(b'\r'),
-            b't' => Some(b'\t'),
-            b'v' => Some(11),
-            b'\\' => Some(b'\\'),
             b'"' | b'\'' | b'?' if dialect == Escapes::PrintfFormat => Some(n),
-            _ => None,
+            _ => c_escape(n),
         };
         if let Some(s) = simple {
             out.push(s);

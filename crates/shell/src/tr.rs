@@ -40,17 +40,7 @@ fn expand(set: &str) -> Result<(Vec<u8>, Vec<Element>), String> {
         let Some(&n) = b.get(i + 1) else {
             return Err("a trailing backslash is not supported".into());
         };
-        let simple = match n {
-            b'a' => Some(7),
-            b'b' => Some(8),
-            b'f' => Some(12),
-            b'n' => Some(b'\n'),
-            b'r' => Some(b'\r'),
-            b't' => Some(b'\t'),
-            b'v' => Some(11),
-            b'\\' => Some(b'\\'),
-            _ => None,
-        };
+        let simple = crate::builtins::c_escape(n);
         if let Some(s) = simple {
             return Ok((s, i + 2));
         }

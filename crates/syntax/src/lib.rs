@@ -46,7 +46,7 @@ pub mod python_cst {
     pub use crate::python::ancestry::is_main_test;
     pub use crate::python::text::{
         dotted_name, is_test_path, keyword_arg, last_segment, operator, plus_operands_all,
-        positional_args, text, unparenthesize,
+        positional_args, string_parts, text, unparenthesize,
     };
 }
 
@@ -565,21 +565,7 @@ fn scan_file(
         Ok(bytes) => bytes,
         Err(err) => return FileFindings::error(&file.rel, io_message(&err)),
     };
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let (src, utf8_error) = match std::str::from_utf8(bytes) {
-        Ok(src) => (std::borrow::Cow::Borrowed(src), None),
-        Err(err) => {
-            let line = bytes[..err.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            (
-                String::from_utf8_lossy(bytes),
-                Some(format!("invalid UTF-8 at line {line}")),
-            )
-        }
-    };
+    let (src, utf8_error) = decode_source(&bytes);
     // A file with none of the literals any rule needs gives no finding; it
     // is not parsed, and so has no syntax error to report. Without the
     // prefilter it is parsed, and its syntax errors are dropped the same way.
@@ -635,6 +621,26 @@ fn scan_file(
         });
     }
     out
+}
+
+/// A source file's text: a UTF-8 byte order mark dropped, invalid UTF-8
+/// replaced, with `invalid UTF-8 at line N` naming the first bad line.
+pub fn decode_source(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<String>) {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(src) => (std::borrow::Cow::Borrowed(src), None),
+        Err(err) => {
+            let line = bytes[..err.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            (
+                String::from_utf8_lossy(bytes),
+                Some(format!("invalid UTF-8 at line {line}")),
+            )
+        }
+    }
 }
 
 /// A Python script (see [`is_python_script`]) may print: its print calls

@@ -145,7 +145,9 @@ fn string_part(node: Node<'_>, src: &str) -> Option<StringPart> {
     })
 }
 
-fn parts(node: Node<'_>) -> Vec<Node<'_>> {
+/// The parts of a string-like expression: `[node]` for a `string`, its
+/// `string` children for an implicit concatenation, nothing else.
+pub fn string_parts(node: Node<'_>) -> Vec<Node<'_>> {
     match node.kind() {
         "string" => vec![node],
         "concatenated_string" => node
@@ -174,7 +176,7 @@ pub fn string_template(node: Node<'_>, src: &str) -> Option<String> {
 /// `None` (the value is not known) or, as a `template`, its text as written.
 fn joined_string(node: Node<'_>, src: &str, template: bool) -> Option<String> {
     let node = unparenthesize(node);
-    let parts = parts(node);
+    let parts = string_parts(node);
     if parts.is_empty() {
         return None;
     }
@@ -198,7 +200,7 @@ fn joined_string(node: Node<'_>, src: &str, template: bool) -> Option<String> {
 /// `node` is no `str` literal.
 pub fn leading_text(node: Node<'_>, src: &str) -> Option<String> {
     let node = unparenthesize(node);
-    let first = *parts(node).first()?;
+    let first = *string_parts(node).first()?;
     let part = string_part(first, src)?;
     if part.bytes {
         return None;
@@ -211,7 +213,7 @@ pub fn leading_text(node: Node<'_>, src: &str) -> Option<String> {
 /// f-string (all of a literal without placeholders). `None` for bytes and
 /// for any other expression.
 pub fn literal_leading_text(node: Node<'_>, src: &str) -> Option<String> {
-    let parts = parts(node);
+    let parts = string_parts(node);
     if parts.is_empty() {
         return None;
     }
@@ -404,7 +406,7 @@ pub use recon_findings::vocabulary::is_test_path;
 /// Whether a string literal (parentheses dropped) has an f-string part with
 /// a placeholder.
 pub fn is_interpolated(node: Node<'_>) -> bool {
-    parts(unparenthesize(node)).into_iter().any(|p| {
+    string_parts(unparenthesize(node)).into_iter().any(|p| {
         p.named_children(&mut p.walk())
             .any(|c| c.kind() == "interpolation")
     })
