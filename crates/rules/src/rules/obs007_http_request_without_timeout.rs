@@ -21,10 +21,12 @@ violation! {
     ///   head options request`, or `httpx.stream`;
     /// - `httpx.Client` or `httpx.AsyncClient`.
     ///
-    /// Only these dotted names count: a call through an alias (`import
-    /// requests as r`), a `from requests import get`, or a method of a
-    /// session or client object is not flagged. The call is reported where
-    /// it starts.
+    /// Only these dotted names count, and only when the module imports the
+    /// library (`import requests`, `import httpx`, or a submodule of it):
+    /// a local variable named `requests` is not the library. A call
+    /// through an alias (`import requests as r`), a `from requests import
+    /// get`, or a method of a session or client object is not flagged. The
+    /// call is reported where it starts.
     ///
     /// ## Why it matters
     ///
@@ -81,10 +83,17 @@ pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
     let Some(name) = python::dotted_name(function, cx.src) else {
         return;
     };
+    let imported = |library: &str| {
+        cx.facts.imports.iter().any(|m| {
+            m.strip_prefix(library)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    };
     let flagged = match name.split_once('.') {
-        Some(("requests", m)) => REQUEST_FUNCTIONS.contains(&m),
+        Some(("requests", m)) => REQUEST_FUNCTIONS.contains(&m) && imported("requests"),
         Some(("httpx", m)) => {
-            REQUEST_FUNCTIONS.contains(&m) || matches!(m, "stream" | "Client" | "AsyncClient")
+            (REQUEST_FUNCTIONS.contains(&m) || matches!(m, "stream" | "Client" | "AsyncClient"))
+                && imported("httpx")
         }
         _ => false,
     };
