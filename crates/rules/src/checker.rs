@@ -302,11 +302,21 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
     if !(rules::TREE_RULE_LITERALS.is_match(src) || src.contains("recon:")) {
         return outcome;
     }
-    let tree = match python::parse(&mut parsers.python, src) {
-        Ok(tree) => tree,
-        Err(reason) => {
-            outcome.warnings.push(format!("{}: {reason}", file.rel));
-            return outcome;
+    let mut spans = TreeSpans::new(src, module.top_level);
+    let tree = loop {
+        let tree = match python::parse(&mut parsers.python, src, spans.selected().as_deref()) {
+            Ok(tree) => tree,
+            Err(reason) => {
+                outcome.warnings.push(format!("{}: {reason}", file.rel));
+                return outcome;
+            }
+        };
+        // OBS006 reads names bound to the wall clock anywhere in scope: a
+        // statement naming one comes along, until none is left out.
+        let nodes = python::RuleNodes::collect(tree.root_node());
+        let facts = ModuleFacts::collect(&nodes.nodes, src);
+        if !spans.add_naming(src, facts.clock_bindings.keys()) {
+            break tree;
         }
     };
     let root = tree.root_node();
@@ -338,6 +348,62 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
         }
     }
     outcome
+}
+
+/// Which top-level statements of a module the tree rules parse: those
+/// holding a rule's trigger ([`rules::TREE_RULE_STATEMENTS`]), an import (the
+/// module facts) or a `recon:` comment, and those naming a clock-bound
+/// name; every statement when the token pass did not read the module.
+struct TreeSpans {
+    /// `None`: the whole module.
+    spans: Option<Vec<(std::ops::Range<usize>, bool)>>,
+}
+
+impl TreeSpans {
+    fn new(src: &str, top_level: Option<Vec<std::ops::Range<usize>>>) -> TreeSpans {
+        let spans = top_level.map(|spans| {
+            spans
+                .into_iter()
+                .map(|span| {
+                    let text = src.get(span.clone()).unwrap_or("");
+                    let wanted = rules::TREE_RULE_STATEMENTS.is_match(text)
+                        || text.contains("import")
+                        || text.contains("recon:");
+                    (span, wanted)
+                })
+                .collect()
+        });
+        TreeSpans { spans }
+    }
+
+    /// The spans to parse; `None` for the whole module.
+    fn selected(&self) -> Option<Vec<std::ops::Range<usize>>> {
+        self.spans.as_ref().map(|spans| {
+            spans
+                .iter()
+                .filter(|(_, wanted)| *wanted)
+                .map(|(span, _)| span.clone())
+                .collect()
+        })
+    }
+
+    /// Select the statements whose text holds the last segment of one of
+    /// `names`; whether any was added.
+    fn add_naming<'n>(&mut self, src: &str, names: impl Iterator<Item = &'n String>) -> bool {
+        let Some(spans) = &mut self.spans else {
+            return false;
+        };
+        let segments: Vec<&str> = names.map(|n| n.rsplit('.').next().unwrap_or(n)).collect();
+        let mut added = false;
+        for (span, wanted) in spans.iter_mut().filter(|(_, wanted)| !*wanted) {
+            let text = src.get(span.clone()).unwrap_or("");
+            if segments.iter().any(|s| text.contains(s)) {
+                *wanted = true;
+                added = true;
+            }
+        }
+        added
+    }
 }
 
 /// Record the suppression comments found by a frontend walk.

@@ -84,9 +84,10 @@ fn expand(set: &str) -> Result<(Vec<u8>, Vec<Element>), String> {
         if b.get(next) == Some(&b'-') && next + 1 < b.len() {
             let (last, after) = byte_at(next + 1)?;
             if last < first {
+                // Bytes, not characters: a range's ends may split one.
                 return Err(format!(
                     "range-endpoints of `{}` are in reverse collating sequence order",
-                    &set[i..after]
+                    String::from_utf8_lossy(&b[i..after])
                 ));
             }
             elements.push((Element::Range, (first..=last).collect()));
@@ -250,6 +251,18 @@ pub fn run(cmd: &TrCommand, stdin: &[u8]) -> Output {
 mod tests {
     use super::*;
     use crate::lex::Word;
+
+    /// A reversed range whose ends split a multi-byte character is refused
+    /// with its bytes shown, not a panic (found by the shell_parser fuzz
+    /// target: `tr '...-ց-...'`).
+    #[test]
+    fn reversed_range_inside_a_multibyte_character() {
+        let error = expand("---\u{581}----").unwrap_err();
+        assert!(
+            error.contains("reverse collating sequence order"),
+            "{error}"
+        );
+    }
 
     fn tr(args: &[&str], input: &str) -> String {
         let words: Vec<Word> = args

@@ -684,6 +684,11 @@ pub struct ModuleFindings {
     pub print_calls: Vec<(recon_findings::Position, recon_findings::PrintCall)>,
     pub log_messages: Vec<(recon_findings::Position, recon_findings::LogMessage)>,
     pub except_bodies: Vec<(recon_findings::Position, recon_findings::ExceptBody)>,
+    /// The module's top-level statements as byte ranges, in order, each
+    /// with the comments and blank lines after it (together they cover
+    /// the module's statements); `None` when the token pass did not read
+    /// the module (it was parsed whole).
+    pub top_level: Option<Vec<std::ops::Range<usize>>>,
     /// What did not parse cleanly (the units read).
     pub errors: Vec<FileError>,
 }
@@ -725,6 +730,7 @@ impl ModuleReader {
                 .into_iter()
                 .map(|(c, b)| (at(b.line, c), b))
                 .collect(),
+            top_level: found.top_level,
             errors: found.errors,
         }
     }

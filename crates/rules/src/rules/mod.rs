@@ -65,16 +65,33 @@ use obs010_unhandled_websocket_message::UnhandledWebsocketMessage;
 /// pattern. A module it does not match is not parsed whole.
 pub(crate) static TREE_RULE_LITERALS: std::sync::LazyLock<regex_automata::meta::Regex> =
     std::sync::LazyLock::new(|| {
-        let pattern = [
+        one_pattern(&[
             obs006_wall_clock_duration::TRIGGER,
             obs007_http_request_without_timeout::TRIGGER,
             obs008_fire_and_forget_task::TRIGGER,
             obs009_hardcoded_notification_secret::TRIGGER,
-        ]
-        .join("|");
-        #[allow(clippy::expect_used)] // constant patterns, tested below
-        regex_automata::meta::Regex::new(&pattern).expect("the rules' trigger patterns compile")
+        ])
     });
+
+/// What a top-level statement of a module [`TREE_RULE_LITERALS`] matches
+/// must hold for a tree rule to find anything in it (the module's own
+/// trigger, except OBS006's, whose reads may be bare `time()` calls under a
+/// `from time import` elsewhere).
+pub(crate) static TREE_RULE_STATEMENTS: std::sync::LazyLock<regex_automata::meta::Regex> =
+    std::sync::LazyLock::new(|| {
+        one_pattern(&[
+            obs006_wall_clock_duration::STATEMENT_TRIGGER,
+            obs007_http_request_without_timeout::TRIGGER,
+            obs008_fire_and_forget_task::TRIGGER,
+            obs009_hardcoded_notification_secret::TRIGGER,
+        ])
+    });
+
+fn one_pattern(patterns: &[&str]) -> regex_automata::meta::Regex {
+    #[allow(clippy::expect_used)] // constant patterns, tested below
+    regex_automata::meta::Regex::new(&patterns.join("|"))
+        .expect("the rules' trigger patterns compile")
+}
 
 pub trait RuleMeta {
     /// `OBSnnn`.
@@ -208,6 +225,7 @@ mod tests {
         ] {
             assert!(TREE_RULE_LITERALS.is_match(text), "{text}");
         }
+        assert!(TREE_RULE_STATEMENTS.is_match("elapsed = time() - start"));
         for text in [
             "datetime.now() - started",
             "import requests_mock",

@@ -205,6 +205,7 @@ impl Worker {
         let tokens = lexer::tokenize(src).ok()?;
         let lines = crate::common::LineIndex::new(src);
         let dense = token_pass::extract(file, src, &lines, &tokens).ok()?;
+        let top_level = token_pass::top_level(&dense.units);
         let module = if self.summarize {
             recon_semantic::summarize(src, &tokens, &lines)
         } else {
@@ -244,6 +245,7 @@ impl Worker {
             }
         }
         found.module = module.ok().map(|m| (file.into(), m));
+        found.top_level = Some(top_level);
         Some(found)
     }
 
