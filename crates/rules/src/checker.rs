@@ -351,8 +351,9 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
 }
 
 /// Which top-level statements of a module the tree rules parse: those
-/// holding a rule's trigger ([`rules::TREE_RULE_STATEMENTS`]), an import (the
-/// module facts) or a `recon:` comment, and those naming a clock-bound
+/// holding a rule's trigger ([`rules::TREE_RULE_STATEMENTS`]), an import the
+/// module facts read ([`python::IMPORT_FACTS`]) or a `recon:` comment, and
+/// those naming a clock-bound
 /// name; every statement when the token pass did not read the module.
 struct TreeSpans {
     /// `None`: the whole module.
@@ -367,7 +368,7 @@ impl TreeSpans {
                 .map(|span| {
                     let text = src.get(span.clone()).unwrap_or("");
                     let wanted = rules::TREE_RULE_STATEMENTS.is_match(text)
-                        || text.contains("import")
+                        || python::IMPORT_FACTS.is_match(text)
                         || text.contains("recon:");
                     (span, wanted)
                 })
@@ -397,13 +398,23 @@ impl TreeSpans {
         let mut added = false;
         for (span, wanted) in spans.iter_mut().filter(|(_, wanted)| !*wanted) {
             let text = src.get(span.clone()).unwrap_or("");
-            if segments.iter().any(|s| text.contains(s)) {
+            if segments.iter().any(|s| contains_word(text, s)) {
                 *wanted = true;
                 added = true;
             }
         }
         added
     }
+}
+
+/// Whether `word` stands in `text` as a whole identifier (not inside a
+/// longer one: `start` is not in `startswith`).
+fn contains_word(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        !text[..at].chars().next_back().is_some_and(is_ident)
+            && !text[at + word.len()..].chars().next().is_some_and(is_ident)
+    })
 }
 
 /// Record the suppression comments found by a frontend walk.
@@ -438,6 +449,35 @@ mod tests {
         assert_eq!(parse_suppression("# recon: ignored"), None);
         assert_eq!(parse_suppression("# recon: ignore[OBS003"), None);
         assert_eq!(parse_suppression("# ignore"), None);
+    }
+
+    #[test]
+    fn import_facts() {
+        for text in [
+            "import requests",
+            "import os, httpx",
+            "import requests.adapters",
+            "from asyncio import create_task",
+            "from time import (\n    time,\n)",
+        ] {
+            assert!(python::IMPORT_FACTS.is_match(text), "{text}");
+        }
+        for text in [
+            "import os",
+            "from typing import Any",
+            "# requests are imported lazily",
+        ] {
+            assert!(!python::IMPORT_FACTS.is_match(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn whole_words() {
+        assert!(contains_word("return T1 - T0", "T0"));
+        assert!(contains_word("elapsed = now-start", "start"));
+        assert!(!contains_word("if s.startswith(x):", "start"));
+        assert!(!contains_word("restart()", "start"));
+        assert!(!contains_word("t_start = 1", "start"));
     }
 
     #[test]

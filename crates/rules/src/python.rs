@@ -263,6 +263,19 @@ impl<'t> RuleNodes<'t> {
     }
 }
 
+/// What a statement must hold to give [`ModuleFacts`] an import a rule
+/// reads: `import requests` / `httpx` (OBS007, anywhere in the module), or
+/// `from asyncio import` / `from time import` (OBS008's task factories,
+/// OBS006's bare clock).
+pub(crate) static IMPORT_FACTS: std::sync::LazyLock<regex_automata::meta::Regex> =
+    std::sync::LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, tested in the checker
+        regex_automata::meta::Regex::new(
+            r"\bimport\b[^\n]*\b(?:requests|httpx)\b|\bfrom\s+(?:asyncio|time)\s+import\b",
+        )
+        .expect("the import facts pattern compiles")
+    });
+
 /// What the rules need to know about the whole module before looking at one
 /// node.
 #[derive(Debug, Default)]

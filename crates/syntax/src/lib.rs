@@ -697,7 +697,10 @@ impl ModuleReader {
     /// Load the grammar and compile the queries (once per process).
     pub fn new() -> Result<ModuleReader, String> {
         let mut worker = python::Worker::new()?;
+        // Only what the rules read: no call graph, and of the tree's
+        // categories only the log calls.
         worker.summarize = false;
+        worker.reading = python::Reading::LogCalls;
         Ok(ModuleReader {
             worker,
             queries: python::queries()?,

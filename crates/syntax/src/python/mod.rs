@@ -132,6 +132,7 @@ fn capture(query: &Query, name: &str) -> Result<u32, String> {
 }
 
 pub(crate) use crate::collect::{FileFindings, WithColumn};
+pub(crate) use triggers::Reading;
 
 /// The module being read: its path (where its findings are reported) and
 /// its text.
@@ -153,6 +154,8 @@ pub(crate) struct Worker {
     /// Whether to summarize each module for the semantic model (the scan
     /// does; `recon check`, which reads no call graph, does not).
     pub summarize: bool,
+    /// Which findings tree-sitter is run for (the scan: every category).
+    pub reading: triggers::Reading,
 }
 
 impl Worker {
@@ -165,6 +168,7 @@ impl Worker {
             parser,
             cursor: QueryCursor::new(),
             summarize: true,
+            reading: triggers::Reading::Every,
         })
     }
 
@@ -212,7 +216,15 @@ impl Worker {
             Err("not summarized".to_owned())
         };
         let imports = imports::from_tokens(src, &tokens);
-        let ranges = units::selected(src, &lines, &tokens, &dense.units, &imports, shortcuts);
+        let ranges = units::selected(
+            src,
+            &lines,
+            &tokens,
+            &dense.units,
+            &imports,
+            shortcuts,
+            self.reading,
+        );
         let mut found = if ranges.is_empty() {
             FileFindings::default()
         } else {

@@ -252,13 +252,28 @@ fn lines(tokens: &[Token]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
     })
 }
 
-/// Whether tokens `range` (one unit) hold a trigger.
+/// Which findings a reading needs from tree-sitter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// Every category: the scan.
+    Every,
+    /// Log calls and the logger bindings they read: `recon check`, whose
+    /// tree-read rules read only `log_messages` (the rest comes from the
+    /// token pass).
+    LogCalls,
+}
+
+/// Whether tokens `range` (one unit) hold a trigger of `reading`.
 pub(crate) fn triggered(
     src: &str,
     tokens: &[Token],
     range: std::ops::Range<usize>,
     module: &ModuleTriggers<'_>,
+    reading: Reading,
 ) -> bool {
+    if reading == Reading::LogCalls {
+        return log_call_triggered(&View { src, tokens }, range, module);
+    }
     if module.receives {
         return true;
     }
@@ -344,6 +359,28 @@ pub(crate) fn triggered(
         } else {
             string_fires(value.as_bytes(), whole)
         }
+    })
+}
+
+/// The log-call part of [`triggered`]: a logger factory called (the
+/// binding the log call rule reads), or a level method called on a logger
+/// (`logger.info(...)`, `logging.info(...)`).
+fn log_call_triggered(
+    view: &View<'_>,
+    range: std::ops::Range<usize>,
+    module: &ModuleTriggers<'_>,
+) -> bool {
+    range.into_iter().any(|j| {
+        if !view.is_name(j) || !view.is_op(j + 1, "(") {
+            return false;
+        }
+        let role = role_of(view.text(j));
+        role & role::LOGGER_FACTORY != 0
+            || (role & role::LEVEL != 0
+                && view.receiver(j).is_some_and(|r| {
+                    is_logger_name(r, |n| module.loggers.contains(n))
+                        || (r == "logging" && view.bare_receiver(j))
+                }))
     })
 }
 

@@ -26,6 +26,7 @@ pub(crate) fn selected(
     units: &[Unit],
     imports: &[ImportBinding],
     shortcuts: bool,
+    reading: triggers::Reading,
 ) -> Vec<Range> {
     let module = triggers::module(src, tokens, imports);
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -33,7 +34,8 @@ pub(crate) fn selected(
     let mut around: Vec<(usize, bool)> = Vec::new();
     for (k, unit) in units.iter().enumerate() {
         around.truncate(unit.depth);
-        let wanted = !shortcuts || triggers::triggered(src, tokens, unit.first..unit.end, &module);
+        let wanted =
+            !shortcuts || triggers::triggered(src, tokens, unit.first..unit.end, &module, reading);
         if wanted {
             for (header, pushed) in &mut around {
                 if !*pushed {
