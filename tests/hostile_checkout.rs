@@ -347,8 +347,8 @@ fn deep_chains_are_listed_and_valid_chains_analysed() {
     assert_eq!(json["log_calls"][0]["line"], 4);
 
     // `recon check` read such a chain with recursive helpers and overflowed
-    // its stack (an abort, exit 134): now it reads what the token pass can
-    // and warns about the rest.
+    // its stack (an abort, exit 134): now the token pass reads it, and
+    // tree-sitter only what a rule needs.
     let calls: String = (0..100_000).map(|i| format!(".m{i}")).collect();
     write(
         root,
@@ -363,15 +363,30 @@ def f():
         )
         .as_bytes(),
     );
+    // The same chain in a statement a tree rule parses (OBS007's
+    // `requests.get`): too deep for the tree, so warned about.
+    write(
+        root,
+        "request_chain.py",
+        format!("import requests\ndef f():\n    requests.get(a{calls})\n").as_bytes(),
+    );
     let mut cmd = recon();
-    cmd.args(["check", "calls.py", "attr.py", "web.ts", "valid.py"])
-        .current_dir(root);
+    cmd.args([
+        "check",
+        "calls.py",
+        "attr.py",
+        "web.ts",
+        "valid.py",
+        "request_chain.py",
+    ])
+    .current_dir(root);
     let out = run::run_with_timeout(&mut cmd, std::time::Duration::from_secs(120));
     let stderr = String::from_utf8_lossy(&out.stderr);
     // valid.py is still checked: its `+`-built message is a finding. The
     // token pass reads calls.py's chain in linear time, so its `print` is
-    // one too; only the rules that walk the whole tree (OBS006 here, for
-    // `time.time()`) cannot read the file, and say so.
+    // one too, and the rules that walk a tree (OBS006 here, for
+    // `time.time()`) parse only the statements holding what they look for,
+    // not the chain: calls.py is read whole, without a warning.
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let flagged: Vec<&str> = stdout
@@ -384,13 +399,14 @@ def f():
         stdout.contains("OBS001") && stdout.contains("OBS004"),
         "{stdout}"
     );
-    for file in ["calls.py", "web.ts"] {
+    for file in ["web.ts", "request_chain.py"] {
         assert!(
             stderr.contains(&format!("warning: {file}: {reason}")),
             "{stderr}"
         );
     }
-    // attr.py's chain holds nothing a rule reads: read, and not listed.
+    // Neither chain holds anything a rule reads: read, and not listed.
+    assert!(!stderr.contains("calls.py"), "{stderr}");
     assert!(!stderr.contains("attr.py"), "{stderr}");
     assert!(!stderr.contains("valid.py"), "{stderr}");
 }

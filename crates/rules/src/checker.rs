@@ -302,7 +302,7 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
     if !(rules::TREE_RULE_LITERALS.is_match(src) || src.contains("recon:")) {
         return outcome;
     }
-    let mut spans = TreeSpans::new(src, module.top_level);
+    let mut spans = TreeSpans::new(src, module.units);
     let tree = loop {
         let tree = match python::parse(&mut parsers.python, src, spans.selected().as_deref()) {
             Ok(tree) => tree,
@@ -350,54 +350,55 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
     outcome
 }
 
-/// Which top-level statements of a module the tree rules parse: those
-/// holding a rule's trigger ([`rules::TREE_RULE_STATEMENTS`]), an import the
-/// module facts read ([`python::IMPORT_FACTS`]) or a `recon:` comment, and
-/// those naming a clock-bound
-/// name; every statement when the token pass did not read the module.
+/// Which units of a module ([`recon_syntax::ModuleUnits`]: statements,
+/// and `def`/`class` headers) the tree rules parse, with the headers
+/// around them: those holding a rule's trigger
+/// ([`rules::TREE_RULE_STATEMENTS`]), an import the module facts read
+/// ([`python::IMPORT_FACTS`]) or a `recon:` comment, and, to a fixed point,
+/// those naming a name bound to the wall clock. Every unit when the token
+/// pass did not read the module.
 struct TreeSpans {
     /// `None`: the whole module.
-    spans: Option<Vec<(std::ops::Range<usize>, bool)>>,
+    units: Option<(recon_syntax::ModuleUnits, Vec<bool>)>,
 }
 
 impl TreeSpans {
-    fn new(src: &str, top_level: Option<Vec<std::ops::Range<usize>>>) -> TreeSpans {
-        let spans = top_level.map(|spans| {
-            spans
-                .into_iter()
+    fn new(src: &str, units: Option<recon_syntax::ModuleUnits>) -> TreeSpans {
+        let units = units.map(|units| {
+            let wanted = units
+                .spans()
                 .map(|span| {
-                    let text = src.get(span.clone()).unwrap_or("");
-                    let wanted = rules::TREE_RULE_STATEMENTS.is_match(text)
+                    let text = src.get(span).unwrap_or("");
+                    rules::TREE_RULE_STATEMENTS.is_match(text)
                         || python::IMPORT_FACTS.is_match(text)
-                        || text.contains("recon:");
-                    (span, wanted)
+                        || text.contains("recon:")
                 })
-                .collect()
+                .collect();
+            (units, wanted)
         });
-        TreeSpans { spans }
+        TreeSpans { units }
     }
 
-    /// The spans to parse; `None` for the whole module.
+    /// The byte ranges to parse; `None` for the whole module.
     fn selected(&self) -> Option<Vec<std::ops::Range<usize>>> {
-        self.spans.as_ref().map(|spans| {
-            spans
-                .iter()
-                .filter(|(_, wanted)| *wanted)
-                .map(|(span, _)| span.clone())
-                .collect()
-        })
+        self.units
+            .as_ref()
+            .map(|(units, wanted)| units.with_headers(wanted))
     }
 
-    /// Select the statements whose text holds the last segment of one of
-    /// `names`; whether any was added.
+    /// Select the units whose text holds the last segment of one of
+    /// `names` as a word; whether any was added.
     fn add_naming<'n>(&mut self, src: &str, names: impl Iterator<Item = &'n String>) -> bool {
-        let Some(spans) = &mut self.spans else {
+        let Some((units, wanted)) = &mut self.units else {
             return false;
         };
         let segments: Vec<&str> = names.map(|n| n.rsplit('.').next().unwrap_or(n)).collect();
         let mut added = false;
-        for (span, wanted) in spans.iter_mut().filter(|(_, wanted)| !*wanted) {
-            let text = src.get(span.clone()).unwrap_or("");
+        for (span, wanted) in units.spans().zip(wanted.iter_mut()) {
+            if *wanted {
+                continue;
+            }
+            let text = src.get(span).unwrap_or("");
             if segments.iter().any(|s| contains_word(text, s)) {
                 *wanted = true;
                 added = true;

@@ -27,9 +27,9 @@ pub(crate) fn parser() -> Result<Parser, String> {
 /// Parse `src`, or say why not: what must not be parsed or checked (see
 /// [`recon_syntax::guard`]: tree-sitter-python aborts on very deep
 /// indentation; trees nested thousands deep would overflow the rules'
-/// recursive readings) or what the parser gives up on. With `spans`
-/// (top-level statements, in order), only those are parsed: a top-level
-/// statement parses the same alone, and positions stay the file's.
+/// recursive readings) or what the parser gives up on. With `spans` (byte
+/// ranges in order: units with their headers), only those are parsed, and
+/// positions stay the file's.
 pub(crate) fn parse(
     parser: &mut Parser,
     src: &str,

@@ -20,9 +20,8 @@ pub(crate) struct FileFindings {
     /// A Python module's semantic summary (its path relative to the root),
     /// for the call graph; `None` when its tokens could not be read.
     pub module: Option<(Arc<str>, recon_semantic::ModuleSummary)>,
-    /// A Python module's top-level statements as byte ranges (each with
-    /// the comments and blank lines after it), when the token pass read it.
-    pub top_level: Option<Vec<std::ops::Range<usize>>>,
+    /// A Python module's units, when the token pass read it.
+    pub units: Option<Vec<crate::python::UnitSpan>>,
     pub errors: Vec<FileError>,
 }
 

@@ -677,6 +677,32 @@ pub struct ModuleReader {
     queries: &'static python::PythonQueries,
 }
 
+/// The parts of a Python module that parse on their own, given the headers
+/// around them: top-level statements, and in a `def` or `class` that is one
+/// of them, its header and each statement of its body, recursively (the
+/// units the scan's triggers choose from). A caller that parses some of
+/// them asks [`ModuleUnits::with_headers`] for the byte ranges to hand
+/// tree-sitter (`Parser::set_included_ranges`): positions stay the file's.
+#[derive(Debug, Clone)]
+pub struct ModuleUnits(Vec<python::UnitSpan>);
+
+impl ModuleUnits {
+    /// Each unit's bytes, in order (from the start of its first line to
+    /// the start of the next unit's).
+    pub fn spans(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        self.0.iter().map(|u| u.bytes.clone())
+    }
+
+    /// The byte ranges of the units `wanted` marks (one flag per unit, in
+    /// order), each with the headers around it, touching ranges merged.
+    pub fn with_headers(&self, wanted: &[bool]) -> Vec<std::ops::Range<usize>> {
+        python::with_headers(
+            self.0.iter().map(|u| (u.depth, u.kind, u.bytes.clone())),
+            wanted,
+        )
+    }
+}
+
 /// What [`ModuleReader::read`] finds in one module, each finding with
 /// where it starts (1-based line, column in characters).
 #[derive(Debug, Default)]
@@ -684,11 +710,9 @@ pub struct ModuleFindings {
     pub print_calls: Vec<(recon_findings::Position, recon_findings::PrintCall)>,
     pub log_messages: Vec<(recon_findings::Position, recon_findings::LogMessage)>,
     pub except_bodies: Vec<(recon_findings::Position, recon_findings::ExceptBody)>,
-    /// The module's top-level statements as byte ranges, in order, each
-    /// with the comments and blank lines after it (together they cover
-    /// the module's statements); `None` when the token pass did not read
-    /// the module (it was parsed whole).
-    pub top_level: Option<Vec<std::ops::Range<usize>>>,
+    /// The module's units, in order (see [`ModuleUnits`]); `None` when the
+    /// token pass did not read the module (it was parsed whole).
+    pub units: Option<ModuleUnits>,
     /// What did not parse cleanly (the units read).
     pub errors: Vec<FileError>,
 }
@@ -733,7 +757,7 @@ impl ModuleReader {
                 .into_iter()
                 .map(|(c, b)| (at(b.line, c), b))
                 .collect(),
-            top_level: found.top_level,
+            units: found.units.map(ModuleUnits),
             errors: found.errors,
         }
     }

@@ -133,6 +133,16 @@ fn capture(query: &Query, name: &str) -> Result<u32, String> {
 
 pub(crate) use crate::collect::{FileFindings, WithColumn};
 pub(crate) use triggers::Reading;
+pub(crate) use units::with_headers;
+
+/// A unit of a module ([`token_pass::Unit`]) by bytes, for callers outside
+/// the token pass.
+#[derive(Debug, Clone)]
+pub(crate) struct UnitSpan {
+    pub bytes: std::ops::Range<usize>,
+    pub depth: usize,
+    pub kind: token_pass::UnitKind,
+}
 
 /// The module being read: its path (where its findings are reported) and
 /// its text.
@@ -209,7 +219,15 @@ impl Worker {
         let tokens = lexer::tokenize(src).ok()?;
         let lines = crate::common::LineIndex::new(src);
         let dense = token_pass::extract(file, src, &lines, &tokens).ok()?;
-        let top_level = token_pass::top_level(&dense.units);
+        let unit_spans: Vec<UnitSpan> = dense
+            .units
+            .iter()
+            .map(|u| UnitSpan {
+                bytes: u.start_byte..u.end_byte,
+                depth: u.depth,
+                kind: u.kind,
+            })
+            .collect();
         let module = if self.summarize {
             recon_semantic::summarize(src, &tokens, &lines)
         } else {
@@ -257,7 +275,7 @@ impl Worker {
             }
         }
         found.module = module.ok().map(|m| (file.into(), m));
-        found.top_level = Some(top_level);
+        found.units = Some(unit_spans);
         Some(found)
     }
 

@@ -55,19 +55,6 @@ pub(crate) struct Unit {
     pub end_byte: usize,
 }
 
-/// The byte ranges of the top-level statements of a module: each unit at
-/// depth 0 with the deeper units after it.
-pub(crate) fn top_level(units: &[Unit]) -> Vec<std::ops::Range<usize>> {
-    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    for unit in units {
-        match out.last_mut() {
-            Some(last) if unit.depth > 0 => last.end = last.end.max(unit.end_byte),
-            _ => out.push(unit.start_byte..unit.end_byte),
-        }
-    }
-    out
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum UnitKind {
     /// A statement, whole.

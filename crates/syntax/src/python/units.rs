@@ -29,30 +29,18 @@ pub(crate) fn selected(
     reading: triggers::Reading,
 ) -> Vec<Range> {
     let module = triggers::module(src, tokens, imports);
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    // The headers around the current unit, and whether each is in `spans`.
-    let mut around: Vec<(usize, bool)> = Vec::new();
-    for (k, unit) in units.iter().enumerate() {
-        around.truncate(unit.depth);
-        let wanted =
-            !shortcuts || triggers::triggered(src, tokens, unit.first..unit.end, &module, reading);
-        if wanted {
-            for (header, pushed) in &mut around {
-                if !*pushed {
-                    push(
-                        &mut spans,
-                        units[*header].start_byte,
-                        units[*header].end_byte,
-                    );
-                    *pushed = true;
-                }
-            }
-            push(&mut spans, unit.start_byte, unit.end_byte);
-        }
-        if unit.kind == UnitKind::Header {
-            around.push((k, wanted));
-        }
-    }
+    let wanted: Vec<bool> = units
+        .iter()
+        .map(|unit| {
+            !shortcuts || triggers::triggered(src, tokens, unit.first..unit.end, &module, reading)
+        })
+        .collect();
+    let spans = with_headers(
+        units
+            .iter()
+            .map(|u| (u.depth, u.kind, u.start_byte..u.end_byte)),
+        &wanted,
+    );
     let point = |offset: usize| {
         let (line, column) = lines.position(offset);
         Point {
@@ -62,7 +50,7 @@ pub(crate) fn selected(
     };
     spans
         .into_iter()
-        .map(|(start, end)| Range {
+        .map(|std::ops::Range { start, end }| Range {
             start_byte: start,
             end_byte: end,
             start_point: point(start),
@@ -71,10 +59,38 @@ pub(crate) fn selected(
         .collect()
 }
 
+/// The byte spans of the `wanted` units (given in order as depth, kind and
+/// bytes), each with the headers of the units around it, touching spans
+/// merged.
+pub(crate) fn with_headers(
+    units: impl Iterator<Item = (usize, UnitKind, std::ops::Range<usize>)>,
+    wanted: &[bool],
+) -> Vec<std::ops::Range<usize>> {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    // The headers around the current unit, and whether each is in `spans`.
+    let mut around: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    for ((depth, kind, bytes), wanted) in units.zip(wanted) {
+        around.truncate(depth);
+        if *wanted {
+            for (header, pushed) in &mut around {
+                if !*pushed {
+                    push(&mut spans, header.clone());
+                    *pushed = true;
+                }
+            }
+            push(&mut spans, bytes.clone());
+        }
+        if kind == UnitKind::Header {
+            around.push((bytes, *wanted));
+        }
+    }
+    spans
+}
+
 /// Add a span, merged with the last when they touch.
-fn push(spans: &mut Vec<(usize, usize)>, start: usize, end: usize) {
+fn push(spans: &mut Vec<std::ops::Range<usize>>, span: std::ops::Range<usize>) {
     match spans.last_mut() {
-        Some(last) if last.1 == start => last.1 = end,
-        _ => spans.push((start, end)),
+        Some(last) if last.end == span.start => last.end = span.end,
+        _ => spans.push(span),
     }
 }
