@@ -303,51 +303,49 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
         return outcome;
     }
     let mut spans = TreeSpans::new(src, module.units);
-    let tree = loop {
-        let tree = match python::parse(&mut parsers.python, src, spans.selected().as_deref()) {
+    loop {
+        let tree = match python::parse(&mut parsers.python, src, spans.selected(src).as_deref()) {
             Ok(tree) => tree,
             Err(reason) => {
                 outcome.warnings.push(format!("{}: {reason}", file.rel));
                 return outcome;
             }
         };
+        let root = tree.root_node();
+        let nodes = python::RuleNodes::collect(root);
+        let facts = ModuleFacts::collect(&nodes.nodes, src);
         // OBS006 reads names bound to the wall clock anywhere in scope: a
         // statement naming one comes along, until none is left out.
-        let nodes = python::RuleNodes::collect(tree.root_node());
-        let facts = ModuleFacts::collect(&nodes.nodes, src);
-        if !spans.add_naming(src, facts.clock_bindings.keys()) {
-            break tree;
+        if spans.add_naming(src, facts.clock_bindings.keys()) {
+            continue;
         }
-    };
-    let root = tree.root_node();
-    if outcome.warnings.is_empty()
-        && let Some(line) = first_error_line(root)
-    {
-        outcome
-            .warnings
-            .push(format!("{}: syntax error at line {line}", file.rel));
-    }
-    let nodes = python::RuleNodes::collect(root);
-    let facts = ModuleFacts::collect(&nodes.nodes, src);
-    let mut cx = FileCheck {
-        file,
-        src,
-        facts: &facts,
-        out: Vec::new(),
-    };
-    for &node in &nodes.nodes {
-        rules::obs006_wall_clock_duration::check(node, &mut cx);
-        rules::obs007_http_request_without_timeout::check(node, &mut cx);
-        rules::obs008_fire_and_forget_task::check(node, &mut cx);
-        rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
-    }
-    outcome.diagnostics.append(&mut cx.out);
-    for comment in nodes.comments {
-        if let Some(s) = parse_suppression(python::text(comment, src)) {
-            outcome.add_suppression(comment.start_position().row + 1, s);
+        if outcome.warnings.is_empty()
+            && let Some(line) = first_error_line(root)
+        {
+            outcome
+                .warnings
+                .push(format!("{}: syntax error at line {line}", file.rel));
         }
+        let mut cx = FileCheck {
+            file,
+            src,
+            facts: &facts,
+            out: Vec::new(),
+        };
+        for &node in &nodes.nodes {
+            rules::obs006_wall_clock_duration::check(node, &mut cx);
+            rules::obs007_http_request_without_timeout::check(node, &mut cx);
+            rules::obs008_fire_and_forget_task::check(node, &mut cx);
+            rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
+        }
+        outcome.diagnostics.append(&mut cx.out);
+        for comment in nodes.comments {
+            if let Some(s) = parse_suppression(python::text(comment, src)) {
+                outcome.add_suppression(comment.start_position().row + 1, s);
+            }
+        }
+        return outcome;
     }
-    outcome
 }
 
 /// Which units of a module ([`recon_syntax::ModuleUnits`]: statements,
@@ -379,11 +377,11 @@ impl TreeSpans {
         TreeSpans { units }
     }
 
-    /// The byte ranges to parse; `None` for the whole module.
-    fn selected(&self) -> Option<Vec<std::ops::Range<usize>>> {
+    /// The ranges to parse; `None` for the whole module.
+    fn selected(&self, src: &str) -> Option<Vec<tree_sitter::Range>> {
         self.units
             .as_ref()
-            .map(|(units, wanted)| units.with_headers(wanted))
+            .map(|(units, wanted)| units.with_headers(src, wanted))
     }
 
     /// Select the units whose text holds the last segment of one of

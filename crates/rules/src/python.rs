@@ -27,20 +27,19 @@ pub(crate) fn parser() -> Result<Parser, String> {
 /// Parse `src`, or say why not: what must not be parsed or checked (see
 /// [`recon_syntax::guard`]: tree-sitter-python aborts on very deep
 /// indentation; trees nested thousands deep would overflow the rules'
-/// recursive readings) or what the parser gives up on. With `spans` (byte
-/// ranges in order: units with their headers), only those are parsed, and
-/// positions stay the file's.
+/// recursive readings) or what the parser gives up on. With `ranges`
+/// (units with their headers), only those are parsed, and positions stay
+/// the file's.
 pub(crate) fn parse(
     parser: &mut Parser,
     src: &str,
-    spans: Option<&[std::ops::Range<usize>]>,
+    ranges: Option<&[tree_sitter::Range]>,
 ) -> Result<Tree, String> {
     use recon_syntax::guard::{DEFAULT_MAX_PARSE_BYTES, Grammar, parse_hazard, tree_hazard};
     if let Some(reason) = parse_hazard(Grammar::Python, src, DEFAULT_MAX_PARSE_BYTES) {
         return Err(reason);
     }
-    let ranges = spans.map(|spans| included_ranges(src, spans));
-    let set = parser.set_included_ranges(ranges.as_deref().unwrap_or(&[]));
+    let set = parser.set_included_ranges(ranges.unwrap_or(&[]));
     let tree = set.ok().and_then(|()| parser.parse(src, None));
     // Back to whole files for the next module.
     let _ = parser.set_included_ranges(&[]);
@@ -49,44 +48,6 @@ pub(crate) fn parse(
         Some(reason) => Err(reason),
         None => Ok(tree),
     }
-}
-
-/// tree-sitter's ranges for byte spans of `src`, in order (adjacent spans
-/// joined).
-fn included_ranges(src: &str, spans: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
-    let mut joined: Vec<std::ops::Range<usize>> = Vec::new();
-    for span in spans {
-        match joined.last_mut() {
-            Some(last) if last.end == span.start => last.end = span.end,
-            _ => joined.push(span.clone()),
-        }
-    }
-    // Points by one forward pass over the text: the spans are in order.
-    let bytes = src.as_bytes();
-    let (mut at, mut row, mut line_start) = (0, 0, 0);
-    let mut point = |byte: usize| {
-        let byte = byte.min(bytes.len());
-        for (i, b) in bytes.iter().enumerate().take(byte).skip(at) {
-            if *b == b'\n' {
-                row += 1;
-                line_start = i + 1;
-            }
-        }
-        at = at.max(byte);
-        tree_sitter::Point {
-            row,
-            column: byte - line_start,
-        }
-    };
-    joined
-        .into_iter()
-        .map(|span| tree_sitter::Range {
-            start_point: point(span.start),
-            end_point: point(span.end),
-            start_byte: span.start,
-            end_byte: span.end,
-        })
-        .collect()
 }
 
 pub(crate) use recon_syntax::python_cst::{

@@ -681,7 +681,7 @@ pub struct ModuleReader {
 /// around them: top-level statements, and in a `def` or `class` that is one
 /// of them, its header and each statement of its body, recursively (the
 /// units the scan's triggers choose from). A caller that parses some of
-/// them asks [`ModuleUnits::with_headers`] for the byte ranges to hand
+/// them asks [`ModuleUnits::with_headers`] for the ranges to hand
 /// tree-sitter (`Parser::set_included_ranges`): positions stay the file's.
 #[derive(Debug, Clone)]
 pub struct ModuleUnits(Vec<python::UnitSpan>);
@@ -693,13 +693,15 @@ impl ModuleUnits {
         self.0.iter().map(|u| u.bytes.clone())
     }
 
-    /// The byte ranges of the units `wanted` marks (one flag per unit, in
-    /// order), each with the headers around it, touching ranges merged.
-    pub fn with_headers(&self, wanted: &[bool]) -> Vec<std::ops::Range<usize>> {
-        python::with_headers(
+    /// tree-sitter's ranges for the units `wanted` marks (one flag per
+    /// unit, in order), each with the headers around it, touching ranges
+    /// merged; `src` is the module's text.
+    pub fn with_headers(&self, src: &str, wanted: &[bool]) -> Vec<tree_sitter::Range> {
+        let spans = python::with_headers(
             self.0.iter().map(|u| (u.depth, u.kind, u.bytes.clone())),
             wanted,
-        )
+        );
+        python::ranges(&common::LineIndex::new(src), spans)
     }
 }
 

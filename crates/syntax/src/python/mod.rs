@@ -133,7 +133,7 @@ fn capture(query: &Query, name: &str) -> Result<u32, String> {
 
 pub(crate) use crate::collect::{FileFindings, WithColumn};
 pub(crate) use triggers::Reading;
-pub(crate) use units::with_headers;
+pub(crate) use units::{ranges, with_headers};
 
 /// A unit of a module ([`token_pass::Unit`]) by bytes, for callers outside
 /// the token pass.

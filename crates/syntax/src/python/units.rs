@@ -41,6 +41,11 @@ pub(crate) fn selected(
             .map(|u| (u.depth, u.kind, u.start_byte..u.end_byte)),
         &wanted,
     );
+    ranges(lines, spans)
+}
+
+/// tree-sitter's ranges for byte spans of the text `lines` indexes.
+pub(crate) fn ranges(lines: &LineIndex, spans: Vec<std::ops::Range<usize>>) -> Vec<Range> {
     let point = |offset: usize| {
         let (line, column) = lines.position(offset);
         Point {
