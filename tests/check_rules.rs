@@ -514,11 +514,14 @@ fn project_root_comes_from_the_files() {
 #[test]
 fn check_and_report_flag_the_same_lines() {
     use std::collections::BTreeSet;
-    const SAME: [(&str, &str); 5] = [
+    const SAME: [(&str, &str); 8] = [
         ("OBS001", "print-call"),
         ("OBS002", "swallowed-exception"),
         ("OBS003", "error-without-traceback"),
         ("OBS004", "fstring-log-message"),
+        ("OBS005", "root-logger-call"),
+        ("OBS007", "http-request-without-timeout"),
+        ("OBS008", "fire-and-forget-task"),
         ("OBS010", "ws-type-unhandled"),
     ];
     let mut projects = vec![workspace().join("fixtures/app")];

@@ -1156,6 +1156,67 @@ pub struct ExternalCall {
     pub caller: Arc<str>,
     /// The callee's qualified name (`httpx.AsyncClient.post`).
     pub callee: Arc<str>,
+    /// The call passes `timeout=`, or a `**mapping` that may hold it
+    /// (written only when true).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub passes_timeout: bool,
+    /// The call is a statement of its own: nothing keeps what it returns
+    /// (parentheses around it dropped; `await` and assignments keep it).
+    /// Written only when true.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub discarded: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The request methods of `requests` and `httpx` (`get` ... `request`).
+pub const REQUEST_METHODS: [&str; 8] = [
+    "get", "post", "put", "delete", "patch", "head", "options", "request",
+];
+
+/// Whether a qualified name sends an HTTP request that waits as long as
+/// its `timeout=` says: `requests.M` and `requests.Session.M` (`requests`
+/// has no default timeout: they wait forever), `httpx.M` and
+/// `httpx.stream` (httpx's 5-second default, invisible at the call), and
+/// the clients `httpx.Client` / `httpx.AsyncClient` (whose timeout every
+/// request of theirs inherits, so their methods are not listed), `M` one
+/// of [`REQUEST_METHODS`]. Calls of these without `timeout=` are the
+/// `http-request-without-timeout` gap and OBS007.
+pub fn is_timed_request(callee: &str) -> bool {
+    let method = |rest: &str| REQUEST_METHODS.contains(&rest);
+    if let Some(rest) = callee.strip_prefix("requests.") {
+        return method(rest) || rest.strip_prefix("Session.").is_some_and(method);
+    }
+    callee
+        .strip_prefix("httpx.")
+        .is_some_and(|rest| method(rest) || matches!(rest, "stream" | "Client" | "AsyncClient"))
+}
+
+/// The functions that schedule a coroutine as an `asyncio` task, by
+/// qualified name (`asyncio.get_event_loop.create_task`: `create_task` on
+/// what `asyncio.get_event_loop()` returns): a task whose call is a
+/// statement of its own is the `fire-and-forget-task` gap and OBS008.
+pub const TASK_FACTORIES: [&str; 5] = [
+    "asyncio.create_task",
+    "asyncio.ensure_future",
+    "asyncio.get_event_loop.create_task",
+    "asyncio.get_running_loop.create_task",
+    "asyncio.new_event_loop.create_task",
+];
+
+impl ExternalCall {
+    /// A request to `requests` or `httpx` ([`is_timed_request`])
+    /// that passes no `timeout=`.
+    pub fn waits_without_timeout(&self) -> bool {
+        !self.passes_timeout && is_timed_request(&self.callee)
+    }
+
+    /// A task scheduled ([`TASK_FACTORIES`]) whose handle nothing keeps.
+    pub fn discards_task(&self) -> bool {
+        self.discarded && TASK_FACTORIES.contains(&&*self.callee)
+    }
 }
 
 /// How many Python calls resolved, and how: each call counts once, under
@@ -1549,6 +1610,15 @@ pub struct LogMessage {
     /// Passes `exc_info=` (or a `**` mapping, which may hold it), or is an
     /// `exception` call.
     pub exc_info: bool,
+}
+
+impl LogMessage {
+    /// The call logs on the root logger: its receiver is the `logging`
+    /// module itself (`logging.info(...)`), the `root-logger-call` gap and
+    /// OBS005.
+    pub fn on_root_logger(&self) -> bool {
+        self.receiver == "logging"
+    }
 }
 
 /// A place in a file: 1-based line, 1-based column in characters.

@@ -146,13 +146,27 @@ pub struct GapRule {
 }
 
 /// Every gap kind the report can produce, in SARIF rule-index order.
-pub const GAP_RULES: [GapRule; 10] = [
+pub const GAP_RULES: [GapRule; 13] = [
     GapRule {
         id: "missing-trace-id",
         name: "MissingTraceId",
         level: Level::Warning,
         short: "No trace id at a request entry point",
         full: "No trace_id, span_id or traceparent exists in the code; the result marks where a trace id should be born (the outermost HTTP middleware, each WebSocket endpoint).",
+    },
+    GapRule {
+        id: "http-request-without-timeout",
+        name: "HttpRequestWithoutTimeout",
+        level: Level::Warning,
+        short: "HTTP request without a timeout",
+        full: "A call the semantic model resolves to a requests/httpx request function, or an httpx client, without timeout=: requests waits forever, httpx's default is invisible at the call (see `recon check` OBS007).",
+    },
+    GapRule {
+        id: "fire-and-forget-task",
+        name: "FireAndForgetTask",
+        level: Level::Warning,
+        short: "Task started and forgotten",
+        full: "A call the semantic model resolves to asyncio.create_task/ensure_future (or a loop's create_task) whose task nothing keeps: it can be garbage-collected, and its failure is never logged (see `recon check` OBS008).",
     },
     GapRule {
         id: "log-without-request-id",
@@ -202,6 +216,13 @@ pub const GAP_RULES: [GapRule; 10] = [
         level: Level::Note,
         short: "Log message without a [TAG] prefix",
         full: "The codebase prefixes log messages with a [TAG]; this one has none, so it escapes tag-based filters.",
+    },
+    GapRule {
+        id: "root-logger-call",
+        name: "RootLoggerCall",
+        level: Level::Note,
+        short: "Log call on the root logger",
+        full: "logging.info() and friends log as `root`: no module name to filter by, and they configure logging behind the app's back when no handler is set (see `recon check` OBS005).",
     },
     GapRule {
         id: "wall-clock-duration",

@@ -111,6 +111,10 @@ pub struct FileOutcome {
     pub warnings: Vec<String>,
     /// Whether the text holds the word `type` (OBS010 needs it).
     pub mentions_type: bool,
+    /// The module's part of the semantic model, when a rule that reads the
+    /// model may find something in it, with the module's text (for the
+    /// columns of what the model finds).
+    pub model: Option<(recon_syntax::ModelModule, String)>,
 }
 
 impl FileOutcome {
@@ -206,6 +210,48 @@ impl Report<'_> {
     }
 }
 
+/// OBS007 and OBS008: the semantic model over the modules read for it
+/// ([`FileOutcome::model`], with each module's path and text), their
+/// diagnostics.
+pub(crate) fn check_model(modules: Vec<(recon_syntax::ModelModule, String)>) -> Vec<Diagnostic> {
+    let mut texts: HashMap<String, String> = HashMap::new();
+    let mut model = Vec::with_capacity(modules.len());
+    for (module, text) in modules {
+        texts.insert(module.rel().to_owned(), text);
+        model.push(module);
+    }
+    let calls = recon_syntax::external_calls(model);
+    let mut out = Vec::new();
+    // In file order: one file's calls at a time.
+    for file_calls in calls.chunk_by(|a, b| a.file == b.file) {
+        let file = &*file_calls[0].file;
+        let text = texts.get(file).map_or("", String::as_str);
+        let placed: Vec<(recon_findings::Position, &recon_findings::ExternalCall)> = file_calls
+            .iter()
+            .map(|c| (char_position(text, c.line, c.column), c))
+            .collect();
+        let mut report = Report {
+            file,
+            out: Vec::new(),
+        };
+        rules::obs007_http_request_without_timeout::check(&placed, &mut report);
+        rules::obs008_fire_and_forget_task::check(&placed, &mut report);
+        out.append(&mut report.out);
+    }
+    out
+}
+
+/// The position of 1-based `line` and 1-based byte `column` of `text`, the
+/// column counted in characters.
+fn char_position(text: &str, line: usize, column: usize) -> recon_findings::Position {
+    let line_text = text.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
+    let before = line_text.get(..column.saturating_sub(1));
+    recon_findings::Position {
+        line,
+        column: before.map_or(column, |b| b.chars().count() + 1),
+    }
+}
+
 /// Call `f` on every node of the tree under `root`, in document order,
 /// without recursion.
 pub(crate) fn visit_all<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
@@ -251,10 +297,12 @@ fn first_error_line(root: Node<'_>) -> Option<usize> {
 }
 
 /// Check one file's text with every per-file rule (all but OBS010, which
-/// needs the whole checkout).
-pub fn check_source(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcome {
+/// needs the whole checkout, and OBS007/OBS008, which read the semantic
+/// model of the checked modules: with `model`, a Python module that may
+/// hold what they look for is read for it, in [`FileOutcome::model`]).
+pub fn check_source(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) -> FileOutcome {
     match file.language {
-        Language::Python => check_python(parsers, file, src),
+        Language::Python => check_python(parsers, file, src, model),
         Language::TypeScript | Language::Tsx | Language::Svelte => {
             frontend::check(front_parsers(parsers, file.language), file, src)
         }
@@ -280,9 +328,12 @@ pub(crate) fn front_parsers(
 /// token pass, tree-sitter over the units its triggers select); the rules
 /// that still walk a tree, and suppression comments, parse the whole
 /// module only when its text holds what they look for.
-fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcome {
+fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let module = parsers.module.read(&file.path, &file.rel, src);
+    let model =
+        model && (rules::MODEL_RULE_WORDS.is_match(src) || rules::names_a_model_library(&file.rel));
+    let mut module = parsers.module.read(&file.path, &file.rel, src, model);
+    outcome.model = module.model.take().map(|m| (m, src.to_owned()));
     outcome.warnings.extend(
         module
             .errors
@@ -334,8 +385,6 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
         };
         for &node in &nodes.nodes {
             rules::obs006_wall_clock_duration::check(node, &mut cx);
-            rules::obs007_http_request_without_timeout::check(node, &mut cx);
-            rules::obs008_fire_and_forget_task::check(node, &mut cx);
             rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
         }
         outcome.diagnostics.append(&mut cx.out);

@@ -95,7 +95,8 @@ pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
     let mut report = CheckReport::default();
     let targets = targets(root, files, config, &mut report.errors, &mut report.skipped);
 
-    let per_file: Vec<(Option<String>, checker::FileOutcome)> = targets
+    let model_rules = config.enabled(Rule::Obs007) || config.enabled(Rule::Obs008);
+    let mut per_file: Vec<(Option<String>, checker::FileOutcome)> = targets
         .par_iter()
         .map_init(checker::Parsers::new, |parsers, file| {
             let parsers = match parsers {
@@ -106,7 +107,7 @@ pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
                 Ok(bytes) => {
                     let mut warnings = Vec::new();
                     let src = checker::decode(&bytes, &file.rel, &mut warnings);
-                    let mut outcome = checker::check_source(parsers, file, &src);
+                    let mut outcome = checker::check_source(parsers, file, &src, model_rules);
                     outcome.mentions_type = src.contains("type");
                     warnings.append(&mut outcome.warnings);
                     outcome.warnings = warnings;
@@ -120,7 +121,12 @@ pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
         })
         .collect();
 
-    let mut diagnostics = Vec::new();
+    // OBS007 and OBS008 read the semantic model of the modules read for it.
+    let models: Vec<(recon_syntax::ModelModule, String)> = per_file
+        .iter_mut()
+        .filter_map(|(_, outcome)| outcome.model.take())
+        .collect();
+    let mut diagnostics = checker::check_model(models);
     let mut suppressions: HashMap<&str, &HashMap<usize, Suppression>> = HashMap::new();
     for (file, (error, outcome)) in targets.iter().zip(&per_file) {
         if let Some(error) = error {

@@ -68,14 +68,6 @@ pub(crate) fn keyword_arg<'t>(call: Node<'t>, name: &str, src: &str) -> Option<N
     recon_syntax::python_cst::keyword_arg(call.child_by_field_name("arguments")?, name, src)
 }
 
-/// Whether a call passes a `**mapping` (which may hold any keyword).
-pub(crate) fn has_dict_splat(call: Node<'_>) -> bool {
-    call.child_by_field_name("arguments").is_some_and(|a| {
-        a.named_children(&mut a.walk())
-            .any(|c| c.kind() == "dictionary_splat")
-    })
-}
-
 /// The callee of a call.
 pub(crate) fn callee(call: Node<'_>) -> Option<Node<'_>> {
     (call.kind() == "call")
@@ -362,9 +354,4 @@ pub(crate) fn is_wall_clock_read(node: Node<'_>, src: &str, facts: &ModuleFacts)
             .contains(&("time".to_owned(), name.to_owned())),
         _ => false,
     }
-}
-
-/// `text` on one line: every run of whitespace one space.
-pub(crate) fn compact(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -40,6 +40,7 @@ pub fn summarize(src: &str, tokens: &[Token], lines: &LineIndex) -> Result<Modul
         binding_conditional: vec![Vec::new()],
         depth: 0,
         too_deep: false,
+        statement_call: None,
         names: Vec::new(),
         name_ids: FxHashMap::default(),
     };
@@ -96,6 +97,9 @@ struct Extractor<'a> {
     depth: u32,
     /// [`MAX_NESTING`] was passed: the reader stops.
     too_deep: bool,
+    /// The expression statement being read is a call (parentheses
+    /// dropped): where its primary starts and the token of its `)`.
+    statement_call: Option<(usize, usize)>,
     /// Interned names by id, and ids by name (the summary keeps them in
     /// one buffer).
     names: Vec<Box<str>>,
@@ -233,6 +237,17 @@ impl<'a> Extractor<'a> {
             i = self.skip(i).min(e.max(i + 1));
         }
         found
+    }
+
+    /// Whether the arguments in `[s, e)` pass `timeout=` or a `**mapping`.
+    fn passes_timeout(&self, s: usize, e: usize) -> bool {
+        let after_separator = |x: &Self, i: usize| i == s || x.is_op(i - 1, ",");
+        !self
+            .top_level(s, e, |x, i| {
+                after_separator(x, i)
+                    && (x.is_op(i, "**") || (x.is_word(i, "timeout") && x.is_op(i + 1, "=")))
+            })
+            .is_empty()
     }
 
     /// `[s, e)` split at top-level commas (empty parts dropped).
@@ -413,6 +428,8 @@ impl<'a> Extractor<'a> {
                 line: line as u32,
                 column: column as u32,
                 in_async_loop: self.async_loop,
+                passes_timeout: false,
+                discarded: false,
             });
             self.pending_decorators.push(decorator);
             return end + 1;
@@ -944,7 +961,16 @@ impl<'a> Extractor<'a> {
             return;
         }
         let Some(&last) = eqs.last() else {
+            // A call that is the whole statement, parentheses dropped.
+            let (mut cs, mut ce) = (s, e);
+            while ce > cs + 1 && self.is_op(cs, "(") && self.toks[cs].pair == ce - 1 {
+                (cs, ce) = (cs + 1, ce - 1);
+            }
+            if self.is_op(ce - 1, ")") {
+                self.statement_call = Some((cs, ce - 1));
+            }
             self.discarded_expr(s, e, scope);
+            self.statement_call = None;
             return;
         };
         let value = self.expr(last + 1, e, scope);
@@ -1398,6 +1424,8 @@ impl<'a> Extractor<'a> {
                         line: line as u32,
                         column: column as u32,
                         in_async_loop: self.async_loop,
+                        passes_timeout: self.passes_timeout(i + 1, t.pair),
+                        discarded: self.statement_call == Some((s, t.pair)),
                     });
                     let keep = match self.node(expr) {
                         Expr::Name(n) | Expr::Attribute(_, n) => {

@@ -158,3 +158,56 @@ impl Program {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// What an external call passes and whether its value is kept, read
+    /// from the call's own tokens (answers written from the source).
+    #[test]
+    fn external_calls_say_what_they_pass_and_whether_their_value_is_kept() {
+        let src = "\
+import asyncio, requests
+
+async def f(opts, xs):
+    requests.get(u)
+    requests.get(u, timeout=3)
+    requests.get(u, **opts)
+    requests.get(u, params=dict(timeout=3))
+    requests.get(u, x ** 2)
+    r = requests.get(u)
+    (asyncio.create_task(g()))
+    await asyncio.create_task(g())
+    asyncio.create_task(g()).add_done_callback(print)
+    xs.append(asyncio.create_task(g()))
+    asyncio.create_task(g()); asyncio.sleep(0)
+";
+        let program = Program::new(vec![(Arc::from("m.py"), summarize_source(src).unwrap())]);
+        let calls = program.resolve();
+        let seen: Vec<(usize, &str, bool, bool)> = calls
+            .external
+            .iter()
+            .map(|c| (c.line, &*c.callee, c.passes_timeout, c.discarded))
+            .collect();
+        let expected = [
+            (4, "requests.get", false, true),
+            (5, "requests.get", true, true),
+            (6, "requests.get", true, true),
+            (7, "requests.get", false, true),
+            (8, "requests.get", false, true),
+            (9, "requests.get", false, false),
+            (10, "asyncio.create_task", false, true),
+            (11, "asyncio.create_task", false, false),
+            (12, "asyncio.create_task", false, false),
+            (12, "asyncio.create_task.add_done_callback", false, true),
+            (13, "asyncio.create_task", false, false),
+            (14, "asyncio.create_task", false, true),
+            (14, "asyncio.sleep", false, true),
+        ];
+        for item in &expected {
+            assert!(seen.contains(item), "{item:?} not in {seen:#?}");
+        }
+    }
+}

@@ -38,6 +38,10 @@ pub struct ExternalCall {
     pub arguments: Vec<ArgumentTexts>,
     /// The call is in the body of an `async for` of its function.
     pub in_async_loop: bool,
+    /// It passes `timeout=` or a `**mapping`.
+    pub passes_timeout: bool,
+    /// It is an expression statement of its own.
+    pub discarded: bool,
 }
 
 /// One argument of an external call and the texts it may hold.
@@ -154,6 +158,8 @@ fn resolve_module(program: &Program, ev: &mut Evaluator<'_>, file: FileId, out: 
                 callee: q,
                 arguments: arguments.clone(),
                 in_async_loop: call.in_async_loop,
+                passes_timeout: call.passes_timeout,
+                discarded: call.discarded,
             });
         }
     }

@@ -398,4 +398,9 @@ pub struct CallSite {
     /// The call is in the body of an `async for` loop of its function
     /// (a value sent per item an async iterator gives: streaming).
     pub in_async_loop: bool,
+    /// The call passes `timeout=` or a `**mapping` (which may hold it).
+    pub passes_timeout: bool,
+    /// The call is an expression statement of its own (parentheses
+    /// dropped): nothing keeps its value.
+    pub discarded: bool,
 }

@@ -52,6 +52,7 @@ pub mod python_cst {
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use recon_findings::{FileError, Findings, HttpMethod, WebsocketEndpoint};
@@ -159,6 +160,8 @@ fn call_findings(
             column: c.column,
             caller: c.caller,
             callee: c.callee,
+            passes_timeout: c.passes_timeout,
+            discarded: c.discarded,
         })
         .collect();
     let n = calls.counts;
@@ -717,6 +720,35 @@ pub struct ModuleFindings {
     pub units: Option<ModuleUnits>,
     /// What did not parse cleanly (the units read).
     pub errors: Vec<FileError>,
+    /// The module as the semantic model reads it, when asked for
+    /// ([`ModuleReader::read`]'s `model`) and the token pass read it.
+    pub model: Option<ModelModule>,
+}
+
+/// One module's part of the semantic model (its scopes, bindings and
+/// calls), for [`external_calls`].
+#[derive(Debug)]
+pub struct ModelModule {
+    rel: Arc<str>,
+    summary: recon_semantic::ModuleSummary,
+}
+
+impl ModelModule {
+    /// The module's path, relative to the project root.
+    pub fn rel(&self) -> &str {
+        &self.rel
+    }
+}
+
+/// The calls of `modules` that the semantic model resolves to something
+/// outside them (`requests.get`, `asyncio.create_task`), as the scan's
+/// `external_calls` (which resolves over every module of the checkout):
+/// imports followed across `modules`, names bound by their scopes, types
+/// from syntax. In (file, line, column, callee) order.
+pub fn external_calls(modules: Vec<ModelModule>) -> Vec<recon_findings::ExternalCall> {
+    let program =
+        recon_semantic::Program::new(modules.into_iter().map(|m| (m.rel, m.summary)).collect());
+    call_findings(program.resolve(), 0).1
 }
 
 impl ModuleReader {
@@ -734,11 +766,13 @@ impl ModuleReader {
     }
 
     /// Read `src`, the text of the file at `path` (`rel` relative to the
-    /// project root, `/`-separated).
-    pub fn read(&mut self, path: &Path, rel: &str, src: &str) -> ModuleFindings {
+    /// project root, `/`-separated); with `model`, its part of the
+    /// semantic model too.
+    pub fn read(&mut self, path: &Path, rel: &str, src: &str, model: bool) -> ModuleFindings {
         if !prefilter::may_match(Lang::Python, rel, src.as_bytes()) {
             return ModuleFindings::default();
         }
+        self.worker.summarize = model;
         let mut found = self.worker.scan(self.queries, rel, src, true);
         exempt_script_prints(&mut found, path, rel, src);
         let lines = common::LineIndex::new(src);
@@ -761,6 +795,9 @@ impl ModuleReader {
                 .collect(),
             units: found.units.map(ModuleUnits),
             errors: found.errors,
+            model: found
+                .module
+                .map(|(rel, summary)| ModelModule { rel, summary }),
         }
     }
 }

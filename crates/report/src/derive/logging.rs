@@ -304,6 +304,23 @@ fn gaps(input: &Input) -> Vec<Gap> {
             .collect(),
     ));
 
+    out.push(gap(
+        "root-logger-call",
+        "log calls on the root logger",
+        "`logging.debug/info/warning/error/exception/critical/log(...)` calls on the `logging` module itself (OBS005)",
+        messages
+            .iter()
+            .filter(|m| m.on_root_logger())
+            .map(|m| GapInstance {
+                at: Loc::new(&m.file, m.line),
+                message: format!(
+                    "`logging.{}()` logs as `root`: no module name to filter by; use `logging.getLogger(__name__)`",
+                    m.level.method()
+                ),
+            })
+            .collect(),
+    ));
+
     // Durations measured with the wall clock: a duration variable assigned
     // on a line that reads time.time / time.time_ns.
     out.push(gap(

@@ -67,8 +67,6 @@ pub(crate) static TREE_RULE_LITERALS: std::sync::LazyLock<regex_automata::meta::
     std::sync::LazyLock::new(|| {
         one_pattern(&[
             obs006_wall_clock_duration::TRIGGER,
-            obs007_http_request_without_timeout::TRIGGER,
-            obs008_fire_and_forget_task::TRIGGER,
             obs009_hardcoded_notification_secret::TRIGGER,
         ])
     });
@@ -81,11 +79,31 @@ pub(crate) static TREE_RULE_STATEMENTS: std::sync::LazyLock<regex_automata::meta
     std::sync::LazyLock::new(|| {
         one_pattern(&[
             obs006_wall_clock_duration::STATEMENT_TRIGGER,
-            obs007_http_request_without_timeout::TRIGGER,
-            obs008_fire_and_forget_task::TRIGGER,
             obs009_hardcoded_notification_secret::TRIGGER,
         ])
     });
+
+/// What a Python module must hold for a rule that reads the semantic
+/// model (OBS007, OBS008) to find anything in it: each such rule's
+/// `TRIGGER`. The model is built over the checked modules that match, and
+/// those named like what the triggers name ([`names_a_model_library`]).
+pub(crate) static MODEL_RULE_WORDS: std::sync::LazyLock<regex_automata::meta::Regex> =
+    std::sync::LazyLock::new(|| {
+        one_pattern(&[
+            obs007_http_request_without_timeout::TRIGGER,
+            obs008_fire_and_forget_task::TRIGGER,
+        ])
+    });
+
+/// Whether the module at `rel` is named like a library or function the
+/// model rules look for (`requests.py`, `httpx/__init__.py`): in the
+/// model, it shadows the library for the modules that import it.
+pub(crate) fn names_a_model_library(rel: &str) -> bool {
+    let stem = rel.strip_suffix(".py").unwrap_or(rel);
+    let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    matches!(name, "requests" | "httpx" | "asyncio")
+}
 
 fn one_pattern(patterns: &[&str]) -> regex_automata::meta::Regex {
     #[allow(clippy::expect_used)] // constant patterns, tested below
@@ -214,10 +232,6 @@ mod tests {
             "d = time.time() - t0",
             "t = time . time_ns ()",
             "from time import time",
-            "requests.get(url)",
-            "httpx . AsyncClient()",
-            "asyncio.create_task(job())",
-            "asyncio.ensure_future(job())",
             "SMTP_PASS = 'x'",
             "url = 'https://hooks.slack.com/services/T0/B0/x'",
             "'https://discordapp.com/api/webhooks/1/a'",
@@ -233,6 +247,28 @@ mod tests {
             "print('requests')",
         ] {
             assert!(!TREE_RULE_LITERALS.is_match(text), "{text}");
+        }
+    }
+
+    /// The model rules' words: a module naming neither library nor task
+    /// factory is not read into the model; a word inside a longer one is
+    /// not the name.
+    #[test]
+    fn model_rule_words() {
+        for text in [
+            "import requests as r",
+            "from httpx import AsyncClient",
+            "from asyncio import create_task as spawn",
+            "loop.ensure_future(job())",
+        ] {
+            assert!(MODEL_RULE_WORDS.is_match(text), "{text}");
+        }
+        for text in [
+            "import requests_mock",
+            "self.pending_requests = 0",
+            "create_tasks()",
+        ] {
+            assert!(!MODEL_RULE_WORDS.is_match(text), "{text}");
         }
     }
 

@@ -63,7 +63,7 @@ pub(crate) fn check(module: &ModuleFindings, out: &mut Report<'_>) {
     for (at, message) in module
         .log_messages
         .iter()
-        .filter(|(_, m)| m.receiver == "logging")
+        .filter(|(_, m)| m.on_root_logger())
     {
         let level = message.level.method().to_owned();
         out.add(*at, &RootLoggerCall { level });

@@ -1,32 +1,36 @@
 //! OBS007: an HTTP request that can wait forever.
 
-use tree_sitter::Node;
+use recon_findings::ExternalCall;
 
-use crate::checker::FileCheck;
-use crate::python;
+use crate::checker::Report;
 use crate::rules::{Rule, Violation};
-
-/// The request functions of `requests` and `httpx`.
-const REQUEST_FUNCTIONS: &[&str] = &[
-    "get", "post", "put", "delete", "patch", "head", "options", "request",
-];
 
 violation! {
     /// ## What it does
     ///
-    /// Flags a call without a `timeout=` keyword argument (and without a
-    /// `**mapping`, which could carry one) whose callee is the dotted name
+    /// Flags a call that the semantic model resolves to a request function
+    /// of `requests` or `httpx` and that passes no `timeout=` keyword (nor
+    /// a `**mapping`, which could carry one): each item of the scan's
+    /// `external_calls` whose qualified name is
     ///
-    /// - `requests.M` or `httpx.M`, `M` one of `get post put delete patch
-    ///   head options request`, or `httpx.stream`;
-    /// - `httpx.Client` or `httpx.AsyncClient`.
+    /// - `requests.M` or `requests.Session.M`, `M` one of `get post put
+    ///   delete patch head options request`;
+    /// - `httpx.M` or `httpx.stream`;
+    /// - `httpx.Client` or `httpx.AsyncClient` (a client's requests
+    ///   inherit its timeout, so its methods are not flagged).
     ///
-    /// Only these dotted names count, and only when the module imports the
-    /// library (`import requests`, `import httpx`, or a submodule of it):
-    /// a local variable named `requests` is not the library. A call
-    /// through an alias (`import requests as r`), a `from requests import
-    /// get`, or a method of a session or client object is not flagged. The
-    /// call is reported where it starts.
+    /// The name is what the code shows the call reaches, not how it is
+    /// spelled: `import requests as r; r.get(url)` and `from requests import
+    /// get` are flagged; a parameter or local variable named `requests` is
+    /// not the library and is not. The report's `http-request-without-timeout`
+    /// gap lists the same calls. The call is reported at the called name
+    /// (`get` in `requests.get(...)`).
+    ///
+    /// `recon check` builds the model over the checked files whose imports
+    /// name `requests` or `httpx` (and over modules named like the
+    /// libraries): a call in a file that reaches the library only through
+    /// another module's function or object, never naming it in an import,
+    /// is left to `recon scan`.
     ///
     /// ## Why it matters
     ///
@@ -56,7 +60,7 @@ violation! {
     /// ```
     #[rule(code = "OBS007", name = "http-request-without-timeout", summary = "requests/httpx call or client without timeout=")]
     pub struct HttpRequestWithoutTimeout {
-        /// The callee's dotted name.
+        /// The callee's qualified name.
         pub callee: String,
     }
 }
@@ -68,40 +72,17 @@ impl Violation for HttpRequestWithoutTimeout {
     }
 }
 
-/// What a module must hold for this rule to find anything (see
-/// [`super::TREE_RULE_LITERALS`]): an attribute of a library it knows
-/// (`requests.get`, `httpx . AsyncClient`).
-pub(crate) const TRIGGER: &str = r"\b(?:requests|httpx)\s*\.";
+/// What a module must hold for this rule to find anything in it (the
+/// semantic model is built over the modules that do): an import statement
+/// at the start of a line naming `requests` or `httpx` (a re-export by
+/// another module included: `from .compat import requests`), on its
+/// first line or, parenthesized, on the lines after.
+pub(crate) const TRIGGER: &str = r"(?m)^[ \t]*(?:from|import)[ \t][^\n]*(?-u:\b)(?:requests|httpx)(?-u:\b)|^[ \t]*from[ \t][^\n]*(?-u:\b)import[ \t]*\([^)]*(?-u:\b)(?:requests|httpx)(?-u:\b)";
 
-pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
-    let Some(function) = python::callee(node) else {
-        return;
-    };
-    if function.kind() != "attribute" {
-        return;
+/// The calls of one file that wait without a timeout.
+pub(crate) fn check(calls: &[(recon_findings::Position, &ExternalCall)], out: &mut Report<'_>) {
+    for (at, call) in calls.iter().filter(|(_, c)| c.waits_without_timeout()) {
+        let callee = call.callee.to_string();
+        out.add(*at, &HttpRequestWithoutTimeout { callee });
     }
-    let Some(name) = python::dotted_name(function, cx.src) else {
-        return;
-    };
-    let imported = |library: &str| {
-        cx.facts.imports.iter().any(|m| {
-            m.strip_prefix(library)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-    };
-    let flagged = match name.split_once('.') {
-        Some(("requests", m)) => REQUEST_FUNCTIONS.contains(&m) && imported("requests"),
-        Some(("httpx", m)) => {
-            (REQUEST_FUNCTIONS.contains(&m) || matches!(m, "stream" | "Client" | "AsyncClient"))
-                && imported("httpx")
-        }
-        _ => false,
-    };
-    if !flagged
-        || python::keyword_arg(node, "timeout", cx.src).is_some()
-        || python::has_dict_splat(node)
-    {
-        return;
-    }
-    cx.report(node, &HttpRequestWithoutTimeout { callee: name });
 }

@@ -1,27 +1,28 @@
 //! OBS008: a task started and forgotten.
 
-use tree_sitter::Node;
+use recon_findings::ExternalCall;
 
-use crate::checker::FileCheck;
-use crate::python;
+use crate::checker::Report;
 use crate::rules::{Rule, Violation};
 
 violation! {
     /// ## What it does
     ///
     /// Flags an expression statement that is only a call (parentheses
-    /// dropped; `await` and assignments do not count) whose callee is
+    /// dropped; `await` and assignments keep the task) which the semantic
+    /// model resolves to `asyncio.create_task` or `asyncio.ensure_future`
+    /// (however imported: `from asyncio import create_task as spawn` is
+    /// one), or to `create_task` on the loop that
+    /// `asyncio.get_event_loop()`, `asyncio.get_running_loop()` or
+    /// `asyncio.new_event_loop()` returns: each item of the scan's
+    /// `external_calls` that is `discarded` with one of these qualified
+    /// names. The report's `fire-and-forget-task` gap lists the same
+    /// calls. The call is reported at the called name.
     ///
-    /// - `asyncio.create_task` or `asyncio.ensure_future`;
-    /// - `create_task` or `ensure_future` as a bare name the module imports
-    ///   with `from asyncio import ...` (no alias);
-    /// - `X.create_task` where `X` is an event loop: its last segment is
-    ///   `loop` or ends in `_loop` (`self._loop`), or it is a call of
-    ///   `asyncio.get_event_loop()` / `asyncio.get_running_loop()`.
-    ///
-    /// `tg.create_task(...)` on an `asyncio.TaskGroup` (or any other
-    /// receiver) is not flagged: the group keeps the task and raises its
-    /// errors. The call is reported where it starts.
+    /// `tg.create_task(...)` on an `asyncio.TaskGroup` is not flagged: the
+    /// group keeps the task and raises its errors. Neither is a loop the
+    /// model cannot trace to `asyncio` (a parameter, `self._loop` set from
+    /// an argument): its name is not evidence of what it is.
     ///
     /// ## Why it matters
     ///
@@ -52,7 +53,7 @@ violation! {
     /// or an `asyncio.TaskGroup`, or FastAPI's `BackgroundTasks`.
     #[rule(code = "OBS008", name = "fire-and-forget-task", summary = "result of asyncio.create_task/ensure_future discarded")]
     pub struct FireAndForgetTask {
-        /// The callee as written.
+        /// The callee's qualified name.
         pub callee: String,
     }
 }
@@ -67,69 +68,14 @@ impl Violation for FireAndForgetTask {
     }
 }
 
-/// What a module must hold for this rule to find anything (see
-/// [`super::TREE_RULE_LITERALS`]): a task factory's name.
-pub(crate) const TRIGGER: &str = r"create_task|ensure_future";
+/// What a module must name for this rule to find anything in it (the
+/// semantic model is built over the modules that do).
+pub(crate) const TRIGGER: &str = r"(?-u:\b)(?:create_task|ensure_future)(?-u:\b)";
 
-pub(crate) fn check(node: Node<'_>, cx: &mut FileCheck<'_>) {
-    if node.kind() != "expression_statement" {
-        return;
+/// The tasks of one file whose handle nothing keeps.
+pub(crate) fn check(calls: &[(recon_findings::Position, &ExternalCall)], out: &mut Report<'_>) {
+    for (at, call) in calls.iter().filter(|(_, c)| c.discards_task()) {
+        let callee = call.callee.to_string();
+        out.add(*at, &FireAndForgetTask { callee });
     }
-    let children: Vec<Node<'_>> = node
-        .named_children(&mut node.walk())
-        .filter(|c| c.kind() != "comment")
-        .collect();
-    let [expression] = children.as_slice() else {
-        return;
-    };
-    let call = python::unparenthesize(*expression);
-    let Some(function) = python::callee(call) else {
-        return;
-    };
-    if is_task_factory(function, cx) {
-        let callee = python::compact(cx.text(function));
-        cx.report(call, &FireAndForgetTask { callee });
-    }
-}
-
-fn is_task_factory(function: Node<'_>, cx: &FileCheck<'_>) -> bool {
-    match function.kind() {
-        "identifier" => {
-            let name = cx.text(function);
-            matches!(name, "create_task" | "ensure_future")
-                && cx
-                    .facts
-                    .from_imports
-                    .contains(&("asyncio".to_owned(), name.to_owned()))
-        }
-        "attribute" => {
-            let (Some(object), Some(attribute)) = (
-                function.child_by_field_name("object"),
-                function.child_by_field_name("attribute"),
-            ) else {
-                return false;
-            };
-            let attribute = cx.text(attribute);
-            if object.kind() == "identifier" && cx.text(object) == "asyncio" {
-                return matches!(attribute, "create_task" | "ensure_future");
-            }
-            attribute == "create_task" && is_event_loop(object, cx)
-        }
-        _ => false,
-    }
-}
-
-fn is_event_loop(object: Node<'_>, cx: &FileCheck<'_>) -> bool {
-    let object = python::unparenthesize(object);
-    if let Some(last) = python::last_segment(object, cx.src) {
-        return last == "loop" || last.ends_with("_loop");
-    }
-    python::callee(object)
-        .and_then(|f| python::dotted_name(f, cx.src))
-        .is_some_and(|name| {
-            matches!(
-                name.as_str(),
-                "asyncio.get_event_loop" | "asyncio.get_running_loop"
-            )
-        })
 }
