@@ -121,12 +121,23 @@ pub fn check(root: &Path, files: &[PathBuf], config: &Config) -> CheckReport {
         })
         .collect();
 
-    // OBS007 and OBS008 read the semantic model of the modules read for it.
-    let models: Vec<(recon_syntax::ModelModule, String)> = per_file
-        .iter_mut()
-        .filter_map(|(_, outcome)| outcome.model.take())
-        .collect();
-    let mut diagnostics = checker::check_model(models);
+    // OBS007 and OBS008 read the semantic model of the modules read for
+    // it; the other checked modules are in it by their paths (which
+    // directories are packages decides what an import reaches).
+    let mut diagnostics = Vec::new();
+    if per_file.iter().any(|(_, outcome)| outcome.model.is_some()) {
+        let models: Vec<(recon_syntax::ModelModule, String)> = targets
+            .iter()
+            .zip(&mut per_file)
+            .filter(|(file, (error, _))| file.language == Language::Python && error.is_none())
+            .map(|(file, (_, outcome))| {
+                outcome.model.take().unwrap_or_else(|| {
+                    (recon_syntax::ModelModule::unread(&file.rel), String::new())
+                })
+            })
+            .collect();
+        diagnostics = checker::check_model(models);
+    }
     let mut suppressions: HashMap<&str, &HashMap<usize, Suppression>> = HashMap::new();
     for (file, (error, outcome)) in targets.iter().zip(&per_file) {
         if let Some(error) = error {

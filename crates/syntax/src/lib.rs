@@ -738,6 +738,16 @@ impl ModelModule {
     pub fn rel(&self) -> &str {
         &self.rel
     }
+
+    /// A module known by its path only: it exists (so a package is a
+    /// package, and a local `requests.py` shadows the library), but
+    /// binds nothing the model reads.
+    pub fn unread(rel: &str) -> ModelModule {
+        ModelModule {
+            rel: rel.into(),
+            summary: recon_semantic::summarize_source("").unwrap_or_default(),
+        }
+    }
 }
 
 /// The calls of `modules` that the semantic model resolves to something
