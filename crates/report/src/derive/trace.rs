@@ -169,36 +169,33 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Trace {
 
     // Outbound requests that can wait forever, and tasks nobody keeps:
     // what the semantic model resolves the calls to (OBS007, OBS008).
-    let outside_tests = || f.external_calls.iter().filter(|c| !is_test_file(&c.file));
+    let external_calls = |keep: fn(&recon_findings::ExternalCall) -> bool, what: &str| {
+        f.external_calls
+            .iter()
+            .filter(|c| keep(c) && !is_test_file(&c.file))
+            .map(|c| GapInstance {
+                at: Loc::new(&c.file, c.line),
+                message: what.replace("CALL", &code(&format!("{}()", c.callee))),
+            })
+            .collect()
+    };
     gaps.push(gap(
         "http-request-without-timeout",
         "HTTP requests without a timeout",
         "calls the semantic model resolves to `requests.*`, `requests.Session.*`, `httpx.*` request functions or `httpx.Client`/`AsyncClient` without `timeout=` (OBS007)",
-        outside_tests()
-            .filter(|c| c.waits_without_timeout())
-            .map(|c| GapInstance {
-                at: Loc::new(&c.file, c.line),
-                message: format!(
-                    "{} without `timeout=`: a slow upstream holds the request, and its span, open with no error",
-                    code(&format!("{}()", c.callee))
-                ),
-            })
-            .collect(),
+        external_calls(
+            recon_findings::ExternalCall::waits_without_timeout,
+            "CALL without `timeout=`: a slow upstream holds the request, and its span, open with no error",
+        ),
     ));
     gaps.push(gap(
         "fire-and-forget-task",
         "tasks started and forgotten",
         "calls the semantic model resolves to `asyncio.create_task`/`ensure_future` (or a loop's `create_task`) whose task nothing keeps (OBS008)",
-        outside_tests()
-            .filter(|c| c.discards_task())
-            .map(|c| GapInstance {
-                at: Loc::new(&c.file, c.line),
-                message: format!(
-                    "task from {} is discarded: its failure is never logged, and its span has no parent that waits for it",
-                    code(&format!("{}()", c.callee))
-                ),
-            })
-            .collect(),
+        external_calls(
+            recon_findings::ExternalCall::discards_task,
+            "task from CALL is discarded: its failure is never logged, and its span has no parent that waits for it",
+        ),
     ));
 
     // Outbound hosts: one line per host, local hosts left out.
