@@ -116,6 +116,26 @@ topics! {
     Strings: strings => strings::Raw<'t>, "strings.scm";
 }
 
+/// Each category's trigger registration (what lets a unit through to
+/// tree-sitter for its rule), declared by its extractor's module beside
+/// the rule: [`triggers`] builds its tables from these. The categories
+/// missing here are dense (`except_handlers`, `print_calls`: the token
+/// pass), or have triggers the machinery reads by shape from their modules
+/// (websocket receive and send methods, metrics receivers, duration names,
+/// string values).
+const TRIGGERS: &[triggers::Register] = &[
+    bindings::triggers,
+    routes::triggers,
+    middleware::triggers,
+    log_calls::triggers,
+    context_carriers::triggers,
+    timing::triggers,
+    background_tasks::triggers,
+    clients::triggers,
+    logging_setup::triggers,
+    error_trackers::triggers,
+];
+
 pub(crate) fn language() -> Language {
     tree_sitter_python::LANGUAGE.into()
 }
