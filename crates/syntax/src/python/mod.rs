@@ -26,6 +26,7 @@ mod strings;
 pub(crate) mod text;
 mod timing;
 mod token_pass;
+mod tracing_setup;
 mod triggers;
 mod units;
 mod websocket_messages;
@@ -134,6 +135,7 @@ const TRIGGERS: &[triggers::Register] = &[
     clients::triggers,
     logging_setup::triggers,
     error_trackers::triggers,
+    tracing_setup::triggers,
 ];
 
 pub(crate) fn language() -> Language {
@@ -371,6 +373,7 @@ impl Worker {
         let clients = clients::extract(&raw.clients, &imports, &ctx);
         let setup = logging_setup::extract(&raw.clients, &imports, &ancestry, &ctx);
         out.error_trackers = error_trackers::extract(&raw.clients, &imports, &ctx);
+        out.tracing_setup = tracing_setup::extract(&raw.clients, &imports, &ctx);
         out.logging_config = setup.logging_config;
         out.print_calls = setup.print_calls;
         let strings = strings::extract(&raw.strings, &ancestry, &ctx);
