@@ -423,6 +423,46 @@ fn install_and_manual_spans_on_the_fixture_app() {
     );
 }
 
+/// The Trace Injection Points section says where OpenTelemetry tracing is
+/// already set up: every call of `fixtures/scan/python/tracing_setup`
+/// (read by hand, by file and line), and on the fixture app, which has
+/// none, what was searched.
+#[test]
+fn trace_section_shows_existing_tracing_setup() {
+    let md = scan_ok(&["fixtures/scan/python/tracing_setup"]);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("- Existing tracing setup"))
+        .unwrap_or_default();
+    assert_eq!(
+        line,
+        "- Existing tracing setup (OpenTelemetry): \
+         `opentelemetry.trace.get_tracer` at `app/aliased.py:6`; \
+         `opentelemetry.trace.set_tracer_provider` at `app/aliased.py:10`; \
+         `opentelemetry.sdk.trace.TracerProvider` at `app/aliased.py:11`; \
+         `opentelemetry.instrumentation.requests.RequestsInstrumentor.instrument` at \
+         `app/aliased.py:13`; \
+         `opentelemetry.sdk.trace.TracerProvider` at `app/telemetry.py:11`; \
+         `opentelemetry.trace.set_tracer_provider` at `app/telemetry.py:12`; \
+         `opentelemetry.instrumentation.fastapi.FastAPIInstrumentor.instrument_app` at \
+         `app/telemetry.py:13`; \
+         `opentelemetry.instrumentation.httpx.HTTPXClientInstrumentor.instrument` at \
+         `app/telemetry.py:14`; \
+         `opentelemetry.trace.get_tracer` at `app/telemetry.py:18`."
+    );
+    let app = scan_ok(&[APP]);
+    assert!(
+        app.contains(
+            "- Existing tracing setup: none found (searched: \
+             `opentelemetry.trace.set_tracer_provider(...)`, \
+             `opentelemetry.trace.get_tracer(...)`, \
+             `opentelemetry.sdk.trace.TracerProvider(...)` and OpenTelemetry \
+             instrumentors' `instrument(...)` / `instrument_app(...)` in .py files)\n"
+        ),
+        "{app}"
+    );
+}
+
 /// The Alert Integration section says where an error tracker is set up:
 /// the `init` calls of `fixtures/scan/python/error_trackers` (read by
 /// hand), and on the fixture app, which has none, what was searched.

@@ -71,6 +71,21 @@ fn error_trackers_fixture_agrees_with_oracle() {
 }
 
 #[test]
+fn tracing_setup_fixture_agrees_with_oracle() {
+    let dir = workspace().join("fixtures/scan/python/tracing_setup");
+    let found = assert_agree(&dir, &[]);
+    // Not vacuous: every kind, in both files that have one.
+    use recon_findings::TracingSetupKind::*;
+    for kind in [SetTracerProvider, GetTracer, TracerProvider, Instrument] {
+        assert!(
+            found.tracing_setup.iter().any(|t| t.kind == kind),
+            "{kind:?}"
+        );
+    }
+    assert_eq!(found.tracing_setup.len(), 9);
+}
+
+#[test]
 fn generated_corpora_agree_with_oracle() {
     for seed in [1, 7, 2024] {
         let dir = tempfile::tempdir().unwrap();

@@ -562,6 +562,7 @@ fn json_shape_is_pinned() {
   ],
   "route_routers": [],
   "error_trackers": [],
+  "tracing_setup": [],
   "served_app": {
     "apps": [],
     "entry_points": [],
@@ -1577,6 +1578,85 @@ fn error_trackers_through_imports() {
                 Capture,
                 false,
                 None
+            ),
+        ]
+    );
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+}
+
+/// `fixtures/scan/python/tracing_setup`, read by hand: telemetry.py imports
+/// `trace` from `opentelemetry`, `TracerProvider` from its SDK and two
+/// instrumentors (a class's `instrument_app`, an instance's `instrument`;
+/// `uninstrument` and `get_tracer_provider` are not the rule's);
+/// aliased.py reaches the same through `import opentelemetry`,
+/// `opentelemetry.trace as otel_trace`, `trace as sdk_trace` and
+/// `RequestsInstrumentor as Requests`. The docstring, the comment, the
+/// string and decoys.py (a local variable `trace`, an unbound `get_tracer`,
+/// a local class's and prometheus' `Instrumentator`'s `instrument()`, an
+/// `*Instrumentor` outside `opentelemetry`) give nothing.
+#[test]
+fn tracing_setup_through_imports() {
+    use TracingSetupKind::{GetTracer, Instrument, SetTracerProvider, TracerProvider};
+    use recon_findings::{TracingSetup, TracingSetupKind};
+    let found = fixture("tracing_setup");
+    let setup = |file: &str, line: usize, kind: TracingSetupKind, call: &str| TracingSetup {
+        file: format!("app/{file}"),
+        line,
+        kind,
+        call: call.into(),
+    };
+    let instrumentation = "opentelemetry.instrumentation";
+    assert_eq!(
+        found.tracing_setup,
+        [
+            setup("aliased.py", 6, GetTracer, "opentelemetry.trace.get_tracer"),
+            setup(
+                "aliased.py",
+                10,
+                SetTracerProvider,
+                "opentelemetry.trace.set_tracer_provider"
+            ),
+            setup(
+                "aliased.py",
+                11,
+                TracerProvider,
+                "opentelemetry.sdk.trace.TracerProvider"
+            ),
+            setup(
+                "aliased.py",
+                13,
+                Instrument,
+                &format!("{instrumentation}.requests.RequestsInstrumentor.instrument")
+            ),
+            setup(
+                "telemetry.py",
+                11,
+                TracerProvider,
+                "opentelemetry.sdk.trace.TracerProvider"
+            ),
+            setup(
+                "telemetry.py",
+                12,
+                SetTracerProvider,
+                "opentelemetry.trace.set_tracer_provider"
+            ),
+            setup(
+                "telemetry.py",
+                13,
+                Instrument,
+                &format!("{instrumentation}.fastapi.FastAPIInstrumentor.instrument_app")
+            ),
+            setup(
+                "telemetry.py",
+                14,
+                Instrument,
+                &format!("{instrumentation}.httpx.HTTPXClientInstrumentor.instrument")
+            ),
+            setup(
+                "telemetry.py",
+                18,
+                GetTracer,
+                "opentelemetry.trace.get_tracer"
             ),
         ]
     );

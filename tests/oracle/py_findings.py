@@ -60,6 +60,7 @@ CATEGORIES = [
     "websocket_messages", "context_carriers", "timing", "metrics_calls", "background_tasks",
     "notifications", "external_urls", "db_connections", "redis", "ai_providers", "logging_config",
     "print_calls", "log_messages", "except_bodies", "route_routers", "error_trackers",
+    "tracing_setup",
 ]
 LOGGING_CONFIG_CALLS = {
     "logging.basicConfig": "basicConfig",
@@ -76,6 +77,14 @@ ERROR_TRACKER_CALLS = {
     "bugsnag.configure": ("bugsnag", "init"),
     "bugsnag.notify": ("bugsnag", "capture"),
 }
+# tracing_setup: OpenTelemetry functions and classes by qualified name, and
+# the methods of an `*Instrumentor` under `opentelemetry` that instrument.
+TRACING_SETUP_CALLS = {
+    "opentelemetry.trace.set_tracer_provider": "set_tracer_provider",
+    "opentelemetry.trace.get_tracer": "get_tracer",
+    "opentelemetry.sdk.trace.TracerProvider": "tracer_provider",
+}
+INSTRUMENT_METHODS = {"instrument", "instrument_app"}
 LOGGING_CONFIG_FILES = {"logging.conf", "logging.ini", "logging.yaml", "logging.yml"}
 TYPESCRIPT_EXTENSIONS = {"ts", "mts", "cts", "js", "mjs", "cjs"}
 DB_CALLS = [
@@ -548,6 +557,7 @@ def scan_tree(rel, tree, source, script=False):
     scan_more(rel, tree, found)
     scan_clients(rel, tree, found)
     scan_error_trackers(rel, tree, source, found)
+    scan_tracing_setup(rel, tree, found)
     scan_logging(rel, tree, source, found, log_nodes, messages, script)
     return found
 
@@ -1207,6 +1217,46 @@ def scan_error_trackers(rel, tree, source, found):
                 "traces_sample_rate": rate,
             }
         )
+
+
+def scan_tracing_setup(rel, tree, found):
+    """tracing_setup: a call whose callee, qualified through the module's
+    imports (its first name bound by an import), is an OpenTelemetry setup
+    function or class; or `C.instrument(...)` / `C().instrument(...)` (or
+    `instrument_app`) where `C`, qualified the same way, is under
+    `opentelemetry` and its last name ends with `Instrumentor`."""
+    binds = import_bindings(tree)
+
+    def imported(node):
+        d = dotted(node)
+        if d is None:
+            return None
+        first, _, rest = d.partition(".")
+        if first not in binds:
+            return None
+        return binds[first] + ("." + rest if rest else "")
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        q = imported(node.func)
+        if q in TRACING_SETUP_CALLS:
+            kind, call = TRACING_SETUP_CALLS[q], q
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in INSTRUMENT_METHODS:
+            owner = node.func.value
+            if isinstance(owner, ast.Call):
+                owner = owner.func
+            cls = imported(owner)
+            if (
+                cls is None
+                or not cls.startswith("opentelemetry.")
+                or not cls.rsplit(".", 1)[-1].endswith("Instrumentor")
+            ):
+                continue
+            kind, call = "instrument", cls + "." + node.func.attr
+        else:
+            continue
+        found["tracing_setup"].append({"file": rel, "line": node.lineno, "kind": kind, "call": call})
 
 
 def literal_leading(node):

@@ -161,6 +161,7 @@
 //! - `except_bodies`: [`ExceptBody`]
 //! - `route_routers`: [`RouteRouter`]
 //! - `error_trackers`: [`ErrorTracker`] (Python)
+//! - `tracing_setup`: [`TracingSetup`] (Python)
 //! - `served_app`: [`ServedApp`] (Python)
 //! - `dependencies`: [`DeclaredDependency`]
 
@@ -427,6 +428,10 @@ findings! {
     /// Error trackers set up (`sentry_sdk.init`), errors reported to them.
     #[serde(default)]
     error_trackers: [ErrorTracker], searched "`sentry_sdk.init(...)`, `rollbar.init(...)`, `bugsnag.configure(...)` and their capture/report calls in .py files";
+    /// OpenTelemetry tracing already set up: a tracer provider, a tracer,
+    /// an instrumentor.
+    #[serde(default)]
+    tracing_setup: [TracingSetup], searched "`opentelemetry.trace.set_tracer_provider(...)`, `opentelemetry.trace.get_tracer(...)`, `opentelemetry.sdk.trace.TracerProvider(...)` and OpenTelemetry instrumentors' `instrument(...)` / `instrument_app(...)` in .py files";
     /// What an ASGI server runs of the checkout (Python).
     #[serde(default)]
     served_app: ServedApp = ServedApp::default();
@@ -1749,6 +1754,56 @@ pub enum ErrorTrackerKind {
     Init,
     /// Reports an error or message (`sentry_sdk.capture_exception`).
     Capture,
+}
+
+/// OpenTelemetry tracing set up in the code.
+///
+/// # `tracing_setup`: [`TracingSetup`] (Python)
+///
+/// A call whose callee's *qualified name* (see `notifications`) is one of
+/// the names below, the callee's first identifier being bound by an import
+/// of the module (a local variable `trace`, or a bare `get_tracer(...)`
+/// that no import binds, is none):
+///
+/// - `opentelemetry.trace.set_tracer_provider` (`kind: set_tracer_provider`);
+/// - `opentelemetry.trace.get_tracer` (`get_tracer`);
+/// - `opentelemetry.sdk.trace.TracerProvider` (`tracer_provider`).
+///
+/// And an instrumentor instrumenting (`kind: instrument`): a call
+/// `C.M(...)` or `C(...).M(...)`, `M` being `instrument` or
+/// `instrument_app`, where `C` is a dotted name whose qualified name (its
+/// first identifier bound by an import) is under `opentelemetry.` and whose
+/// last segment ends with `Instrumentor`
+/// (`FastAPIInstrumentor.instrument_app(app)`,
+/// `HTTPXClientInstrumentor().instrument()`). An `instrument()` of any other
+/// class (`prometheus_fastapi_instrumentator.Instrumentator`, a local
+/// class) is none.
+///
+/// `call` is the qualified name: the callee's, or for an instrumentor
+/// `C`'s followed by `.M`
+/// (`opentelemetry.instrumentation.httpx.HTTPXClientInstrumentor.instrument`).
+/// `line` is where the call starts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TracingSetup {
+    pub file: String,
+    pub line: usize,
+    pub kind: TracingSetupKind,
+    /// The qualified name of what is called.
+    pub call: String,
+}
+
+/// What a tracing setup call does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TracingSetupKind {
+    /// Installs the global tracer provider.
+    SetTracerProvider,
+    /// Gets a tracer to make spans with.
+    GetTracer,
+    /// Creates the SDK's tracer provider.
+    TracerProvider,
+    /// An instrumentor instruments a library or an app.
+    Instrument,
 }
 
 /// A file that could not be read or did not parse cleanly.

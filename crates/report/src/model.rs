@@ -232,6 +232,10 @@ pub struct Trace {
     pub births_none: Option<String>,
     /// Whether a trace id exists anywhere already.
     pub existing_trace_ids: Vec<Evidence>,
+    /// OpenTelemetry tracing already set up (outside tests): what the
+    /// design builds on rather than sets up again.
+    pub tracing_setup: Vec<Evidence>,
+    pub tracing_setup_none: Option<String>,
     /// Carriers already passed through calls (parameters).
     pub flowing: Vec<CarrierSummary>,
     /// Background work that does not inherit `contextvars`.

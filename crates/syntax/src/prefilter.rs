@@ -4,11 +4,13 @@
 //! semantic model, and the token pass's triggers choose what tree-sitter
 //! parses in them.
 //!
-//! Each list below has, for every rule of its language, a literal that any
-//! match of the rule contains (compared ASCII case-insensitively): a name the
-//! rule looks for (`getLogger`, `metrics`, `toast`...), a keyword (`except`,
-//! `def`, `@` for decorators), or a value's text (`type`, `http`). A
-//! backslash is one too: an escape in a string literal can spell any value.
+//! Each category of those languages declares, beside its rule, literals
+//! any match of the rule contains (compared ASCII case-insensitively): a
+//! name the rule looks for (`toast`, `chart`...), a keyword (`table`), or a
+//! value's text (`type`, `http`); a backslash too where the rule reads a
+//! string (an escape can spell any value). Each language registers its
+//! categories in one table ([`crate::typescript::LITERALS`],
+//! [`crate::sql::LITERALS`]), and the automata below are built from it.
 //! SvelteKit route files and `.svelte` files under a `charts/` directory give
 //! findings from their path alone and always pass; `.env*` files always pass.
 //!
@@ -20,44 +22,14 @@ use aho_corasick::AhoCorasick;
 
 use crate::Lang;
 
-/// Literals of the TypeScript / Svelte rules.
-pub const TYPESCRIPT: &[&str] = &[
-    // websocket_messages
-    "type",
-    "\\",
-    // frontend_notifications
-    "toast",
-    "notif",
-    "alert",
-    // charts: chart libraries and chart components
-    "chart",
-    "plot",
-    "pancake",
-    "unovis",
-    "billboard",
-    "c3",
-    "d3",
-    "layercake",
-    "vega",
-    // external_urls
-    "http",
-];
-
-/// Literals of the SQL rules.
-pub const SQL: &[&str] = &["table", "index"];
-
-fn automaton(lists: &[&[&'static str]]) -> Option<AhoCorasick> {
+fn automaton(lists: &[&[&str]]) -> Option<AhoCorasick> {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build(lists.iter().flat_map(|l| l.iter()))
         .ok()
 }
 
-fn matches(
-    cell: &'static OnceLock<Option<AhoCorasick>>,
-    lists: &[&[&'static str]],
-    bytes: &[u8],
-) -> bool {
+fn matches(cell: &'static OnceLock<Option<AhoCorasick>>, lists: &[&[&str]], bytes: &[u8]) -> bool {
     match cell.get_or_init(|| automaton(lists)) {
         Some(ac) => ac.is_match(bytes),
         None => true,
@@ -74,9 +46,10 @@ pub(crate) fn may_match(lang: Lang, rel: &str, bytes: &[u8]) -> bool {
         // cheap, and tree-sitter still parses only triggered units.
         Lang::Python => true,
         Lang::TypeScript | Lang::Svelte => {
-            crate::typescript::path_findings(rel) || matches(&TS, &[TYPESCRIPT], bytes)
+            crate::typescript::path_findings(rel)
+                || matches(&TS, crate::typescript::LITERALS, bytes)
         }
-        Lang::Sql => matches(&SQ, &[SQL], bytes),
+        Lang::Sql => matches(&SQ, crate::sql::LITERALS, bytes),
         Lang::Env => true,
     }
 }

@@ -36,6 +36,19 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Trace {
         })
         .collect();
 
+    let tracing_setup: Vec<Evidence> = f
+        .tracing_setup
+        .iter()
+        .filter(|t| !is_test_file(&t.file))
+        .map(|t| Evidence {
+            at: Loc::new(&t.file, t.line),
+            what: code(&t.call),
+        })
+        .collect();
+    let tracing_setup_none = tracing_setup
+        .is_empty()
+        .then(|| none_found("tracing_setup"));
+
     // Carriers passed as parameters: the context that already flows.
     let flowing: Vec<CarrierSummary> = super::lifecycle::carriers(input, false)
         .into_iter()
@@ -231,6 +244,8 @@ pub fn derive(input: &Input, stages: &[Stage]) -> Trace {
         births,
         births_none,
         existing_trace_ids,
+        tracing_setup,
+        tracing_setup_none,
         flowing,
         context_breaks,
         context_kept,

@@ -5,6 +5,7 @@ use recon_findings::{BackgroundKind, BackgroundTask};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{keyword_arg, last_segment, positional_args, target_of, text};
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
@@ -67,6 +68,13 @@ pub(super) const TASK_CALLEES: &[&str] = &[
     "run_in_executor",
     "Thread",
 ];
+
+/// What lets a unit through: a callee of background work called; a celery
+/// task decorator on a decorator line.
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(TASK_CALLEES.iter().copied(), role::TASK);
+    registry.names(["task", "shared_task"], role::CELERY);
+}
 
 pub(super) fn extract(raws: &[Raw<'_>], ctx: &Document<'_>) -> Vec<WithColumn<BackgroundTask>> {
     raws.iter()

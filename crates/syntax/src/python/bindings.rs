@@ -7,6 +7,7 @@ use recon_findings::Logger;
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{last_segment, line};
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture, node};
 
 /// Callees whose result makes the target a router.
@@ -17,6 +18,20 @@ pub const ROUTER_NAMES: &[&str] = &["app", "router", "api", "api_router"];
 pub const LOGGER_FACTORIES: &[&str] = &["getLogger", "get_logger"];
 /// Receivers that are loggers whatever they are bound to.
 pub const LOGGER_NAMES: &[&str] = &recon_findings::vocabulary::COMMON_LOGGER_NAMES;
+
+/// What lets a unit through: a logger or router factory called, and the
+/// names assigned its result become triggers of the module (the log call,
+/// route and middleware rules read these bindings).
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(
+        LOGGER_FACTORIES.iter().copied(),
+        role::ALWAYS | role::LOGGER_FACTORY,
+    );
+    registry.names(
+        ROUTER_FACTORIES.iter().copied(),
+        role::ALWAYS | role::ROUTER_FACTORY,
+    );
+}
 
 pub(super) struct Captures {
     binding: u32,

@@ -10,6 +10,7 @@ use tree_sitter::{Node, Query, QueryMatch};
 use super::imports::Imports;
 use super::strings::literal_url;
 use super::text::{keyword_arg, last_segment, positional_args, string_value, unparenthesize};
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture, node};
 use crate::common::{is_notification_env, is_webhook_url, provider_of_env, provider_of_host};
 
@@ -140,6 +141,31 @@ pub const NOTIFY_CLIENTS: &[&str] = &[
     "SlackClient",
     "DiscordWebhook",
 ];
+
+/// What lets a unit through: the client modules, read through the imports;
+/// the notification clients and embedding calls matched on the callee's
+/// last name, any receiver (or imported under another name); environment
+/// reads (`os.getenv`, `os.environ`, or imported from `os` under another
+/// name); `post` / `put` calls (webhook posts).
+pub(super) fn triggers(registry: &mut Registry) {
+    let db = DB_CALLS
+        .iter()
+        .flat_map(|(_, roots, _)| roots.iter().copied());
+    let ai = AI_CLIENTS.iter().map(|(root, _, _)| *root);
+    registry.imported_roots(
+        db.chain(REDIS_ROOTS.iter().copied())
+            .chain(ai)
+            .chain(SMTP_ROOTS.iter().copied()),
+    );
+    registry.names(NOTIFY_CLIENTS.iter().copied(), role::ALWAYS);
+    registry.renamed(None, NOTIFY_CLIENTS);
+    registry.names(EMBEDDING_CALLS.iter().copied(), role::ALWAYS);
+    registry.names(["embeddings", "Embedding"], role::ALWAYS);
+    registry.names(["getenv"], role::GETENV);
+    registry.names(["environ"], role::ENVIRON);
+    registry.renamed(Some("os"), &["getenv", "environ", "get"]);
+    registry.names(["post", "put"], role::POST);
+}
 
 /// What one module's calls and subscripts gave.
 #[derive(Default)]

@@ -6,6 +6,7 @@ use tree_sitter::{Node, Query, QueryMatch};
 
 use super::ancestry::Ancestry;
 use super::text::{last_segment, named_children, string_value, text};
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture};
 
 /// Names that carry request context.
@@ -34,6 +35,12 @@ pub const CARRIER_HEADERS: &[&str] = &[
     "traceparent",
     "tracestate",
 ];
+
+/// What lets a unit through: a carrier name wherever it is (a carrier
+/// header's string is read by the triggers' string values).
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(CARRIER_NAMES.iter().copied(), role::ALWAYS);
+}
 
 pub(super) struct Captures {
     parameters: u32,

@@ -6,6 +6,7 @@ use recon_findings::{ErrorTracker, ErrorTrackerKind};
 use super::clients::Raw;
 use super::imports::Imports;
 use super::text::{keyword_arg, text};
+use super::triggers::Registry;
 use super::{Document, WithColumn};
 
 /// The calls of the rule: (qualified name, tracker, kind).
@@ -36,9 +37,14 @@ const CALLS: &[(&str, &str, ErrorTrackerKind)] = &[
     ("bugsnag.notify", "bugsnag", ErrorTrackerKind::Capture),
 ];
 
-/// The trackers' modules: a unit naming one, or a name an import binds to
-/// something in one, may hold a finding (`triggers`).
-pub(crate) const ROOTS: &[&str] = &["sentry_sdk", "rollbar", "bugsnag"];
+/// The trackers' modules.
+const ROOTS: &[&str] = &["sentry_sdk", "rollbar", "bugsnag"];
+
+/// What lets a unit through: the trackers' modules, read through the
+/// imports.
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.imported_roots(ROOTS.iter().copied());
+}
 
 pub(super) fn extract(
     raws: &[Raw<'_>],

@@ -11,6 +11,7 @@ use super::text::{
     bracket_prefix, is_interpolated, keyword_arg, last_segment, leading_text, operator,
     plus_operands_all, positional_args, string_value, text, unparenthesize,
 };
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
@@ -50,6 +51,12 @@ pub(super) fn collect<'t>(caps: &Captures, m: &QueryMatch<'_, 't>, _src: &str) -
 /// The level methods (the query's list; a test in `triggers` holds them
 /// together).
 pub(super) use recon_findings::vocabulary::LOG_LEVEL_METHODS as LOG_LEVELS;
+
+/// What lets a unit through: a level method called (on a logger: the
+/// triggers check its receiver).
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(LOG_LEVELS.iter().copied(), role::LEVEL);
+}
 
 /// The level a method name logs at.
 pub fn level(name: &str) -> Option<LogLevel> {

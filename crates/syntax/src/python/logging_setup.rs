@@ -6,7 +6,18 @@ use super::ancestry::Ancestry;
 use super::clients::Raw;
 use super::imports::Imports;
 use super::text::{is_test_path, text};
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn};
+
+/// The configuration functions' last names.
+const CONFIG_FUNCTIONS: &[&str] = &["basicConfig", "dictConfig", "fileConfig"];
+
+/// What lets a unit through: a configuration function named wherever it
+/// is, or imported from `logging` under another name.
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(CONFIG_FUNCTIONS.iter().copied(), role::ALWAYS);
+    registry.renamed(Some("logging"), CONFIG_FUNCTIONS);
+}
 
 /// The configuration call a qualified name is.
 pub fn config_kind(qualified: &str) -> Option<LoggingConfigKind> {

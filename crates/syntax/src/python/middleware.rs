@@ -5,7 +5,15 @@ use tree_sitter::{Node, Query, QueryMatch};
 
 use super::bindings::Names;
 use super::text::{last_segment, positional_args, text, unparenthesize};
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture, node};
+
+/// What lets a unit through: `add_middleware` wherever it is; `middleware`
+/// called in a decorator on a router.
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(["add_middleware"], role::ALWAYS);
+    registry.names(["middleware"], role::ROUTE);
+}
 
 pub(super) struct Captures {
     call: u32,

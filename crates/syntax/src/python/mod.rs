@@ -26,6 +26,7 @@ mod strings;
 pub(crate) mod text;
 mod timing;
 mod token_pass;
+mod tracing_setup;
 mod triggers;
 mod units;
 mod websocket_messages;
@@ -115,6 +116,27 @@ topics! {
     Calls: clients => clients::Raw<'t>, "calls.scm";
     Strings: strings => strings::Raw<'t>, "strings.scm";
 }
+
+/// Each category's trigger registration (what lets a unit through to
+/// tree-sitter for its rule), declared by its extractor's module beside
+/// the rule: [`triggers`] builds its tables from these. The categories
+/// missing here are dense (`except_handlers`, `print_calls`: the token
+/// pass), or have triggers the machinery reads by shape from their modules
+/// (websocket receive and send methods, metrics receivers, duration names,
+/// string values).
+const TRIGGERS: &[triggers::Register] = &[
+    bindings::triggers,
+    routes::triggers,
+    middleware::triggers,
+    log_calls::triggers,
+    context_carriers::triggers,
+    timing::triggers,
+    background_tasks::triggers,
+    clients::triggers,
+    logging_setup::triggers,
+    error_trackers::triggers,
+    tracing_setup::triggers,
+];
 
 pub(crate) fn language() -> Language {
     tree_sitter_python::LANGUAGE.into()
@@ -351,6 +373,7 @@ impl Worker {
         let clients = clients::extract(&raw.clients, &imports, &ctx);
         let setup = logging_setup::extract(&raw.clients, &imports, &ancestry, &ctx);
         out.error_trackers = error_trackers::extract(&raw.clients, &imports, &ctx);
+        out.tracing_setup = tracing_setup::extract(&raw.clients, &imports, &ctx);
         out.logging_config = setup.logging_config;
         out.print_calls = setup.print_calls;
         let strings = strings::extract(&raw.strings, &ancestry, &ctx);

@@ -7,6 +7,7 @@ use super::bindings::Names;
 use super::text::{
     keyword_arg, last_segment, positional_args, string_template, string_value, text,
 };
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture, node};
 
 pub(super) struct Captures {
@@ -72,6 +73,12 @@ pub(super) const ROUTE_METHODS: &[&str] = &{
     }
     names
 };
+
+/// What lets a unit through: a route method called in a decorator on a
+/// router (the triggers check the receiver).
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(ROUTE_METHODS.iter().copied(), role::ROUTE);
+}
 
 /// The method a decorator attribute declares.
 pub fn method(name: &str) -> Option<HttpMethod> {

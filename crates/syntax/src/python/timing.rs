@@ -5,6 +5,7 @@ use recon_findings::{Timing, TimingKind};
 use tree_sitter::{Node, Query, QueryMatch};
 
 use super::text::{dotted_name, last_segment};
+use super::triggers::{Registry, role};
 use super::{Document, WithColumn, capture, node};
 
 /// Callees that read a clock, as dotted names.
@@ -31,6 +32,16 @@ pub fn is_duration_name(name: &str) -> bool {
             .iter()
             .any(|p| name.starts_with(p))
         || name.contains("ttft")
+}
+
+/// What lets a unit through: a clock's last name (called as a clock: the
+/// triggers check its receiver); a duration name assigned is read by the
+/// triggers from [`is_duration_name`].
+pub(super) fn triggers(registry: &mut Registry) {
+    registry.names(
+        CLOCKS.iter().filter_map(|c| c.rsplit('.').next()),
+        role::CLOCK,
+    );
 }
 
 pub(super) struct Captures {

@@ -4,7 +4,11 @@
 //!
 //! Each trigger is a superset of its rule's match, read off the rule (its
 //! query and extractor): a unit without any trigger cannot give a sparse
-//! finding, so leaving it unparsed loses nothing. The dense categories come
+//! finding, so leaving it unparsed loses nothing. Each category declares
+//! its triggers beside its rule: a `triggers` function of its module gives
+//! its names their [`role`]s and registers the modules it reads through
+//! imports ([`Registry`]), and [`super::TRIGGERS`] lists the registrations
+//! once; this module is the machinery that reads them. The dense categories come
 //! from the token pass for every unit. Where a rule reads the module around
 //! the match, the context comes along: assignments from a router factory are
 //! triggers themselves; names bound to a logger or a router, and names bound
@@ -21,18 +25,11 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::background_tasks::TASK_CALLEES;
-use super::bindings::{LOGGER_FACTORIES, ROUTER_FACTORIES, is_logger_name, is_router_name};
-use super::clients::{
-    AI_CLIENTS, DB_CALLS, EMBEDDING_CALLS, NOTIFY_CLIENTS, REDIS_ROOTS, SMTP_ROOTS,
-};
-use super::context_carriers::{CARRIER_HEADERS, CARRIER_NAMES};
-use super::error_trackers::ROOTS as TRACKER_ROOTS;
+use super::bindings::{is_logger_name, is_router_name};
+use super::context_carriers::CARRIER_HEADERS;
 use super::imports::Raw as ImportBinding;
 use super::lexer::{Kind, Token};
-use super::log_calls::LOG_LEVELS;
 use super::metrics_calls::is_metrics_receiver;
-use super::routes::ROUTE_METHODS;
 use super::text::decode_prefix;
 use super::timing::{CLOCKS, is_duration_name};
 use super::websocket_messages::{RECEIVE_METHODS, SEND_METHODS};
@@ -54,8 +51,9 @@ pub(crate) struct ModuleTriggers<'s> {
     imported: FxHashSet<String>,
 }
 
-/// What a name can be to a rule (bits); most names are nothing.
-mod role {
+/// What a name can be to a rule (bits); most names are nothing. A category
+/// gives its names these roles in its registration ([`Registry::names`]).
+pub(crate) mod role {
     /// A trigger wherever it is.
     pub const ALWAYS: u16 = 1;
     /// The last name of a clock (`time.time`, `perf_counter`).
@@ -76,63 +74,84 @@ mod role {
     pub const ROUTER_FACTORY: u16 = 1 << 10;
 }
 
-/// The modules whose calls a rule reads through the module's imports
-/// (`asyncpg.create_pool`, `sentry_sdk.init`): each is a trigger wherever it
-/// is named, and so is any name an import binds to something in one. A
-/// rule of that kind registers its roots here.
-fn imported_roots() -> impl Iterator<Item = &'static str> {
-    let db = DB_CALLS
-        .iter()
-        .flat_map(|(_, roots, _)| roots.iter().copied());
-    let ai = AI_CLIENTS.iter().map(|(root, _, _)| *root);
-    db.chain(REDIS_ROOTS.iter().copied())
-        .chain(ai)
-        .chain(SMTP_ROOTS.iter().copied())
-        .chain(TRACKER_ROOTS.iter().copied())
+/// A category's trigger registration: a function of its extractor's
+/// module, beside the rule, declaring on the [`Registry`] what lets a unit
+/// through to the rule. The registrations are listed once, in
+/// [`super::TRIGGERS`].
+pub(crate) type Register = fn(&mut Registry);
+
+/// The triggers every category registered: the tables the machinery below
+/// reads.
+#[derive(Default)]
+pub(crate) struct Registry {
+    /// Each interesting name's roles, looked up once per name token.
+    roles: FxHashMap<&'static str, u16>,
+    /// The modules whose calls a rule reads through the module's imports.
+    roots: FxHashSet<&'static str>,
+    /// Names a rule matches by their last segment that an import may bind
+    /// under another name: `(module, names)`, the import's target in
+    /// `module` (any module when `None`) and its last segment one of
+    /// `names`.
+    renamed: Vec<(Option<&'static str>, &'static [&'static str])>,
 }
 
-/// Each interesting name's roles, looked up once per name token.
-fn roles() -> &'static FxHashMap<&'static str, u16> {
-    static ROLES: OnceLock<FxHashMap<&'static str, u16>> = OnceLock::new();
-    ROLES.get_or_init(|| {
-        let mut roles: FxHashMap<&'static str, u16> = FxHashMap::default();
-        let mut add = |names: &[&'static str], role: u16| {
-            for name in names {
-                *roles.entry(*name).or_default() |= role;
-            }
-        };
-        // loggers; routers (the context of routes and middleware)
-        add(LOGGER_FACTORIES, role::ALWAYS | role::LOGGER_FACTORY);
-        add(ROUTER_FACTORIES, role::ALWAYS | role::ROUTER_FACTORY);
-        add(&["add_middleware"], role::ALWAYS);
-        add(CARRIER_NAMES, role::ALWAYS);
-        // clients, qualified through imports: their modules by name (an
-        // alias or a name imported from them is in `imported`)
-        let roots: Vec<&'static str> = imported_roots().collect();
-        add(&roots, role::ALWAYS);
-        // clients matched on the callee's last name, any receiver
-        add(NOTIFY_CLIENTS, role::ALWAYS);
-        add(EMBEDDING_CALLS, role::ALWAYS);
-        add(&["embeddings", "Embedding"], role::ALWAYS);
-        // logging configuration: `logging.config.dictConfig(...)`
-        add(&["basicConfig", "dictConfig", "fileConfig"], role::ALWAYS);
-        let clocks: Vec<&'static str> =
-            CLOCKS.iter().filter_map(|c| c.rsplit('.').next()).collect();
-        add(&clocks, role::CLOCK);
-        add(&LOG_LEVELS, role::LEVEL);
-        add(TASK_CALLEES, role::TASK);
-        add(ROUTE_METHODS, role::ROUTE);
-        add(&["middleware"], role::ROUTE);
-        add(&["task", "shared_task"], role::CELERY);
-        add(&["getenv"], role::GETENV);
-        add(&["environ"], role::ENVIRON);
-        add(&["post", "put"], role::POST);
-        roles
+impl Registry {
+    /// `names` have `role` for the category's rule.
+    pub(crate) fn names(&mut self, names: impl IntoIterator<Item = &'static str>, role: u16) {
+        for name in names {
+            *self.roles.entry(name).or_default() |= role;
+        }
+    }
+
+    /// Modules whose calls the rule reads through the module's imports
+    /// (`asyncpg.create_pool`, `sentry_sdk.init`): each is a trigger
+    /// wherever it is named, and so is any name an import binds to
+    /// something in one.
+    pub(crate) fn imported_roots(&mut self, roots: impl IntoIterator<Item = &'static str>) {
+        for root in roots {
+            self.roots.insert(root);
+            self.names([root], role::ALWAYS);
+        }
+    }
+
+    /// Names the rule matches by their last segment (a logging
+    /// configuration function, an environment reader, a notification
+    /// client) that an import may bind under another name, which a chain
+    /// holding the rule's own names would not show: imported from `module`
+    /// (`logging`, `os`), or from anywhere when `None`.
+    pub(crate) fn renamed(&mut self, module: Option<&'static str>, names: &'static [&'static str]) {
+        self.renamed.push((module, names));
+    }
+
+    /// Whether an import binding `bound` to `target` (root `root`, last
+    /// segment `last`) binds a name the rules read.
+    fn binds_trigger(&self, bound: &str, target: &str, root: &str, last: &str) -> bool {
+        // A client module's name, or anything imported from one: the calls
+        // it reaches are qualified through it.
+        let client = self.roots.contains(root);
+        let renamed = bound != last
+            && self
+                .renamed
+                .iter()
+                .any(|(module, names)| module.is_none_or(|m| m == root) && names.contains(&last));
+        (client && bound != target) || renamed
+    }
+}
+
+/// The registry of every category's triggers, built once.
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut registry = Registry::default();
+        for register in super::TRIGGERS {
+            register(&mut registry);
+        }
+        registry
     })
 }
 
 fn role_of(name: &str) -> u16 {
-    roles().get(name).copied().unwrap_or(0)
+    registry().roles.get(name).copied().unwrap_or(0)
 }
 
 /// Token helpers over one module.
@@ -218,21 +237,12 @@ pub(crate) fn module<'s>(
             }
         }
     }
+    let registry = registry();
     for binding in imports {
         let (bound, target) = binding.binding();
         let root = target.split('.').next().unwrap_or("");
         let last = target.rsplit('.').next().unwrap_or("");
-        // A client module's name, or anything imported from one: the calls
-        // it reaches are qualified through it.
-        let client = imported_roots().any(|r| r == root);
-        // What a chain holding the rules' own names would not show: a
-        // logging configuration function, an environment reader or a
-        // notification client under another name.
-        let renamed = bound != last
-            && ((root == "logging" && matches!(last, "basicConfig" | "dictConfig" | "fileConfig"))
-                || (root == "os" && matches!(last, "getenv" | "environ" | "get"))
-                || NOTIFY_CLIENTS.contains(&last));
-        if (client && bound != target) || renamed {
+        if registry.binds_trigger(bound, target, root, last) {
             found.imported.insert(bound.to_owned());
         }
     }
@@ -537,6 +547,9 @@ fn push_value(literal: &str, out: &mut Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::background_tasks::TASK_CALLEES;
+    use super::super::log_calls::LOG_LEVELS;
+    use super::super::routes::ROUTE_METHODS;
     use super::*;
 
     #[test]

@@ -291,6 +291,12 @@ fn skip_if_not_exists(tokens: &[Token], src: &str, at: &mut usize) {
     }
 }
 
+/// What every `sql_tables` match holds: its `CREATE TABLE` keyword.
+pub(super) const TABLE_LITERALS: &[&str] = &["table"];
+
+/// What every `sql_indexes` match holds: its `CREATE INDEX` keyword.
+pub(super) const INDEX_LITERALS: &[&str] = &["index"];
+
 /// A whole `CREATE TABLE` statement, read from its tokens (the fallback).
 pub fn table(statement: &[Token], src: &str) -> Option<Table> {
     let mut at = 0;

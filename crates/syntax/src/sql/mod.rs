@@ -23,6 +23,10 @@ use crate::collect::FileFindings;
 use crate::common::LineIndex;
 use tokens::Token;
 
+/// Every SQL category's literals, declared beside its rule in [`ddl`]:
+/// the prefilter is built from these ([`crate::prefilter`]).
+pub(crate) const LITERALS: &[&[&str]] = &[ddl::TABLE_LITERALS, ddl::INDEX_LITERALS];
+
 const DDL: &str = include_str!("../../../../queries/sql/ddl.scm");
 
 pub(crate) fn language() -> Language {

@@ -8,6 +8,24 @@ use super::text::{string_value, text};
 use super::{Document, capture, node};
 use crate::collect::WithColumn;
 
+/// What every match holds: a word of a chart library's package name (of
+/// [`CHART_LIBRARIES`] and `d3-*`) or of a chart component's, or a
+/// backslash (an escape in an import's string can spell any of them). A
+/// `.svelte` file under `charts/` passes by its path
+/// ([`super::path_findings`]).
+pub(super) const LITERALS: &[&str] = &[
+    "chart",
+    "plot",
+    "pancake",
+    "unovis",
+    "billboard",
+    "c3",
+    "d3",
+    "layercake",
+    "vega",
+    "\\",
+];
+
 /// Chart library packages (besides every `d3-*` package).
 pub const CHART_LIBRARIES: &[&str] = &[
     "@carbon/charts",
@@ -196,6 +214,17 @@ mod tests {
         assert_eq!(chart_library("d3-scale"), Some("d3-scale"));
         assert_eq!(chart_library("d3"), Some("d3"));
         assert_eq!(chart_library("d3x"), None);
+    }
+
+    /// A file importing a chart library passes the prefilter.
+    #[test]
+    fn every_library_holds_a_literal() {
+        for library in CHART_LIBRARIES.iter().chain(&["d3-scale"]) {
+            assert!(
+                LITERALS.iter().any(|l| library.contains(l)),
+                "{library}"
+            );
+        }
     }
 
     #[test]

@@ -9,6 +9,10 @@ use super::text::leading_text;
 use crate::collect::WithColumn;
 use crate::common::url_and_host;
 
+/// What every match holds: the scheme's start, or a backslash (an escape
+/// in the string can spell it).
+pub(super) const LITERALS: &[&str] = &["http", "\\"];
+
 pub(super) fn extract(strings: &[Node<'_>], ctx: &Document<'_>) -> Vec<WithColumn<ExternalUrl>> {
     strings
         .iter()

@@ -11,12 +11,30 @@
 //! The queries live in `queries/typescript/<topic>.scm`, concatenated into one
 //! [`Query`] like the Python ones.
 
-mod charts;
-mod external_urls;
-mod notifications;
-mod routes;
 pub(crate) mod text;
-mod websocket_messages;
+
+/// Declares the TypeScript / Svelte categories from one table: each row is
+/// the module of a category's extractor, which declares beside its rule
+/// `LITERALS`, the literals every match of the rule holds (compared ASCII
+/// case-insensitively). The macro declares the modules and [`LITERALS`],
+/// which the prefilter is built from: a category cannot be added without
+/// saying what lets its files through.
+macro_rules! categories {
+    ($($module:ident,)*) => {
+        $(mod $module;)*
+
+        /// Every category's literals (see [`crate::prefilter`]).
+        pub(crate) const LITERALS: &[&[&str]] = &[$($module::LITERALS,)*];
+    };
+}
+
+categories! {
+    websocket_messages,
+    notifications,
+    charts,
+    external_urls,
+    routes,
+}
 
 use std::sync::OnceLock;
 

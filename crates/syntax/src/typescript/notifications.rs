@@ -8,13 +8,16 @@ use super::text::{last_segment, text, unparenthesize};
 use super::{Document, capture, node};
 use crate::collect::WithColumn;
 
+/// The words of a notification name; every match of the rule holds one
+/// (a call, store, helper or component is named with it), so they are the
+/// prefilter's literals too.
+pub(super) const LITERALS: &[&str] = &["toast", "notif", "alert"];
+
 /// Whether a name is a notification name: lower-cased, it contains `toast`,
 /// `notif` or `alert`.
 pub fn is_notification_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["toast", "notif", "alert"]
-        .iter()
-        .any(|w| lower.contains(w))
+    LITERALS.iter().any(|w| lower.contains(w))
 }
 
 /// Callees that create a store.

@@ -4,6 +4,10 @@ use recon_findings::{FrontendRoute, FrontendRouteKind};
 
 use crate::collect::WithColumn;
 
+/// None: a route file gives its finding from its path alone, and every
+/// route file passes the prefilter ([`super::path_findings`]).
+pub(super) const LITERALS: &[&str] = &[];
+
 /// The HTTP method exports of a `+server` endpoint, in this order.
 pub const ENDPOINT_METHODS: &[&str] = &[
     "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "fallback",

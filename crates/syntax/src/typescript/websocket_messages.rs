@@ -32,6 +32,10 @@ use super::{Document, capture, node};
 use crate::collect::WithColumn;
 use crate::common::follow_messages;
 
+/// What every match holds: the `type` key, or a backslash (an escape in a
+/// string can spell it).
+pub(super) const LITERALS: &[&str] = &["type", "\\"];
+
 pub(super) struct Captures {
     send: u32,
     send_callee: u32,
