@@ -28,6 +28,7 @@ mod timing;
 mod token_pass;
 mod triggers;
 mod units;
+mod wall_clock;
 mod websocket_messages;
 
 use std::sync::OnceLock;
@@ -114,6 +115,7 @@ topics! {
     Imports: imports => imports::Raw, "imports.scm";
     Calls: clients => clients::Raw<'t>, "calls.scm";
     Strings: strings => strings::Raw<'t>, "strings.scm";
+    WallClock: wall_clock => wall_clock::Raw<'t>, "wall_clock.scm";
 }
 
 pub(crate) fn language() -> Language {
@@ -347,7 +349,9 @@ impl Worker {
         out.metrics_calls = metrics_calls::extract(&raw.metrics_calls, &ancestry, &ctx);
         out.background_tasks = background_tasks::extract(&raw.background_tasks, &ctx);
 
-        let imports = imports::Imports::new(imports.unwrap_or(raw.imports));
+        let import_bindings = imports.unwrap_or(raw.imports);
+        out.wall_clock_durations = wall_clock::extract(&raw.wall_clock, &import_bindings, &ctx);
+        let imports = imports::Imports::new(import_bindings);
         let clients = clients::extract(&raw.clients, &imports, &ctx);
         let setup = logging_setup::extract(&raw.clients, &imports, &ancestry, &ctx);
         out.error_trackers = error_trackers::extract(&raw.clients, &imports, &ctx);
