@@ -1529,9 +1529,8 @@ fn wall_clock_statement(rng: &mut Rng) -> String {
                 "f = lambda: {x} - {y}",
                 "d = ({x}) - {y} - {x}",
             ]);
-            shape
-                .replace("{x}", *rng.pick(CLOCK_OPERANDS))
-                .replace("{y}", *rng.pick(CLOCK_OPERANDS))
+            let (x, y) = (*rng.pick(CLOCK_OPERANDS), *rng.pick(CLOCK_OPERANDS));
+            shape.replace("{x}", x).replace("{y}", y)
         }
     }
 }
@@ -1544,12 +1543,13 @@ pub fn write_wall_clock_corpus(dir: &Path, seed: u64) {
     let mut rng = Rng::new(seed);
     for file in 0..12 {
         let mut src = String::from("import time\n");
-        src.push_str(*rng.pick(&[
+        let imports = *rng.pick(&[
             "from time import time\n",
             "from time import time as now\n",
             "",
             "from time import (\n    time_ns,\n    time,\n)\n",
-        ]));
+        ]);
+        src.push_str(imports);
         for scope in 0..6 {
             let block = |rng: &mut Rng, indent: &str, src: &mut String| {
                 for _ in 0..1 + rng.below(3) {

@@ -1659,11 +1659,11 @@ pub struct RouteRouter {
 ///   a function).
 ///
 /// `line` is where the subtraction starts; a subtraction of a subtraction
-/// (`a - b - c`) is one finding per `-` whose operands qualify. `time.time()
-/// - ts` with `ts` of unknown origin (a parameter, a database value, a JWT
-/// `iat`) is none: comparing the current time with a stored timestamp is
-/// what the wall clock is for. Test code is not exempt (the report leaves it
-/// out).
+/// (`a - b - c`) is one finding per `-` whose operands qualify. A
+/// `time.time() - ts` with `ts` of unknown origin (a parameter, a database
+/// value, a JWT `iat`) is none: comparing the current time with a stored
+/// timestamp is what the wall clock is for. Test code is not exempt (the
+/// report leaves it out).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct WallClockDuration {
     pub file: String,
