@@ -7,8 +7,8 @@
 //! finding, so leaving it unparsed loses nothing. The dense categories come
 //! from the token pass for every unit. Where a rule reads the module around
 //! the match, the context comes along: assignments from a router factory are
-//! triggers themselves; names bound to a logger or a router, and names bound
-//! by imports, become triggers of the module; a module that receives from a
+//! triggers themselves; names bound to a logger, a router or the wall clock,
+//! and names bound by imports, become triggers of the module; a module that receives from a
 //! WebSocket is parsed whole (the websocket rule follows what it receives
 //! through its functions); the import map itself is read from tokens and
 //! handed to the extractors ([`super::imports`]).
