@@ -520,12 +520,13 @@ fn project_root_comes_from_the_files() {
 #[test]
 fn check_and_report_flag_the_same_lines() {
     use std::collections::BTreeSet;
-    const SAME: [(&str, &str); 8] = [
+    const SAME: [(&str, &str); 9] = [
         ("OBS001", "print-call"),
         ("OBS002", "swallowed-exception"),
         ("OBS003", "error-without-traceback"),
         ("OBS004", "fstring-log-message"),
         ("OBS005", "root-logger-call"),
+        ("OBS006", "wall-clock-duration"),
         ("OBS007", "http-request-without-timeout"),
         ("OBS008", "fire-and-forget-task"),
         ("OBS010", "ws-type-unhandled"),
@@ -597,6 +598,44 @@ fn check_and_report_flag_the_same_lines() {
     }
     // The comparison is not vacuous: the fixtures hold findings of each.
     assert!(compared >= 40, "{compared} lines compared");
+}
+
+/// `recon check` reads the scan's tree for fewer units than `recon scan`
+/// (log calls and wall-clock durations only): OBS006 still flags each
+/// `wall_clock_durations` finding, at its line, on generated modules whose
+/// bindings and subtractions fall anywhere.
+#[test]
+fn obs006_flags_the_scans_wall_clock_durations_on_generated_corpora() {
+    use std::collections::BTreeSet;
+    for seed in [5, 21] {
+        let dir = tempfile::tempdir().unwrap();
+        crate::util::scan::write_wall_clock_corpus(dir.path(), seed);
+        crate::util::write(dir.path(), "recon.toml", b"");
+        let check = recon(
+            dir.path(),
+            &["check", "--format", "json", "--select", "OBS006"],
+            &[],
+        );
+        assert!(check.code <= 1, "{}", check.stderr);
+        let check: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+        let flagged: BTreeSet<(String, usize)> = check["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let file = v["file"].as_str().unwrap().to_owned();
+                (file, v["line"].as_u64().unwrap() as usize)
+            })
+            .collect();
+        let found = crate::util::scan::scan(dir.path(), &[]);
+        let durations: BTreeSet<(String, usize)> = found
+            .wall_clock_durations
+            .iter()
+            .map(|d| (d.file.clone(), d.line))
+            .collect();
+        assert!(durations.len() >= 10, "seed {seed}: {durations:?}");
+        assert_eq!(flagged, durations, "seed {seed}");
+    }
 }
 
 /// Every gap object (`{"id", "instances"}`) anywhere in a report.

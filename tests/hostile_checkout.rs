@@ -384,9 +384,9 @@ def f():
     let stderr = String::from_utf8_lossy(&out.stderr);
     // valid.py is still checked: its `+`-built message is a finding. The
     // token pass reads calls.py's chain in linear time, so its `print` is
-    // one too, and the rules that walk a tree (OBS006 here, for
-    // `time.time()`) parse only the statements holding what they look for,
-    // not the chain: calls.py is read whole, without a warning.
+    // one too, and tree-sitter (here for OBS006's `time.time()` and the
+    // units naming `start`) parses only the units holding what a rule looks
+    // for, not the chain: calls.py is read whole, without a warning.
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let flagged: Vec<&str> = stdout

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::util::scan::{
     FINDINGS_FORMAT, assert_agree, jedi_agreement, jedi_agreement_with, recon_scan, scan,
-    scan_json, write_corpus,
+    scan_json, write_corpus, write_wall_clock_corpus,
 };
 use crate::util::workspace;
 use recon_findings::{LoggingConfigKind, MessageKind};
@@ -49,6 +49,7 @@ fn fixture_app_agrees_with_oracle() {
     assert!(!found.call_graph.is_empty());
     assert!(!found.logging_config.is_empty());
     assert!(!found.print_calls.is_empty());
+    assert!(!found.wall_clock_durations.is_empty());
     assert_eq!(found.log_messages.len(), found.log_calls.len());
     assert_eq!(found.except_bodies.len(), found.except_handlers.len());
     assert_eq!(found.route_routers.len(), found.routes.len());
@@ -83,6 +84,28 @@ fn tracing_setup_fixture_agrees_with_oracle() {
         );
     }
     assert_eq!(found.tracing_setup.len(), 9);
+}
+
+#[test]
+fn wall_clock_fixture_agrees_with_oracle() {
+    let dir = workspace().join("fixtures/scan/python/wall_clock");
+    let found = assert_agree(&dir, &[]);
+    // Not vacuous: reads, names in scope, attributes and bare calls.
+    assert_eq!(found.wall_clock_durations.len(), 6);
+}
+
+#[test]
+fn wall_clock_corpora_agree_with_oracle() {
+    for seed in [2, 13, 77] {
+        let dir = tempfile::tempdir().unwrap();
+        write_wall_clock_corpus(dir.path(), seed);
+        let found = assert_agree(dir.path(), &[]);
+        assert!(
+            found.wall_clock_durations.len() >= 10,
+            "seed {seed}: {} durations",
+            found.wall_clock_durations.len()
+        );
+    }
 }
 
 #[test]

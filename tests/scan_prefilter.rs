@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::util::scan::write_corpus;
+use crate::util::scan::{write_corpus, write_wall_clock_corpus};
 use crate::util::workspace;
 use recon_syntax::{ScanOptions, prefilter_passes, scan, scan_unfiltered};
 
@@ -70,6 +70,18 @@ fn corpora_are_the_same_with_and_without_prefilter() {
         let dir = tempfile::tempdir().unwrap();
         write_corpus(dir.path(), seed);
         assert_same(dir.path(), &ScanOptions::default());
+    }
+}
+
+/// The units naming a name bound to the wall clock are parsed (the
+/// subtraction's and the binding's, wherever they fall).
+#[test]
+fn wall_clock_corpora_are_the_same_with_and_without_prefilter() {
+    for seed in [3, 11] {
+        let dir = tempfile::tempdir().unwrap();
+        write_wall_clock_corpus(dir.path(), seed);
+        let found = assert_same(dir.path(), &ScanOptions::default());
+        assert!(!found.wall_clock_durations.is_empty(), "seed {seed}");
     }
 }
 

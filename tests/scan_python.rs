@@ -563,6 +563,7 @@ fn json_shape_is_pinned() {
   "route_routers": [],
   "error_trackers": [],
   "tracing_setup": [],
+  "wall_clock_durations": [],
   "served_app": {
     "apps": [],
     "entry_points": [],
@@ -1661,4 +1662,63 @@ fn tracing_setup_through_imports() {
         ]
     );
     assert!(found.errors.is_empty(), "{:?}", found.errors);
+}
+
+/// `fixtures/scan/python/wall_clock`, read by hand. app/timers.py: `t0`
+/// bound in `handle` (11), the module's `STARTED` with parentheses around
+/// both operands (15), `self.started` assigned in `__init__` (34), `a` and
+/// `b` bound by a chain in the function enclosing `inner` (44). Not: a
+/// parameter `ts` (12), `perf_counter` (14), `t0` of another function
+/// (20), `t1` bound after the subtraction (24), `other.started` (37), an
+/// addition (49), a string and a comment (50, 51). app/bare.py: bare
+/// `time()` under `from time import time` (7); `datetime.time()` and a
+/// `began` of another function are not (11). app/aliased.py: nothing
+/// (`now` and `time_ns` are aliases, even one spelled as the name itself).
+/// tests/test_timers.py: a finding (6), which the report's gap leaves out.
+#[test]
+fn wall_clock_durations_read_bindings_in_scope() {
+    use recon_findings::WallClockDuration;
+    let root = workspace().join("fixtures/scan/python/wall_clock");
+    let found = scan(&root, &[]);
+    let at = |file: &str, line: usize| WallClockDuration {
+        file: file.into(),
+        line,
+    };
+    let expected = [
+        at("app/bare.py", 7),
+        at("app/timers.py", 11),
+        at("app/timers.py", 15),
+        at("app/timers.py", 34),
+        at("app/timers.py", 44),
+        at("tests/test_timers.py", 6),
+    ];
+    assert_eq!(found.wall_clock_durations, expected);
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+
+    let out = recon_scan(&["--format", "json", root.to_str().unwrap()], &[]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gap = json["report"]["logging"]["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "wall-clock-duration")
+        .unwrap();
+    let listed: Vec<(String, u64)> = gap["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let at = &i["at"];
+            (
+                at["file"].as_str().unwrap().to_owned(),
+                at["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let outside_tests: Vec<(String, u64)> = expected[..5]
+        .iter()
+        .map(|d| (d.file.clone(), d.line as u64))
+        .collect();
+    assert_eq!(listed, outside_tests);
 }

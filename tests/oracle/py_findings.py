@@ -8,7 +8,8 @@ middleware, loggers, log_calls, except_handlers, and the later categories
 websocket_endpoints, websocket_messages (backend side), context_carriers,
 timing, metrics_calls, background_tasks, notifications, external_urls,
 db_connections, redis and ai_providers (Python and `.env*` files), and
-logging_config, print_calls, log_messages, except_bodies and route_routers.
+logging_config, print_calls, log_messages, except_bodies, route_routers,
+error_trackers and wall_clock_durations.
 (`call_graph` is judged by `jedi_calls.py`, an oracle built on jedi.) Prints
 the same JSON shape (schema recon.findings/1) for a root directory:
 
@@ -61,6 +62,7 @@ CATEGORIES = [
     "notifications", "external_urls", "db_connections", "redis", "ai_providers", "logging_config",
     "print_calls", "log_messages", "except_bodies", "route_routers", "error_trackers",
     "tracing_setup",
+    "wall_clock_durations",
 ]
 LOGGING_CONFIG_CALLS = {
     "logging.basicConfig": "basicConfig",
@@ -559,6 +561,7 @@ def scan_tree(rel, tree, source, script=False):
     scan_error_trackers(rel, tree, source, found)
     scan_tracing_setup(rel, tree, found)
     scan_logging(rel, tree, source, found, log_nodes, messages, script)
+    scan_wall_clock(rel, tree, found)
     return found
 
 
@@ -1152,6 +1155,90 @@ def scan_more(rel, tree, found):
                     found["background_tasks"].append(
                         {"file": rel, "line": dec.lineno, "kind": "celery_task", "target": node.name}
                     )
+
+
+# --------------------------------------------------------------------------
+# wall_clock_durations
+
+WALL_CLOCKS = {"time.time", "time.time_ns"}
+
+
+def scan_wall_clock(rel, tree, found):
+    """wall_clock_durations: a subtraction whose two operands are wall-clock
+    values: a read (`time.time()`, `time.time_ns()` as written, or a bare
+    `time()` / `time_ns()` the module imports from `time` without alias), a
+    name bound to a read by an assignment that ends before the subtraction
+    starts, in the subtraction's function, one enclosing it or the module,
+    or an attribute (by its dotted name) the file assigns a read to
+    anywhere."""
+    bare = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "time":
+            for a in node.names:
+                if a.asname is None and "time." + a.name in WALL_CLOCKS:
+                    bare.add(a.name)
+
+    def is_read(node):
+        if not isinstance(node, ast.Call):
+            return False
+        name = dotted(node.func)
+        return name in WALL_CLOCKS or name in bare
+
+    parents = parents_of(tree)
+
+    def function_of(node):
+        """The innermost def, async def or lambda holding `node` (its
+        decorators are outside it), or None at module level."""
+        child = node
+        parent = parents.get(id(child))
+        while parent is not None:
+            if isinstance(parent, ast.Lambda):
+                return parent
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
+                child is d for d in parent.decorator_list
+            ):
+                return parent
+            child, parent = parent, parents.get(id(parent))
+        return None
+
+    names = {}  # name -> [(id of its function or None, end of the statement)]
+    attributes = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        else:
+            continue
+        if not is_read(node.value):
+            continue
+        end = (node.end_lineno, node.end_col_offset)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                scope = function_of(node)
+                names.setdefault(target.id, []).append((id(scope) if scope else None, end))
+            elif isinstance(target, ast.Attribute) and dotted(target) is not None:
+                attributes.add(dotted(target))
+
+    def is_value(operand, subtraction):
+        if is_read(operand):
+            return True
+        if isinstance(operand, ast.Attribute):
+            return dotted(operand) is not None and dotted(operand) in attributes
+        if not isinstance(operand, ast.Name):
+            return False
+        visible = {None}
+        scope = function_of(subtraction)
+        while scope is not None:
+            visible.add(id(scope))
+            scope = function_of(scope)
+        start = (subtraction.lineno, subtraction.col_offset)
+        return any(s in visible and end <= start for s, end in names.get(operand.id, []))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            if is_value(node.left, node) and is_value(node.right, node):
+                found["wall_clock_durations"].append({"file": rel, "line": node.lineno})
 
 
 # --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use recon_findings::Findings;
 
-use super::{recon, workspace};
+use super::{recon, workspace, write};
 
 /// `recon scan ARGS...` with extra environment variables.
 pub fn recon_scan(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -346,6 +346,7 @@ pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
     category!(route_routers);
     category!(error_trackers);
     category!(tracing_setup);
+    category!(wall_clock_durations);
     // Configuration files are found by the walk whatever their language.
     let config = |f: &Findings| -> Vec<_> {
         f.logging_config
@@ -1495,3 +1496,90 @@ CREATE TABLE b (id INT, a_id INT REFERENCES a (id), CONSTRAINT b_fk FOREIGN KEY 
 CREATE INDEX b_idx ON b (a_id);
 DO $$ BEGIN PERFORM 1; END $$;
 ";
+
+/// Names and attributes a wall-clock corpus binds and subtracts.
+const CLOCK_TARGETS: &[&str] = &["t0", "t1", "self.t0", "other.t0"];
+
+/// Operands of a wall-clock corpus's subtractions: the targets, reads
+/// (dotted, bare, parenthesized), a parameter and the monotonic clock.
+const CLOCK_OPERANDS: &[&str] = &[
+    "t0",
+    "t1",
+    "self.t0",
+    "other.t0",
+    "time.time()",
+    "time()",
+    "(time.time_ns())",
+    "ts",
+    "time.perf_counter()",
+];
+
+/// One statement of a wall-clock corpus: a binding (of a read or not) or a
+/// subtraction.
+fn wall_clock_statement(rng: &mut Rng) -> String {
+    let target = *rng.pick(CLOCK_TARGETS);
+    match rng.below(7) {
+        0 => format!("{target} = time.time()"),
+        1 => format!("{target} = {} = time()", rng.pick(CLOCK_TARGETS)),
+        2 => format!("{target}: float = (time.time_ns())"),
+        3 => format!("{target} = time.perf_counter()"),
+        _ => {
+            let shape = *rng.pick(&[
+                "d = {x} - {y}",
+                "if {x} - {y} > 1: pass",
+                "f = lambda: {x} - {y}",
+                "d = ({x}) - {y} - {x}",
+            ]);
+            let (x, y) = (*rng.pick(CLOCK_OPERANDS), *rng.pick(CLOCK_OPERANDS));
+            shape.replace("{x}", x).replace("{y}", y)
+        }
+    }
+}
+
+/// A corpus for `wall_clock_durations`: modules whose bindings and
+/// subtractions of the wall clock fall at random in the module, functions,
+/// nested functions and methods, before or after one another, under
+/// `from time import time` or not.
+pub fn write_wall_clock_corpus(dir: &Path, seed: u64) {
+    let mut rng = Rng::new(seed);
+    for file in 0..12 {
+        let mut src = String::from("import time\n");
+        let imports = *rng.pick(&[
+            "from time import time\n",
+            "from time import time as now\n",
+            "",
+            "from time import (\n    time_ns,\n    time,\n)\n",
+        ]);
+        src.push_str(imports);
+        for scope in 0..6 {
+            let block = |rng: &mut Rng, indent: &str, src: &mut String| {
+                for _ in 0..1 + rng.below(3) {
+                    let _ = writeln!(src, "{indent}{}", wall_clock_statement(rng));
+                }
+            };
+            match rng.below(4) {
+                0 => block(&mut rng, "", &mut src),
+                1 => {
+                    let _ = writeln!(src, "def f_{scope}(ts, other):");
+                    block(&mut rng, "    ", &mut src);
+                    if rng.chance(50) {
+                        src.push_str("    def inner(ts):\n");
+                        block(&mut rng, "        ", &mut src);
+                    }
+                    block(&mut rng, "    ", &mut src);
+                }
+                2 => {
+                    let _ = writeln!(src, "class C_{scope}:");
+                    block(&mut rng, "    ", &mut src);
+                    src.push_str("    async def m(self, ts, other):\n");
+                    block(&mut rng, "        ", &mut src);
+                }
+                _ => {
+                    let _ = writeln!(src, "async def g_{scope}(ts, other):");
+                    block(&mut rng, "    ", &mut src);
+                }
+            }
+        }
+        write(dir, &format!("clock_{file}.py"), src.as_bytes());
+    }
+}

@@ -162,6 +162,7 @@
 //! - `route_routers`: [`RouteRouter`]
 //! - `error_trackers`: [`ErrorTracker`] (Python)
 //! - `tracing_setup`: [`TracingSetup`] (Python)
+//! - `wall_clock_durations`: [`WallClockDuration`] (Python)
 //! - `served_app`: [`ServedApp`] (Python)
 //! - `dependencies`: [`DeclaredDependency`]
 
@@ -432,6 +433,9 @@ findings! {
     /// an instrumentor.
     #[serde(default)]
     tracing_setup: [TracingSetup], searched "`opentelemetry.trace.set_tracer_provider(...)`, `opentelemetry.trace.get_tracer(...)`, `opentelemetry.sdk.trace.TracerProvider(...)` and OpenTelemetry instrumentors' `instrument(...)` / `instrument_app(...)` in .py files";
+    /// Durations computed from two wall-clock values.
+    #[serde(default)]
+    wall_clock_durations: [WallClockDuration], searched "subtractions of two wall-clock values (`time.time()`, `time.time_ns()`, names bound to them) in .py files";
     /// What an ASGI server runs of the checkout (Python).
     #[serde(default)]
     served_app: ServedApp = ServedApp::default();
@@ -1707,6 +1711,38 @@ pub struct RouteRouter {
     pub line: usize,
     /// The last segment of the decorator's receiver.
     pub router: String,
+}
+
+/// A duration measured with the wall clock: `recon check` OBS006 flags
+/// each one, and the report lists them in its `wall-clock-duration` gap.
+///
+/// # `wall_clock_durations`: [`WallClockDuration`] (Python)
+///
+/// A subtraction `A - B` (a binary `-`, parentheses dropped around the
+/// operands) whose two operands are both *wall-clock values*:
+///
+/// - a *wall-clock read*: a call of `time.time()` or `time.time_ns()` (the
+///   callee's dotted name as written), or of `time()` / `time_ns()` when the
+///   module has `from time import time` (`time_ns`) without alias, anywhere;
+/// - an identifier `N` bound by an assignment `N = <wall-clock read>` (a
+///   chain `a = b = time.time()` binds each target; an annotation `N: T =`
+///   too) that ends before the subtraction starts, in the function the
+///   subtraction is in, in a function enclosing that one, or at module level
+///   (a `lambda` is a function; a class body is not);
+/// - an attribute `X.N` (`self.started`, compared as its dotted name) that
+///   the same file assigns a wall-clock read to anywhere (attributes outlive
+///   a function).
+///
+/// `line` is where the subtraction starts; a subtraction of a subtraction
+/// (`a - b - c`) is one finding per `-` whose operands qualify. A
+/// `time.time() - ts` with `ts` of unknown origin (a parameter, a database
+/// value, a JWT `iat`) is none: comparing the current time with a stored
+/// timestamp is what the wall clock is for. Test code is not exempt (the
+/// report leaves it out).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct WallClockDuration {
+    pub file: String,
+    pub line: usize,
 }
 
 /// An error tracker set up, or an error reported to one.

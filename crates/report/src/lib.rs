@@ -95,8 +95,9 @@
 //!     `if __name__ == "__main__":` bodies are); the exempt ones are counted
 //!     in the gap's detail.
 //!   - `untagged-log-message`: the untagged calls above.
-//!   - `wall-clock-duration`: a `timing` duration assigned on a line that
-//!     also reads `time.time`/`time.time_ns`.
+//!   - `wall-clock-duration`: `wall_clock_durations` outside test code (a
+//!     subtraction of two wall-clock values; `recon check` OBS006 flags the
+//!     same lines).
 //!
 //! ## Trace Injection Points
 //!

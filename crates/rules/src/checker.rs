@@ -324,10 +324,10 @@ pub(crate) fn front_parsers(
     }
 }
 
-/// A Python module: OBS001-OBS005 read the scan's findings of it (the
+/// A Python module: OBS001-OBS006 read the scan's findings of it (the
 /// token pass, tree-sitter over the units its triggers select); the rules
-/// that still walk a tree, and suppression comments, parse the whole
-/// module only when its text holds what they look for.
+/// that still walk a tree, and suppression comments, parse the module only
+/// when its text holds what they look for.
 fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let model =
@@ -349,61 +349,53 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) 
     rules::obs003_error_without_traceback::check(&module, &mut report);
     rules::obs004_eager_log_formatting::check(&module, &mut report);
     rules::obs005_root_logger_call::check(&module, &mut report);
+    rules::obs006_wall_clock_duration::check(&module, &mut report);
     outcome.diagnostics = report.out;
     if !(rules::TREE_RULE_LITERALS.is_match(src) || src.contains("recon:")) {
         return outcome;
     }
-    let mut spans = TreeSpans::new(src, module.units);
-    loop {
-        let tree = match python::parse(&mut parsers.python, src, spans.selected(src).as_deref()) {
-            Ok(tree) => tree,
-            Err(reason) => {
-                outcome.warnings.push(format!("{}: {reason}", file.rel));
-                return outcome;
-            }
-        };
-        let root = tree.root_node();
-        let nodes = python::RuleNodes::collect(root);
-        let facts = ModuleFacts::collect(&nodes.nodes, src);
-        // OBS006 reads names bound to the wall clock anywhere in scope: a
-        // statement naming one comes along, until none is left out.
-        if spans.add_naming(src, facts.clock_bindings.keys()) {
-            continue;
+    let spans = TreeSpans::new(src, module.units);
+    let tree = match python::parse(&mut parsers.python, src, spans.selected(src).as_deref()) {
+        Ok(tree) => tree,
+        Err(reason) => {
+            outcome.warnings.push(format!("{}: {reason}", file.rel));
+            return outcome;
         }
-        if outcome.warnings.is_empty()
-            && let Some(line) = first_error_line(root)
-        {
-            outcome
-                .warnings
-                .push(format!("{}: syntax error at line {line}", file.rel));
-        }
-        let mut cx = FileCheck {
-            file,
-            src,
-            facts: &facts,
-            out: Vec::new(),
-        };
-        for &node in &nodes.nodes {
-            rules::obs006_wall_clock_duration::check(node, &mut cx);
-            rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
-        }
-        outcome.diagnostics.append(&mut cx.out);
-        for comment in nodes.comments {
-            if let Some(s) = parse_suppression(python::text(comment, src)) {
-                outcome.add_suppression(comment.start_position().row + 1, s);
-            }
-        }
-        return outcome;
+    };
+    let root = tree.root_node();
+    let nodes = python::RuleNodes::collect(root);
+    let facts = ModuleFacts::collect(&nodes.nodes, src);
+    if outcome.warnings.is_empty()
+        && let Some(line) = first_error_line(root)
+    {
+        outcome
+            .warnings
+            .push(format!("{}: syntax error at line {line}", file.rel));
     }
+    let mut cx = FileCheck {
+        file,
+        src,
+        facts: &facts,
+        out: Vec::new(),
+    };
+    for &node in &nodes.nodes {
+        rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
+    }
+    outcome.diagnostics.append(&mut cx.out);
+    for comment in nodes.comments {
+        if let Some(s) = parse_suppression(python::text(comment, src)) {
+            outcome.add_suppression(comment.start_position().row + 1, s);
+        }
+    }
+    outcome
 }
 
 /// Which units of a module ([`recon_syntax::ModuleUnits`]: statements,
 /// and `def`/`class` headers) the tree rules parse, with the headers
 /// around them: those holding a rule's trigger
-/// ([`rules::TREE_RULE_STATEMENTS`]), an import the module facts read
-/// ([`python::IMPORT_FACTS`]) or a `recon:` comment, and, to a fixed point,
-/// those naming a name bound to the wall clock. Every unit when the token
-/// pass did not read the module.
+/// ([`rules::TREE_RULE_LITERALS`]), an import the module facts read
+/// ([`python::IMPORT_FACTS`]) or a `recon:` comment. Every unit when the
+/// token pass did not read the module.
 struct TreeSpans {
     /// `None`: the whole module.
     units: Option<(recon_syntax::ModuleUnits, Vec<bool>)>,
@@ -416,7 +408,7 @@ impl TreeSpans {
                 .spans()
                 .map(|span| {
                     let text = src.get(span).unwrap_or("");
-                    rules::TREE_RULE_STATEMENTS.is_match(text)
+                    rules::TREE_RULE_LITERALS.is_match(text)
                         || python::IMPORT_FACTS.is_match(text)
                         || text.contains("recon:")
                 })
@@ -432,37 +424,6 @@ impl TreeSpans {
             .as_ref()
             .map(|(units, wanted)| units.with_headers(src, wanted))
     }
-
-    /// Select the units whose text holds the last segment of one of
-    /// `names` as a word; whether any was added.
-    fn add_naming<'n>(&mut self, src: &str, names: impl Iterator<Item = &'n String>) -> bool {
-        let Some((units, wanted)) = &mut self.units else {
-            return false;
-        };
-        let segments: Vec<&str> = names.map(|n| n.rsplit('.').next().unwrap_or(n)).collect();
-        let mut added = false;
-        for (span, wanted) in units.spans().zip(wanted.iter_mut()) {
-            if *wanted {
-                continue;
-            }
-            let text = src.get(span).unwrap_or("");
-            if segments.iter().any(|s| contains_word(text, s)) {
-                *wanted = true;
-                added = true;
-            }
-        }
-        added
-    }
-}
-
-/// Whether `word` stands in `text` as a whole identifier (not inside a
-/// longer one: `start` is not in `startswith`).
-fn contains_word(text: &str, word: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(word).any(|(at, _)| {
-        !text[..at].chars().next_back().is_some_and(is_ident)
-            && !text[at + word.len()..].chars().next().is_some_and(is_ident)
-    })
 }
 
 /// Record the suppression comments found by a frontend walk.
@@ -506,26 +467,18 @@ mod tests {
             "import os, httpx",
             "import requests.adapters",
             "from asyncio import create_task",
-            "from time import (\n    time,\n)",
+            "from asyncio import (\n    create_task,\n)",
         ] {
             assert!(python::IMPORT_FACTS.is_match(text), "{text}");
         }
         for text in [
             "import os",
+            "from time import time",
             "from typing import Any",
             "# requests are imported lazily",
         ] {
             assert!(!python::IMPORT_FACTS.is_match(text), "{text}");
         }
-    }
-
-    #[test]
-    fn whole_words() {
-        assert!(contains_word("return T1 - T0", "T0"));
-        assert!(contains_word("elapsed = now-start", "start"));
-        assert!(!contains_word("if s.startswith(x):", "start"));
-        assert!(!contains_word("restart()", "start"));
-        assert!(!contains_word("t_start = 1", "start"));
     }
 
     #[test]

@@ -5,12 +5,13 @@
 //! ([`Rule::doc`]). [`check`] runs the enabled rules over a set of files,
 //! each file read once:
 //!
-//! - **Python, OBS001-OBS005** read the findings `recon scan` makes of the
+//! - **Python, OBS001-OBS006** read the findings `recon scan` makes of the
 //!   module ([`recon_syntax::ModuleReader`]: the token pass for `print`
 //!   calls and `except` bodies, tree-sitter over the units the scan's
-//!   triggers select for log calls), so a rule and the report's gap for the
-//!   same concept flag the same lines (`tests/check_rules.rs`).
-//! - **Python, OBS006-OBS009** still walk a whole-module tree; each declares
+//!   triggers select for log calls and wall-clock durations), so a rule and
+//!   the report's gap for the same concept flag the same lines
+//!   (`tests/check_rules.rs`).
+//! - **Python, OBS007-OBS009** still walk a tree of their own; each declares
 //!   a `TRIGGER` pattern (what its match must contain), and a module none
 //!   matches (most) is not parsed for them. A `recon:` suppression comment
 //!   also needs the tree.

@@ -6,7 +6,7 @@
 //! scan does; the vocabulary (*last segment*, *dotted name*, *string
 //! literal*) is the one the `recon-findings` documentation defines.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use tree_sitter::{Node, Parser, Tree};
 
@@ -50,9 +50,7 @@ pub(crate) fn parse(
     }
 }
 
-pub(crate) use recon_syntax::python_cst::{
-    dotted_name, last_segment, string_parts, text, unparenthesize,
-};
+pub(crate) use recon_syntax::python_cst::{last_segment, string_parts, text, unparenthesize};
 
 /// The positional arguments of a call (keyword arguments, `**` splats and
 /// comments skipped; `*args` kept). A generator argument is its only
@@ -142,21 +140,6 @@ pub(crate) fn plain_string(node: Node<'_>, src: &str) -> Option<String> {
     literal_text(node, src)
 }
 
-/// The innermost enclosing function (`def`, `async def`, `lambda`) of
-/// `node`, or `None` at module level. Class bodies are no scope of their own
-/// here (their names are not visible to methods, but nothing a rule reads
-/// depends on that).
-pub(crate) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if matches!(n.kind(), "function_definition" | "lambda") {
-            return Some(n);
-        }
-        current = n.parent();
-    }
-    None
-}
-
 /// The nodes of a module the tree rules and [`ModuleFacts`] look at, in
 /// document order, and its comments: one walk of the tree, the kinds
 /// compared as ids.
@@ -166,11 +149,10 @@ pub(crate) struct RuleNodes<'t> {
 }
 
 /// The kinds in [`RuleNodes::nodes`].
-const RULE_NODE_KINDS: [&str; 10] = [
+const RULE_NODE_KINDS: [&str; 9] = [
     "import_statement",
     "import_from_statement",
     "assignment",
-    "binary_operator",
     "call",
     "expression_statement",
     "string",
@@ -218,13 +200,12 @@ impl<'t> RuleNodes<'t> {
 
 /// What a statement must hold to give [`ModuleFacts`] an import a rule
 /// reads: `import requests` / `httpx` (OBS007, anywhere in the module), or
-/// `from asyncio import` / `from time import` (OBS008's task factories,
-/// OBS006's bare clock).
+/// `from asyncio import` (OBS008's task factories).
 pub(crate) static IMPORT_FACTS: std::sync::LazyLock<regex_automata::meta::Regex> =
     std::sync::LazyLock::new(|| {
         #[allow(clippy::expect_used)] // a constant pattern, tested in the checker
         regex_automata::meta::Regex::new(
-            r"\bimport\b[^\n]*\b(?:requests|httpx)\b|\bfrom\s+(?:asyncio|time)\s+import\b",
+            r"\bimport\b[^\n]*\b(?:requests|httpx)\b|\bfrom\s+asyncio\s+import\b",
         )
         .expect("the import facts pattern compiles")
     });
@@ -237,26 +218,12 @@ pub(crate) struct ModuleFacts {
     pub imports: HashSet<String>,
     /// `from M import N` (unaliased): `(M, N)`.
     pub from_imports: HashSet<(String, String)>,
-    /// `T = <wall-clock read>` assignments: target text -> the scopes and
-    /// the byte offsets where they end.
-    pub clock_bindings: HashMap<String, Vec<ClockBinding>>,
-}
-
-/// One `T = time.time()` assignment.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ClockBinding {
-    /// The innermost function's id, `None` at module level; always `None`
-    /// for attribute targets (`self.started`), which are file-wide.
-    pub scope: Option<usize>,
-    /// Where the assignment statement ends.
-    pub end_byte: usize,
 }
 
 impl ModuleFacts {
     /// Collect the facts of a module from its [`RuleNodes`].
     pub(crate) fn collect(nodes: &[Node<'_>], src: &str) -> ModuleFacts {
         let mut facts = ModuleFacts::default();
-        // Imports first: clock reads through `from time import time` need them.
         for node in nodes {
             match node.kind() {
                 "import_statement" => {
@@ -282,76 +249,6 @@ impl ModuleFacts {
                 _ => {}
             }
         }
-        for &node in nodes {
-            if node.kind() != "assignment" {
-                continue;
-            }
-            let Some(target) = node.child_by_field_name("left") else {
-                continue;
-            };
-            if !matches!(target.kind(), "identifier" | "attribute") {
-                continue;
-            }
-            // `a = b = f()`: the value at the end of the chain.
-            let mut value = node.child_by_field_name("right");
-            while let Some(v) = value.filter(|v| v.kind() == "assignment") {
-                value = v.child_by_field_name("right");
-            }
-            let Some(value) = value.map(unparenthesize) else {
-                continue;
-            };
-            if value.kind() != "call" {
-                continue;
-            }
-            if is_wall_clock_read(value, src, &facts) {
-                let attribute = target.kind() == "attribute";
-                let Some(name) = dotted_name(target, src) else {
-                    continue;
-                };
-                let scope = if attribute {
-                    None
-                } else {
-                    enclosing_function(node).map(|f| f.id())
-                };
-                facts
-                    .clock_bindings
-                    .entry(name)
-                    .or_default()
-                    .push(ClockBinding {
-                        scope,
-                        end_byte: statement_end(node),
-                    });
-            }
-        }
         facts
-    }
-}
-
-/// The end of the statement an assignment is part of (the outermost
-/// assignment of a chain, or its expression statement).
-fn statement_end(mut node: Node<'_>) -> usize {
-    while let Some(parent) = node.parent() {
-        if matches!(parent.kind(), "assignment" | "expression_statement") {
-            node = parent;
-        } else {
-            break;
-        }
-    }
-    node.end_byte()
-}
-
-/// A call of the wall clock: `time.time()`, `time.time_ns()`, or `time()` /
-/// `time_ns()` when the module says `from time import time` (`time_ns`).
-pub(crate) fn is_wall_clock_read(node: Node<'_>, src: &str, facts: &ModuleFacts) -> bool {
-    let node = unparenthesize(node);
-    let Some(function) = callee(node) else {
-        return false;
-    };
-    match dotted_name(function, src).as_deref() {
-        Some("time.time" | "time.time_ns") => true,
-        Some(name @ ("time" | "time_ns")) => facts
-            .from_imports
-            .contains(&("time".to_owned(), name.to_owned())),
-        _ => false,
     }
 }

@@ -715,6 +715,7 @@ pub struct ModuleFindings {
     pub print_calls: Vec<(recon_findings::Position, recon_findings::PrintCall)>,
     pub log_messages: Vec<(recon_findings::Position, recon_findings::LogMessage)>,
     pub except_bodies: Vec<(recon_findings::Position, recon_findings::ExceptBody)>,
+    pub wall_clock_durations: Vec<(recon_findings::Position, recon_findings::WallClockDuration)>,
     /// The module's units, in order (see [`ModuleUnits`]); `None` when the
     /// token pass did not read the module (it was parsed whole).
     pub units: Option<ModuleUnits>,
@@ -766,9 +767,9 @@ impl ModuleReader {
     pub fn new() -> Result<ModuleReader, String> {
         let mut worker = python::Worker::new()?;
         // Only what the rules read: no call graph, and of the tree's
-        // categories only the log calls.
+        // categories only the log calls and wall-clock durations.
         worker.summarize = false;
-        worker.reading = python::Reading::LogCalls;
+        worker.reading = python::Reading::Check;
         Ok(ModuleReader {
             worker,
             queries: python::queries()?,
@@ -802,6 +803,10 @@ impl ModuleReader {
             except_bodies: std::mem::take(&mut found.categories.except_bodies)
                 .into_iter()
                 .map(|(c, b)| (at(b.line, c), b))
+                .collect(),
+            wall_clock_durations: std::mem::take(&mut found.categories.wall_clock_durations)
+                .into_iter()
+                .map(|(c, d)| (at(d.line, c), d))
                 .collect(),
             units: found.units.map(ModuleUnits),
             errors: found.errors,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use recon_findings::{CarrierKind, LogLevel, LoggingConfigKind, MessageKind, TimingKind};
+use recon_findings::{CarrierKind, LogLevel, LoggingConfigKind, MessageKind};
 
 use super::{Input, code, count_by, gap, is_test_file, none_found, plural, searched};
 use crate::model::{Count, Evidence, Gap, GapInstance, Loc, Logging};
@@ -321,29 +321,18 @@ fn gaps(input: &Input) -> Vec<Gap> {
             .collect(),
     ));
 
-    // Durations measured with the wall clock: a duration variable assigned
-    // on a line that reads time.time / time.time_ns.
+    // Durations measured with the wall clock: the scan's finding, which
+    // `recon check` OBS006 flags.
     out.push(gap(
         "wall-clock-duration",
         "durations measured with time.time()",
-        "duration variables assigned on a line that reads `time.time()` (OBS006)",
-        f.timing
+        searched("wall_clock_durations"),
+        f.wall_clock_durations
             .iter()
-            .filter(|t| t.kind == TimingKind::Duration && !is_test_file(&t.file))
-            .filter(|d| {
-                f.timing.iter().any(|c| {
-                    c.kind == TimingKind::Clock
-                        && c.file == d.file
-                        && c.line == d.line
-                        && matches!(c.name.as_str(), "time.time" | "time.time_ns")
-                })
-            })
+            .filter(|d| !is_test_file(&d.file))
             .map(|d| GapInstance {
                 at: Loc::new(&d.file, d.line),
-                message: format!(
-                    "{} is measured with `time.time()`, which jumps with the wall clock: use `time.perf_counter()`",
-                    code(&d.name)
-                ),
+                message: "duration computed from `time.time()`, which jumps with the wall clock: use `time.perf_counter()`".to_owned(),
             })
             .collect(),
     ));

@@ -60,28 +60,12 @@ use obs009_hardcoded_notification_secret::HardcodedNotificationSecret;
 use obs010_unhandled_websocket_message::UnhandledWebsocketMessage;
 
 /// What every violation struct knows about its rule.
-/// What a Python module must hold for a rule that walks its tree
-/// (OBS006-OBS009) to find anything: each such rule's `TRIGGER`, one
-/// pattern. A module it does not match is not parsed whole.
+/// What a Python module, and each of its units the tree rules parse, must
+/// hold for a rule that walks its tree (OBS009) to find anything:
+/// each such rule's `TRIGGER`, one pattern. A module it does not match is
+/// not parsed for them.
 pub(crate) static TREE_RULE_LITERALS: std::sync::LazyLock<regex_automata::meta::Regex> =
-    std::sync::LazyLock::new(|| {
-        one_pattern(&[
-            obs006_wall_clock_duration::TRIGGER,
-            obs009_hardcoded_notification_secret::TRIGGER,
-        ])
-    });
-
-/// What a top-level statement of a module [`TREE_RULE_LITERALS`] matches
-/// must hold for a tree rule to find anything in it (the module's own
-/// trigger, except OBS006's, whose reads may be bare `time()` calls under a
-/// `from time import` elsewhere).
-pub(crate) static TREE_RULE_STATEMENTS: std::sync::LazyLock<regex_automata::meta::Regex> =
-    std::sync::LazyLock::new(|| {
-        one_pattern(&[
-            obs006_wall_clock_duration::STATEMENT_TRIGGER,
-            obs009_hardcoded_notification_secret::TRIGGER,
-        ])
-    });
+    std::sync::LazyLock::new(|| one_pattern(&[obs009_hardcoded_notification_secret::TRIGGER]));
 
 /// What a Python module must hold for a rule that reads the semantic
 /// model (OBS007, OBS008) to find anything in it: each such rule's
@@ -229,9 +213,6 @@ mod tests {
     #[test]
     fn tree_rule_triggers() {
         for text in [
-            "d = time.time() - t0",
-            "t = time . time_ns ()",
-            "from time import time",
             "SMTP_PASS = 'x'",
             "url = 'https://hooks.slack.com/services/T0/B0/x'",
             "'https://discordapp.com/api/webhooks/1/a'",
@@ -239,8 +220,9 @@ mod tests {
         ] {
             assert!(TREE_RULE_LITERALS.is_match(text), "{text}");
         }
-        assert!(TREE_RULE_STATEMENTS.is_match("elapsed = time() - start"));
         for text in [
+            "d = time.time() - t0",
+            "from time import time",
             "datetime.now() - started",
             "import requests_mock",
             "time.sleep(1)",

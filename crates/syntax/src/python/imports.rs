@@ -28,11 +28,13 @@ impl Captures {
     }
 }
 
-/// One binding: where it is, the bound name, what it stands for.
+/// One binding: where it is, the bound name, what it stands for, whether
+/// it names an alias (`as x`).
 pub(super) struct Raw {
     at: usize,
     bound: String,
     target: String,
+    aliased: bool,
 }
 
 pub(super) fn collect(caps: &Captures, m: &QueryMatch<'_, '_>, src: &str) -> Option<Raw> {
@@ -64,6 +66,7 @@ pub(super) fn collect(caps: &Captures, m: &QueryMatch<'_, '_>, src: &str) -> Opt
         at: name_node.start_byte(),
         bound: normalize(bound),
         target: normalize(target),
+        aliased: alias_node.is_some(),
     })
 }
 
@@ -163,7 +166,13 @@ pub(super) fn from_tokens(src: &str, tokens: &[Token]) -> Vec<Raw> {
                         (tokens[k].start, first.clone(), first)
                     }
                 };
-                out.push(Raw { at, bound, target });
+                let aliased = alias(next).is_some();
+                out.push(Raw {
+                    at,
+                    bound,
+                    target,
+                    aliased,
+                });
                 k = alias(next).map_or(next, |a| a + 1);
                 if !is_op(k, ",") {
                     break;
@@ -191,6 +200,7 @@ pub(super) fn from_tokens(src: &str, tokens: &[Token]) -> Vec<Raw> {
                 at,
                 bound,
                 target: format!("{module}.{name}"),
+                aliased: alias(next).is_some(),
             });
             k = alias(next).map_or(next, |a| a + 1);
             if !is_op(k, ",") {
@@ -206,5 +216,11 @@ impl Raw {
     /// The bound name and what it stands for.
     pub(super) fn binding(&self) -> (&str, &str) {
         (&self.bound, &self.target)
+    }
+
+    /// What the binding stands for when the import names no alias
+    /// (`from time import time` gives `time.time`; `... as now`, `None`).
+    pub(super) fn unaliased_target(&self) -> Option<&str> {
+        (!self.aliased).then_some(self.target.as_str())
     }
 }

@@ -29,6 +29,7 @@ mod token_pass;
 mod tracing_setup;
 mod triggers;
 mod units;
+mod wall_clock;
 mod websocket_messages;
 
 use std::sync::OnceLock;
@@ -115,6 +116,7 @@ topics! {
     Imports: imports => imports::Raw, "imports.scm";
     Calls: clients => clients::Raw<'t>, "calls.scm";
     Strings: strings => strings::Raw<'t>, "strings.scm";
+    WallClock: wall_clock => wall_clock::Raw<'t>, "wall_clock.scm";
 }
 
 /// Each category's trigger registration (what lets a unit through to
@@ -369,7 +371,9 @@ impl Worker {
         out.metrics_calls = metrics_calls::extract(&raw.metrics_calls, &ancestry, &ctx);
         out.background_tasks = background_tasks::extract(&raw.background_tasks, &ctx);
 
-        let imports = imports::Imports::new(imports.unwrap_or(raw.imports));
+        let import_bindings = imports.unwrap_or(raw.imports);
+        out.wall_clock_durations = wall_clock::extract(&raw.wall_clock, &import_bindings, &ctx);
+        let imports = imports::Imports::new(import_bindings);
         let clients = clients::extract(&raw.clients, &imports, &ctx);
         let setup = logging_setup::extract(&raw.clients, &imports, &ancestry, &ctx);
         out.error_trackers = error_trackers::extract(&raw.clients, &imports, &ctx);

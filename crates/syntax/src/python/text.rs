@@ -401,6 +401,21 @@ pub fn is_scope(node: Node<'_>) -> bool {
     )
 }
 
+/// The innermost enclosing function (`def`, `async def`, `lambda`) of
+/// `node`, or `None` at module level. Class bodies are no scope of their
+/// own here (their names are not visible to methods, but nothing a rule
+/// reads depends on that).
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if matches!(n.kind(), "function_definition" | "lambda") {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
 pub use recon_findings::vocabulary::is_test_path;
 
 /// Whether a string literal (parentheses dropped) has an f-string part with

@@ -11,8 +11,8 @@
 //! once; this module is the machinery that reads them. The dense categories come
 //! from the token pass for every unit. Where a rule reads the module around
 //! the match, the context comes along: assignments from a router factory are
-//! triggers themselves; names bound to a logger or a router, and names bound
-//! by imports, become triggers of the module; a module that receives from a
+//! triggers themselves; names bound to a logger, a router or the wall clock,
+//! and names bound by imports, become triggers of the module; a module that receives from a
 //! WebSocket is parsed whole (the websocket rule follows what it receives
 //! through its functions); the import map itself is read from tokens and
 //! handed to the extractors ([`super::imports`]).
@@ -32,6 +32,7 @@ use super::lexer::{Kind, Token};
 use super::metrics_calls::is_metrics_receiver;
 use super::text::decode_prefix;
 use super::timing::{CLOCKS, is_duration_name};
+use super::wall_clock::{WALL_CLOCKS, bare_clocks};
 use super::websocket_messages::{RECEIVE_METHODS, SEND_METHODS};
 use crate::common::MODEL_PREFIXES;
 
@@ -46,6 +47,11 @@ pub(crate) struct ModuleTriggers<'s> {
     loggers: FxHashSet<&'s str>,
     /// Names bound to a router factory's result.
     routers: FxHashSet<&'s str>,
+    /// Names a wall-clock duration may read: those assigned on a line that
+    /// reads the wall clock (`t0 = time.time()`, `self.t0 = ...`: the
+    /// target's last name), and `time` / `time_ns` when the module imports
+    /// them bare from `time`.
+    wall_clock: FxHashSet<&'s str>,
     /// Names imports bind to a client module or callable, a logging
     /// configuration function or an environment reader.
     imported: FxHashSet<String>,
@@ -203,8 +209,10 @@ pub(crate) fn module<'s>(
         receives: false,
         loggers: FxHashSet::default(),
         routers: FxHashSet::default(),
+        wall_clock: bare_clocks(imports).collect(),
         imported: FxHashSet::default(),
     };
+    let bare: Vec<&str> = found.wall_clock.iter().copied().collect();
     for line in lines(tokens) {
         let mut roles = 0;
         for j in line.clone() {
@@ -214,13 +222,15 @@ pub(crate) fn module<'s>(
         }
         let logger = roles & role::LOGGER_FACTORY != 0;
         let router = roles & role::ROUTER_FACTORY != 0;
+        let wall_clock =
+            roles & role::CLOCK != 0 && line.clone().any(|j| is_wall_clock_read(&view, j, &bare));
         found.receives |= line.clone().any(|j| {
             view.is_name(j)
                 && view.after_dot(j)
                 && view.is_op(j + 1, "(")
                 && RECEIVE_METHODS.contains(&view.text(j))
         });
-        if !(logger || router) {
+        if !(logger || router || wall_clock) {
             continue;
         }
         for j in line {
@@ -234,6 +244,9 @@ pub(crate) fn module<'s>(
             }
             if router {
                 found.routers.insert(name);
+            }
+            if wall_clock {
+                found.wall_clock.insert(name);
             }
         }
     }
@@ -267,10 +280,10 @@ fn lines(tokens: &[Token]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
 pub(crate) enum Reading {
     /// Every category: the scan.
     Every,
-    /// Log calls and the logger bindings they read: `recon check`, whose
-    /// tree-read rules read only `log_messages` (the rest comes from the
-    /// token pass).
-    LogCalls,
+    /// What `recon check`'s rules read from the tree: log calls (and the
+    /// logger bindings they read) and wall-clock durations (the rest comes
+    /// from the token pass).
+    Check,
 }
 
 /// Whether tokens `range` (one unit) hold a trigger of `reading`.
@@ -281,8 +294,12 @@ pub(crate) fn triggered(
     module: &ModuleTriggers<'_>,
     reading: Reading,
 ) -> bool {
-    if reading == Reading::LogCalls {
-        return log_call_triggered(&View { src, tokens }, range, module);
+    if reading == Reading::Check {
+        let view = View { src, tokens };
+        return log_call_triggered(&view, range.clone(), module)
+            || range
+                .into_iter()
+                .any(|j| wall_clock_fires(&view, j, module));
     }
     if module.receives {
         return true;
@@ -306,7 +323,8 @@ pub(crate) fn triggered(
         }
         let name = view.text(j);
         let role = role_of(name);
-        if role & role::ALWAYS != 0
+        if wall_clock_fires(&view, j, module)
+            || role & role::ALWAYS != 0
             || (!module.imported.is_empty() && module.imported.contains(name))
             || (decorator_line && role & role::CELERY != 0)
         {
@@ -392,6 +410,34 @@ fn log_call_triggered(
                         || (r == "logging" && view.bare_receiver(j))
                 }))
     })
+}
+
+/// The wall-clock durations' trigger at token `j`: a name of
+/// [`ModuleTriggers::wall_clock`], or a call of `time.time` /
+/// `time.time_ns`.
+fn wall_clock_fires(view: &View<'_>, j: usize, module: &ModuleTriggers<'_>) -> bool {
+    view.is_name(j)
+        && ((!module.wall_clock.is_empty() && module.wall_clock.contains(view.text(j)))
+            || is_wall_clock_read(view, j, &[]))
+}
+
+/// A wall-clock read named at `j`: a call of `time.time` or `time.time_ns`
+/// (as written), or of a name of `bare` (see
+/// [`super::wall_clock::bare_clocks`]) not after a dot.
+fn is_wall_clock_read(view: &View<'_>, j: usize, bare: &[&str]) -> bool {
+    if !view.is_name(j) || !view.is_op(j + 1, "(") {
+        return false;
+    }
+    let name = view.text(j);
+    if !view.after_dot(j) {
+        return bare.contains(&name);
+    }
+    view.bare_receiver(j)
+        && view.receiver(j).is_some_and(|receiver| {
+            WALL_CLOCKS
+                .iter()
+                .any(|clock| clock.split_once('.') == Some((receiver, name)))
+        })
 }
 
 fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
