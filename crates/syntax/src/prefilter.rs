@@ -43,6 +43,11 @@ pub const TYPESCRIPT: &[&str] = &[
     "http",
 ];
 
+/// Literals of `hardcoded_secrets` in TypeScript and Svelte: the webhook
+/// markers themselves (a TypeScript literal is never split, and its
+/// escapes are read as written).
+const TYPESCRIPT_SECRETS: &[&str] = recon_findings::vocabulary::WEBHOOK_MARKERS;
+
 /// Literals of the SQL rules.
 pub const SQL: &[&str] = &["table", "index"];
 
@@ -74,7 +79,8 @@ pub(crate) fn may_match(lang: Lang, rel: &str, bytes: &[u8]) -> bool {
         // cheap, and tree-sitter still parses only triggered units.
         Lang::Python => true,
         Lang::TypeScript | Lang::Svelte => {
-            crate::typescript::path_findings(rel) || matches(&TS, &[TYPESCRIPT], bytes)
+            crate::typescript::path_findings(rel)
+                || matches(&TS, &[TYPESCRIPT, TYPESCRIPT_SECRETS], bytes)
         }
         Lang::Sql => matches(&SQ, &[SQL], bytes),
         Lang::Env => true,
