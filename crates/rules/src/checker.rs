@@ -126,8 +126,13 @@ impl FileOutcome {
 
 /// One parser per language, reused across the files a worker checks.
 pub struct Parsers {
-    /// The scan's reading of a Python module (OBS001-OBS005 read it).
+    /// The scan's reading of a Python module (OBS001-OBS005 and OBS009
+    /// read it).
     module: recon_syntax::ModuleReader,
+    /// The scan's reading of a TypeScript or Svelte file (OBS009 reads
+    /// it), made on the first such file (its queries take a while to
+    /// compile, and a Python checkout needs none).
+    frontend: Option<Result<recon_syntax::FrontendReader, String>>,
     /// The whole-module tree, for the rules that still walk one.
     python: Parser,
     typescript: Parser,
@@ -140,6 +145,7 @@ impl Parsers {
     pub fn new() -> Result<Parsers, String> {
         Ok(Parsers {
             module: recon_syntax::ModuleReader::new()?,
+            frontend: None,
             python: python::parser()?,
             typescript: frontend::parser(frontend::Dialect::TypeScript)?,
             tsx: frontend::parser(frontend::Dialect::Tsx)?,
@@ -256,7 +262,29 @@ pub fn check_source(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOu
     match file.language {
         Language::Python => check_python(parsers, file, src),
         Language::TypeScript | Language::Tsx | Language::Svelte => {
-            frontend::check(front_parsers(parsers, file.language), file, src)
+            let mut report = Report {
+                file: &file.rel,
+                out: Vec::new(),
+            };
+            let reader = parsers
+                .frontend
+                .get_or_insert_with(recon_syntax::FrontendReader::new);
+            let reader_error = match reader {
+                Ok(reader) => {
+                    let found = reader.read(&file.rel, src);
+                    rules::obs009_hardcoded_notification_secret::check(
+                        &found.hardcoded_secrets,
+                        &mut report,
+                    );
+                    None
+                }
+                Err(reason) => Some(format!("{}: {reason}", file.rel)),
+            };
+            // The walk gives the suppression comments and the warnings.
+            let mut outcome = frontend::check(front_parsers(parsers, file.language), file, src);
+            outcome.diagnostics = report.out;
+            outcome.warnings.extend(reader_error);
+            outcome
         }
     }
 }
@@ -276,7 +304,7 @@ pub(crate) fn front_parsers(
     }
 }
 
-/// A Python module: OBS001-OBS005 read the scan's findings of it (the
+/// A Python module: OBS001-OBS005 and OBS009 read the scan's findings of it (the
 /// token pass, tree-sitter over the units its triggers select); the rules
 /// that still walk a tree, and suppression comments, parse the whole
 /// module only when its text holds what they look for.
@@ -298,6 +326,7 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
     rules::obs003_error_without_traceback::check(&module, &mut report);
     rules::obs004_eager_log_formatting::check(&module, &mut report);
     rules::obs005_root_logger_call::check(&module, &mut report);
+    rules::obs009_hardcoded_notification_secret::check(&module.hardcoded_secrets, &mut report);
     outcome.diagnostics = report.out;
     if !(rules::TREE_RULE_LITERALS.is_match(src) || src.contains("recon:")) {
         return outcome;
@@ -336,7 +365,6 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str) -> FileOutcom
             rules::obs006_wall_clock_duration::check(node, &mut cx);
             rules::obs007_http_request_without_timeout::check(node, &mut cx);
             rules::obs008_fire_and_forget_task::check(node, &mut cx);
-            rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
         }
         outcome.diagnostics.append(&mut cx.out);
         for comment in nodes.comments {

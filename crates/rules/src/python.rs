@@ -50,18 +50,7 @@ pub(crate) fn parse(
     }
 }
 
-pub(crate) use recon_syntax::python_cst::{
-    dotted_name, last_segment, string_parts, text, unparenthesize,
-};
-
-/// The positional arguments of a call (keyword arguments, `**` splats and
-/// comments skipped; `*args` kept). A generator argument is its only
-/// positional argument.
-pub(crate) fn positional_args(call: Node<'_>) -> Vec<Node<'_>> {
-    call.child_by_field_name("arguments")
-        .map(recon_syntax::python_cst::positional_args)
-        .unwrap_or_default()
-}
+pub(crate) use recon_syntax::python_cst::{dotted_name, last_segment, text, unparenthesize};
 
 /// The value of the keyword argument `name=` of a call.
 pub(crate) fn keyword_arg<'t>(call: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
@@ -81,73 +70,6 @@ pub(crate) fn callee(call: Node<'_>) -> Option<Node<'_>> {
     (call.kind() == "call")
         .then(|| call.child_by_field_name("function"))
         .flatten()
-}
-
-/// For a call `R.M(...)`: `(R, "M")`.
-pub(crate) fn method_call<'t, 's>(call: Node<'t>, src: &'s str) -> Option<(Node<'t>, &'s str)> {
-    let function = callee(call)?;
-    if function.kind() != "attribute" {
-        return None;
-    }
-    let object = function.child_by_field_name("object")?;
-    let attribute = function.child_by_field_name("attribute")?;
-    Some((object, text(attribute, src)))
-}
-
-/// The prefix letters of a `string` node, lower-cased (`f`, `rb`...).
-pub(crate) fn string_prefix(node: Node<'_>, src: &str) -> String {
-    node.child(0)
-        .filter(|c| c.kind() == "string_start")
-        .map(|start| {
-            text(start, src)
-                .chars()
-                .take_while(char::is_ascii_alphabetic)
-                .map(|c| c.to_ascii_lowercase())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether a `string` node has a `{placeholder}`.
-pub(crate) fn has_placeholder(node: Node<'_>) -> bool {
-    node.named_children(&mut node.walk())
-        .any(|c| c.kind() == "interpolation")
-}
-
-/// The text between the quotes of a string-like expression, the parts of a
-/// concatenation joined, each placeholder replaced by one space, escapes
-/// kept as written. `None` for anything but `string`/`concatenated_string`.
-pub(crate) fn literal_text(node: Node<'_>, src: &str) -> Option<String> {
-    let parts = string_parts(node);
-    if parts.is_empty() {
-        return None;
-    }
-    let mut out = String::new();
-    for part in parts {
-        for child in part.named_children(&mut part.walk()) {
-            match child.kind() {
-                "string_content" | "escape_sequence" => out.push_str(text(child, src)),
-                "interpolation" => out.push(' '),
-                _ => {}
-            }
-        }
-    }
-    Some(out)
-}
-
-/// A `str` literal (not bytes, no placeholder, parentheses dropped) and its
-/// text as written between the quotes.
-pub(crate) fn plain_string(node: Node<'_>, src: &str) -> Option<String> {
-    let node = unparenthesize(node);
-    let parts = string_parts(node);
-    if parts.is_empty()
-        || parts
-            .iter()
-            .any(|p| has_placeholder(*p) || string_prefix(*p, src).contains('b'))
-    {
-        return None;
-    }
-    literal_text(node, src)
 }
 
 /// The innermost enclosing function (`def`, `async def`, `lambda`) of
@@ -174,17 +96,13 @@ pub(crate) struct RuleNodes<'t> {
 }
 
 /// The kinds in [`RuleNodes::nodes`].
-const RULE_NODE_KINDS: [&str; 10] = [
+const RULE_NODE_KINDS: [&str; 6] = [
     "import_statement",
     "import_from_statement",
     "assignment",
     "binary_operator",
     "call",
     "expression_statement",
-    "string",
-    "concatenated_string",
-    "keyword_argument",
-    "pair",
 ];
 
 impl<'t> RuleNodes<'t> {
