@@ -514,11 +514,12 @@ fn project_root_comes_from_the_files() {
 #[test]
 fn check_and_report_flag_the_same_lines() {
     use std::collections::BTreeSet;
-    const SAME: [(&str, &str); 5] = [
+    const SAME: [(&str, &str); 6] = [
         ("OBS001", "print-call"),
         ("OBS002", "swallowed-exception"),
         ("OBS003", "error-without-traceback"),
         ("OBS004", "fstring-log-message"),
+        ("OBS009", "hardcoded-notification-secret"),
         ("OBS010", "ws-type-unhandled"),
     ];
     let mut projects = vec![workspace().join("fixtures/app")];
