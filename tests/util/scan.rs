@@ -345,6 +345,7 @@ pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
     category!(except_bodies);
     category!(route_routers);
     category!(error_trackers);
+    category!(hardcoded_secrets);
     // Configuration files are found by the walk whatever their language.
     let config = |f: &Findings| -> Vec<_> {
         f.logging_config

@@ -181,17 +181,16 @@ fn smtp_password_names(
                 names.push(key);
             }
         }
-        "argument_list" => {
-            // As Python binds it: `password=` first, else the second
-            // positional argument.
+        // As Python binds it: `password=` first, else the second
+        // positional argument.
+        "argument_list"
             if keyword_arg(holder, "password", src).is_none()
                 && positional_args(holder).get(1) == Some(&value)
                 && holder
                     .parent()
-                    .is_some_and(|call| is_smtp_login(call, smtp_module, src))
-            {
-                names.push("login".to_owned());
-            }
+                    .is_some_and(|call| is_smtp_login(call, smtp_module, src)) =>
+        {
+            names.push("login".to_owned());
         }
         _ => {}
     }
