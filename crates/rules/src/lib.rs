@@ -5,17 +5,19 @@
 //! ([`Rule::doc`]). [`check`] runs the enabled rules over a set of files,
 //! each file read once:
 //!
-//! - **Python, OBS001-OBS005** read the findings `recon scan` makes of the
-//!   module ([`recon_syntax::ModuleReader`]: the token pass for `print`
-//!   calls and `except` bodies, tree-sitter over the units the scan's
-//!   triggers select for log calls), so a rule and the report's gap for the
-//!   same concept flag the same lines (`tests/check_rules.rs`).
-//! - **Python, OBS006-OBS009** still walk a whole-module tree; each declares
+//! - **Python, OBS001-OBS005 and OBS009** read the findings `recon scan`
+//!   makes of the module ([`recon_syntax::ModuleReader`]: the token pass
+//!   for `print` calls and `except` bodies, tree-sitter over the units the
+//!   scan's triggers select for log calls and hard-coded secrets), so a
+//!   rule and the report's gap for the same concept flag the same lines
+//!   (`tests/check_rules.rs`).
+//! - **Python, OBS006-OBS008** still walk a tree of their own; each declares
 //!   a `TRIGGER` pattern (what its match must contain), and a module none
 //!   matches (most) is not parsed for them. A `recon:` suppression comment
 //!   also needs the tree.
-//! - **TypeScript, JavaScript and Svelte** `<script>` bodies are parsed with
-//!   tree-sitter-typescript for OBS009 and the suppression comments.
+//! - **TypeScript, JavaScript and Svelte**: OBS009 reads the scan's reading
+//!   of the file ([`recon_syntax::FrontendReader`]); the `<script>` bodies
+//!   are parsed again for the suppression comments.
 //!
 //! OBS010 needs more than the files checked (what one side
 //! sends, the other must handle): when it is enabled and a checked file may
