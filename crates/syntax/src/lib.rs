@@ -777,9 +777,9 @@ fn positions(src: &str) -> impl Fn(usize, usize) -> recon_findings::Position + '
 }
 
 /// One TypeScript, JavaScript or Svelte file read the way [`scan`] reads
-/// it (the literal prefilter, then tree-sitter; a Svelte file's scripts
-/// re-parsed as TypeScript), for `recon check`, which takes files one at a
-/// time. `.tsx` and `.jsx`, which the scan does not read, are read the
+/// it (tree-sitter; a Svelte file's scripts re-parsed as TypeScript), for
+/// `recon check`, which takes files one at a time and reads only the
+/// hard-coded secrets: a file holding no webhook marker is not read. `.tsx` and `.jsx`, which the scan does not read, are read the
 /// same way with TSX's grammar. One reader per worker thread.
 pub struct FrontendReader {
     typescript: typescript::Worker,
@@ -820,7 +820,10 @@ impl FrontendReader {
                 _ => return FrontendFindings::default(),
             }
         };
-        if !prefilter::may_match(lang, rel, src.as_bytes()) {
+        // Check reads only the hard-coded secrets: a file without a webhook
+        // marker is not read at all (the scan's prefilter lets most files
+        // through for its other categories).
+        if !prefilter::may_hold_secret(src.as_bytes()) {
             return FrontendFindings::default();
         }
         if guard::parse_hazard(guard::Grammar::Other, src, guard::DEFAULT_MAX_PARSE_BYTES).is_some()
