@@ -520,7 +520,7 @@ fn project_root_comes_from_the_files() {
 #[test]
 fn check_and_report_flag_the_same_lines() {
     use std::collections::BTreeSet;
-    const SAME: [(&str, &str); 9] = [
+    const SAME: [(&str, &str); 10] = [
         ("OBS001", "print-call"),
         ("OBS002", "swallowed-exception"),
         ("OBS003", "error-without-traceback"),
@@ -529,6 +529,7 @@ fn check_and_report_flag_the_same_lines() {
         ("OBS006", "wall-clock-duration"),
         ("OBS007", "http-request-without-timeout"),
         ("OBS008", "fire-and-forget-task"),
+        ("OBS009", "hardcoded-notification-secret"),
         ("OBS010", "ws-type-unhandled"),
     ];
     let mut projects = vec![workspace().join("fixtures/app")];

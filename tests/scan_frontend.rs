@@ -425,3 +425,33 @@ fn fixture_app_frontend() {
         ]
     );
 }
+
+/// Webhook URLs with their token in TypeScript literals and Svelte
+/// `<script>` code, read off `fixtures/scan/frontend/hardcoded_secrets` by
+/// hand: a placeholder after the marker, a marker without token, an env
+/// read, a comment, markup and template expressions are none.
+#[test]
+fn hardcoded_secrets_in_code_only() {
+    use recon_findings::{HardcodedSecret, SecretKind};
+    let found = scan(
+        &workspace().join("fixtures/scan/frontend/hardcoded_secrets"),
+        &[],
+    );
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    let secret = |file: &str, line: usize, name: &str| HardcodedSecret {
+        file: file.into(),
+        line,
+        kind: SecretKind::WebhookUrl,
+        name: name.into(),
+    };
+    assert_eq!(
+        found.hardcoded_secrets,
+        [
+            // 6: markup; 7: a template expression, not `<script>` code
+            secret("src/lib/Alert.svelte", 3, "discordapp.com"),
+            // 2: placeholders; 3: a placeholder right after the marker;
+            // 4: no token; 5: env; 6: a comment; 7: no webhook marker
+            secret("src/lib/hooks.ts", 1, "hooks.slack.com"),
+        ]
+    );
+}

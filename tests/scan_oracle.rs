@@ -57,6 +57,26 @@ fn fixture_app_agrees_with_oracle() {
 }
 
 #[test]
+fn hardcoded_secrets_fixtures_agree_with_oracle() {
+    for fixture in [
+        "fixtures/scan/python/hardcoded_secrets",
+        "fixtures/check/obs009",
+    ] {
+        let found = assert_agree(&workspace().join(fixture), &[]);
+        // Not vacuous: both kinds.
+        for kind in [
+            recon_findings::SecretKind::WebhookUrl,
+            recon_findings::SecretKind::SmtpPassword,
+        ] {
+            assert!(
+                found.hardcoded_secrets.iter().any(|s| s.kind == kind),
+                "{fixture}: no {kind:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn error_trackers_fixture_agrees_with_oracle() {
     let dir = workspace().join("fixtures/scan/python/error_trackers");
     let found = assert_agree(&dir, &[]);

@@ -13,6 +13,7 @@ use recon_findings::{
     RedisClient, Route, Side, Timing, TimingKind, WebsocketEndpoint, WebsocketMessage,
 };
 use recon_findings::{ExceptBody, LoggingConfig, LoggingConfigKind, MessageKind, PrintCall};
+use recon_findings::{HardcodedSecret, SecretKind};
 
 fn fixture(name: &str) -> Findings {
     scan(&workspace().join("fixtures/scan/python").join(name), &[])
@@ -498,6 +499,7 @@ fn json_shape_is_pinned() {
   "metrics_calls": [],
   "background_tasks": [],
   "notifications": [],
+  "hardcoded_secrets": [],
   "external_urls": [],
   "db_connections": [],
   "redis": [],
@@ -851,6 +853,51 @@ fn background_tasks() {
             job(20, CeleryTask, Some("cleanup")),
             job(25, CeleryTask, Some("reindex")),
             // 30: @task_registry.register is no task decorator
+        ]
+    );
+}
+
+fn secret(file: &str, line: usize, kind: SecretKind, name: &str) -> HardcodedSecret {
+    HardcodedSecret {
+        file: file.into(),
+        line,
+        kind,
+        name: name.into(),
+    }
+}
+
+/// Webhook URLs with their token and SMTP passwords in literals, read off
+/// `fixtures/scan/python/hardcoded_secrets` by hand, decoys included.
+#[test]
+fn hardcoded_secrets() {
+    use SecretKind::*;
+    let found = fixture("hardcoded_secrets");
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    assert_eq!(
+        found.hardcoded_secrets,
+        [
+            secret("alerts.py", 4, WebhookUrl, "hooks.slack.com"),
+            // an implicit concatenation is one literal, at its first part
+            secret("alerts.py", 6, WebhookUrl, "outlook.office.com"),
+            // 9: a placeholder right after the marker; 10: no token;
+            // 11: an environment read
+            // each target of the chain
+            secret("alerts.py", 12, SmtpPassword, "SMTP_PASSWORD"),
+            secret("alerts.py", 12, SmtpPassword, "smtp_pass"),
+            // 13: a placeholder; 14: empty; 15: bytes
+            // `import smtplib as mail`: any `X.login(user, "...")`, the
+            // literal in parentheses; 21: an environment read; 22: no login
+            secret("alerts.py", 20, SmtpPassword, "login"),
+            // `password=` of a call that is no login is nothing
+            secret("alerts.py", 23, SmtpPassword, "smtp_password"),
+            // a dict entry; `smtp_host` names no password
+            secret("alerts.py", 27, SmtpPassword, "SMTP_PASS"),
+            // the module imports smtplib: this login counts too
+            secret("alerts.py", 28, SmtpPassword, "login"),
+            // 3: no SMTP import, a receiver not named for SMTP
+            secret("site.py", 4, SmtpPassword, "login"),
+            // a marker inside prose still holds a token
+            secret("site.py", 5, WebhookUrl, "discordapp.com"),
         ]
     );
 }

@@ -9,7 +9,8 @@ websocket_endpoints, websocket_messages (backend side), context_carriers,
 timing, metrics_calls, background_tasks, notifications, external_urls,
 db_connections, redis and ai_providers (Python and `.env*` files), and
 logging_config, print_calls, log_messages, except_bodies, route_routers,
-error_trackers and wall_clock_durations.
+error_trackers, tracing_setup, wall_clock_durations and hardcoded_secrets
+(Python files).
 (`call_graph` is judged by `jedi_calls.py`, an oracle built on jedi.) Prints
 the same JSON shape (schema recon.findings/1) for a root directory:
 
@@ -63,6 +64,7 @@ CATEGORIES = [
     "print_calls", "log_messages", "except_bodies", "route_routers", "error_trackers",
     "tracing_setup",
     "wall_clock_durations",
+    "hardcoded_secrets",
 ]
 LOGGING_CONFIG_CALLS = {
     "logging.basicConfig": "basicConfig",
@@ -560,6 +562,7 @@ def scan_tree(rel, tree, source, script=False):
     scan_clients(rel, tree, found)
     scan_error_trackers(rel, tree, source, found)
     scan_tracing_setup(rel, tree, found)
+    scan_hardcoded_secrets(rel, tree, source, found)
     scan_logging(rel, tree, source, found, log_nodes, messages, script)
     scan_wall_clock(rel, tree, found)
     return found
@@ -1458,6 +1461,172 @@ def scan_clients(rel, tree, found):
             value = str_value(node)
             if value is not None and provider_of_model(value) is not None:
                 add("ai_providers", line, provider=provider_of_model(value), kind="model", name=value)
+
+
+# --------------------------------------------------------------------------
+# hardcoded_secrets
+
+WEBHOOK_MARKERS = [
+    "hooks.slack.com/services/",
+    "discord.com/api/webhooks/",
+    "discordapp.com/api/webhooks/",
+    "outlook.office.com/webhook",
+    "webhook.office.com/webhookb2/",
+]
+
+
+def written_parts(segment):
+    """The string literals of a literal's source text (an implicit
+    concatenation's parts, with the white space, line continuations and
+    comments between them): each as (prefix lower-cased, text between the
+    quotes as written with each f-string placeholder read as one space,
+    has a placeholder)."""
+    parts = []
+    i, n = 0, len(segment)
+    while i < n:
+        c = segment[i]
+        if c in " \t\r\n\\\f":
+            i += 1
+            continue
+        if c == "#":
+            while i < n and segment[i] != "\n":
+                i += 1
+            continue
+        start = i
+        while i < n and segment[i].isalpha():
+            i += 1
+        prefix = segment[start:i].lower()
+        quote = segment[i]
+        q = quote * 3 if segment.startswith(quote * 3, i) else quote
+        i += len(q)
+        text, placeholder = [], False
+        while i < n and not segment.startswith(q, i):
+            ch = segment[i]
+            if ch == "\\":
+                text.append(segment[i:i + 2])
+                i += 2
+            elif "f" in prefix and ch == "{" and segment.startswith("{{", i):
+                text.append("{{")
+                i += 2
+            elif "f" in prefix and ch == "{":
+                # A replacement field: to its matching brace, skipping the
+                # strings inside (Python 3.11: other quotes than ours).
+                depth = 0
+                while i < n:
+                    ch = segment[i]
+                    if ch in "{[(":
+                        depth += 1
+                    elif ch in "}])":
+                        depth -= 1
+                        if depth == 0:
+                            i += 1
+                            break
+                    elif ch in "'\"" and ch != quote:
+                        end = segment.index(ch, i + 1)
+                        i = end
+                    i += 1
+                text.append(" ")
+                placeholder = True
+            else:
+                text.append(ch)
+                i += 1
+        i += len(q)
+        parts.append((prefix, "".join(text), placeholder))
+    return parts
+
+
+def webhook_marker(text):
+    """The marker `text` holds followed by a letter or digit of a token."""
+    for marker in WEBHOOK_MARKERS:
+        at = text.find(marker)
+        while at >= 0:
+            token = re.match(r"[^\s'\"`]*", text[at + len(marker):]).group(0)
+            if any(c.isascii() and c.isalnum() for c in token):
+                return marker
+            at = text.find(marker, at + 1)
+    return None
+
+
+def scan_hardcoded_secrets(rel, tree, source, found):
+    """hardcoded_secrets: webhook URLs with their token in any string
+    literal; SMTP passwords as secret literals given to an SMTP password's
+    name or an SMTP login."""
+
+    def add(node, kind, name):
+        found["hardcoded_secrets"].append({"file": rel, "line": node.lineno, "kind": kind, "name": name})
+
+    def parts(node):
+        return written_parts(ast.get_source_segment(source, node))
+
+    def is_literal(node):
+        return isinstance(node, ast.JoinedStr) or (
+            isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+        )
+
+    def secret(node):
+        """A non-empty str literal without placeholder."""
+        if not is_literal(node):
+            return False
+        ps = parts(node)
+        return (
+            all("b" not in p and not ph for p, _, ph in ps)
+            and "".join(t for _, t, _ in ps) != ""
+        )
+
+    def plain_text(node):
+        if not is_literal(node):
+            return None
+        ps = parts(node)
+        if any("b" in p or ph for p, _, ph in ps):
+            return None
+        return "".join(t for _, t, _ in ps)
+
+    def is_smtp_name(name):
+        return name is not None and "smtp" in name.lower() and "pass" in name.lower()
+
+    smtp_import = False
+    for node in ast.walk(tree):
+        modules = []
+        if isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            modules = [node.module]
+        for m in modules:
+            if m.split(".")[0] in ("smtplib", "aiosmtplib"):
+                smtp_import = True
+
+    in_fstring = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for v in node.values:
+                in_fstring.add(id(v))
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            in_fstring.add(id(node.format_spec))
+
+    for node in ast.walk(tree):
+        if is_literal(node) and id(node) not in in_fstring:
+            marker = webhook_marker("".join(t for _, t, _ in parts(node)))
+            if marker is not None:
+                add(node, "webhook_url", marker.split("/")[0])
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and secret(node.value):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if is_smtp_name(last_segment(t)):
+                    add(node.value, "smtp_password", last_segment(t))
+        if isinstance(node, ast.keyword) and node.arg is not None and secret(node.value):
+            if is_smtp_name(node.arg):
+                add(node.value, "smtp_password", node.arg)
+        if isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                if k is not None and secret(v) and is_smtp_name(plain_text(k)):
+                    add(v, "smtp_password", plain_text(k))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "login":
+            receiver = last_segment(node.func.value)
+            if smtp_import or (receiver is not None and "smtp" in receiver.lower()):
+                by_name = [k.value for k in node.keywords if k.arg == "password"]
+                password = by_name[0] if by_name else (node.args[1] if len(node.args) > 1 else None)
+                if password is not None and secret(password):
+                    add(password, "smtp_password", "login")
 
 
 def sort_key(item):

@@ -347,6 +347,7 @@ pub fn assert_agree(root: &Path, extra: &[&str]) -> Findings {
     category!(error_trackers);
     category!(tracing_setup);
     category!(wall_clock_durations);
+    category!(hardcoded_secrets);
     // Configuration files are found by the walk whatever their language.
     let config = |f: &Findings| -> Vec<_> {
         f.logging_config

@@ -117,6 +117,7 @@
 //! - `metrics_calls`: [`MetricsCall`]
 //! - `background_tasks`: [`BackgroundTask`]
 //! - `notifications`: [`Notification`] (Python and `.env*` files)
+//! - `hardcoded_secrets`: [`HardcodedSecret`] (Python, TypeScript and Svelte)
 //! - `external_urls`: [`ExternalUrl`]
 //! - `db_connections`: [`DbConnection`]
 //! - `redis`: [`RedisClient`]
@@ -371,6 +372,10 @@ findings! {
     /// Alert channels: SMTP, Slack and webhook clients, their settings.
     #[serde(default)]
     notifications: [Notification], searched "SMTP clients, email settings, Slack/webhook URLs and clients, their env variables";
+    /// Credentials of alert channels written in the source (`recon check`
+    /// OBS009).
+    #[serde(default)]
+    hardcoded_secrets: [HardcodedSecret], searched "Slack, Discord and Teams webhook URLs with their token in string literals of .py, .ts, .js and Svelte `<script>` code, and SMTP passwords in `str` literals of .py files";
     /// `http(s)://` string literals in code.
     #[serde(default)]
     external_urls: [ExternalUrl], searched "http(s) URLs in source";
@@ -978,6 +983,59 @@ pub enum NotificationKind {
     Env,
     /// An environment variable defined in a `.env*` file.
     EnvFile,
+}
+
+/// A credential of an alert channel written in the source: whoever reads
+/// the repository can post to the channel or send as the mail account.
+///
+/// # `hardcoded_secrets`: [`HardcodedSecret`] (Python, TypeScript and Svelte)
+///
+/// **Webhook URLs** (`webhook_url`), in Python, TypeScript, JavaScript and
+/// Svelte `<script>` code: a string literal (Python: each `str`/bytes
+/// literal or implicit concatenation, f-strings included; TS: string and
+/// template literals) whose text between the quotes (escapes as written,
+/// parts of a concatenation joined, each placeholder `{...}` / `${...}`
+/// read as one space) contains a *webhook marker* of
+/// [`vocabulary::WEBHOOK_MARKERS`] (`hooks.slack.com/services/`,
+/// `discord.com/api/webhooks/`, `discordapp.com/api/webhooks/`,
+/// `outlook.office.com/webhook`, `webhook.office.com/webhookb2/`) followed by
+/// at least one ASCII letter or digit before the next whitespace or quote
+/// (so `f"https://hooks.slack.com/services/{token}"` is none). `name` is
+/// the marker's host (`hooks.slack.com`).
+///
+/// **SMTP passwords** (`smtp_password`), in Python: a *secret literal* is
+/// a non-empty `str` literal (not bytes, no placeholder, parentheses
+/// dropped). Found:
+///
+/// - `X.login(user, P)` with `P` (the second positional argument, or
+///   `password=`) a secret literal, when the module imports `smtplib` or
+///   `aiosmtplib` (`import` or `from ... import`, anywhere in the module),
+///   or `X`'s last segment contains `smtp` (any case); `name` is `login`;
+/// - an assignment (`=`, annotated, each target of a chain), a keyword
+///   argument or a dict entry (string key) whose name (the target's last
+///   segment, the keyword, the key's text), lower-cased, contains both
+///   `smtp` and `pass` (`SMTP_PASSWORD`, `smtp_pass`) and whose value is a
+///   secret literal; `name` is that name.
+///
+/// `line` (and the column `recon check` prints) is where the literal
+/// starts, its parentheses included.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct HardcodedSecret {
+    pub file: String,
+    pub line: usize,
+    pub kind: SecretKind,
+    /// The webhook's host, or the name the SMTP password is given to.
+    pub name: String,
+}
+
+/// What a hard-coded secret is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretKind {
+    /// A Slack, Discord or Teams incoming-webhook URL with its token.
+    WebhookUrl,
+    /// An SMTP password.
+    SmtpPassword,
 }
 
 /// An `http(s)://` string literal.

@@ -27,6 +27,54 @@ pub fn is_test_path(rel: &str) -> bool {
         || base.contains(".spec.")
 }
 
+/// The paths of incoming-webhook URLs (Slack, Discord, Microsoft Teams):
+/// whoever has such a URL with its token can post to the channel (see
+/// [`crate::HardcodedSecret`]).
+pub const WEBHOOK_MARKERS: &[&str] = &[
+    "hooks.slack.com/services/",
+    "discord.com/api/webhooks/",
+    "discordapp.com/api/webhooks/",
+    "outlook.office.com/webhook",
+    "webhook.office.com/webhookb2/",
+];
+
+/// The [`WEBHOOK_MARKERS`] entry `text` holds a URL of: the marker
+/// followed by an ASCII letter or digit before the next whitespace or
+/// quote (a token, not a placeholder read as a space).
+///
+/// ```
+/// use recon_findings::vocabulary::webhook_marker_in;
+/// assert_eq!(
+///     webhook_marker_in("https://hooks.slack.com/services/T0/B0/abc"),
+///     Some("hooks.slack.com/services/")
+/// );
+/// assert_eq!(webhook_marker_in("https://hooks.slack.com/services/"), None);
+/// assert_eq!(webhook_marker_in("https://hooks.slack.com/services/ x"), None);
+/// assert_eq!(webhook_marker_in("https://example.com/webhook/abc"), None);
+/// ```
+pub fn webhook_marker_in(text: &str) -> Option<&'static str> {
+    WEBHOOK_MARKERS.iter().copied().find(|marker| {
+        text.match_indices(marker).any(|(at, _)| {
+            text[at + marker.len()..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | '`'))
+                .any(|c| c.is_ascii_alphanumeric())
+        })
+    })
+}
+
+/// The host of a [`WEBHOOK_MARKERS`] entry (`hooks.slack.com`).
+pub fn webhook_host(marker: &str) -> &str {
+    marker.split('/').next().unwrap_or(marker)
+}
+
+/// Whether a name a value is given to names an SMTP password: lower-cased,
+/// it contains both `smtp` and `pass` (`SMTP_PASSWORD`, `smtp_pass`).
+pub fn is_smtp_password_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("smtp") && lower.contains("pass")
+}
+
 use crate::LogLevel;
 
 /// The level methods of a logger, in severity order (`log` last: its

@@ -297,6 +297,8 @@ pub struct Alerts {
     pub error_tracking: Capability,
     /// Functions that already dispatch alerts (by name), where they start.
     pub dispatch: Vec<Evidence>,
+    /// Credentials of alert channels written in the source.
+    pub gaps: Vec<Gap>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -146,7 +146,7 @@ pub struct GapRule {
 }
 
 /// Every gap kind the report can produce, in SARIF rule-index order.
-pub const GAP_RULES: [GapRule; 13] = [
+pub const GAP_RULES: [GapRule; 14] = [
     GapRule {
         id: "missing-trace-id",
         name: "MissingTraceId",
@@ -238,6 +238,13 @@ pub const GAP_RULES: [GapRule; 13] = [
         short: "WebSocket message type never handled by the other side",
         full: "A message type one side sends and no handler of the other side compares against (see `recon check` OBS010).",
     },
+    GapRule {
+        id: "hardcoded-notification-secret",
+        name: "HardcodedNotificationSecret",
+        level: Level::Warning,
+        short: "Webhook URL or SMTP password in the source",
+        full: "A Slack, Discord or Teams webhook URL with its token, or an SMTP password, written in a literal: whoever reads the repository can post to the alert channel or send as the mail account; read it from the environment (see `recon check` OBS009).",
+    },
 ];
 
 /// The gaps of a report, in section order.
@@ -247,6 +254,7 @@ pub fn all_gaps(report: &Report) -> Vec<&Gap> {
         .gaps
         .iter()
         .chain(report.logging.gaps.iter())
+        .chain(report.alerts.gaps.iter())
         .chain(report.frontend.gaps.iter())
         .collect()
 }

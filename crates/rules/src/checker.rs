@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tree_sitter::{Node, Parser};
 
-use crate::python::{self, ModuleFacts};
+use crate::python;
 use crate::rules::{self, Rule, Violation};
 use crate::{Diagnostic, frontend};
 
@@ -130,8 +130,13 @@ impl FileOutcome {
 
 /// One parser per language, reused across the files a worker checks.
 pub struct Parsers {
-    /// The scan's reading of a Python module (OBS001-OBS005 read it).
+    /// The scan's reading of a Python module (OBS001-OBS005 and OBS009
+    /// read it).
     module: recon_syntax::ModuleReader,
+    /// The scan's reading of a TypeScript or Svelte file (OBS009 reads
+    /// it), made on the first such file (its queries take a while to
+    /// compile, and a Python checkout needs none).
+    frontend: Option<Result<recon_syntax::FrontendReader, String>>,
     /// The whole-module tree, for the rules that still walk one.
     python: Parser,
     typescript: Parser,
@@ -144,50 +149,12 @@ impl Parsers {
     pub fn new() -> Result<Parsers, String> {
         Ok(Parsers {
             module: recon_syntax::ModuleReader::new()?,
+            frontend: None,
             python: python::parser()?,
             typescript: frontend::parser(frontend::Dialect::TypeScript)?,
             tsx: frontend::parser(frontend::Dialect::Tsx)?,
             svelte: frontend::parser(frontend::Dialect::Svelte)?,
         })
-    }
-}
-
-/// 1-based line and column (in characters) of a node's start.
-pub(crate) fn position(node: Node<'_>, src: &str) -> (usize, usize) {
-    let point = node.start_position();
-    let start = node.start_byte();
-    let line_start = start.saturating_sub(point.column);
-    let column = src
-        .get(line_start..start)
-        .map_or(point.column, |s| s.chars().count());
-    (point.row + 1, column + 1)
-}
-
-/// One file being checked, as a rule's `check` sees it: the file, its text,
-/// the module facts, and the diagnostics so far.
-pub(crate) struct FileCheck<'a> {
-    pub file: &'a FileInfo,
-    pub src: &'a str,
-    pub facts: &'a ModuleFacts,
-    pub out: Vec<Diagnostic>,
-}
-
-impl FileCheck<'_> {
-    /// Report `violation` at `node`'s start.
-    pub(crate) fn report<V: Violation>(&mut self, node: Node<'_>, violation: &V) {
-        let (line, column) = position(node, self.src);
-        self.out.push(Diagnostic {
-            file: self.file.rel.clone(),
-            line,
-            column,
-            rule: V::RULE,
-            message: violation.message(),
-        });
-    }
-
-    /// The source text of `node`.
-    pub(crate) fn text(&self, node: Node<'_>) -> &str {
-        python::text(node, self.src)
     }
 }
 
@@ -304,7 +271,29 @@ pub fn check_source(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bo
     match file.language {
         Language::Python => check_python(parsers, file, src, model),
         Language::TypeScript | Language::Tsx | Language::Svelte => {
-            frontend::check(front_parsers(parsers, file.language), file, src)
+            let mut report = Report {
+                file: &file.rel,
+                out: Vec::new(),
+            };
+            let reader = parsers
+                .frontend
+                .get_or_insert_with(recon_syntax::FrontendReader::new);
+            let reader_error = match reader {
+                Ok(reader) => {
+                    let found = reader.read(&file.rel, src);
+                    rules::obs009_hardcoded_notification_secret::check(
+                        &found.hardcoded_secrets,
+                        &mut report,
+                    );
+                    None
+                }
+                Err(reason) => Some(format!("{}: {reason}", file.rel)),
+            };
+            // The walk gives the suppression comments and the warnings.
+            let mut outcome = frontend::check(front_parsers(parsers, file.language), file, src);
+            outcome.diagnostics = report.out;
+            outcome.warnings.extend(reader_error);
+            outcome
         }
     }
 }
@@ -324,7 +313,7 @@ pub(crate) fn front_parsers(
     }
 }
 
-/// A Python module: OBS001-OBS006 read the scan's findings of it (the
+/// A Python module: OBS001-OBS006 and OBS009 read the scan's findings of it (the
 /// token pass, tree-sitter over the units its triggers select); the rules
 /// that still walk a tree, and suppression comments, parse the module only
 /// when its text holds what they look for.
@@ -350,21 +339,40 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) 
     rules::obs004_eager_log_formatting::check(&module, &mut report);
     rules::obs005_root_logger_call::check(&module, &mut report);
     rules::obs006_wall_clock_duration::check(&module, &mut report);
+    rules::obs009_hardcoded_notification_secret::check(&module.hardcoded_secrets, &mut report);
     outcome.diagnostics = report.out;
-    if !(rules::TREE_RULE_LITERALS.is_match(src) || src.contains("recon:")) {
-        return outcome;
+    if src.contains("recon:") {
+        read_python_suppressions(parsers, file, src, module.units, &mut outcome);
     }
-    let spans = TreeSpans::new(src, module.units);
-    let tree = match python::parse(&mut parsers.python, src, spans.selected(src).as_deref()) {
+    outcome
+}
+
+/// The `# recon: ignore` comments of a module: tree-sitter over the units
+/// whose text holds `recon:` (with the headers around them; the whole
+/// module when the token pass did not read it), which also says where the
+/// first syntax error of those units is.
+fn read_python_suppressions(
+    parsers: &mut Parsers,
+    file: &FileInfo,
+    src: &str,
+    units: Option<recon_syntax::ModuleUnits>,
+    outcome: &mut FileOutcome,
+) {
+    let ranges = units.map(|units| {
+        let wanted: Vec<bool> = units
+            .spans()
+            .map(|span| src.get(span).is_some_and(|t| t.contains("recon:")))
+            .collect();
+        units.with_headers(src, &wanted)
+    });
+    let tree = match python::parse(&mut parsers.python, src, ranges.as_deref()) {
         Ok(tree) => tree,
         Err(reason) => {
             outcome.warnings.push(format!("{}: {reason}", file.rel));
-            return outcome;
+            return;
         }
     };
     let root = tree.root_node();
-    let nodes = python::RuleNodes::collect(root);
-    let facts = ModuleFacts::collect(&nodes.nodes, src);
     if outcome.warnings.is_empty()
         && let Some(line) = first_error_line(root)
     {
@@ -372,58 +380,13 @@ fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) 
             .warnings
             .push(format!("{}: syntax error at line {line}", file.rel));
     }
-    let mut cx = FileCheck {
-        file,
-        src,
-        facts: &facts,
-        out: Vec::new(),
-    };
-    for &node in &nodes.nodes {
-        rules::obs009_hardcoded_notification_secret::check(node, &mut cx);
-    }
-    outcome.diagnostics.append(&mut cx.out);
-    for comment in nodes.comments {
-        if let Some(s) = parse_suppression(python::text(comment, src)) {
-            outcome.add_suppression(comment.start_position().row + 1, s);
+    visit_all(root, |node| {
+        if node.kind() == "comment"
+            && let Some(s) = parse_suppression(python::text(node, src))
+        {
+            outcome.add_suppression(node.start_position().row + 1, s);
         }
-    }
-    outcome
-}
-
-/// Which units of a module ([`recon_syntax::ModuleUnits`]: statements,
-/// and `def`/`class` headers) the tree rules parse, with the headers
-/// around them: those holding a rule's trigger
-/// ([`rules::TREE_RULE_LITERALS`]), an import the module facts read
-/// ([`python::IMPORT_FACTS`]) or a `recon:` comment. Every unit when the
-/// token pass did not read the module.
-struct TreeSpans {
-    /// `None`: the whole module.
-    units: Option<(recon_syntax::ModuleUnits, Vec<bool>)>,
-}
-
-impl TreeSpans {
-    fn new(src: &str, units: Option<recon_syntax::ModuleUnits>) -> TreeSpans {
-        let units = units.map(|units| {
-            let wanted = units
-                .spans()
-                .map(|span| {
-                    let text = src.get(span).unwrap_or("");
-                    rules::TREE_RULE_LITERALS.is_match(text)
-                        || python::IMPORT_FACTS.is_match(text)
-                        || text.contains("recon:")
-                })
-                .collect();
-            (units, wanted)
-        });
-        TreeSpans { units }
-    }
-
-    /// The ranges to parse; `None` for the whole module.
-    fn selected(&self, src: &str) -> Option<Vec<tree_sitter::Range>> {
-        self.units
-            .as_ref()
-            .map(|(units, wanted)| units.with_headers(src, wanted))
-    }
+    });
 }
 
 /// Record the suppression comments found by a frontend walk.
@@ -458,27 +421,6 @@ mod tests {
         assert_eq!(parse_suppression("# recon: ignored"), None);
         assert_eq!(parse_suppression("# recon: ignore[OBS003"), None);
         assert_eq!(parse_suppression("# ignore"), None);
-    }
-
-    #[test]
-    fn import_facts() {
-        for text in [
-            "import requests",
-            "import os, httpx",
-            "import requests.adapters",
-            "from asyncio import create_task",
-            "from asyncio import (\n    create_task,\n)",
-        ] {
-            assert!(python::IMPORT_FACTS.is_match(text), "{text}");
-        }
-        for text in [
-            "import os",
-            "from time import time",
-            "from typing import Any",
-            "# requests are imported lazily",
-        ] {
-            assert!(!python::IMPORT_FACTS.is_match(text), "{text}");
-        }
     }
 
     #[test]

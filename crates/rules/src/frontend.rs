@@ -1,12 +1,11 @@
 //! TypeScript, JavaScript and Svelte: parsing (a Svelte file's `<script>`
 //! bodies are parsed as TypeScript in place, so positions are the file's
-//! own), suppression comments and OBS009's string literals.
+//! own) for the suppression comments. OBS009 reads the scan's findings
+//! (`recon_syntax::FrontendReader`).
 
 use tree_sitter::{Node, Parser, Range, Tree};
 
-use crate::checker::{self, FileCheck, FileInfo, FileOutcome, Language, visit_all};
-use crate::python::ModuleFacts;
-use crate::rules;
+use crate::checker::{self, FileInfo, FileOutcome, Language, visit_all};
 
 /// The grammars this module loads.
 #[derive(Debug, Clone, Copy)]
@@ -72,34 +71,8 @@ fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
-/// The text between the delimiters of a string or template literal, each
-/// `${...}` replaced by one space, escapes as written.
-pub(crate) fn literal_text(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
-        "string" => {
-            let raw = text(node, src);
-            Some(
-                raw.get(1..raw.len().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_owned(),
-            )
-        }
-        "template_string" => {
-            let mut out = String::new();
-            for child in node.named_children(&mut node.walk()) {
-                match child.kind() {
-                    "template_substitution" => out.push(' '),
-                    _ => out.push_str(text(child, src)),
-                }
-            }
-            Some(out)
-        }
-        _ => None,
-    }
-}
-
-/// Check one frontend file with the per-file rules that read TypeScript
-/// (OBS009) and collect its `// recon: ignore` comments.
+/// Collect one frontend file's `// recon: ignore` comments, and warn
+/// about a tree too deep to analyse.
 pub(crate) fn check(mut parsers: FrontParsers<'_>, file: &FileInfo, src: &str) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let Some(tree) = parse(&mut parsers, src) else {
@@ -109,22 +82,12 @@ pub(crate) fn check(mut parsers: FrontParsers<'_>, file: &FileInfo, src: &str) -
         outcome.warnings.push(format!("{}: {reason}", file.rel));
         return outcome;
     }
-    let facts = ModuleFacts::default();
-    let mut cx = FileCheck {
-        file,
-        src,
-        facts: &facts,
-        out: Vec::new(),
-    };
     let mut comments = Vec::new();
-    visit_all(tree.root_node(), |node| match node.kind() {
-        "comment" => comments.push((node.start_position().row + 1, text(node, src).to_owned())),
-        "string" | "template_string" => {
-            rules::obs009_hardcoded_notification_secret::check_frontend(node, &mut cx);
+    visit_all(tree.root_node(), |node| {
+        if node.kind() == "comment" {
+            comments.push((node.start_position().row + 1, text(node, src).to_owned()));
         }
-        _ => {}
     });
-    outcome.diagnostics = cx.out;
     checker::add_comment_suppressions(&mut outcome, &comments);
     outcome
 }

@@ -5,18 +5,19 @@
 //! ([`Rule::doc`]). [`check`] runs the enabled rules over a set of files,
 //! each file read once:
 //!
-//! - **Python, OBS001-OBS006** read the findings `recon scan` makes of the
-//!   module ([`recon_syntax::ModuleReader`]: the token pass for `print`
-//!   calls and `except` bodies, tree-sitter over the units the scan's
-//!   triggers select for log calls and wall-clock durations), so a rule and
-//!   the report's gap for the same concept flag the same lines
-//!   (`tests/check_rules.rs`).
-//! - **Python, OBS007-OBS009** still walk a tree of their own; each declares
-//!   a `TRIGGER` pattern (what its match must contain), and a module none
-//!   matches (most) is not parsed for them. A `recon:` suppression comment
-//!   also needs the tree.
-//! - **TypeScript, JavaScript and Svelte** `<script>` bodies are parsed with
-//!   tree-sitter-typescript for OBS009 and the suppression comments.
+//! - **Python, OBS001-OBS006 and OBS009** read the findings `recon scan`
+//!   makes of the module ([`recon_syntax::ModuleReader`]: the token pass
+//!   for `print` calls and `except` bodies, tree-sitter over the units the
+//!   scan's triggers select for log calls, wall-clock durations and
+//!   hard-coded secrets), so a rule and the report's gap for the same
+//!   concept flag the same lines (`tests/check_rules.rs`).
+//! - **Python, OBS007 and OBS008** read the semantic model's external
+//!   calls ([`recon_syntax::external_calls`]), built over the checked
+//!   modules their `TRIGGER`s select, the others present by path.
+//! - **TypeScript, JavaScript and Svelte**: OBS009 reads the scan's reading
+//!   of the file ([`recon_syntax::FrontendReader`]).
+//! - A `# recon: ignore` comment is the one thing read from a tree of the
+//!   rules' own: the units holding `recon:` (the frontend file's tree).
 //!
 //! OBS010 needs more than the files checked (what one side
 //! sends, the other must handle): when it is enabled and a checked file may

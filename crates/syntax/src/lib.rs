@@ -716,6 +716,7 @@ pub struct ModuleFindings {
     pub log_messages: Vec<(recon_findings::Position, recon_findings::LogMessage)>,
     pub except_bodies: Vec<(recon_findings::Position, recon_findings::ExceptBody)>,
     pub wall_clock_durations: Vec<(recon_findings::Position, recon_findings::WallClockDuration)>,
+    pub hardcoded_secrets: Vec<(recon_findings::Position, recon_findings::HardcodedSecret)>,
     /// The module's units, in order (see [`ModuleUnits`]); `None` when the
     /// token pass did not read the module (it was parsed whole).
     pub units: Option<ModuleUnits>,
@@ -786,11 +787,7 @@ impl ModuleReader {
         self.worker.summarize = model;
         let mut found = self.worker.scan(self.queries, rel, src, true);
         exempt_script_prints(&mut found, path, rel, src);
-        let lines = common::LineIndex::new(src);
-        let at = |line: usize, byte_column: usize| recon_findings::Position {
-            line,
-            column: lines.char_column(src, line, byte_column) + 1,
-        };
+        let at = positions(src);
         ModuleFindings {
             print_calls: std::mem::take(&mut found.categories.print_calls)
                 .into_iter()
@@ -808,11 +805,114 @@ impl ModuleReader {
                 .into_iter()
                 .map(|(c, d)| (at(d.line, c), d))
                 .collect(),
+            hardcoded_secrets: std::mem::take(&mut found.categories.hardcoded_secrets)
+                .into_iter()
+                .map(|(c, s)| (at(s.line, c), s))
+                .collect(),
             units: found.units.map(ModuleUnits),
             errors: found.errors,
             model: found
                 .module
                 .map(|(rel, summary)| ModelModule { rel, summary }),
+        }
+    }
+}
+
+/// A finding's [`recon_findings::Position`] in `src` from its line and
+/// byte column.
+fn positions(src: &str) -> impl Fn(usize, usize) -> recon_findings::Position + '_ {
+    let lines = common::LineIndex::new(src);
+    move |line: usize, byte_column: usize| recon_findings::Position {
+        line,
+        column: lines.char_column(src, line, byte_column) + 1,
+    }
+}
+
+/// One TypeScript, JavaScript or Svelte file read the way [`scan`] reads
+/// it (tree-sitter; a Svelte file's scripts re-parsed as TypeScript), for
+/// `recon check`, which takes files one at a time and reads only the
+/// hard-coded secrets: a file holding no webhook marker is not read. `.tsx` and `.jsx`, which the scan does not read, are read the
+/// same way with TSX's grammar. One reader per worker thread.
+pub struct FrontendReader {
+    typescript: typescript::Worker,
+    queries: &'static typescript::TsQueries,
+    /// Made on the first `.tsx` or `.jsx` file.
+    tsx: Option<(typescript::Worker, &'static typescript::TsQueries)>,
+}
+
+/// What [`FrontendReader::read`] finds in one file, each finding with where
+/// it starts (1-based line, column in characters).
+#[derive(Debug, Default)]
+pub struct FrontendFindings {
+    pub hardcoded_secrets: Vec<(recon_findings::Position, recon_findings::HardcodedSecret)>,
+    /// What did not parse cleanly, or was not analysed.
+    pub errors: Vec<FileError>,
+}
+
+impl FrontendReader {
+    /// Load the grammars and compile the queries (once per process).
+    pub fn new() -> Result<FrontendReader, String> {
+        Ok(FrontendReader {
+            typescript: typescript::Worker::new()?,
+            queries: typescript::queries()?,
+            tsx: None,
+        })
+    }
+
+    /// Read `src`, the text of the file `rel` (relative to the project
+    /// root, `/`-separated; its extension says how it is read).
+    pub fn read(&mut self, rel: &str, src: &str) -> FrontendFindings {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let tsx = name.ends_with(".tsx") || name.ends_with(".jsx");
+        let lang = if tsx {
+            Lang::TypeScript
+        } else {
+            match language_of(rel) {
+                Some(lang @ (Lang::TypeScript | Lang::Svelte)) => lang,
+                _ => return FrontendFindings::default(),
+            }
+        };
+        // Check reads only the hard-coded secrets: a file without a webhook
+        // marker is not read at all (the scan's prefilter lets most files
+        // through for its other categories).
+        if !prefilter::may_hold_secret(src.as_bytes()) {
+            return FrontendFindings::default();
+        }
+        if guard::parse_hazard(guard::Grammar::Other, src, guard::DEFAULT_MAX_PARSE_BYTES).is_some()
+        {
+            return FrontendFindings::default();
+        }
+        let mut found = if tsx {
+            let reader = match &mut self.tsx {
+                Some(reader) => reader,
+                None => match typescript::Worker::tsx()
+                    .and_then(|w| Ok((w, typescript::tsx_queries()?)))
+                {
+                    Ok(reader) => self.tsx.insert(reader),
+                    Err(reason) => {
+                        return FrontendFindings {
+                            errors: vec![FileError {
+                                file: rel.to_owned(),
+                                reason,
+                            }],
+                            ..FrontendFindings::default()
+                        };
+                    }
+                },
+            };
+            reader.0.scan_ts(reader.1, rel, src)
+        } else if lang == Lang::Svelte {
+            self.typescript.scan_svelte(self.queries, rel, src)
+        } else {
+            self.typescript.scan_ts(self.queries, rel, src)
+        };
+        let at = positions(src);
+        FrontendFindings {
+            hardcoded_secrets: std::mem::take(&mut found.categories.hardcoded_secrets)
+                .into_iter()
+                .map(|(c, s)| (at(s.line, c), s))
+                .collect(),
+            errors: found.errors,
         }
     }
 }

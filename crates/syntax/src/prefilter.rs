@@ -36,6 +36,13 @@ fn matches(cell: &'static OnceLock<Option<AhoCorasick>>, lists: &[&[&str]], byte
     }
 }
 
+/// Whether a TypeScript or Svelte file may hold a hard-coded secret (what
+/// `recon check` reads of it): one of its category's literals.
+pub(crate) fn may_hold_secret(bytes: &[u8]) -> bool {
+    static SECRETS: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    matches(&SECRETS, &[crate::typescript::SECRET_LITERALS], bytes)
+}
+
 /// Whether a file may hold a finding (and so must be parsed).
 pub(crate) fn may_match(lang: Lang, rel: &str, bytes: &[u8]) -> bool {
     static TS: OnceLock<Option<AhoCorasick>> = OnceLock::new();

@@ -2,11 +2,13 @@
 //! error-tracking capability.
 
 use recon_findings::{
-    BackgroundKind, ErrorTracker, ErrorTrackerKind, Notification, NotificationKind,
+    BackgroundKind, ErrorTracker, ErrorTrackerKind, Notification, NotificationKind, SecretKind,
 };
 
-use super::{Input, at, code, is_test_file, kind_name, non_empty, none_found, plural};
-use crate::model::{Alerts, Capability, Evidence, Loc};
+use super::{
+    Input, at, code, gap, is_test_file, kind_name, non_empty, none_found, plural, searched,
+};
+use crate::model::{Alerts, Capability, Evidence, Gap, GapInstance, Loc};
 
 /// Words that make a notification finding an email channel.
 const EMAIL_WORDS: [&str; 3] = ["smtp", "mail", "sendgrid"];
@@ -262,7 +264,42 @@ pub fn derive(input: &Input) -> Alerts {
         background,
         error_tracking: error_tracking(input),
         dispatch,
+        gaps: vec![hardcoded_secrets(input)],
     }
+}
+
+/// Webhook URLs and SMTP passwords written in the source, as `recon check`
+/// OBS009 flags them: every file, tests included (a credential in a test
+/// leaks as well).
+fn hardcoded_secrets(input: &Input) -> Gap {
+    let mut instances: Vec<GapInstance> = input
+        .f
+        .hardcoded_secrets
+        .iter()
+        .map(|s| GapInstance {
+            at: Loc::new(&s.file, s.line),
+            message: match s.kind {
+                SecretKind::WebhookUrl => format!(
+                    "{} webhook URL with its token in the source: whoever reads the code can post to the channel; read it from an env setting",
+                    code(&s.name)
+                ),
+                SecretKind::SmtpPassword => format!(
+                    "SMTP password in the source (given to {}): read it from an env setting",
+                    code(&s.name)
+                ),
+            },
+        })
+        .collect();
+    // One instance per literal and message: each target of `a = b = "..."`
+    // is a finding of its own.
+    instances.sort_by(|a, b| (&a.at, &a.message).cmp(&(&b.at, &b.message)));
+    instances.dedup_by(|a, b| a.at == b.at && a.message == b.message);
+    gap(
+        "hardcoded-notification-secret",
+        "hard-coded webhook URLs and SMTP passwords",
+        &format!("{} (OBS009)", searched("hardcoded_secrets")),
+        instances,
+    )
 }
 
 /// `sentry_sdk.init` (sentry, `dsn=` given, traces_sample_rate `0.25`).

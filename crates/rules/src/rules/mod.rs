@@ -59,14 +59,6 @@ use obs008_fire_and_forget_task::FireAndForgetTask;
 use obs009_hardcoded_notification_secret::HardcodedNotificationSecret;
 use obs010_unhandled_websocket_message::UnhandledWebsocketMessage;
 
-/// What every violation struct knows about its rule.
-/// What a Python module, and each of its units the tree rules parse, must
-/// hold for a rule that walks its tree (OBS009) to find anything:
-/// each such rule's `TRIGGER`, one pattern. A module it does not match is
-/// not parsed for them.
-pub(crate) static TREE_RULE_LITERALS: std::sync::LazyLock<regex_automata::meta::Regex> =
-    std::sync::LazyLock::new(|| one_pattern(&[obs009_hardcoded_notification_secret::TRIGGER]));
-
 /// What a Python module must hold for a rule that reads the semantic
 /// model (OBS007, OBS008) to find anything in it: each such rule's
 /// `TRIGGER`. The model is built over the checked modules that match, and
@@ -95,6 +87,7 @@ fn one_pattern(patterns: &[&str]) -> regex_automata::meta::Regex {
         .expect("the rules' trigger patterns compile")
 }
 
+/// What every violation struct knows about its rule.
 pub trait RuleMeta {
     /// `OBSnnn`.
     const CODE: &'static str;
@@ -207,30 +200,6 @@ impl std::fmt::Display for Rule {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-
-    /// The tree rules' triggers hold every shape their rules read (a
-    /// module without one is not parsed for them) and skip common text.
-    #[test]
-    fn tree_rule_triggers() {
-        for text in [
-            "SMTP_PASS = 'x'",
-            "url = 'https://hooks.slack.com/services/T0/B0/x'",
-            "'https://discordapp.com/api/webhooks/1/a'",
-            "'https://outlook.office.com/webhook/a'",
-        ] {
-            assert!(TREE_RULE_LITERALS.is_match(text), "{text}");
-        }
-        for text in [
-            "d = time.time() - t0",
-            "from time import time",
-            "datetime.now() - started",
-            "import requests_mock",
-            "time.sleep(1)",
-            "print('requests')",
-        ] {
-            assert!(!TREE_RULE_LITERALS.is_match(text), "{text}");
-        }
-    }
 
     /// The model rules' words: a module naming neither library nor task
     /// factory is not read into the model; a word inside a longer one is

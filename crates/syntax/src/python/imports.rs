@@ -103,6 +103,15 @@ impl Imports {
         })
     }
 
+    /// Whether an import binds a name to one of `modules` or to something
+    /// in one (`import smtplib`, `import smtplib as s`, `from smtplib
+    /// import SMTP`).
+    pub(super) fn imports_any(&self, modules: &[&str]) -> bool {
+        self.map
+            .values()
+            .any(|target| super::hardcoded_secrets::is_in_any(target, modules))
+    }
+
     /// [`Imports::qualified`], only when an import binds the expression's
     /// first identifier (a local variable `sentry_sdk` is not the module).
     pub(super) fn imported(&self, node: Node<'_>, src: &str) -> Option<String> {

@@ -15,6 +15,7 @@ mod clients;
 pub(crate) mod context_carriers;
 mod error_trackers;
 mod except_handlers;
+mod hardcoded_secrets;
 mod imports;
 pub(crate) use recon_semantic::lexer;
 mod log_calls;
@@ -381,6 +382,7 @@ impl Worker {
         out.logging_config = setup.logging_config;
         out.print_calls = setup.print_calls;
         let strings = strings::extract(&raw.strings, &ancestry, &ctx);
+        out.hardcoded_secrets = hardcoded_secrets::extract(&raw.strings, &imports, &ancestry, &ctx);
         out.db_connections = clients.db_connections;
         out.redis = clients.redis;
         out.ai_providers = clients.ai_providers;

@@ -5,6 +5,7 @@ use tree_sitter::{Point, Range};
 
 use crate::common::LineIndex;
 
+use super::hardcoded_secrets;
 use super::imports::Raw as ImportBinding;
 use super::lexer::Token;
 use super::token_pass::{Unit, UnitKind};
@@ -29,10 +30,15 @@ pub(crate) fn selected(
     reading: triggers::Reading,
 ) -> Vec<Range> {
     let module = triggers::module(src, tokens, imports);
+    // Hard-coded secrets are read in every reading (`recon check` OBS009
+    // reads them).
+    let secrets = hardcoded_secrets::UnitTrigger::new(src, imports);
     let wanted: Vec<bool> = units
         .iter()
         .map(|unit| {
-            !shortcuts || triggers::triggered(src, tokens, unit.first..unit.end, &module, reading)
+            !shortcuts
+                || triggers::triggered(src, tokens, unit.first..unit.end, &module, reading)
+                || secrets.fires(unit.start_byte..unit.end_byte)
         })
         .collect();
     let spans = with_headers(

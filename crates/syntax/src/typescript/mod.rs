@@ -28,12 +28,16 @@ macro_rules! categories {
     };
 }
 
+/// What a file must hold for `recon check` to read it for OBS009.
+pub(crate) const SECRET_LITERALS: &[&str] = hardcoded_secrets::LITERALS;
+
 categories! {
     websocket_messages,
     notifications,
     charts,
     external_urls,
     routes,
+    hardcoded_secrets,
 }
 
 use std::sync::OnceLock;
@@ -104,11 +108,29 @@ fn svelte_language() -> Language {
 /// The shared compiled queries (compiled on first use).
 pub(crate) fn queries() -> Result<&'static TsQueries, String> {
     static QUERIES: OnceLock<Result<TsQueries, String>> = OnceLock::new();
-    QUERIES.get_or_init(compile).as_ref().map_err(Clone::clone)
+    QUERIES
+        .get_or_init(|| compile(&language()))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
-fn compile() -> Result<TsQueries, String> {
-    let topics = TopicQuery::new(&language(), "typescript queries", TOPICS)?;
+/// TSX's grammar: `.tsx` and `.jsx` files, which only `recon check` reads.
+fn tsx_language() -> Language {
+    tree_sitter_typescript::LANGUAGE_TSX.into()
+}
+
+/// The queries compiled for [`tsx_language`] (its node ids are not
+/// TypeScript's).
+pub(crate) fn tsx_queries() -> Result<&'static TsQueries, String> {
+    static QUERIES: OnceLock<Result<TsQueries, String>> = OnceLock::new();
+    QUERIES
+        .get_or_init(|| compile(&tsx_language()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn compile(language: &Language) -> Result<TsQueries, String> {
+    let topics = TopicQuery::new(language, "typescript queries", TOPICS)?;
     let query = &topics.query;
     let svelte = Query::new(&svelte_language(), SVELTE_REGIONS)
         .map_err(|e| format!("svelte queries: {e}"))?;
@@ -165,6 +187,8 @@ struct Doc<'a> {
     tree: Tree,
     src: &'a str,
     map: Option<&'a PosMap>,
+    /// A Svelte file's template expressions (code is the rest).
+    template: bool,
 }
 
 /// Per-worker parsing state.
@@ -176,9 +200,18 @@ pub(crate) struct Worker {
 
 impl Worker {
     pub(crate) fn new() -> Result<Self, String> {
+        Worker::with_language(&language())
+    }
+
+    /// A worker reading `.tsx` and `.jsx` files (with [`tsx_queries`]).
+    pub(crate) fn tsx() -> Result<Self, String> {
+        Worker::with_language(&tsx_language())
+    }
+
+    fn with_language(language: &Language) -> Result<Self, String> {
         let mut typescript = Parser::new();
         typescript
-            .set_language(&language())
+            .set_language(language)
             .map_err(|e| format!("typescript grammar: {e}"))?;
         let mut svelte = Parser::new();
         svelte
@@ -233,6 +266,7 @@ impl Worker {
             tree,
             src,
             map: None,
+            template: false,
         }];
         self.extract(q, file, &docs, &[], &mut out);
         out
@@ -305,6 +339,7 @@ impl Worker {
                 tree,
                 src: &script_text,
                 map: Some(&script_map),
+                template: false,
             });
         }
         // Template expressions are wrapped by us: a parse error there says
@@ -314,6 +349,7 @@ impl Worker {
                 tree,
                 src: &template_text,
                 map: Some(&template_map),
+                template: true,
             });
         }
         if let Some(at) = svelte_error {
@@ -353,7 +389,11 @@ impl Worker {
             .collect();
         let mut imports = Vec::new();
         let mut exports = Vec::new();
-        for (raw, ctx) in raws.iter().zip(&ctxs) {
+        for ((raw, ctx), doc) in raws.iter().zip(&ctxs).zip(docs) {
+            if !doc.template {
+                out.hardcoded_secrets
+                    .extend(hardcoded_secrets::extract(&raw.strings, ctx));
+            }
             out.websocket_messages
                 .extend(websocket_messages::extract(&raw.websocket, ctx));
             out.frontend_notifications
