@@ -319,8 +319,7 @@ pub(crate) fn front_parsers(
 /// when its text holds what they look for.
 fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let model =
-        model && (rules::MODEL_RULE_WORDS.is_match(src) || rules::names_a_model_library(&file.rel));
+    let model = model && (rules::may_find_in_model(src) || rules::names_a_model_library(&file.rel));
     let mut module = parsers.module.read(&file.path, &file.rel, src, model);
     outcome.model = module.model.take().map(|m| (m, src.to_owned()));
     outcome.warnings.extend(

@@ -81,6 +81,22 @@ pub(crate) fn names_a_model_library(rel: &str) -> bool {
     matches!(name, "requests" | "httpx" | "asyncio")
 }
 
+/// Whether a Python module may hold what a rule that reads the semantic
+/// model looks for: one of the names the rules' triggers need (a fast
+/// literal search, which rules out most modules), then
+/// [`MODEL_RULE_WORDS`].
+pub(crate) fn may_find_in_model(src: &str) -> bool {
+    static NAMES: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            obs007_http_request_without_timeout::NAMES
+                .iter()
+                .chain(obs008_fire_and_forget_task::NAMES)
+                .map(|name| memchr::memmem::Finder::new(name.as_bytes()))
+                .collect()
+        });
+    NAMES.iter().any(|name| name.find(src.as_bytes()).is_some()) && MODEL_RULE_WORDS.is_match(src)
+}
+
 fn one_pattern(patterns: &[&str]) -> regex_automata::meta::Regex {
     #[allow(clippy::expect_used)] // constant patterns, tested below
     regex_automata::meta::Regex::new(&patterns.join("|"))
@@ -214,6 +230,13 @@ mod tests {
         ] {
             assert!(MODEL_RULE_WORDS.is_match(text), "{text}");
         }
+        for text in [
+            "import requests as r",
+            "from asyncio import create_task as spawn",
+        ] {
+            assert!(may_find_in_model(text), "{text}");
+        }
+        assert!(!may_find_in_model("from asyncio import gather"));
         for text in [
             "import requests_mock",
             "self.pending_requests = 0",

@@ -72,6 +72,9 @@ impl Violation for HttpRequestWithoutTimeout {
     }
 }
 
+/// The names [`TRIGGER`] needs, searched first.
+pub(crate) const NAMES: &[&str] = &["requests", "httpx"];
+
 /// What a module must hold for this rule to find anything in it (the
 /// semantic model is built over the modules that do): an import statement
 /// at the start of a line naming `requests` or `httpx` (a re-export by

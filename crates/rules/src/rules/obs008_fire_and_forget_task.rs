@@ -68,6 +68,9 @@ impl Violation for FireAndForgetTask {
     }
 }
 
+/// The names [`TRIGGER`] needs, searched first.
+pub(crate) const NAMES: &[&str] = &["create_task", "ensure_future"];
+
 /// What a module must name for this rule to find anything in it (the
 /// semantic model is built over the modules that do).
 pub(crate) const TRIGGER: &str = r"(?-u:\b)(?:create_task|ensure_future)(?-u:\b)";
