@@ -416,9 +416,13 @@ fn log_call_triggered(
 /// [`ModuleTriggers::wall_clock`], or a call of `time.time` /
 /// `time.time_ns`.
 fn wall_clock_fires(view: &View<'_>, j: usize, module: &ModuleTriggers<'_>) -> bool {
-    view.is_name(j)
-        && ((!module.wall_clock.is_empty() && module.wall_clock.contains(view.text(j)))
-            || is_wall_clock_read(view, j, &[]))
+    if !view.is_name(j) {
+        return false;
+    }
+    let name = view.text(j);
+    (!module.wall_clock.is_empty() && module.wall_clock.contains(name))
+        // Every wall clock's function is `time...` (most names are not).
+        || (name.starts_with("time") && is_wall_clock_read(view, j, &[]))
 }
 
 /// A wall-clock read named at `j`: a call of `time.time` or `time.time_ns`
