@@ -137,7 +137,7 @@ pub struct Parsers {
     /// it), made on the first such file (its queries take a while to
     /// compile, and a Python checkout needs none).
     frontend: Option<Result<recon_syntax::FrontendReader, String>>,
-    /// The whole-module tree, for the rules that still walk one.
+    /// The units holding `# recon:` comments (suppressions).
     python: Parser,
     typescript: Parser,
     tsx: Parser,
@@ -313,10 +313,11 @@ pub(crate) fn front_parsers(
     }
 }
 
-/// A Python module: OBS001-OBS006 and OBS009 read the scan's findings of it (the
-/// token pass, tree-sitter over the units its triggers select); the rules
-/// that still walk a tree, and suppression comments, parse the module only
-/// when its text holds what they look for.
+/// A Python module: OBS001-OBS006 and OBS009 read the scan's findings of
+/// it (the token pass, tree-sitter over the units its triggers select);
+/// with `model`, it is also read for the semantic model OBS007 and OBS008
+/// read when it may hold what they look for. Suppression comments are
+/// read from a tree of the units holding `recon:`.
 fn check_python(parsers: &mut Parsers, file: &FileInfo, src: &str, model: bool) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let model = model && (rules::may_find_in_model(src) || rules::names_a_model_library(&file.rel));
