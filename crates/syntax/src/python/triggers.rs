@@ -421,8 +421,9 @@ fn wall_clock_fires(view: &View<'_>, j: usize, module: &ModuleTriggers<'_>) -> b
     }
     let name = view.text(j);
     (!module.wall_clock.is_empty() && module.wall_clock.contains(name))
-        // Every wall clock's function is `time...` (most names are not).
-        || (name.starts_with("time") && is_wall_clock_read(view, j, &[]))
+        // The call's shape only for a wall clock's own name (most are not).
+        || (WALL_CLOCKS.iter().any(|c| c.rsplit('.').next() == Some(name))
+            && is_wall_clock_read(view, j, &[]))
 }
 
 /// A wall-clock read named at `j`: a call of `time.time` or `time.time_ns`
