@@ -126,7 +126,9 @@ topics! {
 /// missing here are dense (`except_handlers`, `print_calls`: the token
 /// pass), or have triggers the machinery reads by shape from their modules
 /// (websocket receive and send methods, metrics receivers, duration names,
-/// string values).
+/// string values, names bound to the wall clock), or, for
+/// `hardcoded_secrets`, a text pattern over the unit
+/// (`hardcoded_secrets::UnitTrigger`, which `units::selected` applies).
 const TRIGGERS: &[triggers::Register] = &[
     bindings::triggers,
     routes::triggers,
