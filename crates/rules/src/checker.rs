@@ -193,9 +193,10 @@ pub(crate) fn check_model(modules: Vec<(recon_syntax::ModelModule, String)>) -> 
     for file_calls in calls.chunk_by(|a, b| a.file == b.file) {
         let file = &*file_calls[0].file;
         let text = texts.get(file).map_or("", String::as_str);
+        let lines = LineStarts::new(text);
         let placed: Vec<(recon_findings::Position, &recon_findings::ExternalCall)> = file_calls
             .iter()
-            .map(|c| (char_position(text, c.line, c.column), c))
+            .map(|c| (lines.char_position(text, c.line, c.column), c))
             .collect();
         let mut report = Report {
             file,
@@ -208,14 +209,31 @@ pub(crate) fn check_model(modules: Vec<(recon_syntax::ModelModule, String)>) -> 
     out
 }
 
-/// The position of 1-based `line` and 1-based byte `column` of `text`, the
-/// column counted in characters.
-fn char_position(text: &str, line: usize, column: usize) -> recon_findings::Position {
-    let line_text = text.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
-    let before = line_text.get(..column.saturating_sub(1));
-    recon_findings::Position {
-        line,
-        column: before.map_or(column, |b| b.chars().count() + 1),
+/// Where each line of a text starts (a file's calls are placed with one
+/// pass over it, not one per call).
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
+            .collect();
+        LineStarts(starts)
+    }
+
+    /// The position of 1-based `line` and 1-based byte `column` of `text`
+    /// (the text this was made from), the column counted in characters.
+    fn char_position(&self, text: &str, line: usize, column: usize) -> recon_findings::Position {
+        let start = line
+            .checked_sub(1)
+            .and_then(|row| self.0.get(row))
+            .copied()
+            .unwrap_or(0);
+        let before = text.get(start..start + column.saturating_sub(1));
+        recon_findings::Position {
+            line,
+            column: before.map_or(column, |b| b.chars().count() + 1),
+        }
     }
 }
 
@@ -421,6 +439,18 @@ mod tests {
         assert_eq!(parse_suppression("# recon: ignored"), None);
         assert_eq!(parse_suppression("# recon: ignore[OBS003"), None);
         assert_eq!(parse_suppression("# ignore"), None);
+    }
+
+    /// The model gives byte columns; check prints characters.
+    #[test]
+    fn model_positions_count_characters() {
+        let text = "a = 1\nñ = requests.get(u)\n";
+        let lines = LineStarts::new(text);
+        // `requests` is at byte column 6 of line 2 (`ñ` is 2 bytes), the
+        // fifth character.
+        let at = lines.char_position(text, 2, 6);
+        assert_eq!((at.line, at.column), (2, 5));
+        assert_eq!(lines.char_position(text, 1, 1).column, 1);
     }
 
     #[test]
