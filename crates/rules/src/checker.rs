@@ -193,10 +193,11 @@ pub(crate) fn check_model(modules: Vec<(recon_syntax::ModelModule, String)>) -> 
     for file_calls in calls.chunk_by(|a, b| a.file == b.file) {
         let file = &*file_calls[0].file;
         let text = texts.get(file).map_or("", String::as_str);
-        let lines = LineStarts::new(text);
+        // The model's columns are 1-based bytes.
+        let at = recon_syntax::SourcePositions::new(text);
         let placed: Vec<(recon_findings::Position, &recon_findings::ExternalCall)> = file_calls
             .iter()
-            .map(|c| (lines.char_position(text, c.line, c.column), c))
+            .map(|c| (at.at(c.line, c.column.saturating_sub(1)), c))
             .collect();
         let mut report = Report {
             file,
@@ -207,34 +208,6 @@ pub(crate) fn check_model(modules: Vec<(recon_syntax::ModelModule, String)>) -> 
         out.append(&mut report.out);
     }
     out
-}
-
-/// Where each line of a text starts (a file's calls are placed with one
-/// pass over it, not one per call).
-struct LineStarts(Vec<usize>);
-
-impl LineStarts {
-    fn new(text: &str) -> LineStarts {
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
-            .collect();
-        LineStarts(starts)
-    }
-
-    /// The position of 1-based `line` and 1-based byte `column` of `text`
-    /// (the text this was made from), the column counted in characters.
-    fn char_position(&self, text: &str, line: usize, column: usize) -> recon_findings::Position {
-        let start = line
-            .checked_sub(1)
-            .and_then(|row| self.0.get(row))
-            .copied()
-            .unwrap_or(0);
-        let before = text.get(start..start + column.saturating_sub(1));
-        recon_findings::Position {
-            line,
-            column: before.map_or(column, |b| b.chars().count() + 1),
-        }
-    }
 }
 
 /// Call `f` on every node of the tree under `root`, in document order,
@@ -445,12 +418,12 @@ mod tests {
     #[test]
     fn model_positions_count_characters() {
         let text = "a = 1\nñ = requests.get(u)\n";
-        let lines = LineStarts::new(text);
-        // `requests` is at byte column 6 of line 2 (`ñ` is 2 bytes), the
-        // fifth character.
-        let at = lines.char_position(text, 2, 6);
+        let lines = recon_syntax::SourcePositions::new(text);
+        // `requests` is at byte column 5 (0-based) of line 2 (`ñ` is 2
+        // bytes), the fifth character.
+        let at = lines.at(2, 5);
         assert_eq!((at.line, at.column), (2, 5));
-        assert_eq!(lines.char_position(text, 1, 1).column, 1);
+        assert_eq!(lines.at(1, 0).column, 1);
     }
 
     #[test]

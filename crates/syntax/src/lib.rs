@@ -787,28 +787,18 @@ impl ModuleReader {
         self.worker.summarize = model;
         let mut found = self.worker.scan(self.queries, rel, src, true);
         exempt_script_prints(&mut found, path, rel, src);
-        let at = positions(src);
+        let at = SourcePositions::new(src);
+        let found_in = &mut found.categories;
         ModuleFindings {
-            print_calls: std::mem::take(&mut found.categories.print_calls)
-                .into_iter()
-                .map(|(c, p)| (at(p.line, c), p))
-                .collect(),
-            log_messages: std::mem::take(&mut found.categories.log_messages)
-                .into_iter()
-                .map(|(c, m)| (at(m.line, c), m))
-                .collect(),
-            except_bodies: std::mem::take(&mut found.categories.except_bodies)
-                .into_iter()
-                .map(|(c, b)| (at(b.line, c), b))
-                .collect(),
-            wall_clock_durations: std::mem::take(&mut found.categories.wall_clock_durations)
-                .into_iter()
-                .map(|(c, d)| (at(d.line, c), d))
-                .collect(),
-            hardcoded_secrets: std::mem::take(&mut found.categories.hardcoded_secrets)
-                .into_iter()
-                .map(|(c, s)| (at(s.line, c), s))
-                .collect(),
+            print_calls: at.place(std::mem::take(&mut found_in.print_calls), |p| p.line),
+            log_messages: at.place(std::mem::take(&mut found_in.log_messages), |m| m.line),
+            except_bodies: at.place(std::mem::take(&mut found_in.except_bodies), |b| b.line),
+            wall_clock_durations: at
+                .place(std::mem::take(&mut found_in.wall_clock_durations), |d| {
+                    d.line
+                }),
+            hardcoded_secrets: at
+                .place(std::mem::take(&mut found_in.hardcoded_secrets), |s| s.line),
             units: found.units.map(ModuleUnits),
             errors: found.errors,
             model: found
@@ -818,21 +808,51 @@ impl ModuleReader {
     }
 }
 
-/// A finding's [`recon_findings::Position`] in `src` from its line and
-/// byte column.
-fn positions(src: &str) -> impl Fn(usize, usize) -> recon_findings::Position + '_ {
-    let lines = common::LineIndex::new(src);
-    move |line: usize, byte_column: usize| recon_findings::Position {
-        line,
-        column: lines.char_column(src, line, byte_column) + 1,
+/// Where things are in one source text: a finding's 1-based line and
+/// 0-based byte column as a [`recon_findings::Position`] (1-based column
+/// in characters, what `recon check` prints), with one line index for the
+/// whole text.
+pub struct SourcePositions<'s> {
+    src: &'s str,
+    lines: common::LineIndex,
+}
+
+impl<'s> SourcePositions<'s> {
+    pub fn new(src: &'s str) -> SourcePositions<'s> {
+        SourcePositions {
+            src,
+            lines: common::LineIndex::new(src),
+        }
+    }
+
+    /// The position of 1-based `line`, 0-based `byte_column`.
+    pub fn at(&self, line: usize, byte_column: usize) -> recon_findings::Position {
+        recon_findings::Position {
+            line,
+            column: self.lines.char_column(self.src, line, byte_column) + 1,
+        }
+    }
+
+    /// A category's findings (each with its byte column) with their
+    /// positions; `line` reads a finding's line.
+    fn place<T>(
+        &self,
+        found: Vec<collect::WithColumn<T>>,
+        line: fn(&T) -> usize,
+    ) -> Vec<(recon_findings::Position, T)> {
+        found
+            .into_iter()
+            .map(|(column, t)| (self.at(line(&t), column), t))
+            .collect()
     }
 }
 
 /// One TypeScript, JavaScript or Svelte file read the way [`scan`] reads
 /// it (tree-sitter; a Svelte file's scripts re-parsed as TypeScript), for
 /// `recon check`, which takes files one at a time and reads only the
-/// hard-coded secrets: a file holding no webhook marker is not read. `.tsx` and `.jsx`, which the scan does not read, are read the
-/// same way with TSX's grammar. One reader per worker thread.
+/// hard-coded secrets: a file holding no webhook marker is not read.
+/// `.tsx` and `.jsx`, which the scan does not read, are read the same way
+/// with TSX's grammar. One reader per worker thread.
 pub struct FrontendReader {
     typescript: typescript::Worker,
     queries: &'static typescript::TsQueries,
@@ -906,12 +926,12 @@ impl FrontendReader {
         } else {
             self.typescript.scan_ts(self.queries, rel, src)
         };
-        let at = positions(src);
+        let at = SourcePositions::new(src);
         FrontendFindings {
-            hardcoded_secrets: std::mem::take(&mut found.categories.hardcoded_secrets)
-                .into_iter()
-                .map(|(c, s)| (at(s.line, c), s))
-                .collect(),
+            hardcoded_secrets: at.place(
+                std::mem::take(&mut found.categories.hardcoded_secrets),
+                |s| s.line,
+            ),
             errors: found.errors,
         }
     }
